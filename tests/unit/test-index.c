@@ -1,0 +1,144 @@
+/* Unit tests of the index module against the fixture database. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "trawl/index.h"
+
+struct ctx {
+	struct fixture *f;
+	index_t *idx;
+};
+
+static int
+setup(void **state)
+{
+	struct ctx *c = talloc_zero(NULL, struct ctx);
+	char *err = NULL;
+
+	c->f = fixture_new(NULL);
+	assert_int_equal(index_open(c, NULL, NULL, &c->idx, &err), TRAWL_OK);
+	*state = c;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	fixture_free(c->f);
+	talloc_free(c);
+	return 0;
+}
+
+static void
+test_counts(void **state)
+{
+	struct ctx *c = *state;
+	unsigned n;
+
+	assert_int_equal(index_count_messages(c->idx, "*", &n), TRAWL_OK);
+	assert_int_equal(n, 6);
+	assert_int_equal(index_count_threads(c->idx, "*", &n), TRAWL_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(index_count_messages(c->idx, "from:alice", &n), TRAWL_OK);
+	assert_int_equal(n, 2);
+}
+
+static void
+test_threads_sorted_and_paged(void **state)
+{
+	struct ctx *c = *state;
+	struct index_thread *rows;
+	size_t n;
+
+	assert_int_equal(index_threads(c->idx, c, "*", INDEX_SORT_NEWEST_FIRST, 0, 10, &rows, &n),
+			 TRAWL_OK);
+	assert_int_equal(n, 4);
+	assert_string_equal(rows[0].subject, "Weekly digest");
+	assert_string_equal(rows[3].subject, "Quarterly budget review");
+	assert_int_equal(rows[3].total, 3);
+	assert_int_equal(rows[3].matched, 3);
+	for (size_t i = 1; i < n; i++)
+		assert_true(rows[i - 1].newest >= rows[i].newest);
+
+	/* A page at an offset continues the same order. */
+	assert_int_equal(index_threads(c->idx, c, "*", INDEX_SORT_NEWEST_FIRST, 2, 10, &rows, &n),
+			 TRAWL_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[1].subject, "Quarterly budget review");
+
+	assert_int_equal(index_threads(c->idx, c, "*", INDEX_SORT_OLDEST_FIRST, 0, 1, &rows, &n),
+			 TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].subject, "Quarterly budget review");
+}
+
+static void
+test_matched_counts_partial_thread(void **state)
+{
+	struct ctx *c = *state;
+	struct index_thread *rows;
+	size_t n;
+
+	assert_int_equal(index_threads(c->idx, c, "from:bob", INDEX_SORT_NEWEST_FIRST, 0, 10,
+				       &rows, &n), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].matched, 1);
+	assert_int_equal(rows[0].total, 3);
+}
+
+static void
+test_bad_query(void **state)
+{
+	struct ctx *c = *state;
+
+	assert_int_not_equal(index_check_query(c->idx, "from:alice and ("), TRAWL_OK);
+	assert_true(strlen(index_last_error(c->idx)) > 0);
+	assert_int_equal(index_check_query(c->idx, "tag:inbox"), TRAWL_OK);
+}
+
+static void
+test_all_tags(void **state)
+{
+	struct ctx *c = *state;
+	char **tags;
+	size_t n;
+
+	assert_int_equal(index_all_tags(c->idx, c, &tags, &n), TRAWL_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(tags[0], "inbox");
+	assert_string_equal(tags[1], "unread");
+}
+
+static void
+test_open_missing_database(void **state)
+{
+	index_t *idx;
+	char *err = NULL;
+
+	(void)state;
+	assert_int_not_equal(index_open(NULL, "/nonexistent/trawl-db", "", &idx, &err), TRAWL_OK);
+	assert_null(idx);
+	assert_non_null(strstr(err, "/nonexistent/trawl-db"));
+	talloc_free(err);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_threads_sorted_and_paged),
+		cmocka_unit_test(test_matched_counts_partial_thread),
+		cmocka_unit_test(test_bad_query),
+		cmocka_unit_test(test_all_tags),
+		cmocka_unit_test(test_open_missing_database),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
