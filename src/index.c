@@ -16,7 +16,17 @@ struct index {
 	char *db_path;
 	char *config_path;
 	char *last_error;
+	char *reviewed_tag;
 };
+
+struct index_cursor {
+	index_t *idx;
+	notmuch_query_t *query; /* owns the threads iterator */
+	notmuch_threads_t *threads;
+};
+
+/* Reply trees deeper than this are drawn at this depth. */
+#define INDEX_MAX_DEPTH 64
 
 static int
 index_destructor(index_t *idx)
@@ -116,8 +126,48 @@ index_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path, index_
 	path = notmuch_config_path(idx->db);
 	idx->config_path = talloc_strdup(idx, path ? path : "");
 	idx->last_error = talloc_strdup(idx, "");
+	idx->reviewed_tag = talloc_strdup(idx, "reviewed");
 	*out = idx;
 	return TRAWL_OK;
+}
+
+trawl_status_t
+index_open_like(TALLOC_CTX *ctx, const index_t *idx, index_t **out, char **error)
+{
+	trawl_status_t ts = index_open(ctx, idx->db_path, idx->config_path, out, error);
+
+	if (ts == TRAWL_OK)
+		index_set_reviewed_tag(*out, idx->reviewed_tag);
+	return ts;
+}
+
+char *
+index_quote_term(TALLOC_CTX *ctx, const char *prefix, const char *value)
+{
+	char *s = talloc_asprintf(ctx, "%s:\"", prefix);
+
+	for (const char *p = value; s && *p; p++)
+		s = *p == '"' ? talloc_strdup_append_buffer(s, "\"\"")
+			      : talloc_strndup_append_buffer(s, p, 1);
+	return s ? talloc_strdup_append_buffer(s, "\"") : NULL;
+}
+
+static int
+index_is_all(const char *q)
+{
+	while (q && *q == ' ')
+		q++;
+	return !q || !*q || strcmp(q, "*") == 0;
+}
+
+char *
+index_query_and(TALLOC_CTX *ctx, const char *a, const char *b)
+{
+	if (index_is_all(a))
+		return talloc_strdup(ctx, index_is_all(b) ? "*" : b);
+	if (index_is_all(b))
+		return talloc_strdup(ctx, a);
+	return talloc_asprintf(ctx, "(%s) and (%s)", a, b);
 }
 
 trawl_status_t
@@ -228,8 +278,40 @@ index_join_tags(TALLOC_CTX *ctx, notmuch_tags_t *tags)
 	return s;
 }
 
+static int
+index_message_has_tag(notmuch_message_t *m, const char *tag)
+{
+	notmuch_tags_t *tags = notmuch_message_get_tags(m);
+	int found = 0;
+
+	for (; !found && tags && notmuch_tags_valid(tags); notmuch_tags_move_to_next(tags))
+		found = strcmp(notmuch_tags_get(tags), tag) == 0;
+	if (tags)
+		notmuch_tags_destroy(tags);
+	return found;
+}
+
+/* Counts the messages of t without the reviewed tag. */
+static int
+index_thread_unreviewed(notmuch_thread_t *t, const char *reviewed)
+{
+	notmuch_messages_t *msgs = notmuch_thread_get_messages(t);
+	int n = 0;
+
+	for (; msgs && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *m = notmuch_messages_get(msgs);
+
+		n += !index_message_has_tag(m, reviewed);
+		notmuch_message_destroy(m);
+	}
+	if (msgs)
+		notmuch_messages_destroy(msgs);
+	return n;
+}
+
 static trawl_status_t
-index_copy_thread(TALLOC_CTX *ctx, notmuch_thread_t *t, struct index_thread *row)
+index_copy_thread(TALLOC_CTX *ctx, notmuch_thread_t *t, const char *reviewed,
+		  struct index_thread *row)
 {
 	const char *s;
 
@@ -244,7 +326,7 @@ index_copy_thread(TALLOC_CTX *ctx, notmuch_thread_t *t, struct index_thread *row
 	row->oldest = notmuch_thread_get_oldest_date(t);
 	row->matched = notmuch_thread_get_matched_messages(t);
 	row->total = notmuch_thread_get_total_messages(t);
-	row->unreviewed = -1;
+	row->unreviewed = reviewed ? index_thread_unreviewed(t, reviewed) : -1;
 	if (!row->thread_id || !row->authors || !row->subject || !row->tags)
 		return TRAWL_NOMEM;
 	return TRAWL_OK;
@@ -289,7 +371,7 @@ index_threads(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort 
 		t = notmuch_threads_get(threads);
 		if (!t)
 			break;
-		ts = index_copy_thread(rows, t, &rows[i]);
+		ts = index_copy_thread(rows, t, idx->reviewed_tag, &rows[i]);
 		notmuch_thread_destroy(t);
 		if (ts != TRAWL_OK) {
 			notmuch_query_destroy(q);
@@ -337,4 +419,199 @@ index_all_tags(index_t *idx, TALLOC_CTX *ctx, char ***out, size_t *n)
 	*out = v;
 	*n = len;
 	return TRAWL_OK;
+}
+
+void
+index_set_reviewed_tag(index_t *idx, const char *tag)
+{
+	char *copy = talloc_strdup(idx, tag && *tag ? tag : "reviewed");
+
+	if (copy) {
+		talloc_free(idx->reviewed_tag);
+		idx->reviewed_tag = copy;
+	}
+}
+
+const char *
+index_reviewed_tag(const index_t *idx)
+{
+	return idx->reviewed_tag;
+}
+
+static int
+index_cursor_destructor(index_cursor_t *cur)
+{
+	if (cur->query)
+		notmuch_query_destroy(cur->query);
+	cur->query = NULL;
+	return 0;
+}
+
+trawl_status_t
+index_cursor_open(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
+		  size_t skip, index_cursor_t **out)
+{
+	index_cursor_t *cur;
+	notmuch_status_t st;
+	trawl_status_t ts;
+
+	*out = NULL;
+	cur = talloc_zero(ctx, index_cursor_t);
+	if (!cur)
+		return TRAWL_NOMEM;
+	cur->idx = idx;
+	ts = index_query(idx, query, &cur->query);
+	if (ts != TRAWL_OK) {
+		talloc_free(cur);
+		return ts;
+	}
+	talloc_set_destructor(cur, index_cursor_destructor);
+	notmuch_query_set_sort(cur->query, sort == INDEX_SORT_OLDEST_FIRST
+						   ? NOTMUCH_SORT_OLDEST_FIRST
+						   : NOTMUCH_SORT_NEWEST_FIRST);
+	st = notmuch_query_search_threads(cur->query, &cur->threads);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		index_set_error(idx, "query '%s': %s", query, notmuch_status_to_string(st));
+		talloc_free(cur);
+		return index_status(st);
+	}
+	/* Passing over a thread only reads its id; it is built on get. */
+	for (; skip > 0 && notmuch_threads_valid(cur->threads); skip--)
+		notmuch_threads_move_to_next(cur->threads);
+	*out = cur;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+index_cursor_next(index_cursor_t *cur, TALLOC_CTX *ctx, struct index_thread *row)
+{
+	notmuch_thread_t *t;
+	trawl_status_t ts;
+
+	if (!notmuch_threads_valid(cur->threads))
+		return TRAWL_NOT_FOUND;
+	t = notmuch_threads_get(cur->threads);
+	if (!t) {
+		index_set_error(cur->idx, "reading a thread failed");
+		return TRAWL_DB;
+	}
+	ts = index_copy_thread(ctx, t, cur->idx->reviewed_tag, row);
+	notmuch_thread_destroy(t);
+	notmuch_threads_move_to_next(cur->threads);
+	return ts;
+}
+
+static char *
+index_header(TALLOC_CTX *ctx, notmuch_message_t *m, const char *name)
+{
+	const char *v = notmuch_message_get_header(m, name);
+
+	return talloc_strdup(ctx, v ? v : "");
+}
+
+/* Appends m and, depth first, its replies to the array; an explicit stack bounds nothing but memory. */
+static trawl_status_t
+index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, struct index_message **arr,
+		   size_t *n, size_t *cap)
+{
+	struct frame {
+		notmuch_messages_t *msgs;
+	} *stack = NULL;
+	size_t depth = 0, stack_cap = 0;
+	trawl_status_t ts = TRAWL_OK;
+
+	stack = talloc_array(ctx, struct frame, 16);
+	if (!stack)
+		return TRAWL_NOMEM;
+	stack_cap = 16;
+	stack[0].msgs = top;
+	depth = 1;
+	while (depth > 0) {
+		notmuch_messages_t *msgs = stack[depth - 1].msgs;
+		notmuch_message_t *m;
+		struct index_message *im;
+		const char *s;
+
+		if (!msgs || !notmuch_messages_valid(msgs)) {
+			depth--;
+			continue;
+		}
+		m = notmuch_messages_get(msgs);
+		notmuch_messages_move_to_next(msgs);
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*arr = talloc_realloc(ctx, *arr, struct index_message, *cap);
+			if (!*arr) {
+				ts = TRAWL_NOMEM;
+				break;
+			}
+		}
+		im = &(*arr)[(*n)++];
+		memset(im, 0, sizeof(*im));
+		im->message_id = talloc_strdup(*arr, notmuch_message_get_message_id(m));
+		s = notmuch_message_get_filename(m);
+		im->filename = talloc_strdup(*arr, s ? s : "");
+		im->from = index_header(*arr, m, "from");
+		im->to = index_header(*arr, m, "to");
+		im->cc = index_header(*arr, m, "cc");
+		im->subject = index_header(*arr, m, "subject");
+		im->tags = index_join_tags(*arr, notmuch_message_get_tags(m));
+		im->date = notmuch_message_get_date(m);
+		im->depth = depth - 1 < INDEX_MAX_DEPTH ? (int)depth - 1 : INDEX_MAX_DEPTH;
+		{
+			notmuch_bool_t is_set = FALSE;
+
+			im->matched = notmuch_message_get_flag_st(m, NOTMUCH_MESSAGE_FLAG_MATCH,
+								  &is_set) == NOTMUCH_STATUS_SUCCESS &&
+				      is_set;
+		}
+		if (depth == stack_cap) {
+			stack_cap *= 2;
+			stack = talloc_realloc(ctx, stack, struct frame, stack_cap);
+			if (!stack)
+				return TRAWL_NOMEM;
+		}
+		stack[depth++].msgs = notmuch_message_get_replies(m);
+	}
+	talloc_free(stack);
+	return ts;
+}
+
+trawl_status_t
+index_thread_messages(index_t *idx, TALLOC_CTX *ctx, const char *thread_id, const char *query,
+		      struct index_message **out, size_t *n)
+{
+	notmuch_query_t *q;
+	notmuch_threads_t *threads = NULL;
+	notmuch_thread_t *t;
+	notmuch_status_t st;
+	trawl_status_t ts;
+	char *qs;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	qs = index_query_and(ctx, talloc_asprintf(ctx, "thread:%s", thread_id), query);
+	if (!qs)
+		return TRAWL_NOMEM;
+	ts = index_query(idx, qs, &q);
+	if (ts != TRAWL_OK)
+		return ts;
+	/* Excluded messages are still part of the thread being read. */
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	st = notmuch_query_search_threads(q, &threads);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		index_set_error(idx, "thread %s: %s", thread_id, notmuch_status_to_string(st));
+		notmuch_query_destroy(q);
+		return index_status(st);
+	}
+	if (!notmuch_threads_valid(threads) || !(t = notmuch_threads_get(threads))) {
+		notmuch_query_destroy(q);
+		index_set_error(idx, "thread %s: not found", thread_id);
+		return TRAWL_NOT_FOUND;
+	}
+	ts = index_walk_replies(ctx, notmuch_thread_get_toplevel_messages(t), out, n, &cap);
+	notmuch_query_destroy(q);
+	talloc_free(qs);
+	return ts;
 }

@@ -37,7 +37,7 @@ struct index_thread {
 	time_t oldest;
 	int matched;    /* messages matching the query */
 	int total;      /* messages in the thread */
-	int unreviewed; /* matched messages without the reviewed tag; -1 unknown */
+	int unreviewed; /* messages without the reviewed tag; -1 unknown */
 };
 
 /*
@@ -48,6 +48,15 @@ struct index_thread {
  */
 trawl_status_t index_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path,
 			  index_t **out, char **error);
+
+/* Opens another handle on the same database and config as idx (for child processes). */
+trawl_status_t index_open_like(TALLOC_CTX *ctx, const index_t *idx, index_t **out, char **error);
+
+/* Returns prefix:"value" with quotes doubled, safe to combine into a query. */
+char *index_quote_term(TALLOC_CTX *ctx, const char *prefix, const char *value);
+
+/* Returns "(a) and (b)", treating "" and "*" as match-all (Xapian cannot parse "(*)"). */
+char *index_query_and(TALLOC_CTX *ctx, const char *a, const char *b);
 
 /* Reopens the read-only handle, to see changes made by other processes. */
 trawl_status_t index_reopen(index_t *idx);
@@ -72,6 +81,42 @@ trawl_status_t index_count_threads(index_t *idx, const char *query, unsigned *co
 trawl_status_t index_threads(index_t *idx, TALLOC_CTX *ctx, const char *query,
 			     enum index_sort sort, size_t offset, size_t limit,
 			     struct index_thread **out, size_t *n);
+
+/*
+ * A cursor over the threads of a query, for loaders that stream a whole
+ * result set.  Opening it computes the match set; skip threads are passed
+ * over without being built (to resume a load).  Free it with talloc_free().
+ */
+typedef struct index_cursor index_cursor_t;
+
+trawl_status_t index_cursor_open(index_t *idx, TALLOC_CTX *ctx, const char *query,
+				 enum index_sort sort, size_t skip, index_cursor_t **out);
+
+/* Copies the next thread into *row (strings children of ctx); TRAWL_NOT_FOUND at the end. */
+trawl_status_t index_cursor_next(index_cursor_t *cur, TALLOC_CTX *ctx, struct index_thread *row);
+
+/* The tag that marks a message as reviewed (default "reviewed"). */
+void index_set_reviewed_tag(index_t *idx, const char *tag);
+const char *index_reviewed_tag(const index_t *idx);
+
+/* One message of a thread, in thread (reply tree) order. */
+struct index_message {
+	char *message_id;
+	char *filename; /* first file of the message */
+	char *from, *to, *cc, *subject;
+	char *tags;     /* space separated, sorted */
+	time_t date;
+	int depth;      /* reply depth, 0 for a top-level message */
+	int matched;    /* matches the query the thread was opened with */
+};
+
+/*
+ * Copies out every message of thread_id in reply-tree order, flagging those
+ * that match query (NULL or "" for all).  Depth is bounded; deeper replies
+ * are shown at the bound.
+ */
+trawl_status_t index_thread_messages(index_t *idx, TALLOC_CTX *ctx, const char *thread_id,
+				     const char *query, struct index_message **out, size_t *n);
 
 /* Every tag in the database, sorted; a talloc array of strings. */
 trawl_status_t index_all_tags(index_t *idx, TALLOC_CTX *ctx, char ***tags, size_t *n);

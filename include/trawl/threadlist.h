@@ -1,0 +1,68 @@
+/*
+ * threadlist: the lazily filled model of a query's threads.
+ *
+ * Creating a threadlist starts two background jobs (see bg.h): a loader
+ * that streams thread summaries in sort order and a counter that counts
+ * messages, reviewed messages and threads.  The UI calls
+ * threadlist_poll() between keystrokes; rows appear as they arrive, so the
+ * first screen never waits for the whole result set.  If the loader dies
+ * (libnotmuch 0.37 aborts readers when another process commits during a
+ * long iteration), it is restarted from the last row received.
+ *
+ * Ownership: rows and strings are children of the threadlist; a row
+ * pointer is valid until the next threadlist_poll() or threadlist_free.
+ */
+#ifndef TRAWL_THREADLIST_H
+#define TRAWL_THREADLIST_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "trawl/index.h"
+
+enum threadlist_state {
+	THREADLIST_LOADING,
+	THREADLIST_DONE,
+	THREADLIST_ERROR, /* the query failed: threadlist_error() says why */
+};
+
+struct threadlist {
+	index_t *idx;
+	char *query;
+	enum index_sort sort;
+	struct index_thread *rows;
+	size_t n_rows, cap_rows;
+	enum threadlist_state state;
+	char *error;      /* query error, or "" */
+	char *notice;     /* e.g. "loader killed by signal 6; resumed at 1200", or "" */
+	unsigned restarts;
+	/* Counts, -1 while counting. */
+	long n_messages, n_reviewed, n_threads;
+	char *count_error;
+	struct bg_job *loader, *counter;
+	size_t loader_skip; /* rows the current loader was told to skip */
+};
+
+/* Starts loading query; NULL on out-of-memory.  Errors show up as THREADLIST_ERROR. */
+struct threadlist *threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query,
+				  enum index_sort sort);
+
+/*
+ * Takes what the background jobs have sent (at most budget bytes) and
+ * restarts a loader that died.  Returns nonzero when something changed.
+ */
+int threadlist_poll(struct threadlist *tl, size_t budget);
+
+/* The fds to wait on (at most 2); returns how many. */
+int threadlist_fds(const struct threadlist *tl, int *fds);
+
+/* Loader pid, for tests of its containment (-1 when not running). */
+pid_t threadlist_loader_pid(const struct threadlist *tl);
+
+/* Blocks until loading and counting end (tests and non-interactive use). */
+void threadlist_wait(struct threadlist *tl);
+
+/* Finds the row of thread_id; -1 when absent. */
+long threadlist_find(const struct threadlist *tl, const char *thread_id);
+
+#endif

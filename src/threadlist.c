@@ -1,0 +1,343 @@
+/*
+ * threadlist: lazily filled model of a query's threads.  See
+ * include/trawl/threadlist.h.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "trawl/bg.h"
+#include "trawl/threadlist.h"
+
+/* Consecutive loader deaths without a new row before we give up. */
+#define THREADLIST_MAX_FRUITLESS_RESTARTS 5
+
+struct loader_arg {
+	index_t *idx;
+	const char *query;
+	enum index_sort sort;
+	size_t skip;
+};
+
+/* Appends s and its terminating NUL, the field separator of a record. */
+static void
+threadlist_put_field(char **buf, const char *s)
+{
+	size_t old = talloc_get_size(*buf), n = strlen(s) + 1;
+	char *nb = talloc_realloc(talloc_parent(*buf), *buf, char, old + n);
+
+	if (!nb)
+		_exit(4);
+	memcpy(nb + old, s, n);
+	*buf = nb;
+}
+
+/* Child: streams the query's threads as 'T' records, then 'E'. */
+static int
+threadlist_loader(bg_writer_t *w, void *arg)
+{
+	struct loader_arg *a = arg;
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	index_t *idx;
+	index_cursor_t *cur;
+	char *err = NULL;
+	const char *delay = getenv("TRAWL_TEST_LOADER_DELAY_US");
+	useconds_t delay_us = delay ? (useconds_t)strtoul(delay, NULL, 10) : 0;
+	trawl_status_t ts;
+
+	if (index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK) {
+		bg_write(w, 'X', err, strlen(err));
+		return 0;
+	}
+	ts = index_cursor_open(idx, ctx, a->query, a->sort, a->skip, &cur);
+	if (ts != TRAWL_OK) {
+		const char *e = index_last_error(idx);
+
+		bg_write(w, 'X', e, strlen(e));
+		return 0;
+	}
+	for (;;) {
+		TALLOC_CTX *row_ctx = talloc_new(ctx);
+		struct index_thread row;
+		char num[128];
+		char *buf;
+
+		ts = index_cursor_next(cur, row_ctx, &row);
+		if (ts == TRAWL_NOT_FOUND)
+			break;
+		if (ts != TRAWL_OK) {
+			const char *e = index_last_error(idx);
+
+			bg_write(w, 'X', e, strlen(e));
+			return 0;
+		}
+		buf = talloc_array(row_ctx, char, 0);
+		threadlist_put_field(&buf, row.thread_id);
+		threadlist_put_field(&buf, row.authors);
+		threadlist_put_field(&buf, row.subject);
+		threadlist_put_field(&buf, row.tags);
+		snprintf(num, sizeof(num), "%lld %lld %d %d %d", (long long)row.newest,
+			 (long long)row.oldest, row.matched, row.total, row.unreviewed);
+		threadlist_put_field(&buf, num);
+		bg_write(w, 'T', buf, talloc_get_size(buf));
+		talloc_free(row_ctx);
+		if (delay_us)
+			usleep(delay_us);
+	}
+	bg_write(w, 'E', "", 0);
+	talloc_free(ctx);
+	return 0;
+}
+
+/* Child: counts messages, reviewed messages and threads of the query. */
+static int
+threadlist_counter(bg_writer_t *w, void *arg)
+{
+	struct loader_arg *a = arg;
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	index_t *idx;
+	char *err = NULL, *q, num[32];
+	unsigned n;
+
+	if (index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK) {
+		bg_write(w, 'X', err, strlen(err));
+		return 0;
+	}
+	if (index_count_messages(idx, a->query, &n) != TRAWL_OK) {
+		bg_write(w, 'X', index_last_error(idx), strlen(index_last_error(idx)));
+		return 0;
+	}
+	snprintf(num, sizeof(num), "%u", n);
+	bg_write(w, 'M', num, strlen(num));
+	q = index_query_and(ctx, a->query, index_quote_term(ctx, "tag", index_reviewed_tag(idx)));
+	if (q && index_count_messages(idx, q, &n) == TRAWL_OK) {
+		snprintf(num, sizeof(num), "%u", n);
+		bg_write(w, 'R', num, strlen(num));
+	}
+	if (index_count_threads(idx, a->query, &n) == TRAWL_OK) {
+		snprintf(num, sizeof(num), "%u", n);
+		bg_write(w, 'H', num, strlen(num));
+	}
+	talloc_free(ctx);
+	return 0;
+}
+
+static void
+threadlist_start_loader(struct threadlist *tl)
+{
+	struct loader_arg a = {tl->idx, tl->query, tl->sort, tl->n_rows};
+
+	tl->loader_skip = tl->n_rows;
+	if (bg_start(tl, threadlist_loader, &a, &tl->loader) != TRAWL_OK) {
+		tl->state = THREADLIST_ERROR;
+		tl->error = talloc_asprintf(tl, "cannot start the loader: %s", strerror(errno));
+	}
+}
+
+static int
+threadlist_destructor(struct threadlist *tl)
+{
+	/* Kill the jobs before the rows go. */
+	talloc_free(tl->loader);
+	talloc_free(tl->counter);
+	tl->loader = tl->counter = NULL;
+	return 0;
+}
+
+struct threadlist *
+threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort sort)
+{
+	struct threadlist *tl = talloc_zero(ctx, struct threadlist);
+	struct loader_arg a;
+
+	if (!tl)
+		return NULL;
+	talloc_set_destructor(tl, threadlist_destructor);
+	tl->idx = idx;
+	tl->query = talloc_strdup(tl, query && *query ? query : "*");
+	tl->sort = sort;
+	tl->error = talloc_strdup(tl, "");
+	tl->notice = talloc_strdup(tl, "");
+	tl->count_error = talloc_strdup(tl, "");
+	tl->n_messages = tl->n_reviewed = tl->n_threads = -1;
+	tl->state = THREADLIST_LOADING;
+	threadlist_start_loader(tl);
+	a = (struct loader_arg){idx, tl->query, sort, 0};
+	if (bg_start(tl, threadlist_counter, &a, &tl->counter) != TRAWL_OK)
+		tl->count_error = talloc_strdup(tl, "cannot start counting");
+	return tl;
+}
+
+static void
+threadlist_add_row(struct threadlist *tl, const char *p, size_t len)
+{
+	const char *end = p + len, *f[5];
+	struct index_thread *row;
+	long long newest = 0, oldest = 0;
+
+	for (int i = 0; i < 5; i++) {
+		f[i] = p;
+		p = memchr(p, '\0', (size_t)(end - p));
+		if (!p)
+			return; /* malformed record: ignore */
+		p++;
+	}
+	if (tl->n_rows == tl->cap_rows) {
+		size_t cap = tl->cap_rows ? tl->cap_rows * 2 : 256;
+		struct index_thread *rows = talloc_realloc(tl, tl->rows, struct index_thread, cap);
+
+		if (!rows)
+			return;
+		tl->rows = rows;
+		tl->cap_rows = cap;
+	}
+	row = &tl->rows[tl->n_rows];
+	memset(row, 0, sizeof(*row));
+	row->thread_id = talloc_strdup(tl->rows, f[0]);
+	row->authors = talloc_strdup(tl->rows, f[1]);
+	row->subject = talloc_strdup(tl->rows, f[2]);
+	row->tags = talloc_strdup(tl->rows, f[3]);
+	if (sscanf(f[4], "%lld %lld %d %d %d", &newest, &oldest, &row->matched, &row->total,
+		   &row->unreviewed) != 5)
+		return;
+	row->newest = (time_t)newest;
+	row->oldest = (time_t)oldest;
+	tl->n_rows++;
+}
+
+static void
+threadlist_on_loader(void *ud, char type, const char *payload, size_t len)
+{
+	struct threadlist *tl = ud;
+
+	switch (type) {
+	case 'T':
+		threadlist_add_row(tl, payload, len);
+		break;
+	case 'E':
+		tl->state = THREADLIST_DONE;
+		break;
+	case 'X':
+		tl->state = THREADLIST_ERROR;
+		talloc_free(tl->error);
+		tl->error = talloc_strndup(tl, payload, len);
+		break;
+	}
+}
+
+static void
+threadlist_on_counter(void *ud, char type, const char *payload, size_t len)
+{
+	struct threadlist *tl = ud;
+	char num[32];
+	long v;
+
+	if (type == 'X') {
+		talloc_free(tl->count_error);
+		tl->count_error = talloc_strndup(tl, payload, len);
+		return;
+	}
+	snprintf(num, sizeof(num), "%.*s", (int)(len < 31 ? len : 31), payload);
+	v = strtol(num, NULL, 10);
+	if (type == 'M')
+		tl->n_messages = v;
+	else if (type == 'R')
+		tl->n_reviewed = v;
+	else if (type == 'H')
+		tl->n_threads = v;
+}
+
+int
+threadlist_poll(struct threadlist *tl, size_t budget)
+{
+	size_t before = tl->n_rows;
+	enum threadlist_state state = tl->state;
+	long counts = tl->n_messages + tl->n_reviewed + tl->n_threads;
+	int changed = 0;
+
+	if (tl->counter) {
+		enum bg_state st = bg_poll(tl->counter, budget, threadlist_on_counter, tl);
+
+		if (st != BG_RUNNING) {
+			if (st == BG_DIED && tl->n_threads < 0)
+				tl->count_error = talloc_asprintf(tl, "counting stopped: %s",
+								  bg_how_died(tl->counter));
+			TALLOC_FREE(tl->counter);
+			changed = 1;
+		}
+	}
+	if (tl->loader) {
+		enum bg_state st = bg_poll(tl->loader, budget, threadlist_on_loader, tl);
+
+		if (st != BG_RUNNING) {
+			char *how = talloc_strdup(tl, bg_how_died(tl->loader));
+
+			TALLOC_FREE(tl->loader);
+			changed = 1;
+			if (tl->state == THREADLIST_LOADING) {
+				/* Died before its end record: resume after the last row we have. */
+				tl->restarts = tl->n_rows > tl->loader_skip ? 0 : tl->restarts + 1;
+				if (tl->restarts > THREADLIST_MAX_FRUITLESS_RESTARTS) {
+					tl->state = THREADLIST_ERROR;
+					tl->error = talloc_asprintf(tl, "the loader keeps failing (%s)",
+								    how);
+				} else {
+					talloc_free(tl->notice);
+					tl->notice = talloc_asprintf(tl, "loader %s; resumed at row %zu",
+								     how, tl->n_rows);
+					threadlist_start_loader(tl);
+				}
+			}
+			talloc_free(how);
+		}
+	}
+	return changed || before != tl->n_rows || state != tl->state ||
+	       counts != tl->n_messages + tl->n_reviewed + tl->n_threads;
+}
+
+int
+threadlist_fds(const struct threadlist *tl, int *fds)
+{
+	int n = 0;
+
+	if (bg_fd(tl->loader) >= 0)
+		fds[n++] = bg_fd(tl->loader);
+	if (bg_fd(tl->counter) >= 0)
+		fds[n++] = bg_fd(tl->counter);
+	return n;
+}
+
+pid_t
+threadlist_loader_pid(const struct threadlist *tl)
+{
+	return tl->loader ? bg_pid(tl->loader) : -1;
+}
+
+void
+threadlist_wait(struct threadlist *tl)
+{
+	for (;;) {
+		struct pollfd pfd[2];
+		int fds[2], n = threadlist_fds(tl, fds);
+
+		if (n == 0 && !tl->loader && !tl->counter)
+			return;
+		for (int i = 0; i < n; i++)
+			pfd[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+		if (n)
+			poll(pfd, (nfds_t)n, 1000);
+		threadlist_poll(tl, 1 << 20);
+	}
+}
+
+long
+threadlist_find(const struct threadlist *tl, const char *thread_id)
+{
+	for (size_t i = 0; i < tl->n_rows; i++)
+		if (strcmp(tl->rows[i].thread_id, thread_id) == 0)
+			return (long)i;
+	return -1;
+}
