@@ -615,3 +615,48 @@ index_thread_messages(index_t *idx, TALLOC_CTX *ctx, const char *thread_id, cons
 	talloc_free(qs);
 	return ts;
 }
+
+static int
+index_search_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct index_search *)a)->name,
+		      ((const struct index_search *)b)->name);
+}
+
+trawl_status_t
+index_saved_searches(index_t *idx, TALLOC_CTX *ctx, struct index_search **out, size_t *n)
+{
+	notmuch_config_list_t *list = NULL;
+	notmuch_status_t st;
+	struct index_search *v = NULL;
+	size_t len = 0;
+
+	*out = NULL;
+	*n = 0;
+	st = notmuch_database_get_config_list(idx->db, "query.", &list);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		index_set_error(idx, "reading saved searches: %s", notmuch_status_to_string(st));
+		return index_status(st);
+	}
+	for (; notmuch_config_list_valid(list); notmuch_config_list_move_to_next(list)) {
+		const char *key = notmuch_config_list_key(list);
+		const char *val = notmuch_config_list_value(list);
+
+		if (strncmp(key, "query.", 6) != 0 || !key[6])
+			continue;
+		v = talloc_realloc(ctx, v, struct index_search, len + 1);
+		if (!v) {
+			notmuch_config_list_destroy(list);
+			return TRAWL_NOMEM;
+		}
+		v[len].name = talloc_strdup(v, key + 6);
+		v[len].query = talloc_strdup(v, val ? val : "");
+		len++;
+	}
+	notmuch_config_list_destroy(list);
+	if (len)
+		qsort(v, len, sizeof(*v), index_search_cmp);
+	*out = v;
+	*n = len;
+	return TRAWL_OK;
+}

@@ -1,21 +1,55 @@
 /*
  * main: argument parsing, subcommands and the event loop.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <talloc.h>
 
 #include "config.h"
+#include "trawl/app.h"
+#include "trawl/demo.h"
 #include "trawl/index.h"
+#include "trawl/render.h"
+#include "trawl/text.h"
+#include "trawl/ui-curses.h"
 
 static const char usage_text[] =
-	"usage: trawl [--cache DIR] [QUERY]\n"
-	"       trawl --demo\n"
-	"       trawl --help | --version\n";
+	"usage: trawl [--cache DIR] [--search NAME] [QUERY...]\n"
+	"       trawl --demo [QUERY...]\n"
+	"       trawl show [--headers | --raw | --html] [--width N] [--cache DIR] QUERY...\n"
+	"       trawl --help | --version\n"
+	"\n"
+	"Opens the notmuch database named by NOTMUCH_CONFIG (or the default notmuch\n"
+	"config), or a cache made by trawl, and shows the threads matching QUERY\n"
+	"(default: the first saved search, else every message). trawl never\n"
+	"modifies, renames or deletes mail files.\n"
+	"\n"
+	"  --cache DIR     open the cache in DIR (DIR/notmuch-config)\n"
+	"  --demo          make (once) and open the bundled demo cache\n"
+	"  --search NAME   open the saved search NAME (same as QUERY query:NAME)\n"
+	"  --help          show this help\n"
+	"  --version       show the version\n"
+	"\n"
+	"In the reader, ? lists every key binding.\n";
+
+struct options {
+	const char *cache;
+	const char *search;
+	int demo;
+};
 
 static int
 main_usage(FILE *f, int status)
@@ -24,27 +58,360 @@ main_usage(FILE *f, int status)
 	return status;
 }
 
+/* Joins argv[from..] into one query string (child of ctx). */
+static char *
+main_join(TALLOC_CTX *ctx, int argc, char **argv, int from)
+{
+	char *q = talloc_strdup(ctx, "");
+
+	for (int i = from; q && i < argc; i++)
+		q = talloc_asprintf_append(q, "%s%s", i > from ? " " : "", argv[i]);
+	return q;
+}
+
+/* Prints one line on stderr, neutralised: paths and messages may come from anywhere. */
+static void
+main_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+main_error(const char *fmt, ...)
+{
+	va_list ap;
+	char *s, *safe;
+
+	va_start(ap, fmt);
+	s = talloc_vasprintf(NULL, fmt, ap);
+	va_end(ap);
+	safe = s ? text_sanitize(s, s, strlen(s)) : NULL;
+	fprintf(stderr, "trawl: %s\n", safe ? safe : "out of memory");
+	talloc_free(s);
+}
+
+static char *
+main_demo_dir(TALLOC_CTX *ctx)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (xdg && *xdg == '/')
+		return talloc_asprintf(ctx, "%s/trawl/demo", xdg);
+	return talloc_asprintf(ctx, "%s/.cache/trawl/demo", home ? home : ".");
+}
+
+/* Opens the database the options name; prints the error and returns NULL on failure. */
+static index_t *
+main_open_index(TALLOC_CTX *ctx, const struct options *o)
+{
+	index_t *idx = NULL;
+	char *err = NULL, *config_path = NULL;
+	struct stat st;
+
+	if (o->demo) {
+		char *dir = main_demo_dir(ctx);
+
+		config_path = talloc_asprintf(ctx, "%s/notmuch-config", dir);
+		if (stat(config_path, &st) != 0)
+			fprintf(stderr, "trawl: making the demo cache in %s (once)…\n", dir);
+		if (demo_make_cache(ctx, dir, DEMO_DEFAULT_COUNT, &err) != TRAWL_OK) {
+			main_error("%s", err ? err : "cannot make the demo cache");
+			return NULL;
+		}
+	} else if (o->cache) {
+		config_path = talloc_asprintf(ctx, "%s/notmuch-config", o->cache);
+		if (stat(config_path, &st) != 0) {
+			main_error("%s: not a trawl cache (no notmuch-config): %s", o->cache,
+				   strerror(errno));
+			return NULL;
+		}
+	} else {
+		const char *env = getenv("NOTMUCH_CONFIG");
+
+		/* libnotmuch quietly falls back to defaults when the named file is missing. */
+		if (env && *env && stat(env, &st) != 0) {
+			main_error("%s: cannot read the notmuch config (NOTMUCH_CONFIG): %s", env,
+				   strerror(errno));
+			return NULL;
+		}
+	}
+	if (index_open(ctx, NULL, config_path, &idx, &err) != TRAWL_OK) {
+		main_error("%s; run 'notmuch setup' and 'notmuch new', or use --cache DIR or --demo",
+			   err ? err : "cannot open the notmuch database");
+		return NULL;
+	}
+	return idx;
+}
+
+/* The query to start with: the arguments, --search, the first saved search, or '*'. */
+static char *
+main_initial_query(TALLOC_CTX *ctx, index_t *idx, const struct options *o, int argc, char **argv,
+		   int from)
+{
+	struct index_search *searches;
+	size_t n;
+
+	if (from < argc)
+		return main_join(ctx, argc, argv, from);
+	if (o->search)
+		return index_quote_term(ctx, "query", o->search);
+	if (index_saved_searches(idx, ctx, &searches, &n) == TRAWL_OK && n > 0)
+		return index_quote_term(ctx, "query", searches[0].name);
+	return talloc_strdup(ctx, "*");
+}
+
+static volatile sig_atomic_t main_got_signal;
+
+static void
+main_on_signal(int sig)
+{
+	main_got_signal = sig;
+}
+
+static int
+main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query,
+	    const char *config_errors)
+{
+	struct app *app;
+	int w, h;
+	const char *now = getenv("TRAWL_TEST_NOW");
+	struct sigaction sa;
+
+	if (ui_init(cfg) < 0) {
+		main_error("standard input and output must be a terminal");
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = main_on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	ui_size(&w, &h);
+	app = app_new(ctx, idx, cfg, query, w, h);
+	if (now)
+		app->now = (time_t)strtoll(now, NULL, 10);
+	if (config_errors)
+		app_message(app, 1, "%s", config_errors);
+	while (!app->quit && !main_got_signal) {
+		struct pollfd pfd[8];
+		int fds[7], n, nf = 0;
+		char key[64];
+
+		app_draw(app);
+		ui_blit(app->scr, app->prompt != NULL);
+		pfd[nf++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+		n = app_fds(app, fds, 7);
+		for (int i = 0; i < n; i++)
+			pfd[nf++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+		/* Wake at least once a second so the list's counts and loading show. */
+		if (poll(pfd, (nfds_t)nf, 1000) < 0 && errno != EINTR)
+			break;
+		/* Keys first: the UI answers before it takes more rows. */
+		while (ui_key(key, sizeof(key))) {
+			if (!strcmp(key, "Resize")) {
+				ui_size(&w, &h);
+				app_resize(app, w, h);
+				continue;
+			}
+			app_key(app, key);
+			if (app->quit)
+				break;
+		}
+		if (!app->quit)
+			app_poll(app);
+		if (!app->quit && (pfd[0].revents & (POLLHUP | POLLERR)))
+			break;
+	}
+	app_free(app);
+	ui_end();
+	return 0;
+}
+
+/* trawl show: prints the matching messages as the reader renders them. */
+static int
+main_show(TALLOC_CTX *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"headers", no_argument, NULL, 'H'}, {"raw", no_argument, NULL, 'R'},
+		{"html", no_argument, NULL, 'M'},    {"width", required_argument, NULL, 'w'},
+		{"cache", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct options o = {0};
+	struct render_opts ropts = {.mode = RENDER_MODE_TEXT};
+	long width = 0;
+	int c;
+	index_t *idx;
+	char *query;
+	struct index_thread *threads;
+	size_t n_threads;
+	struct winsize ws;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "w:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			ropts.mode = RENDER_MODE_HEADERS;
+			break;
+		case 'R':
+			ropts.mode = RENDER_MODE_RAW;
+			break;
+		case 'M':
+			ropts.mode = RENDER_MODE_HTML;
+			break;
+		case 'w':
+			width = strtol(optarg, NULL, 10);
+			if (width < 1 || width > 10000) {
+				main_error("--width: expected a number of columns, got %s", optarg);
+				return 2;
+			}
+			break;
+		case 'c':
+			o.cache = optarg;
+			break;
+		case 'h':
+			return main_usage(stdout, 0);
+		default:
+			return main_usage(stderr, 2);
+		}
+	}
+	if (optind >= argc) {
+		main_error("show: a query is needed");
+		return main_usage(stderr, 2);
+	}
+	if (!width)
+		width = isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col
+				? ws.ws_col
+				: 80;
+	idx = main_open_index(ctx, &o);
+	if (!idx)
+		return 1;
+	query = main_join(ctx, argc, argv, optind);
+	if (index_threads(idx, ctx, query, INDEX_SORT_OLDEST_FIRST, 0, (size_t)-1 / 2, &threads,
+			  &n_threads) != TRAWL_OK) {
+		main_error("%s", index_last_error(idx));
+		return 1;
+	}
+	for (size_t t = 0; t < n_threads; t++) {
+		struct index_message *msgs;
+		size_t n;
+
+		if (index_thread_messages(idx, ctx, threads[t].thread_id, query, &msgs, &n) != TRAWL_OK)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			TALLOC_CTX *tmp = talloc_new(ctx);
+			struct render_message *r;
+
+			if (!msgs[i].matched) {
+				talloc_free(tmp);
+				continue;
+			}
+			if (render_file(tmp, msgs[i].filename, &ropts, &r) != TRAWL_OK) {
+				main_error("%s: cannot read the message file", msgs[i].filename);
+				talloc_free(tmp);
+				continue;
+			}
+			if (ropts.mode != RENDER_MODE_RAW && ropts.mode != RENDER_MODE_HEADERS) {
+				const char *names[] = {"From", "To", "Cc", "Date", "Subject"};
+				const char *vals[] = {r->from, r->to, r->cc, r->date, r->subject};
+
+				for (int k = 0; k < 5; k++)
+					if (*vals[k])
+						printf("%s: %s\n", names[k],
+						       text_sanitize(tmp, vals[k], strlen(vals[k])));
+				printf("\n");
+			}
+			for (size_t l = 0; l < r->n_lines; l++) {
+				const char *s = r->lines[l].text;
+				struct text_run *run;
+				size_t *breaks, nb;
+
+				if (text_decode(tmp, s, strlen(s), 0, &run) != TRAWL_OK ||
+				    text_wrap(tmp, run, (size_t)width, &breaks, &nb) != TRAWL_OK)
+					continue;
+				for (size_t b = 0; b < nb; b++) {
+					size_t end = b + 1 < nb ? breaks[b + 1] : run->len;
+
+					for (size_t g = breaks[b]; g < end; g++)
+						for (int k = 0; k <= TEXT_MAX_COMBINING &&
+								run->glyphs[g].wc[k];
+						     k++)
+							printf("%lc", (wint_t)run->glyphs[g].wc[k]);
+					printf("\n");
+				}
+			}
+			printf("\f\n");
+			talloc_free(tmp);
+		}
+	}
+	return ferror(stdout) ? 1 : 0;
+}
+
+/* A UTF-8 LC_CTYPE is needed for widths; fall back to C.UTF-8 rather than show placeholders. */
+static void
+main_locale(void)
+{
+	setlocale(LC_ALL, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"cache", required_argument, NULL, 'c'},
+		{"search", required_argument, NULL, 's'},
+		{"demo", no_argument, NULL, 'd'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	struct options o = {0};
+	TALLOC_CTX *ctx;
+	struct config *cfg;
+	index_t *idx;
+	char *query, *cfg_errors = NULL, *cfg_path;
+	int c, rc;
 
-	setlocale(LC_ALL, "");
-	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+	main_locale();
+	ctx = talloc_new(NULL);
+	if (argc > 1 && !strcmp(argv[1], "show")) {
+		rc = main_show(ctx, argc - 1, argv + 1);
+		talloc_free(ctx);
+		return rc;
+	}
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
+			talloc_free(ctx);
 			return main_usage(stdout, 0);
 		case 'V':
 			printf("trawl %s\n", PACKAGE_VERSION);
+			talloc_free(ctx);
 			return 0;
+		case 'c':
+			o.cache = optarg;
+			break;
+		case 's':
+			o.search = optarg;
+			break;
+		case 'd':
+			o.demo = 1;
+			break;
 		default:
+			talloc_free(ctx);
 			return main_usage(stderr, 2);
 		}
 	}
-	return 0;
+	cfg = config_new(ctx);
+	cfg_path = config_default_path(ctx);
+	config_load_file(cfg, cfg_path, &cfg_errors);
+	idx = main_open_index(ctx, &o);
+	if (!idx) {
+		talloc_free(ctx);
+		return 1;
+	}
+	query = main_initial_query(ctx, idx, &o, argc, argv, optind);
+	rc = main_reader(ctx, idx, cfg, query, cfg_errors);
+	/* The index goes last: views were freed by the reader. */
+	talloc_free(ctx);
+	return rc;
 }

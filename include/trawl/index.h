@@ -118,6 +118,16 @@ struct index_message {
 trawl_status_t index_thread_messages(index_t *idx, TALLOC_CTX *ctx, const char *thread_id,
 				     const char *query, struct index_message **out, size_t *n);
 
+/* A saved search: a notmuch named query ("query.NAME" in the database config). */
+struct index_search {
+	char *name;
+	char *query;
+};
+
+/* The saved searches, sorted by name; a talloc array (child of ctx). */
+trawl_status_t index_saved_searches(index_t *idx, TALLOC_CTX *ctx, struct index_search **out,
+				    size_t *n);
+
 /* Every tag in the database, sorted; a talloc array of strings. */
 trawl_status_t index_all_tags(index_t *idx, TALLOC_CTX *ctx, char ***tags, size_t *n);
 

@@ -1,0 +1,102 @@
+/*
+ * app: the state of one trawl session that views draw and commands act on.
+ *
+ * The app is the talloc root of a session: the index is created first and
+ * freed last (app_free() frees the views explicitly before it, since a
+ * parent's destructor runs before its children are freed).
+ */
+#ifndef TRAWL_APP_H
+#define TRAWL_APP_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "trawl/config.h"
+#include "trawl/index.h"
+#include "trawl/screen.h"
+#include "trawl/threadlist.h"
+
+enum app_focus {
+	APP_FOCUS_SIDEBAR,
+	APP_FOCUS_LIST,
+	APP_FOCUS_THREAD,
+};
+
+/* The thread list pane: a threadlist model plus the cursor over it. */
+struct listview {
+	struct threadlist *tl;
+	size_t cursor, top;
+	int follow_end; /* G pressed while loading: keep the cursor on the last row */
+	char *want_thread; /* after a reload, put the cursor back on this thread */
+};
+
+/* The filters pane: saved searches then tags, with counts filled in the background. */
+struct sidebar_entry {
+	char *label;  /* shown: saved search name or tag */
+	char *query;  /* run on select */
+	int is_search;
+	long total, unreviewed; /* -1 while counting */
+	char *error;  /* a broken saved search */
+};
+
+struct sidebar {
+	struct sidebar_entry *entries;
+	size_t n, cursor, top;
+	struct bg_job *counter;
+};
+
+struct threadview; /* view-thread.c */
+
+struct prompt;     /* prompt.c */
+
+struct app {
+	index_t *idx;
+	struct config *cfg;
+	struct screen *scr;
+	enum app_focus focus;
+	int sidebar_visible;
+	struct sidebar *sidebar;
+	struct listview *list;
+	struct threadview *thread; /* NULL unless a thread is open */
+	struct prompt *prompt;     /* NULL unless the prompt line is active */
+	int help;                  /* the help screen is shown */
+	size_t help_top;
+	char *query;
+	char *message;             /* last message for the status line */
+	int message_is_error;
+	int quit;
+	time_t now;                /* for relative dates; fixed in tests */
+	char *history_path;
+};
+
+/* Makes the app on an open index; queries start loading.  Aborts on out-of-memory. */
+struct app *app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query,
+		    int w, int h);
+void app_free(struct app *app);
+
+/* Runs query in the thread list (keeps the previous one if it is invalid). */
+void app_search(struct app *app, const char *query);
+
+/* Sets the status-line message (printf style). */
+void app_message(struct app *app, int is_error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Draws every visible pane into app->scr. */
+void app_draw(struct app *app);
+
+/* Takes what background jobs sent; returns nonzero when a redraw is due. */
+int app_poll(struct app *app);
+
+/* The fds background jobs may write to (at most max); returns how many. */
+int app_fds(const struct app *app, int *fds, int max);
+
+/* Handles one key by name ("j", "C-d", "Enter"...): prompt, then bindings. */
+void app_key(struct app *app, const char *key);
+
+/* Runs a command string as a key binding or the ':' line would. */
+void app_run(struct app *app, const char *command);
+
+/* Resizes the screen and the views. */
+void app_resize(struct app *app, int w, int h);
+
+#endif

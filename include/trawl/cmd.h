@@ -1,0 +1,29 @@
+/*
+ * cmd: the command table.  Keys are bound to command strings, the ':'
+ * line runs the same strings, and the help screen is generated from the
+ * table, so a command has exactly one name, one help text and one
+ * function.
+ */
+#ifndef TRAWL_CMD_H
+#define TRAWL_CMD_H
+
+#include "trawl/app.h"
+
+/* Contexts a command applies to, as a mask of (1 << enum config_context); 0 for all. */
+struct cmd_entry {
+	const char *name;
+	const char *args; /* "" or e.g. "QUERY" */
+	const char *help;
+	unsigned contexts;
+	void (*fn)(struct app *app, int argc, char **argv);
+};
+
+extern const struct cmd_entry cmd_table[];
+extern const size_t cmd_count;
+
+const struct cmd_entry *cmd_find(const char *name);
+
+/* Whether the command applies to context (global commands apply everywhere). */
+int cmd_applies(const struct cmd_entry *cmd, enum config_context context);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * ui-curses: the only module that talks to curses.  It copies a screen
+ * to the terminal, reads keys as names ("j", "C-d", "PageDown", "Enter",
+ * "Resize"...) and maps semantic attributes to colours.
+ */
+#ifndef TRAWL_UI_CURSES_H
+#define TRAWL_UI_CURSES_H
+
+#include <stddef.h>
+
+#include "trawl/config.h"
+#include "trawl/screen.h"
+
+/* Starts curses; returns -1 (with nothing drawn) when there is no terminal. */
+int ui_init(const struct config *cfg);
+void ui_end(void);
+void ui_size(int *w, int *h);
+void ui_blit(const struct screen *s, int show_cursor);
+
+/*
+ * Reads one key without blocking into name (at least 32 bytes).
+ * Returns 1 for a key, 0 when none is waiting.
+ */
+int ui_key(char *name, size_t len);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * view: the panes of the screen.  Each pane is a table of operations
+ * (struct view_ops, as tig does), so commands such as "next" or
+ * "page-down" work the same way on whichever pane has the focus.
+ *
+ * Views draw into app->scr; strings from mail go through screen_puts()
+ * and so through the text module's neutraliser.
+ */
+#ifndef TRAWL_VIEW_H
+#define TRAWL_VIEW_H
+
+#include <limits.h>
+
+#include "trawl/app.h"
+
+#define VIEW_FIRST LONG_MIN
+#define VIEW_LAST LONG_MAX
+
+struct view_ops {
+	const char *name;
+	enum config_context context;
+	void (*draw)(struct app *app, int x, int y, int w, int h);
+	/* Moves the cursor by delta rows (VIEW_FIRST / VIEW_LAST for the ends). */
+	void (*move)(struct app *app, long delta);
+	/* Rows the pane shows, for paging. */
+	int (*height)(const struct app *app);
+};
+
+extern const struct view_ops view_sidebar_ops, view_list_ops, view_thread_ops, view_help_ops;
+
+/* The pane that has the focus (the help screen when shown). */
+const struct view_ops *view_focused(const struct app *app);
+
+/* Moves *cursor by delta within [0, n) and keeps it inside the window [*top, *top + h). */
+void view_move_cursor(size_t *cursor, size_t n, long delta);
+void view_scroll_to(size_t cursor, size_t *top, size_t n, int h);
+
+/* Formats a date for a list column: "14:32", "yesterday", "Tue 09:12", "Apr 03", "2017-04-03". */
+const char *view_format_date(time_t t, time_t now, char *buf, size_t len);
+
+/* view-list.c */
+struct listview *listview_new(struct app *app, const char *query);
+const struct index_thread *listview_current(const struct app *app);
+int listview_poll(struct app *app);
+
+/* view-sidebar.c */
+struct sidebar *sidebar_new(struct app *app);
+const struct sidebar_entry *sidebar_current(const struct app *app);
+int sidebar_poll(struct app *app);
+void sidebar_reload(struct app *app);
+
+/* view-thread.c */
+trawl_status_t threadview_open(struct app *app, const char *thread_id);
+void threadview_close(struct app *app);
+int threadview_command(struct app *app, const char *name);
+
+/* view-help.c: lines of the help screen for the focused context. */
+size_t helpview_lines(const struct app *app);
+
+#endif

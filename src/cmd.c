@@ -1,0 +1,439 @@
+/*
+ * cmd: the command table and key dispatch.  See include/trawl/cmd.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trawl/cmd.h"
+#include "trawl/prompt.h"
+#include "trawl/view.h"
+
+#define CTX(c) (1u << CONFIG_##c)
+
+/* What the active prompt is for. */
+enum cmd_prompt_kind {
+	CMD_PROMPT_SEARCH,
+	CMD_PROMPT_COMMAND,
+};
+static enum cmd_prompt_kind cmd_prompt_kind;
+
+static char *
+cmd_join(TALLOC_CTX *ctx, int argc, char **argv, int from)
+{
+	char *s = talloc_strdup(ctx, "");
+
+	for (int i = from; s && i < argc; i++)
+		s = talloc_asprintf_append(s, "%s%s", i > from ? " " : "", argv[i]);
+	return s;
+}
+
+static void
+cmd_move(struct app *app, long delta)
+{
+	const struct view_ops *v = view_focused(app);
+
+	v->move(app, delta);
+}
+
+static long
+cmd_page(const struct app *app)
+{
+	int h = view_focused(app)->height(app);
+
+	return h > 1 ? h - 1 : 1;
+}
+
+static void
+cmd_next(struct app *app, int argc, char **argv)
+{
+	cmd_move(app, 1);
+}
+
+static void
+cmd_prev(struct app *app, int argc, char **argv)
+{
+	cmd_move(app, -1);
+}
+
+static void
+cmd_page_down(struct app *app, int argc, char **argv)
+{
+	cmd_move(app, cmd_page(app));
+}
+
+static void
+cmd_page_up(struct app *app, int argc, char **argv)
+{
+	cmd_move(app, -cmd_page(app));
+}
+
+static void
+cmd_half_down(struct app *app, int argc, char **argv)
+{
+	cmd_move(app, (cmd_page(app) + 1) / 2);
+}
+
+static void
+cmd_half_up(struct app *app, int argc, char **argv)
+{
+	cmd_move(app, -(cmd_page(app) + 1) / 2);
+}
+
+static void
+cmd_first(struct app *app, int argc, char **argv)
+{
+	cmd_move(app, VIEW_FIRST);
+}
+
+static void
+cmd_last(struct app *app, int argc, char **argv)
+{
+	cmd_move(app, VIEW_LAST);
+}
+
+static void
+cmd_help(struct app *app, int argc, char **argv)
+{
+	app->help = !app->help;
+	app->help_top = 0;
+}
+
+static void
+cmd_quit(struct app *app, int argc, char **argv)
+{
+	app->quit = 1;
+}
+
+static void
+cmd_back(struct app *app, int argc, char **argv)
+{
+	if (app->help)
+		app->help = 0;
+	else if (app->focus == APP_FOCUS_THREAD)
+		threadview_close(app);
+	else
+		app->quit = 1;
+}
+
+static void
+cmd_redraw(struct app *app, int argc, char **argv)
+{
+	/* ui-curses repaints everything after every command; nothing else to do. */
+}
+
+static void
+cmd_refresh(struct app *app, int argc, char **argv)
+{
+	const struct index_thread *cur = listview_current(app);
+	char *keep = cur ? talloc_strdup(app, cur->thread_id) : NULL;
+
+	if (index_reopen(app->idx) != TRAWL_OK) {
+		app_message(app, 1, "%s", index_last_error(app->idx));
+		talloc_free(keep);
+		return;
+	}
+	app_search(app, app->query);
+	if (app->list && keep)
+		app->list->want_thread = talloc_steal(app->list, keep);
+	else
+		talloc_free(keep);
+	sidebar_reload(app);
+	app_message(app, 0, "refreshed");
+}
+
+static void
+cmd_search(struct app *app, int argc, char **argv)
+{
+	char *q = cmd_join(app, argc, argv, 1);
+
+	if (q && *q)
+		app_search(app, q);
+	talloc_free(q);
+}
+
+static void
+cmd_prompt_search(struct app *app, int argc, char **argv)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *initial = cmd_join(tmp, argc, argv, 1);
+	static const char *const prefixes[] = {
+		"from:", "to:", "subject:", "tag:", "date:", "id:", "thread:", "folder:",
+		"path:", "query:", "attachment:", "mimetype:", "body:", "property:", "lastmod:",
+		"and", "or", "not",
+	};
+	char **tags, **words;
+	size_t n_tags = 0, n = 0;
+
+	talloc_free(app->prompt);
+	app->prompt = prompt_new(app, "search: ", initial, app->history_path);
+	cmd_prompt_kind = CMD_PROMPT_SEARCH;
+	if (index_all_tags(app->idx, tmp, &tags, &n_tags) != TRAWL_OK)
+		n_tags = 0;
+	words = talloc_array(tmp, char *, n_tags + sizeof(prefixes) / sizeof(prefixes[0]));
+	for (size_t i = 0; words && i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		words[n++] = (char *)prefixes[i];
+	for (size_t i = 0; words && i < n_tags; i++) {
+		/* Tags that need quoting are completed quoted. */
+		words[n++] = strpbrk(tags[i], " \"()") ? index_quote_term(tmp, "tag", tags[i])
+						       : talloc_asprintf(tmp, "tag:%s", tags[i]);
+	}
+	if (words)
+		prompt_set_completions(app->prompt, words, n);
+	talloc_free(tmp);
+}
+
+static void
+cmd_prompt_command(struct app *app, int argc, char **argv)
+{
+	char **words = talloc_array(NULL, char *, cmd_count);
+
+	talloc_free(app->prompt);
+	app->prompt = prompt_new(app, ":", "", NULL);
+	cmd_prompt_kind = CMD_PROMPT_COMMAND;
+	for (size_t i = 0; words && i < cmd_count; i++)
+		words[i] = (char *)cmd_table[i].name;
+	if (words)
+		prompt_set_completions(app->prompt, words, cmd_count);
+	talloc_free(words);
+}
+
+static void
+cmd_focus(struct app *app, int dir)
+{
+	if (app->focus == APP_FOCUS_THREAD)
+		return;
+	if (!app->sidebar_visible) {
+		app->focus = APP_FOCUS_LIST;
+		return;
+	}
+	app->focus = app->focus == APP_FOCUS_LIST ? APP_FOCUS_SIDEBAR : APP_FOCUS_LIST;
+	(void)dir;
+}
+
+static void
+cmd_focus_next(struct app *app, int argc, char **argv)
+{
+	cmd_focus(app, 1);
+}
+
+static void
+cmd_focus_prev(struct app *app, int argc, char **argv)
+{
+	cmd_focus(app, -1);
+}
+
+static void
+cmd_toggle_sidebar(struct app *app, int argc, char **argv)
+{
+	app->sidebar_visible = !app->sidebar_visible;
+	if (!app->sidebar_visible && app->focus == APP_FOCUS_SIDEBAR)
+		app->focus = APP_FOCUS_LIST;
+}
+
+static void
+cmd_select(struct app *app, int argc, char **argv)
+{
+	const struct sidebar_entry *e = sidebar_current(app);
+
+	if (!e)
+		return;
+	app_search(app, e->query);
+	app->focus = APP_FOCUS_LIST;
+}
+
+static void
+cmd_select_and(struct app *app, int argc, char **argv)
+{
+	const struct sidebar_entry *e = sidebar_current(app);
+	char *q;
+
+	if (!e)
+		return;
+	q = index_query_and(app, app->query, e->query);
+	app_search(app, q);
+	talloc_free(q);
+	app->focus = APP_FOCUS_LIST;
+}
+
+static void
+cmd_open(struct app *app, int argc, char **argv)
+{
+	const struct index_thread *t = listview_current(app);
+
+	if (!t)
+		return;
+	if (threadview_open(app, t->thread_id) == TRAWL_OK)
+		app->focus = APP_FOCUS_THREAD;
+}
+
+static void
+cmd_toggle_order(struct app *app, int argc, char **argv)
+{
+	app->cfg->oldest_first = !app->cfg->oldest_first;
+	app_search(app, app->query);
+	app_message(app, 0, "%s first", app->cfg->oldest_first ? "oldest" : "newest");
+}
+
+static void
+cmd_next_unreviewed(struct app *app, int argc, char **argv)
+{
+	struct listview *lv = app->list;
+
+	if (app->focus == APP_FOCUS_THREAD) {
+		threadview_command(app, "next-unreviewed");
+		return;
+	}
+	for (size_t i = lv->cursor + 1; i < lv->tl->n_rows; i++)
+		if (lv->tl->rows[i].unreviewed > 0) {
+			lv->cursor = i;
+			return;
+		}
+	app_message(app, 0, lv->tl->state == THREADLIST_LOADING
+				    ? "no unreviewed thread below (still loading)"
+				    : "no unreviewed thread below");
+}
+
+static void
+cmd_thread(struct app *app, int argc, char **argv)
+{
+	if (!threadview_command(app, argv[0]))
+		app_message(app, 1, "%s: not available here", argv[0]);
+}
+
+const struct cmd_entry cmd_table[] = {
+	{"help", "", "show the key bindings of this pane (again to close)", 0, cmd_help},
+	{"quit", "", "quit trawl", 0, cmd_quit},
+	{"back", "", "close the help or the thread; quit from the thread list", 0, cmd_back},
+	{"next", "", "move down one row", 0, cmd_next},
+	{"prev", "", "move up one row", 0, cmd_prev},
+	{"page-down", "", "move down one page", 0, cmd_page_down},
+	{"page-up", "", "move up one page", 0, cmd_page_up},
+	{"half-page-down", "", "move down half a page", 0, cmd_half_down},
+	{"half-page-up", "", "move up half a page", 0, cmd_half_up},
+	{"first", "", "go to the first row", 0, cmd_first},
+	{"last", "", "go to the last row (follows the list while it loads)", 0, cmd_last},
+	{"prompt-search", "[QUERY]", "type a notmuch query (Up/Down: history, Tab: complete)", 0,
+	 cmd_prompt_search},
+	{"prompt-command", "", "type a command", 0, cmd_prompt_command},
+	{"search", "QUERY", "show the threads matching QUERY", 0, cmd_search},
+	{"focus-next", "", "move the focus to the next pane", 0, cmd_focus_next},
+	{"focus-prev", "", "move the focus to the previous pane", 0, cmd_focus_prev},
+	{"toggle-sidebar", "", "show or hide the filters pane", 0, cmd_toggle_sidebar},
+	{"redraw", "", "redraw the screen", 0, cmd_redraw},
+	{"refresh", "", "reopen the database and run the query again (new mail, other clients)",
+	 0, cmd_refresh},
+	{"select", "", "show the selected saved search or tag", CTX(SIDEBAR), cmd_select},
+	{"select-and", "", "narrow the current query by the selected filter", CTX(SIDEBAR),
+	 cmd_select_and},
+	{"open", "", "open the selected thread", CTX(LIST), cmd_open},
+	{"toggle-order", "", "sort newest first or oldest first", CTX(LIST), cmd_toggle_order},
+	{"next-unreviewed", "", "go to the next unreviewed thread or message",
+	 CTX(LIST) | CTX(THREAD), cmd_next_unreviewed},
+	{"toggle", "", "expand or collapse the current message", CTX(THREAD), cmd_thread},
+	{"toggle-all", "", "expand or collapse every message", CTX(THREAD), cmd_thread},
+	{"next-message", "", "go to the next message", CTX(THREAD), cmd_thread},
+	{"prev-message", "", "go to the previous message", CTX(THREAD), cmd_thread},
+	{"toggle-headers", "", "show all headers of the current message", CTX(THREAD), cmd_thread},
+	{"toggle-html", "", "prefer the HTML or the plain text part", CTX(THREAD), cmd_thread},
+	{"toggle-raw", "", "show the raw source of the current message", CTX(THREAD), cmd_thread},
+	{"toggle-quotes", "", "fold or unfold long quotes", CTX(THREAD), cmd_thread},
+};
+const size_t cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	for (size_t i = 0; i < cmd_count; i++)
+		if (strcmp(cmd_table[i].name, name) == 0)
+			return &cmd_table[i];
+	return NULL;
+}
+
+int
+cmd_applies(const struct cmd_entry *cmd, enum config_context context)
+{
+	return cmd->contexts == 0 || (cmd->contexts & (1u << context));
+}
+
+void
+app_run(struct app *app, const char *command)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char **argv, *err = NULL;
+	int argc = 0;
+	const struct cmd_entry *cmd;
+
+	argv = config_split(tmp, command, &argc, &err);
+	if (!argv || argc == 0) {
+		if (err)
+			app_message(app, 1, "%s: %s", command, err);
+		talloc_free(tmp);
+		return;
+	}
+	cmd = cmd_find(argv[0]);
+	if (cmd) {
+		if (!cmd_applies(cmd, view_focused(app)->context))
+			app_message(app, 1, "%s: not available in the %s pane", argv[0],
+				    view_focused(app)->name);
+		else
+			cmd->fn(app, argc, argv);
+	} else if (!strcmp(argv[0], "set") || !strcmp(argv[0], "bind") ||
+		   !strcmp(argv[0], "unbind") || !strcmp(argv[0], "color")) {
+		/* Config directives work on the command line too. */
+		if (config_apply_line(app->cfg, command, tmp, &err) != TRAWL_OK)
+			app_message(app, 1, "%s", err);
+	} else {
+		app_message(app, 1, "unknown command: %s", argv[0]);
+	}
+	talloc_free(tmp);
+}
+
+static void
+cmd_prompt_submit(struct app *app)
+{
+	struct prompt *p = app->prompt;
+	char *line = talloc_steal(app, p->text);
+
+	prompt_remember(p);
+	app->prompt = NULL;
+	talloc_free(p);
+	if (cmd_prompt_kind == CMD_PROMPT_SEARCH) {
+		if (*line)
+			app_search(app, line);
+	} else {
+		app_run(app, line);
+	}
+	talloc_free(line);
+}
+
+void
+app_key(struct app *app, const char *key)
+{
+	const char *command;
+
+	if (app->prompt) {
+		switch (prompt_key(app->prompt, key)) {
+		case PROMPT_SUBMIT:
+			cmd_prompt_submit(app);
+			break;
+		case PROMPT_CANCEL:
+			TALLOC_FREE(app->prompt);
+			break;
+		case PROMPT_EDITING:
+			break;
+		}
+		return;
+	}
+	if (app->list)
+		app->list->follow_end = 0;
+	command = config_lookup(app->cfg, view_focused(app)->context, key);
+	if (!command) {
+		if (strcmp(key, "Resize") != 0)
+			app_message(app, 0, "%s: unbound key (? shows the bindings)", key);
+		return;
+	}
+	talloc_free(app->message);
+	app->message = NULL;
+	app_run(app, command);
+}

@@ -1,0 +1,207 @@
+/*
+ * ui-curses: blit screens, read keys, colours.  See include/trawl/ui-curses.h.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "trawl/ui-curses.h"
+
+static attr_t ui_attrs[SCREEN_ATTR_COUNT];
+static short ui_pairs[SCREEN_ATTR_COUNT];
+
+static void
+ui_setup_colours(const struct config *cfg)
+{
+	int colour = cfg->colour && has_colors();
+
+	if (colour) {
+		start_color();
+		use_default_colors();
+	}
+	for (int i = 0; i < SCREEN_ATTR_COUNT; i++) {
+		const struct config_colour *c = &cfg->colours[i];
+		attr_t a = A_NORMAL;
+
+		if (c->bold)
+			a |= A_BOLD;
+		if (c->underline)
+			a |= A_UNDERLINE;
+		if (c->reverse)
+			a |= A_REVERSE;
+		if (c->dim)
+			a |= A_DIM;
+		ui_pairs[i] = 0;
+		if (colour && (c->fg >= 0 || c->bg >= 0) && i + 1 < COLOR_PAIRS &&
+		    c->fg < COLORS && c->bg < COLORS) {
+			init_pair((short)(i + 1), c->fg, c->bg);
+			ui_pairs[i] = (short)(i + 1);
+		}
+		if (!colour) {
+			/* NO_COLOR: keep the distinctions that matter with mono attributes. */
+			switch (i) {
+			case SCREEN_SELECTED:
+			case SCREEN_STATUS:
+			case SCREEN_TITLE:
+			case SCREEN_SPECIAL:
+				a = A_REVERSE;
+				break;
+			case SCREEN_UNREVIEWED:
+			case SCREEN_ERROR:
+			case SCREEN_HEADER:
+				a = A_BOLD;
+				break;
+			case SCREEN_QUOTE:
+			case SCREEN_SIGNATURE:
+			case SCREEN_DIM:
+			case SCREEN_NOTE:
+				a = A_DIM;
+				break;
+			case SCREEN_LINK:
+				a = A_UNDERLINE;
+				break;
+			default:
+				a = A_NORMAL;
+			}
+		}
+		ui_attrs[i] = a;
+	}
+}
+
+int
+ui_init(const struct config *cfg)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return -1;
+	if (!initscr())
+		return -1;
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	ui_setup_colours(cfg);
+	return 0;
+}
+
+void
+ui_end(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+void
+ui_size(int *w, int *h)
+{
+	getmaxyx(stdscr, *h, *w);
+}
+
+void
+ui_blit(const struct screen *s, int show_cursor)
+{
+	int w, h;
+
+	ui_size(&w, &h);
+	for (int y = 0; y < s->h && y < h; y++) {
+		for (int x = 0; x < s->w && x < w; x++) {
+			const struct screen_cell *c = &s->cells[(size_t)y * (size_t)s->w + (size_t)x];
+			cchar_t cc;
+			wchar_t wc[TEXT_MAX_COMBINING + 2];
+
+			if (c->flags & SCREEN_CELL_CONT)
+				continue;
+			memcpy(wc, c->wc, sizeof(c->wc));
+			wc[TEXT_MAX_COMBINING + 1] = L'\0';
+			/* A wide glyph in the last column would wrap: draw a space instead. */
+			if (x == w - 1 && wcwidth(wc[0]) > 1) {
+				wc[0] = L' ';
+				wc[1] = L'\0';
+			}
+			if (setcchar(&cc, wc, ui_attrs[c->attr], ui_pairs[c->attr], NULL) == OK)
+				mvadd_wch(y, x, &cc);
+		}
+	}
+	if (show_cursor && s->cursor_x >= 0 && s->cursor_y >= 0) {
+		curs_set(1);
+		move(s->cursor_y, s->cursor_x);
+	} else {
+		curs_set(0);
+		if (s->cursor_y >= 0)
+			move(s->cursor_y, s->cursor_x > 0 ? s->cursor_x : 0);
+	}
+	refresh();
+}
+
+static const struct {
+	int code;
+	const char *name;
+} ui_key_names[] = {
+	{KEY_DOWN, "Down"},	  {KEY_UP, "Up"},	  {KEY_LEFT, "Left"},
+	{KEY_RIGHT, "Right"},	  {KEY_NPAGE, "PageDown"}, {KEY_PPAGE, "PageUp"},
+	{KEY_HOME, "Home"},	  {KEY_END, "End"},	  {KEY_BACKSPACE, "BSpace"},
+	{KEY_DC, "Delete"},	  {KEY_IC, "Insert"},	  {KEY_ENTER, "Enter"},
+	{KEY_BTAB, "BackTab"},	  {KEY_RESIZE, "Resize"},
+};
+
+int
+ui_key(char *name, size_t len)
+{
+	wint_t ch;
+	int r;
+
+	timeout(0);
+	r = get_wch(&ch);
+	if (r == ERR)
+		return 0;
+	if (r == KEY_CODE_YES) {
+		for (size_t i = 0; i < sizeof(ui_key_names) / sizeof(ui_key_names[0]); i++)
+			if ((int)ch == ui_key_names[i].code) {
+				snprintf(name, len, "%s", ui_key_names[i].name);
+				return 1;
+			}
+		if ((int)ch >= KEY_F(1) && (int)ch <= KEY_F(24)) {
+			snprintf(name, len, "F%d", (int)ch - KEY_F(0));
+			return 1;
+		}
+		snprintf(name, len, "Key%d", (int)ch);
+		return 1;
+	}
+	switch (ch) {
+	case L'\r':
+	case L'\n':
+		snprintf(name, len, "Enter");
+		break;
+	case L'\t':
+		snprintf(name, len, "Tab");
+		break;
+	case 27:
+		snprintf(name, len, "Escape");
+		break;
+	case 127:
+	case 8:
+		snprintf(name, len, "BSpace");
+		break;
+	case L' ':
+		snprintf(name, len, "Space");
+		break;
+	default:
+		if (ch < 32) {
+			snprintf(name, len, "C-%c", (char)('a' + ch - 1));
+		} else {
+			mbstate_t st;
+			size_t n;
+
+			memset(&st, 0, sizeof(st));
+			n = wcrtomb(name, (wchar_t)ch, &st);
+			if (n == (size_t)-1 || n >= len)
+				snprintf(name, len, "U+%04X", (unsigned)ch);
+			else
+				name[n] = '\0';
+		}
+	}
+	return 1;
+}

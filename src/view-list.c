@@ -1,0 +1,180 @@
+/*
+ * view-list: the thread list pane, one row per thread of the query.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "trawl/bg.h"
+#include "trawl/view.h"
+
+struct listview *
+listview_new(struct app *app, const char *query)
+{
+	struct listview *lv = talloc_zero(app, struct listview);
+
+	if (!lv)
+		return NULL;
+	lv->tl = threadlist_new(lv, app->idx, query,
+				app->cfg->oldest_first ? INDEX_SORT_OLDEST_FIRST
+						       : INDEX_SORT_NEWEST_FIRST);
+	if (!lv->tl) {
+		talloc_free(lv);
+		return NULL;
+	}
+	return lv;
+}
+
+const struct index_thread *
+listview_current(const struct app *app)
+{
+	const struct listview *lv = app->list;
+
+	if (!lv || lv->cursor >= lv->tl->n_rows)
+		return NULL;
+	return &lv->tl->rows[lv->cursor];
+}
+
+int
+listview_poll(struct app *app)
+{
+	struct listview *lv = app->list;
+	int changed;
+
+	if (!lv)
+		return 0;
+	/* A bounded slice per wake-up keeps keys responsive while a big list loads. */
+	changed = threadlist_poll(lv->tl, 256 * 1024);
+	if (changed && lv->want_thread) {
+		long row = threadlist_find(lv->tl, lv->want_thread);
+
+		if (row >= 0) {
+			lv->cursor = (size_t)row;
+			TALLOC_FREE(lv->want_thread);
+		} else if (lv->tl->state != THREADLIST_LOADING) {
+			TALLOC_FREE(lv->want_thread);
+		}
+	}
+	if (changed && lv->follow_end && lv->tl->n_rows)
+		lv->cursor = lv->tl->n_rows - 1;
+	if (lv->tl->state != THREADLIST_LOADING)
+		lv->follow_end = 0;
+	return changed;
+}
+
+/* The matched authors: notmuch separates them from the others with '|'. */
+static void
+list_authors(const char *authors, char *buf, size_t len)
+{
+	const char *bar = strchr(authors, '|');
+	size_t n = bar ? (size_t)(bar - authors) : strlen(authors);
+
+	while (n > 0 && authors[n - 1] == ' ')
+		n--;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, authors, n);
+	buf[n] = '\0';
+}
+
+static void
+list_draw_row(struct app *app, const struct index_thread *row, int selected, int x, int y,
+	      int w)
+{
+	char date[32], count[32], authors[512];
+	int col = x, end = x + w, unreviewed = row->unreviewed > 0;
+	int date_w = 10, count_w = 7, author_w = w >= 100 ? 24 : w >= 70 ? 18 : 12;
+	enum screen_attr base = selected ? SCREEN_SELECTED : SCREEN_NORMAL;
+
+	screen_fill(app->scr, x, y, w, base);
+	screen_puts(app->scr, col, y, 1, unreviewed ? "\u2022" : " ",
+		    selected ? base : SCREEN_UNREVIEWED);
+	col += 2;
+	if (col + date_w < end) {
+		view_format_date(row->newest, app->now, date, sizeof(date));
+		screen_puts(app->scr, col, y, date_w, date, selected ? base : SCREEN_DATE);
+		col += date_w + 1;
+	}
+	if (col + count_w < end) {
+		if (row->matched != row->total)
+			snprintf(count, sizeof(count), "%d/%d", row->matched, row->total);
+		else
+			snprintf(count, sizeof(count), "%d", row->total);
+		screen_printf(app->scr, col + (count_w - 1 - (int)strlen(count)), y,
+			      count_w, selected ? base : SCREEN_COUNT, "%s", count);
+		col += count_w;
+	}
+	if (col + author_w < end) {
+		list_authors(row->authors, authors, sizeof(authors));
+		screen_puts(app->scr, col, y, author_w - 1, authors, selected ? base : SCREEN_AUTHOR);
+		col += author_w;
+	}
+	if (col < end) {
+		col += screen_puts(app->scr, col, y, end - col, *row->subject ? row->subject
+									  : "(no subject)",
+				   selected ? base : unreviewed ? SCREEN_UNREVIEWED : SCREEN_NORMAL);
+	}
+	if (col + 2 < end && *row->tags) {
+		char *tags = talloc_asprintf(NULL, "(%s)", row->tags);
+
+		screen_puts(app->scr, col + 1, y, end - col - 1, tags, selected ? base : SCREEN_TAGS);
+		talloc_free(tags);
+	}
+}
+
+static void
+list_draw(struct app *app, int x, int y, int w, int h)
+{
+	struct listview *lv = app->list;
+	struct threadlist *tl = lv->tl;
+
+	view_scroll_to(lv->cursor, &lv->top, tl->n_rows, h);
+	for (int i = 0; i < h; i++) {
+		size_t r = lv->top + (size_t)i;
+
+		if (r < tl->n_rows) {
+			list_draw_row(app, &tl->rows[r], r == lv->cursor, x, y + i, w);
+		} else {
+			screen_fill(app->scr, x, y + i, w, SCREEN_NORMAL);
+			if (r == 0 && tl->state == THREADLIST_LOADING)
+				screen_puts(app->scr, x + 2, y + i, w - 2, "loading…", SCREEN_DIM);
+			else if (r == 0 && tl->state == THREADLIST_DONE)
+				screen_puts(app->scr, x + 2, y + i, w - 2, "no threads match",
+					    SCREEN_DIM);
+			else if (r == 0)
+				screen_puts(app->scr, x + 2, y + i, w - 2, tl->error, SCREEN_ERROR);
+		}
+	}
+	if (app->focus == APP_FOCUS_LIST && lv->cursor < tl->n_rows) {
+		app->scr->cursor_x = x;
+		app->scr->cursor_y = y + (int)(lv->cursor - lv->top);
+	}
+}
+
+static void
+list_move(struct app *app, long delta)
+{
+	struct listview *lv = app->list;
+
+	lv->follow_end = 0;
+	if (delta == VIEW_LAST && lv->tl->state == THREADLIST_LOADING) {
+		/* Keep following the end as rows arrive; any key stops it. */
+		lv->follow_end = 1;
+		app_message(app, 0, "going to the end: %zu threads loaded so far…",
+			    lv->tl->n_rows);
+	}
+	view_move_cursor(&lv->cursor, lv->tl->n_rows, delta);
+}
+
+static int
+list_height(const struct app *app)
+{
+	return app->scr->h - 2;
+}
+
+const struct view_ops view_list_ops = {
+	.name = "list",
+	.context = CONFIG_LIST,
+	.draw = list_draw,
+	.move = list_move,
+	.height = list_height,
+};

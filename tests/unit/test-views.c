@@ -1,0 +1,223 @@
+/*
+ * View tests: draw the app into an off-screen screen over the fixture
+ * database and compare text dumps with golden files in tests/golden/.
+ * Set TRAWL_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate
+ * change (then review the diff).
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "trawl/app.h"
+#include "trawl/view.h"
+
+struct ctx {
+	struct fixture *f;
+	index_t *idx;
+	struct config *cfg;
+	struct app *app;
+};
+
+/* 2017-04-20 12:00 UTC: a week after the newest fixture message. */
+#define TEST_NOW 1492689600
+
+static void
+wait_loaded(struct app *app)
+{
+	for (int i = 0; i < 2000; i++) {
+		app_poll(app);
+		if (app->list->tl->state != THREADLIST_LOADING && !app->list->tl->counter &&
+		    !app->sidebar->counter)
+			return;
+		usleep(5000);
+	}
+	fail_msg("the thread list did not load");
+}
+
+static int
+setup(void **state)
+{
+	struct ctx *c = talloc_zero(NULL, struct ctx);
+	char *err = NULL;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	setenv("TZ", "UTC", 1);
+	unsetenv("NO_COLOR");
+	c->f = fixture_new(NULL);
+	assert_int_equal(index_open(c, NULL, NULL, &c->idx, &err), TRAWL_OK);
+	c->cfg = config_new(c);
+	c->app = app_new(c, c->idx, c->cfg, "*", 80, 24);
+	c->app->now = TEST_NOW;
+	wait_loaded(c->app);
+	*state = c;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	app_free(c->app);
+	fixture_free(c->f);
+	talloc_free(c);
+	return 0;
+}
+
+static void
+check_golden(struct app *app, const char *name)
+{
+	char *path = talloc_asprintf(NULL, "%s", fixture_srcpath(
+							talloc_asprintf(app, "tests/golden/%s.txt", name)));
+	char *got = NULL, *want = NULL;
+	size_t got_len = 0;
+	FILE *f = open_memstream(&got, &got_len);
+
+	app_draw(app);
+	screen_dump(app->scr, f);
+	fclose(f);
+	if (getenv("TRAWL_UPDATE_GOLDEN")) {
+		FILE *out = fopen(path, "w");
+
+		assert_non_null(out);
+		fputs(got, out);
+		fclose(out);
+	}
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("missing golden file %s; got:\n%s", path, got);
+	want = talloc_array(NULL, char, 1 << 16);
+	want[fread(want, 1, (1 << 16) - 1, f)] = '\0';
+	fclose(f);
+	if (strcmp(got, want) != 0)
+		fail_msg("screen differs from %s; got:\n%s", path, got);
+	free(got);
+	talloc_free(want);
+	talloc_free(path);
+}
+
+static void
+test_list_80x24(void **state)
+{
+	struct ctx *c = *state;
+
+	check_golden(c->app, "list-80x24");
+}
+
+static void
+test_list_60x20_without_sidebar(void **state)
+{
+	struct ctx *c = *state;
+
+	app_resize(c->app, 60, 20);
+	app_run(c->app, "toggle-sidebar");
+	check_golden(c->app, "list-60x20");
+	app_run(c->app, "toggle-sidebar");
+	app_resize(c->app, 80, 24);
+}
+
+static void
+test_hostile_subject_is_neutralised(void **state)
+{
+	struct ctx *c = *state;
+	char *row;
+	int found = 0;
+
+	app_draw(c->app);
+	for (int y = 0; y < c->app->scr->h; y++) {
+		row = screen_row_text(c, c->app->scr, y);
+		if (strstr(row, "Invoice")) {
+			found = 1;
+			assert_non_null(strstr(row, "^["));
+			assert_null(strchr(row, '\033'));
+		}
+		for (int x = 0; x < c->app->scr->w; x++) {
+			const struct screen_cell *cell = &c->app->scr->cells[y * c->app->scr->w + x];
+
+			for (int k = 0; k <= TEXT_MAX_COMBINING && cell->wc[k]; k++)
+				assert_true(cell->wc[k] >= 0x20 && !(cell->wc[k] >= 0x7f && cell->wc[k] < 0xa0) &&
+					    !(cell->wc[k] >= 0x202a && cell->wc[k] <= 0x202e));
+		}
+	}
+	assert_true(found);
+}
+
+static void
+test_thread_view(void **state)
+{
+	struct ctx *c = *state;
+
+	/* The budget thread is the last row, newest first. */
+	app_run(c->app, "last");
+	app_run(c->app, "open");
+	assert_int_equal(c->app->focus, APP_FOCUS_THREAD);
+	check_golden(c->app, "thread-80x24");
+	app_run(c->app, "back");
+	assert_int_equal(c->app->focus, APP_FOCUS_LIST);
+	app_run(c->app, "first");
+}
+
+static void
+test_help_lists_bindings(void **state)
+{
+	struct ctx *c = *state;
+
+	app_key(c->app, "?");
+	assert_true(c->app->help);
+	check_golden(c->app, "help-list-80x24");
+	app_key(c->app, "q");
+	assert_false(c->app->help);
+}
+
+static void
+test_bad_query_keeps_results(void **state)
+{
+	struct ctx *c = *state;
+	size_t rows = c->app->list->tl->n_rows;
+
+	app_search(c->app, "from:alice and (");
+	assert_true(c->app->message_is_error);
+	assert_int_equal(c->app->list->tl->n_rows, rows);
+	assert_string_equal(c->app->query, "*");
+}
+
+static void
+test_sidebar_select_tag(void **state)
+{
+	struct ctx *c = *state;
+
+	app_key(c->app, "Tab");
+	assert_int_equal(c->app->focus, APP_FOCUS_SIDEBAR);
+	/* Entries: all messages, then the tags inbox and unread. */
+	app_key(c->app, "j");
+	app_key(c->app, "Enter");
+	assert_string_equal(c->app->query, "tag:\"inbox\"");
+	assert_int_equal(c->app->focus, APP_FOCUS_LIST);
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->tl->n_rows, 4);
+	app_search(c->app, "*");
+	wait_loaded(c->app);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_list_80x24),
+		cmocka_unit_test(test_list_60x20_without_sidebar),
+		cmocka_unit_test(test_hostile_subject_is_neutralised),
+		cmocka_unit_test(test_thread_view),
+		cmocka_unit_test(test_help_lists_bindings),
+		cmocka_unit_test(test_bad_query_keeps_results),
+		cmocka_unit_test(test_sidebar_select_tag),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
