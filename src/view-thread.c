@@ -84,8 +84,15 @@ thread_add_text(struct threadview *tv, TALLOC_CTX *mem, size_t msg, int indent,
 	if (width < 1)
 		width = 1;
 	if (text_decode(mem, text, strlen(text), 0, &run) != TRAWL_OK ||
-	    text_wrap(mem, run, (size_t)width, &breaks, &n) != TRAWL_OK)
-		abort();
+	    text_wrap(mem, run, (size_t)width, &breaks, &n) != TRAWL_OK) {
+		/* Only out-of-memory gets here (render bounds line length): say so, go on. */
+		static const char note[] = "[line not shown: out of memory]";
+
+		if (text_decode(mem, note, sizeof(note) - 1, 0, &run) != TRAWL_OK)
+			return;
+		thread_add_line(tv, msg, indent, SCREEN_ERROR, run, 0, run->len, 0);
+		return;
+	}
 	for (size_t i = 0; i < n; i++)
 		thread_add_line(tv, msg, indent, attr, run, breaks[i],
 				i + 1 < n ? breaks[i + 1] : run->len, 0);
