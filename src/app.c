@@ -136,6 +136,8 @@ app_draw_status(struct app *app, int y)
 		s = talloc_asprintf_append(s, "  loading %zu…", tl->n_rows);
 	if (s && *tl->notice)
 		s = talloc_asprintf_append(s, "  [%s]", tl->notice);
+	if (s && app->db_changed)
+		s = talloc_asprintf_append(s, "  [database changed: = refreshes]");
 	if (s && *tl->count_error)
 		s = talloc_asprintf_append(s, "  [%s]", tl->count_error);
 	if (s)
@@ -203,6 +205,15 @@ app_fds(const struct app *app, int *fds, int max)
 	if (app->sidebar && bg_fd(app->sidebar->counter) >= 0 && n < max)
 		fds[n++] = bg_fd(app->sidebar->counter);
 	return n;
+}
+
+void
+app_check_database(struct app *app)
+{
+	int changed = 0;
+
+	if (!app->db_changed && index_changed(app->idx, &changed) == TRAWL_OK && changed)
+		app->db_changed = 1;
 }
 
 void

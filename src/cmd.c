@@ -133,6 +133,7 @@ cmd_refresh(struct app *app, int argc, char **argv)
 		talloc_free(keep);
 		return;
 	}
+	app->db_changed = 0;
 	app_search(app, app->query);
 	if (app->list && keep)
 		app->list->want_thread = talloc_steal(app->list, keep);

@@ -183,6 +183,27 @@ index_reopen(index_t *idx)
 	return TRAWL_OK;
 }
 
+trawl_status_t
+index_changed(index_t *idx, int *changed)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	index_t *fresh;
+	char *err = NULL;
+	unsigned long mine, theirs;
+	const char *uuid_mine, *uuid_theirs;
+	trawl_status_t ts;
+
+	*changed = 0;
+	ts = index_open_like(tmp, idx, &fresh, &err);
+	if (ts == TRAWL_OK) {
+		mine = notmuch_database_get_revision(idx->db, &uuid_mine);
+		theirs = notmuch_database_get_revision(fresh->db, &uuid_theirs);
+		*changed = mine != theirs || strcmp(uuid_mine, uuid_theirs) != 0;
+	}
+	talloc_free(tmp);
+	return ts;
+}
+
 const char *
 index_db_path(const index_t *idx)
 {
@@ -659,4 +680,221 @@ index_saved_searches(index_t *idx, TALLOC_CTX *ctx, struct index_search **out, s
 	*out = v;
 	*n = len;
 	return TRAWL_OK;
+}
+
+/* Opens a read-write handle; tells a held lock from other failures. */
+static trawl_status_t
+index_open_rw(index_t *idx, notmuch_database_t **db)
+{
+	char *msg = NULL;
+	notmuch_status_t st;
+	trawl_status_t ts;
+
+	*db = NULL;
+	st = notmuch_database_open_with_config(idx->db_path, NOTMUCH_DATABASE_MODE_READ_WRITE,
+					       idx->config_path, NULL, db, &msg);
+	if (st == NOTMUCH_STATUS_SUCCESS) {
+		free(msg);
+		return TRAWL_OK;
+	}
+	if (msg && (strstr(msg, "lock") || strstr(msg, "Lock")))
+		ts = TRAWL_LOCKED;
+	else if (msg && (strstr(msg, "ermission") || strstr(msg, "Read-only") ||
+			 strstr(msg, "read-only")))
+		ts = TRAWL_READ_ONLY;
+	else
+		ts = index_status(st);
+	index_set_error(idx, "opening %s for writing: %s", idx->db_path,
+			msg ? msg : notmuch_status_to_string(st));
+	free(msg);
+	return ts;
+}
+
+static trawl_status_t
+index_check(index_t *idx, notmuch_status_t st, const char *what)
+{
+	if (st == NOTMUCH_STATUS_SUCCESS)
+		return TRAWL_OK;
+	index_set_error(idx, "%s: %s", what, notmuch_status_to_string(st));
+	return index_status(st);
+}
+
+/* Copies the tags of m into *old. */
+static trawl_status_t
+index_copy_tags(TALLOC_CTX *ctx, notmuch_message_t *m, struct index_old_tags *old)
+{
+	notmuch_tags_t *tags = notmuch_message_get_tags(m);
+
+	old->n = 0;
+	old->tags = talloc_array(ctx, char *, 1);
+	for (; old->tags && tags && notmuch_tags_valid(tags); notmuch_tags_move_to_next(tags)) {
+		old->tags = talloc_realloc(ctx, old->tags, char *, old->n + 2);
+		if (old->tags)
+			old->tags[old->n++] = talloc_strdup(old->tags, notmuch_tags_get(tags));
+	}
+	if (tags)
+		notmuch_tags_destroy(tags);
+	if (!old->tags)
+		return TRAWL_NOMEM;
+	old->tags[old->n] = NULL;
+	old->found = 1;
+	return TRAWL_OK;
+}
+
+/* Applies one change to m inside freeze/thaw, checking every status. */
+static trawl_status_t
+index_change_message(index_t *idx, notmuch_message_t *m, const struct index_change *c,
+		     const struct index_old_tags *old)
+{
+	trawl_status_t ts;
+
+	ts = index_check(idx, notmuch_message_freeze(m), "freeze");
+	if (ts != TRAWL_OK)
+		return ts;
+	if (c->ops) {
+		for (size_t k = 0; ts == TRAWL_OK && k < c->ops->n; k++) {
+			const struct tagop *op = &c->ops->ops[k];
+
+			ts = index_check(idx,
+					 op->add ? notmuch_message_add_tag(m, op->tag)
+						 : notmuch_message_remove_tag(m, op->tag),
+					 op->tag);
+		}
+	} else {
+		/* Restore an exact set: remove what is not in it, add what is missing. */
+		for (size_t k = 0; ts == TRAWL_OK && k < old->n; k++) {
+			int keep = 0;
+
+			for (size_t j = 0; j < c->n_exact; j++)
+				keep |= !strcmp(old->tags[k], c->exact[j]);
+			if (!keep)
+				ts = index_check(idx, notmuch_message_remove_tag(m, old->tags[k]),
+						 old->tags[k]);
+		}
+		for (size_t j = 0; ts == TRAWL_OK && j < c->n_exact; j++)
+			ts = index_check(idx, notmuch_message_add_tag(m, c->exact[j]), c->exact[j]);
+	}
+	if (ts != TRAWL_OK)
+		return ts; /* the transaction is abandoned: no thaw needed */
+	return index_check(idx, notmuch_message_thaw(m), "thaw");
+}
+
+trawl_status_t
+index_apply(index_t *idx, TALLOC_CTX *ctx, const struct index_change *changes, size_t n,
+	    int sync_maildir_flags, index_before_commit_fn before_commit, void *ud,
+	    struct index_old_tags **out)
+{
+	notmuch_database_t *db;
+	struct index_old_tags *old;
+	trawl_status_t ts;
+
+	*out = NULL;
+	old = talloc_zero_array(ctx, struct index_old_tags, n ? n : 1);
+	if (!old)
+		return TRAWL_NOMEM;
+	ts = index_open_rw(idx, &db);
+	if (ts != TRAWL_OK) {
+		talloc_free(old);
+		return ts;
+	}
+	ts = index_check(idx, notmuch_database_begin_atomic(db), "begin_atomic");
+	for (size_t i = 0; ts == TRAWL_OK && i < n; i++) {
+		notmuch_message_t *m = NULL;
+
+		old[i].message_id = talloc_strdup(old, changes[i].message_id);
+		ts = index_check(idx, notmuch_database_find_message(db, changes[i].message_id, &m),
+				 changes[i].message_id);
+		if (ts != TRAWL_OK || !m)
+			continue; /* gone since the snapshot: nothing to change */
+		ts = index_copy_tags(old, m, &old[i]);
+		if (ts == TRAWL_OK)
+			ts = index_change_message(idx, m, &changes[i], &old[i]);
+		if (ts == TRAWL_OK && sync_maildir_flags)
+			ts = index_check(idx, notmuch_message_tags_to_maildir_flags(m),
+					 "maildir flags");
+		notmuch_message_destroy(m);
+	}
+	if (ts == TRAWL_OK && before_commit && before_commit(ud, old, n) != 0) {
+		index_set_error(idx, "the change was not written to the journal");
+		ts = TRAWL_CANCELLED;
+	}
+	if (ts == TRAWL_OK)
+		ts = index_check(idx, notmuch_database_end_atomic(db), "end_atomic");
+	if (ts == TRAWL_OK) {
+		/* Closing commits; a failure here means nothing was written. */
+		ts = index_check(idx, notmuch_database_close(db), "commit");
+	}
+	/* On failure destroy without a successful end_atomic: the transaction is dropped. */
+	notmuch_database_destroy(db);
+	if (ts != TRAWL_OK) {
+		talloc_free(old);
+		return ts;
+	}
+	index_reopen(idx);
+	*out = old;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***out, size_t *n)
+{
+	notmuch_query_t *q;
+	notmuch_messages_t *msgs = NULL;
+	notmuch_status_t st;
+	trawl_status_t ts;
+	char **ids = NULL;
+	size_t len = 0, cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	ts = index_query(idx, query, &q);
+	if (ts != TRAWL_OK)
+		return ts;
+	notmuch_query_set_sort(q, NOTMUCH_SORT_UNSORTED);
+	st = notmuch_query_search_messages(q, &msgs);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		notmuch_query_destroy(q);
+		return index_check(idx, st, query);
+	}
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *m = notmuch_messages_get(msgs);
+
+		if (len == cap) {
+			cap = cap ? cap * 2 : 1024;
+			ids = talloc_realloc(ctx, ids, char *, cap);
+			if (!ids) {
+				notmuch_query_destroy(q);
+				return TRAWL_NOMEM;
+			}
+		}
+		ids[len++] = talloc_strdup(ids, notmuch_message_get_message_id(m));
+		notmuch_message_destroy(m);
+	}
+	notmuch_query_destroy(q);
+	*out = ids;
+	*n = len;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+index_save_search(index_t *idx, const char *name, const char *query)
+{
+	notmuch_database_t *db;
+	char *key = talloc_asprintf(idx, "query.%s", name);
+	trawl_status_t ts;
+
+	if (!key)
+		return TRAWL_NOMEM;
+	ts = index_open_rw(idx, &db);
+	if (ts == TRAWL_OK) {
+		ts = index_check(idx, notmuch_database_set_config(db, key, query ? query : ""),
+				 key);
+		if (ts == TRAWL_OK)
+			ts = index_check(idx, notmuch_database_close(db), "commit");
+		notmuch_database_destroy(db);
+	}
+	talloc_free(key);
+	if (ts == TRAWL_OK)
+		index_reopen(idx);
+	return ts;
 }

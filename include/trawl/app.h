@@ -67,6 +67,7 @@ struct app {
 	int quit;
 	time_t now;                /* for relative dates; fixed in tests */
 	char *history_path;
+	int db_changed;            /* another process committed: "=" refreshes */
 };
 
 /* Makes the app on an open index; queries start loading.  Aborts on out-of-memory. */
@@ -95,6 +96,9 @@ void app_key(struct app *app, const char *key);
 
 /* Runs a command string as a key binding or the ':' line would. */
 void app_run(struct app *app, const char *command);
+
+/* Notes whether another process changed the database (call every few seconds). */
+void app_check_database(struct app *app);
 
 /* Resizes the screen and the views. */
 void app_resize(struct app *app, int w, int h);

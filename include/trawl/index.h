@@ -19,6 +19,7 @@
 #include <talloc.h>
 
 #include "trawl/status.h"
+#include "trawl/tagops.h"
 
 typedef struct index index_t;
 
@@ -60,6 +61,13 @@ char *index_query_and(TALLOC_CTX *ctx, const char *a, const char *b);
 
 /* Reopens the read-only handle, to see changes made by other processes. */
 trawl_status_t index_reopen(index_t *idx);
+
+/*
+ * Sets *changed when another process has committed to the database since
+ * idx was opened or reopened (opens a second handle to look: call it every
+ * few seconds, not per keypress).
+ */
+trawl_status_t index_changed(index_t *idx, int *changed);
 
 /* The database path and the config path in use ("" when none). */
 const char *index_db_path(const index_t *idx);
@@ -127,6 +135,52 @@ struct index_search {
 /* The saved searches, sorted by name; a talloc array (child of ctx). */
 trawl_status_t index_saved_searches(index_t *idx, TALLOC_CTX *ctx, struct index_search **out,
 				    size_t *n);
+
+/*
+ * One message's tag change: either ops, or (ops NULL) the exact tag set
+ * exact[0..n_exact) to restore, as undo does.
+ */
+struct index_change {
+	const char *message_id;
+	const struct tagops *ops;
+	char *const *exact;
+	size_t n_exact;
+};
+
+/* A message's tags before a change (found 0: no such message). */
+struct index_old_tags {
+	char *message_id;
+	char **tags;
+	size_t n;
+	int found;
+};
+
+/*
+ * Applies the changes in one atomic transaction on a short-lived
+ * read-write handle that is closed (and so committed) before returning:
+ * either every change is in the database or none is.  Every libnotmuch
+ * status is checked.  The tags each message had before are copied into
+ * *old (array of n, child of ctx).  before_commit (may be NULL) runs
+ * after the changes are made and before they are committed, with the old
+ * tags, so a journal can be written ahead of the commit; a nonzero return
+ * abandons the transaction (TRAWL_CANCELLED).  Maildir flags are synchronised (files
+ * renamed) only when sync_maildir_flags is set.  Returns TRAWL_LOCKED
+ * when another process holds the write lock, TRAWL_READ_ONLY when the
+ * database cannot be written; the read-only handle is reopened after a
+ * commit so browsing sees the change.
+ */
+typedef int (*index_before_commit_fn)(void *ud, const struct index_old_tags *old, size_t n);
+
+trawl_status_t index_apply(index_t *idx, TALLOC_CTX *ctx, const struct index_change *changes,
+			   size_t n, int sync_maildir_flags, index_before_commit_fn before_commit,
+			   void *ud, struct index_old_tags **old);
+
+/* The ids of the messages matching query, a snapshot (talloc array, child of ctx). */
+trawl_status_t index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***ids,
+				 size_t *n);
+
+/* Sets (or with query NULL deletes) the saved search name, on a short-lived read-write handle. */
+trawl_status_t index_save_search(index_t *idx, const char *name, const char *query);
 
 /* Every tag in the database, sorted; a talloc array of strings. */
 trawl_status_t index_all_tags(index_t *idx, TALLOC_CTX *ctx, char ***tags, size_t *n);

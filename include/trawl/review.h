@@ -1,0 +1,96 @@
+/*
+ * review: the write queue.  Every tag change (one message, one thread, a
+ * whole query, an undo) becomes a job that a writer process applies in
+ * batches, each batch one atomic transaction on a short-lived read-write
+ * handle, journalled ahead of its commit (see journal.h).  Jobs run one at
+ * a time, in order.  If another process holds the write lock the writer
+ * waits and retries with backoff, and the queue says so; if the writer
+ * dies it is restarted after the last committed batch.  Nothing is shown
+ * as done before its commit.
+ *
+ * Ownership: a review is a talloc object; jobs are its children.
+ */
+#ifndef TRAWL_REVIEW_H
+#define TRAWL_REVIEW_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "trawl/index.h"
+#include "trawl/journal.h"
+#include "trawl/tagops.h"
+
+#define REVIEW_BATCH 1000 /* messages per transaction */
+
+struct review_job {
+	unsigned long id;     /* its journal entry */
+	char *label;          /* for the status line: "+reviewed on 1 thread" */
+	char *query;          /* recorded in the journal */
+	char *ops_text;
+	char *kind;           /* "tag", "undo", "redo" */
+	unsigned long undoes;
+	char *thread_id;      /* the one thread it touches, or NULL */
+	char **ids;           /* the snapshot of message ids */
+	size_t n;
+	struct tagops *ops;   /* NULL for a restore (undo/redo) */
+	char ***exact;        /* per message, for a restore */
+	size_t *n_exact;
+	size_t done;          /* messages in committed batches */
+	int bulk;             /* show progress, cancellable */
+	int begun;            /* its journal entry is written */
+	struct timespec started;
+};
+
+struct review {
+	index_t *idx;
+	char *journal_path;
+	char *reviewer;
+	int sync_maildir_flags;
+	struct review_job **queue; /* queue[0] is running */
+	size_t n_queue;
+	struct bg_job *writer;
+	int locked;          /* the writer reported the lock is held */
+	char *error;         /* last write error, "" if none */
+	unsigned long next_id;
+	unsigned serial;     /* incremented each time a job finishes */
+	struct review_job *finished; /* the last job that finished, until the next poll */
+	unsigned restarts;
+	time_t retry_at;     /* after a failed write, when to try again */
+	size_t batch;        /* messages per transaction (REVIEW_BATCH) */
+};
+
+struct review *review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer,
+			  int sync_maildir_flags);
+
+/*
+ * Queues ops on the messages ids[0..n) (copied).  query and thread_id
+ * (may be NULL) describe the target for the journal and for refreshing
+ * views; bulk jobs show progress and can be cancelled.
+ */
+struct review_job *review_tag(struct review *rv, const char *query, const char *thread_id,
+			      char *const *ids, size_t n, const struct tagops *ops, int bulk);
+
+/*
+ * Queues the undo of the newest undoable entry (restoring the exact tags
+ * its messages had), or with redo set, the redo of the newest undo.
+ * Returns NULL with *why set when there is nothing to undo or redo.
+ */
+struct review_job *review_undo(struct review *rv, int redo, const char **why);
+
+/* Takes what the writer sent; returns nonzero when something changed. */
+int review_poll(struct review *rv);
+int review_fd(const struct review *rv);
+
+/* Messages queued and not yet committed. */
+size_t review_pending(const struct review *rv);
+
+/* A line for the status bar ("" when idle), e.g. "writing +reviewed…". */
+char *review_status(TALLOC_CTX *ctx, const struct review *rv);
+
+/* Cancels the running bulk job after its last committed batch; returns 0 if none. */
+int review_cancel(struct review *rv);
+
+/* Blocks until the queue is empty or fails (tests, non-interactive). */
+void review_wait(struct review *rv);
+
+#endif

@@ -1,0 +1,476 @@
+/*
+ * review: the write queue and its writer process.  See include/trawl/review.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "trawl/bg.h"
+#include "trawl/review.h"
+
+/* Consecutive writer deaths without progress before the queue stops retrying. */
+#define REVIEW_MAX_RESTARTS 5
+/* How long a batch may take before the status line suspects a held lock. */
+#define REVIEW_SLOW_MS 700
+
+struct review_writer_arg {
+	struct review *rv;
+	struct review_job *job;
+	int begun;
+};
+
+static double
+review_elapsed(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) + (now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+struct review_batch_ud {
+	const char *path;
+	unsigned long id;
+	size_t batch;
+};
+
+static int
+review_before_commit(void *ud, const struct index_old_tags *old, size_t n)
+{
+	struct review_batch_ud *b = ud;
+
+	return journal_batch_old(b->path, b->id, b->batch, old, n);
+}
+
+/* Child: applies the job from its first uncommitted batch. */
+static int
+review_writer(bg_writer_t *w, void *arg)
+{
+	struct review_writer_arg *a = arg;
+	struct review_job *job = a->job;
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	index_t *idx;
+	char *err = NULL, num[32];
+	unsigned backoff_ms = 50;
+
+	if (index_open_like(ctx, a->rv->idx, &idx, &err) != TRAWL_OK) {
+		bg_write(w, 'X', err, strlen(err));
+		return 0;
+	}
+	if (!a->begun) {
+		struct journal_entry e = {
+			.id = job->id,
+			.time = time(NULL),
+			.reviewer = a->rv->reviewer,
+			.kind = job->kind,
+			.undoes = job->undoes,
+			.query = job->query,
+			.ops = job->ops_text,
+			.count = job->n,
+		};
+
+		if (journal_begin(a->rv->journal_path, &e) != 0) {
+			snprintf(num, sizeof(num), "%d", errno);
+			err = talloc_asprintf(ctx, "cannot write the journal %s: %s",
+					      a->rv->journal_path, strerror(errno));
+			bg_write(w, 'X', err, strlen(err));
+			return 0;
+		}
+		bg_write(w, 'B', "", 0);
+	}
+	size_t batch = a->rv->batch;
+
+	for (size_t start = job->done; start < job->n; start += batch) {
+		size_t n = job->n - start < batch ? job->n - start : batch;
+		TALLOC_CTX *bctx = talloc_new(ctx);
+		struct index_change *ch = talloc_array(bctx, struct index_change, n);
+		struct index_old_tags *old;
+		struct review_batch_ud ud = {a->rv->journal_path, job->id, start / batch};
+		trawl_status_t ts;
+
+		for (size_t i = 0; i < n; i++)
+			ch[i] = (struct index_change){
+				.message_id = job->ids[start + i],
+				.ops = job->ops,
+				.exact = job->exact ? job->exact[start + i] : NULL,
+				.n_exact = job->exact ? job->n_exact[start + i] : 0,
+			};
+		for (;;) {
+			bg_write(w, 'W', "", 0);
+			ts = index_apply(idx, bctx, ch, n, a->rv->sync_maildir_flags,
+					 review_before_commit, &ud, &old);
+			if (ts != TRAWL_LOCKED)
+				break;
+			bg_write(w, 'L', "", 0);
+			usleep(backoff_ms * 1000);
+			backoff_ms = backoff_ms < 2000 ? backoff_ms * 2 : 2000;
+		}
+		if (ts != TRAWL_OK) {
+			const char *e = index_last_error(idx);
+
+			bg_write(w, 'X', e, strlen(e));
+			return 0;
+		}
+		journal_batch_committed(a->rv->journal_path, job->id, start / batch, n);
+		snprintf(num, sizeof(num), "%zu", start + n);
+		bg_write(w, 'P', num, strlen(num));
+		talloc_free(bctx);
+	}
+	journal_end(a->rv->journal_path, job->id, "done");
+	bg_write(w, 'E', "", 0);
+	talloc_free(ctx);
+	return 0;
+}
+
+struct review *
+review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer, int sync_maildir_flags)
+{
+	struct review *rv = talloc_zero(ctx, struct review);
+	struct journal_entry *e;
+	size_t n;
+
+	if (!rv)
+		return NULL;
+	rv->idx = idx;
+	rv->reviewer = talloc_strdup(rv, reviewer);
+	rv->sync_maildir_flags = sync_maildir_flags;
+	rv->journal_path = journal_path_for(rv, index_db_path(idx));
+	rv->error = talloc_strdup(rv, "");
+	rv->batch = REVIEW_BATCH;
+	if (journal_read(rv, rv->journal_path, &e, &n) == TRAWL_OK) {
+		rv->next_id = journal_next_id(e, n);
+		talloc_free(e);
+	} else {
+		rv->next_id = 1;
+	}
+	return rv;
+}
+
+static void
+review_start(struct review *rv)
+{
+	struct review_writer_arg a;
+
+	if (rv->writer || rv->n_queue == 0 || time(NULL) < rv->retry_at)
+		return;
+	talloc_free(rv->error);
+	rv->error = talloc_strdup(rv, "");
+	a = (struct review_writer_arg){rv, rv->queue[0], rv->queue[0]->begun};
+	if (!rv->queue[0]->begun)
+		clock_gettime(CLOCK_MONOTONIC, &rv->queue[0]->started);
+	if (bg_start(rv, review_writer, &a, &rv->writer) != TRAWL_OK) {
+		talloc_free(rv->error);
+		rv->error = talloc_asprintf(rv, "cannot start the writer: %s", strerror(errno));
+	}
+}
+
+static void
+review_push(struct review *rv, struct review_job *job)
+{
+	rv->queue = talloc_realloc(rv, rv->queue, struct review_job *, rv->n_queue + 1);
+	if (!rv->queue)
+		abort();
+	rv->queue[rv->n_queue++] = job;
+	review_start(rv);
+}
+
+static struct review_job *
+review_job_new(struct review *rv, const char *kind, const char *query, const char *thread_id,
+	       char *const *ids, size_t n)
+{
+	struct review_job *job = talloc_zero(rv, struct review_job);
+
+	if (!job)
+		abort();
+	job->id = rv->next_id++;
+	job->kind = talloc_strdup(job, kind);
+	job->query = talloc_strdup(job, query ? query : "");
+	job->thread_id = thread_id ? talloc_strdup(job, thread_id) : NULL;
+	job->ids = talloc_array(job, char *, n ? n : 1);
+	for (size_t i = 0; job->ids && i < n; i++)
+		job->ids[i] = talloc_strdup(job->ids, ids[i]);
+	job->n = n;
+	return job;
+}
+
+struct review_job *
+review_tag(struct review *rv, const char *query, const char *thread_id, char *const *ids,
+	   size_t n, const struct tagops *ops, int bulk)
+{
+	struct review_job *job = review_job_new(rv, "tag", query, thread_id, ids, n);
+	char *err = NULL;
+
+	job->ops_text = tagops_format(job, ops);
+	if (tagops_parse(job, job->ops_text, &job->ops, &err) != TRAWL_OK)
+		abort(); /* a formatted list always parses */
+	job->bulk = bulk;
+	job->label = talloc_asprintf(job, "%s on %zu message%s", job->ops_text, n,
+				     n == 1 ? "" : "s");
+	review_push(rv, job);
+	return job;
+}
+
+/* Whether a queued job already reverses entry id. */
+static int
+review_queued_undo_of(const struct review *rv, unsigned long id)
+{
+	for (size_t i = 0; i < rv->n_queue; i++)
+		if (rv->queue[i]->undoes == id)
+			return 1;
+	return 0;
+}
+
+struct review_job *
+review_undo(struct review *rv, int redo, const char **why)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct journal_entry *e, *target = NULL;
+	size_t n, *idx;
+	struct review_job *job;
+
+	*why = NULL;
+	if (rv->n_queue > 0) {
+		*why = "wait until the changes being written are done";
+		talloc_free(tmp);
+		return NULL;
+	}
+	if (journal_read(tmp, rv->journal_path, &e, &n) != TRAWL_OK) {
+		*why = "cannot read the journal";
+		talloc_free(tmp);
+		return NULL;
+	}
+	if (!redo) {
+		idx = talloc_array(tmp, size_t, n ? n : 1);
+		for (size_t k = journal_undoable(e, n, n, idx); k > 0; k--)
+			if (!review_queued_undo_of(rv, e[idx[k - 1]].id)) {
+				target = &e[idx[k - 1]];
+				break;
+			}
+	} else {
+		/* The newest undo, unless a redo reversed it or a new change came after it. */
+		for (size_t i = n; i > 0 && !target; i--) {
+			struct journal_entry *x = &e[i - 1];
+			int reversed = 0;
+
+			if (!strcmp(x->kind, "tag"))
+				break;
+			if (strcmp(x->kind, "undo") != 0 || x->committed == 0)
+				continue;
+			for (size_t j = i; j < n; j++)
+				reversed |= !strcmp(e[j].kind, "redo") && e[j].undoes == x->id;
+			if (!reversed)
+				target = x;
+			else
+				break;
+		}
+	}
+	if (!target) {
+		*why = redo ? "nothing to redo" : "nothing to undo";
+		talloc_free(tmp);
+		return NULL;
+	}
+	if (journal_load_changes(tmp, rv->journal_path, target) != TRAWL_OK) {
+		*why = "cannot read the journal";
+		talloc_free(tmp);
+		return NULL;
+	}
+	job = review_job_new(rv, redo ? "redo" : "undo", target->query, NULL, target->message_ids,
+			     target->n_changes);
+	job->undoes = target->id;
+	job->exact = talloc_steal(job, target->old_tags);
+	job->n_exact = talloc_steal(job, target->n_old);
+	job->ops_text = talloc_asprintf(job, "%s of #%lu (%s)", redo ? "redo" : "undo",
+					target->id, target->ops);
+	job->label = talloc_asprintf(job, "%s %s on %zu messages", redo ? "redo" : "undo",
+				     target->ops, target->n_changes);
+	job->bulk = target->n_changes > rv->batch;
+	review_push(rv, job);
+	talloc_free(tmp);
+	return job;
+}
+
+static void
+review_on_record(void *ud, char type, const char *payload, size_t len)
+{
+	struct review *rv = ud;
+	struct review_job *job = rv->n_queue ? rv->queue[0] : NULL;
+	char buf[32];
+
+	if (!job)
+		return;
+	switch (type) {
+	case 'B':
+		job->begun = 1;
+		break;
+	case 'W':
+		break;
+	case 'L':
+		rv->locked = 1;
+		break;
+	case 'P':
+		snprintf(buf, sizeof(buf), "%.*s", (int)(len < 31 ? len : 31), payload);
+		job->done = strtoul(buf, NULL, 10);
+		rv->locked = 0;
+		rv->restarts = 0;
+		talloc_free(rv->error);
+		rv->error = talloc_strdup(rv, "");
+		break;
+	case 'E':
+		job->done = job->n;
+		break;
+	case 'X':
+		talloc_free(rv->error);
+		rv->error = talloc_strndup(rv, payload, len);
+		break;
+	}
+}
+
+static void
+review_pop(struct review *rv)
+{
+	talloc_free(rv->finished);
+	rv->finished = rv->queue[0];
+	memmove(rv->queue, rv->queue + 1, (rv->n_queue - 1) * sizeof(*rv->queue));
+	rv->n_queue--;
+	rv->serial++;
+	rv->locked = 0;
+}
+
+int
+review_poll(struct review *rv)
+{
+	enum bg_state st;
+
+	if (!rv->writer) {
+		/* A failed write stays queued and is retried every few seconds. */
+		if (rv->n_queue && time(NULL) - rv->retry_at >= 0) {
+			review_start(rv);
+			return 1;
+		}
+		return 0;
+	}
+	st = bg_poll(rv->writer, 1 << 16, review_on_record, rv);
+	if (st == BG_RUNNING)
+		return 1;
+	if (rv->n_queue && rv->queue[0]->done >= rv->queue[0]->n && !*rv->error) {
+		TALLOC_FREE(rv->writer);
+		review_pop(rv);
+		review_start(rv);
+		return 1;
+	}
+	if (rv->n_queue && !*rv->error) {
+		/* The writer died (a crash, a kill): resume after the last committed batch. */
+		talloc_free(rv->error);
+		if (++rv->restarts <= REVIEW_MAX_RESTARTS)
+			rv->error = talloc_strdup(rv, "");
+		else
+			rv->error = talloc_asprintf(rv, "the writer keeps failing (%s)",
+						    bg_how_died(rv->writer));
+	}
+	TALLOC_FREE(rv->writer);
+	rv->retry_at = *rv->error ? time(NULL) + 3 : 0;
+	review_start(rv);
+	return 1;
+}
+
+int
+review_fd(const struct review *rv)
+{
+	return bg_fd(rv->writer);
+}
+
+size_t
+review_pending(const struct review *rv)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rv->n_queue; i++)
+		n += rv->queue[i]->n - rv->queue[i]->done;
+	return n;
+}
+
+static void
+review_group(char *buf, size_t len, size_t n)
+{
+	char tmp[32];
+	size_t digits, out = 0;
+
+	snprintf(tmp, sizeof(tmp), "%zu", n);
+	digits = strlen(tmp);
+	for (size_t i = 0; i < digits && out + 2 < len; i++) {
+		if (i && (digits - i) % 3 == 0)
+			buf[out++] = ',';
+		buf[out++] = tmp[i];
+	}
+	buf[out] = '\0';
+}
+
+char *
+review_status(TALLOC_CTX *ctx, const struct review *rv)
+{
+	const struct review_job *job;
+	char done[32], total[32];
+	double secs;
+
+	if (rv->n_queue == 0)
+		return talloc_strdup(ctx, *rv->error ? rv->error : "");
+	job = rv->queue[0];
+	secs = review_elapsed(&job->started);
+	if (*rv->error)
+		return talloc_asprintf(ctx, "%zu change%s waiting: %s", rv->n_queue,
+				       rv->n_queue == 1 ? "" : "s", rv->error);
+	if (rv->locked || (secs * 1000 > REVIEW_SLOW_MS && job->done == 0 && !job->bulk))
+		return talloc_asprintf(ctx, "%zu change%s waiting for the database lock", rv->n_queue,
+				       rv->n_queue == 1 ? "" : "s");
+	if (job->bulk) {
+		double rate = secs > 0 ? job->done / secs : 0;
+		size_t left = rate > 0 ? (size_t)((job->n - job->done) / rate) : 0;
+		char bar[21];
+		size_t fill = job->n ? job->done * 20 / job->n : 0;
+
+		for (size_t i = 0; i < 20; i++)
+			bar[i] = i < fill ? '#' : '.';
+		bar[20] = '\0';
+		review_group(done, sizeof(done), job->done);
+		review_group(total, sizeof(total), job->n);
+		return talloc_asprintf(ctx, "[%s] %s %s/%s  %.0f/s  %zu:%02zu left  (C-c cancels)", bar,
+				       job->ops_text, done, total, rate, left / 60, left % 60);
+	}
+	return talloc_asprintf(ctx, "writing %s%s", job->label,
+			       rv->n_queue > 1 ? talloc_asprintf(ctx, " (+%zu queued)",
+								 rv->n_queue - 1)
+					       : "");
+}
+
+int
+review_cancel(struct review *rv)
+{
+	struct review_job *job;
+
+	if (!rv->n_queue || !rv->queue[0]->bulk)
+		return 0;
+	job = rv->queue[0];
+	/* Killing the writer abandons its open transaction: committed batches stay. */
+	TALLOC_FREE(rv->writer);
+	if (job->begun)
+		journal_end(rv->journal_path, job->id,
+			    talloc_asprintf(job, "cancelled after %zu of %zu", job->done, job->n));
+	job->n = job->done;
+	review_pop(rv);
+	review_start(rv);
+	return 1;
+}
+
+void
+review_wait(struct review *rv)
+{
+	while (rv->n_queue > 0) {
+		if (*rv->error && !rv->writer)
+			return;
+		if (!review_poll(rv))
+			usleep(2000);
+	}
+}
