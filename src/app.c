@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "trawl/bg.h"
+#include "trawl/cmd.h"
 #include "trawl/prompt.h"
+#include "trawl/review.h"
 #include "trawl/view.h"
 
 static char *
@@ -38,9 +40,10 @@ app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query, in
 	app->focus = APP_FOCUS_LIST;
 	index_set_reviewed_tag(idx, cfg->reviewed_tag);
 	app->query = talloc_strdup(app, query && *query ? query : "*");
+	app->review = review_new(app, idx, cfg->reviewer, cfg->sync_maildir_flags);
 	app->list = listview_new(app, app->query);
 	app->sidebar = sidebar_new(app);
-	if (!app->scr || !app->list || !app->query || !app->history_path)
+	if (!app->scr || !app->list || !app->query || !app->history_path || !app->review)
 		abort();
 	return app;
 }
@@ -55,6 +58,8 @@ app_free(struct app *app)
 	TALLOC_FREE(app->list);
 	TALLOC_FREE(app->sidebar);
 	TALLOC_FREE(app->prompt);
+	TALLOC_FREE(app->snapshot);
+	TALLOC_FREE(app->review);
 	talloc_free(app);
 }
 
@@ -136,6 +141,12 @@ app_draw_status(struct app *app, int y)
 		s = talloc_asprintf_append(s, "  loading %zu…", tl->n_rows);
 	if (s && *tl->notice)
 		s = talloc_asprintf_append(s, "  [%s]", tl->notice);
+	if (s && (app->snapshot || app->review->n_queue || *app->review->error)) {
+		char *rs = review_status(s, app->review);
+
+		s = talloc_asprintf_append(s, "  [%s]",
+					   app->snapshot ? "taking a snapshot of the messages…" : rs);
+	}
 	if (s && app->db_changed)
 		s = talloc_asprintf_append(s, "  [database changed: = refreshes]");
 	if (s && *tl->count_error)
@@ -192,6 +203,9 @@ app_poll(struct app *app)
 	int changed = listview_poll(app);
 
 	changed |= sidebar_poll(app);
+	changed |= review_poll(app->review);
+	changed |= review_snapshot_poll(app);
+	changed |= review_catch_up(app);
 	return changed;
 }
 
@@ -204,6 +218,10 @@ app_fds(const struct app *app, int *fds, int max)
 		n = threadlist_fds(app->list->tl, fds);
 	if (app->sidebar && bg_fd(app->sidebar->counter) >= 0 && n < max)
 		fds[n++] = bg_fd(app->sidebar->counter);
+	if (review_fd(app->review) >= 0 && n < max)
+		fds[n++] = review_fd(app->review);
+	if (bg_fd(app->snapshot) >= 0 && n < max)
+		fds[n++] = bg_fd(app->snapshot);
 	return n;
 }
 

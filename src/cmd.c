@@ -7,16 +7,23 @@
 
 #include "trawl/cmd.h"
 #include "trawl/prompt.h"
+#include "trawl/review.h"
 #include "trawl/view.h"
 
 #define CTX(c) (1u << CONFIG_##c)
 
-/* What the active prompt is for. */
-enum cmd_prompt_kind {
-	CMD_PROMPT_SEARCH,
-	CMD_PROMPT_COMMAND,
-};
-static enum cmd_prompt_kind cmd_prompt_kind;
+static void
+cmd_search_done(struct app *app, const char *line, void *data)
+{
+	if (*line)
+		app_search(app, line);
+}
+
+static void
+cmd_command_done(struct app *app, const char *line, void *data)
+{
+	app_run(app, line);
+}
 
 static char *
 cmd_join(TALLOC_CTX *ctx, int argc, char **argv, int from)
@@ -100,9 +107,30 @@ cmd_help(struct app *app, int argc, char **argv)
 }
 
 static void
+cmd_quit_confirmed(struct app *app, const char *line, void *data)
+{
+	if (!strcmp(line, "y") || !strcmp(line, "yes"))
+		app->quit = 1;
+	else
+		app_message(app, 0, "not quitting: the changes are still being written");
+}
+
+/* Quits, unless tag changes are still queued: those are never dropped silently. */
+static void
 cmd_quit(struct app *app, int argc, char **argv)
 {
-	app->quit = 1;
+	size_t pending = review_pending(app->review);
+	char *label;
+
+	if (pending == 0 && !app->snapshot) {
+		app->quit = 1;
+		return;
+	}
+	label = talloc_asprintf(app, "%zu tag change%s not written yet (%s). Quit and drop them? y/n: ",
+				pending, pending == 1 ? "" : "s",
+				*app->review->error ? app->review->error : "writing");
+	app_prompt(app, label, "", NULL, cmd_quit_confirmed, NULL);
+	talloc_free(label);
 }
 
 static void
@@ -113,7 +141,7 @@ cmd_back(struct app *app, int argc, char **argv)
 	else if (app->focus == APP_FOCUS_THREAD)
 		threadview_close(app);
 	else
-		app->quit = 1;
+		cmd_quit(app, argc, argv);
 }
 
 static void
@@ -166,9 +194,7 @@ cmd_prompt_search(struct app *app, int argc, char **argv)
 	char **tags, **words;
 	size_t n_tags = 0, n = 0;
 
-	talloc_free(app->prompt);
-	app->prompt = prompt_new(app, "search: ", initial, app->history_path);
-	cmd_prompt_kind = CMD_PROMPT_SEARCH;
+	app_prompt(app, "search: ", initial, app->history_path, cmd_search_done, NULL);
 	if (index_all_tags(app->idx, tmp, &tags, &n_tags) != TRAWL_OK)
 		n_tags = 0;
 	words = talloc_array(tmp, char *, n_tags + sizeof(prefixes) / sizeof(prefixes[0]));
@@ -189,9 +215,7 @@ cmd_prompt_command(struct app *app, int argc, char **argv)
 {
 	char **words = talloc_array(NULL, char *, cmd_count);
 
-	talloc_free(app->prompt);
-	app->prompt = prompt_new(app, ":", "", NULL);
-	cmd_prompt_kind = CMD_PROMPT_COMMAND;
+	app_prompt(app, ":", "", NULL, cmd_command_done, NULL);
 	for (size_t i = 0; words && i < cmd_count; i++)
 		words[i] = (char *)cmd_table[i].name;
 	if (words)
@@ -331,6 +355,19 @@ const struct cmd_entry cmd_table[] = {
 	{"toggle-order", "", "sort newest first or oldest first", CTX(LIST), cmd_toggle_order},
 	{"next-unreviewed", "", "go to the next unreviewed thread or message",
 	 CTX(LIST) | CTX(THREAD), cmd_next_unreviewed},
+	{"toggle-reviewed", "", "mark the message (thread view) or thread (list) reviewed, or not",
+	 CTX(LIST) | CTX(THREAD), cmd_toggle_reviewed},
+	{"review-next", "", "mark reviewed and go to the next unreviewed message or thread",
+	 CTX(LIST) | CTX(THREAD), cmd_review_next},
+	{"tag", "", "change the tags of the message (thread view) or thread (list): +a -b",
+	 CTX(LIST) | CTX(THREAD), cmd_tag},
+	{"tag-thread", "", "change the tags of every message of the thread", CTX(THREAD),
+	 cmd_tag_thread},
+	{"tag-all", "", "change the tags of every message of the query (asks first)", CTX(LIST),
+	 cmd_tag_all},
+	{"undo", "", "undo the last tag change (also after a restart)", 0, cmd_undo},
+	{"redo", "", "redo the last undone tag change", 0, cmd_undo},
+	{"cancel", "", "cancel the running bulk tag change", 0, cmd_cancel},
 	{"toggle", "", "expand or collapse the current message", CTX(THREAD), cmd_thread},
 	{"toggle-all", "", "expand or collapse every message", CTX(THREAD), cmd_thread},
 	{"next-message", "", "go to the next message", CTX(THREAD), cmd_thread},
@@ -390,21 +427,34 @@ app_run(struct app *app, const char *command)
 	talloc_free(tmp);
 }
 
+void
+app_prompt(struct app *app, const char *label, const char *initial, const char *history_path,
+	   app_prompt_fn done, void *data)
+{
+	talloc_free(app->prompt);
+	app->prompt = prompt_new(app, label, initial, history_path);
+	if (!app->prompt)
+		abort();
+	app->prompt_done = done;
+	app->prompt_data = data ? talloc_steal(app->prompt, data) : NULL;
+}
+
 static void
 cmd_prompt_submit(struct app *app)
 {
 	struct prompt *p = app->prompt;
-	char *line = talloc_steal(app, p->text);
+	app_prompt_fn done = app->prompt_done;
+	void *data = app->prompt_data;
+	char *line = talloc_strdup(NULL, p->text);
 
 	prompt_remember(p);
+	/* The callback may open another prompt: detach this one first, free it after. */
 	app->prompt = NULL;
+	app->prompt_done = NULL;
+	app->prompt_data = NULL;
+	if (line && done)
+		done(app, line, data);
 	talloc_free(p);
-	if (cmd_prompt_kind == CMD_PROMPT_SEARCH) {
-		if (*line)
-			app_search(app, line);
-	} else {
-		app_run(app, line);
-	}
 	talloc_free(line);
 }
 

@@ -112,10 +112,11 @@ index_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path, index_
 				    : config_path ? config_path
 				    : getenv("NOTMUCH_CONFIG") ? getenv("NOTMUCH_CONFIG")
 							      : "the default notmuch config";
-		char *detail = index_chomp(ctx, msg ? msg : notmuch_status_to_string(st));
+		char *detail = index_chomp(NULL, msg ? msg : notmuch_status_to_string(st));
 
 		*error = talloc_asprintf(ctx, "%s: cannot open notmuch database: %s", where,
 					 detail);
+		talloc_free(detail);
 		free(msg);
 		talloc_free(idx);
 		return index_status(st);
@@ -532,8 +533,8 @@ index_header(TALLOC_CTX *ctx, notmuch_message_t *m, const char *name)
 
 /* Appends m and, depth first, its replies to the array; an explicit stack bounds nothing but memory. */
 static trawl_status_t
-index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, struct index_message **arr,
-		   size_t *n, size_t *cap)
+index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, const char *reviewed,
+		   struct index_message **arr, size_t *n, size_t *cap)
 {
 	struct frame {
 		notmuch_messages_t *msgs;
@@ -577,6 +578,7 @@ index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, struct index_messag
 		im->cc = index_header(*arr, m, "cc");
 		im->subject = index_header(*arr, m, "subject");
 		im->tags = index_join_tags(*arr, notmuch_message_get_tags(m));
+		im->reviewed = index_message_has_tag(m, reviewed);
 		im->date = notmuch_message_get_date(m);
 		im->depth = depth - 1 < INDEX_MAX_DEPTH ? (int)depth - 1 : INDEX_MAX_DEPTH;
 		{
@@ -631,7 +633,8 @@ index_thread_messages(index_t *idx, TALLOC_CTX *ctx, const char *thread_id, cons
 		index_set_error(idx, "thread %s: not found", thread_id);
 		return TRAWL_NOT_FOUND;
 	}
-	ts = index_walk_replies(ctx, notmuch_thread_get_toplevel_messages(t), out, n, &cap);
+	ts = index_walk_replies(ctx, notmuch_thread_get_toplevel_messages(t), idx->reviewed_tag, out,
+				n, &cap);
 	notmuch_query_destroy(q);
 	talloc_free(qs);
 	return ts;

@@ -274,7 +274,8 @@ prompt_draw(const struct prompt *p, struct screen *s, int y)
 	size_t before_cols = 0, cursor_glyph = 0, start = 0, cols = 0;
 
 	screen_fill(s, 0, y, s->w, SCREEN_PROMPT);
-	x = screen_puts(s, 0, y, s->w / 2, p->label, SCREEN_PROMPT);
+	/* Confirmations carry long labels; keep a few columns for the answer. */
+	x = screen_puts(s, 0, y, s->w > 12 ? s->w - 8 : s->w / 2, p->label, SCREEN_PROMPT);
 	avail = s->w - x - 1;
 	if (avail < 1 || text_decode(tmp, p->text, strlen(p->text), 0, &run) != TRAWL_OK) {
 		talloc_free(tmp);

@@ -118,6 +118,8 @@ review_writer(bg_writer_t *w, void *arg)
 		snprintf(num, sizeof(num), "%zu", start + n);
 		bg_write(w, 'P', num, strlen(num));
 		talloc_free(bctx);
+		if (getenv("TRAWL_TEST_WRITER_DELAY_US")) /* test hook, as above */
+			usleep((useconds_t)strtoul(getenv("TRAWL_TEST_WRITER_DELAY_US"), NULL, 10));
 	}
 	journal_end(a->rv->journal_path, job->id, "done");
 	bg_write(w, 'E', "", 0);
@@ -140,6 +142,9 @@ review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer, int sync_maildir
 	rv->journal_path = journal_path_for(rv, index_db_path(idx));
 	rv->error = talloc_strdup(rv, "");
 	rv->batch = REVIEW_BATCH;
+	/* Test hook: small batches make a bulk change long enough to interrupt. */
+	if (getenv("TRAWL_TEST_BATCH"))
+		rv->batch = strtoul(getenv("TRAWL_TEST_BATCH"), NULL, 10) ? strtoul(getenv("TRAWL_TEST_BATCH"), NULL, 10) : REVIEW_BATCH;
 	if (journal_read(rv, rv->journal_path, &e, &n) == TRAWL_OK) {
 		rv->next_id = journal_next_id(e, n);
 		talloc_free(e);

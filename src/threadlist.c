@@ -151,7 +151,6 @@ struct threadlist *
 threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort sort)
 {
 	struct threadlist *tl = talloc_zero(ctx, struct threadlist);
-	struct loader_arg a;
 
 	if (!tl)
 		return NULL;
@@ -165,10 +164,18 @@ threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort
 	tl->n_messages = tl->n_reviewed = tl->n_threads = -1;
 	tl->state = THREADLIST_LOADING;
 	threadlist_start_loader(tl);
-	a = (struct loader_arg){idx, tl->query, sort, 0};
+	threadlist_recount(tl);
+	return tl;
+}
+
+void
+threadlist_recount(struct threadlist *tl)
+{
+	struct loader_arg a = {tl->idx, tl->query, tl->sort, 0};
+
+	TALLOC_FREE(tl->counter);
 	if (bg_start(tl, threadlist_counter, &a, &tl->counter) != TRAWL_OK)
 		tl->count_error = talloc_strdup(tl, "cannot start counting");
-	return tl;
 }
 
 static void

@@ -178,3 +178,66 @@ const struct view_ops view_list_ops = {
 	.move = list_move,
 	.height = list_height,
 };
+
+int
+listview_next_unreviewed(struct app *app)
+{
+	struct listview *lv = app->list;
+
+	for (size_t i = lv->cursor + 1; i < lv->tl->n_rows; i++)
+		if (lv->tl->rows[i].unreviewed > 0) {
+			lv->cursor = i;
+			return 1;
+		}
+	return 0;
+}
+
+void
+listview_refresh_thread(struct app *app, const char *thread_id)
+{
+	struct threadlist *tl = app->list->tl;
+	long row = threadlist_find(tl, thread_id);
+	TALLOC_CTX *tmp;
+	struct index_thread *fresh;
+	size_t n = 0;
+	char *q;
+
+	if (row < 0)
+		return;
+	tmp = talloc_new(NULL);
+	q = talloc_asprintf(tmp, "thread:%s", thread_id);
+	/* Matched counts are relative to the query; a thread that no longer matches keeps its row. */
+	if (index_threads(app->idx, tmp, index_query_and(tmp, q, tl->query), tl->sort, 0, 1, &fresh,
+			  &n) != TRAWL_OK ||
+	    n == 0)
+		index_threads(app->idx, tmp, q, tl->sort, 0, 1, &fresh, &n);
+	if (n == 1) {
+		struct index_thread *r = &tl->rows[row];
+
+		r->authors = talloc_steal(tl->rows, fresh->authors);
+		r->subject = talloc_steal(tl->rows, fresh->subject);
+		r->tags = talloc_steal(tl->rows, fresh->tags);
+		r->matched = fresh->matched;
+		r->total = fresh->total;
+		r->unreviewed = fresh->unreviewed;
+		r->newest = fresh->newest;
+		r->oldest = fresh->oldest;
+	}
+	talloc_free(tmp);
+}
+
+void
+listview_reload(struct app *app)
+{
+	const struct index_thread *cur = listview_current(app);
+	char *keep = cur ? talloc_strdup(NULL, cur->thread_id) : NULL;
+	struct listview *lv = listview_new(app, app->query);
+
+	if (!lv) {
+		talloc_free(keep);
+		return;
+	}
+	talloc_free(app->list);
+	app->list = lv;
+	lv->want_thread = keep ? talloc_steal(lv, keep) : NULL;
+}

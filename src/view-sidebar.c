@@ -87,13 +87,29 @@ sidebar_add(struct sidebar *sb, const char *label, const char *query, int is_sea
 }
 
 static void
+sidebar_count(struct app *app, struct sidebar *sb)
+{
+	struct sidebar_count_arg arg = {app->idx, sb};
+
+	TALLOC_FREE(sb->counter);
+	if (bg_start(sb, sidebar_counter, &arg, &sb->counter) != TRAWL_OK)
+		app_message(app, 1, "cannot start counting the filters");
+}
+
+void
+sidebar_recount(struct app *app)
+{
+	if (app->sidebar)
+		sidebar_count(app, app->sidebar);
+}
+
+static void
 sidebar_fill(struct app *app, struct sidebar *sb)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct index_search *searches;
 	char **tags;
 	size_t n;
-	struct sidebar_count_arg arg;
 
 	sidebar_add(sb, "all messages", "*", 0);
 	if (index_saved_searches(app->idx, tmp, &searches, &n) == TRAWL_OK)
@@ -104,11 +120,7 @@ sidebar_fill(struct app *app, struct sidebar *sb)
 		for (size_t i = 0; i < n; i++)
 			sidebar_add(sb, tags[i], index_quote_term(tmp, "tag", tags[i]), 0);
 	talloc_free(tmp);
-	arg = (struct sidebar_count_arg){app->idx, sb};
-	talloc_free(sb->counter);
-	sb->counter = NULL;
-	if (bg_start(sb, sidebar_counter, &arg, &sb->counter) != TRAWL_OK)
-		app_message(app, 1, "cannot start counting the filters");
+	sidebar_count(app, sb);
 }
 
 struct sidebar *

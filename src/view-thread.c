@@ -46,17 +46,6 @@ struct threadview {
 	int fold_quotes;
 };
 
-static int
-thread_has_tag(const char *tags, const char *tag)
-{
-	size_t n = strlen(tag);
-
-	for (const char *p = tags; (p = strstr(p, tag)); p += n)
-		if ((p == tags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
 static void
 thread_add_line(struct threadview *tv, size_t msg, int indent, enum screen_attr attr,
 		const struct text_run *run, size_t from, size_t to, int summary)
@@ -141,7 +130,7 @@ thread_add_message(struct app *app, size_t i, int width)
 	int w = width - indent;
 	char date[64], *summary;
 	struct tm lt;
-	int unreviewed = !thread_has_tag(tm->m.tags, app->cfg->reviewed_tag);
+	int unreviewed = !tm->m.reviewed;
 	struct text_run *run;
 	size_t quote_run = 0;
 
@@ -259,7 +248,7 @@ threadview_open(struct app *app, const char *thread_id)
 	tv->fold_quotes = 0;
 	for (size_t i = 0; i < n; i++) {
 		tv->msgs[i].m = msgs[i];
-		tv->msgs[i].expanded = !thread_has_tag(msgs[i].tags, app->cfg->reviewed_tag);
+		tv->msgs[i].expanded = !msgs[i].reviewed;
 		tv->msgs[i].mode = RENDER_MODE_TEXT;
 		if (tv->msgs[i].expanded && first_unreviewed == (size_t)-1)
 			first_unreviewed = i;
@@ -301,12 +290,10 @@ static void
 thread_goto_msg(struct app *app, size_t msg)
 {
 	struct threadview *tv = app->thread;
-	int h = app->scr->h - 2;
 
+	/* A message jumped to is shown from its top, as a pager does. */
 	tv->cursor = thread_msg_line(tv, msg);
-	/* Show the message from its top when it fits below. */
-	if (tv->cursor < tv->top || tv->cursor >= tv->top + (size_t)h)
-		tv->top = tv->cursor;
+	tv->top = tv->cursor;
 }
 
 int
@@ -342,7 +329,7 @@ threadview_command(struct app *app, const char *name)
 		return 1;
 	} else if (!strcmp(name, "next-unreviewed")) {
 		for (size_t i = cur + 1; i < tv->n_msgs; i++)
-			if (!thread_has_tag(tv->msgs[i].m.tags, app->cfg->reviewed_tag)) {
+			if (!tv->msgs[i].m.reviewed) {
 				tv->msgs[i].expanded = 1;
 				thread_layout(app, tv->width);
 				thread_goto_msg(app, i);
@@ -415,3 +402,74 @@ const struct view_ops view_thread_ops = {
 	.move = thread_move,
 	.height = thread_height,
 };
+
+const char *
+threadview_thread_id(const struct app *app)
+{
+	return app->thread ? app->thread->thread_id : NULL;
+}
+
+static const struct tv_message *
+thread_current(const struct app *app)
+{
+	const struct threadview *tv = app->thread;
+
+	if (!tv || !tv->n_lines)
+		return NULL;
+	return &tv->msgs[tv->lines[tv->cursor].msg];
+}
+
+const char *
+threadview_current_message(const struct app *app)
+{
+	const struct tv_message *tm = thread_current(app);
+
+	return tm ? tm->m.message_id : NULL;
+}
+
+int
+threadview_current_reviewed(const struct app *app)
+{
+	const struct tv_message *tm = thread_current(app);
+
+	return tm ? tm->m.reviewed : 0;
+}
+
+int
+threadview_next_unreviewed(struct app *app)
+{
+	struct threadview *tv = app->thread;
+	size_t cur;
+
+	if (!tv || !tv->n_lines)
+		return 0;
+	cur = tv->lines[tv->cursor].msg;
+	for (size_t i = cur + 1; i < tv->n_msgs; i++)
+		if (!tv->msgs[i].m.reviewed) {
+			tv->msgs[i].expanded = 1;
+			thread_layout(app, tv->width);
+			thread_goto_msg(app, i);
+			return 1;
+		}
+	return 0;
+}
+
+void
+threadview_refresh_tags(struct app *app)
+{
+	struct threadview *tv = app->thread;
+	struct index_message *msgs;
+	size_t n;
+
+	if (!tv || index_thread_messages(app->idx, tv, tv->thread_id, app->query, &msgs, &n) !=
+			   TRAWL_OK)
+		return;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < tv->n_msgs; k++)
+			if (!strcmp(tv->msgs[k].m.message_id, msgs[i].message_id)) {
+				tv->msgs[k].m.tags = talloc_steal(tv, msgs[i].tags);
+				tv->msgs[k].m.reviewed = msgs[i].reviewed;
+			}
+	talloc_free(msgs);
+	thread_layout(app, tv->width);
+}

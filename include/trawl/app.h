@@ -48,6 +48,11 @@ struct sidebar {
 struct threadview; /* view-thread.c */
 
 struct prompt;     /* prompt.c */
+struct review;     /* review.c */
+struct app;
+
+/* What to do with the prompt's line when Enter is pressed. */
+typedef void (*app_prompt_fn)(struct app *app, const char *line, void *data);
 
 struct app {
 	index_t *idx;
@@ -59,6 +64,12 @@ struct app {
 	struct listview *list;
 	struct threadview *thread; /* NULL unless a thread is open */
 	struct prompt *prompt;     /* NULL unless the prompt line is active */
+	app_prompt_fn prompt_done; /* called with the line on Enter */
+	void *prompt_data;         /* owned by the prompt (freed with it) */
+	struct review *review;     /* the write queue */
+	unsigned review_serial;    /* last review->serial the views caught up with */
+	struct bg_job *snapshot;   /* taking the message ids of a bulk change */
+	struct snapshot_state *snapshot_state;
 	int help;                  /* the help screen is shown */
 	size_t help_top;
 	char *query;
@@ -93,6 +104,13 @@ int app_fds(const struct app *app, int *fds, int max);
 
 /* Handles one key by name ("j", "C-d", "Enter"...): prompt, then bindings. */
 void app_key(struct app *app, const char *key);
+
+/*
+ * Opens the prompt line with label and initial text; done gets the line
+ * on Enter.  history_path may be NULL; data becomes a child of the prompt.
+ */
+void app_prompt(struct app *app, const char *label, const char *initial,
+		const char *history_path, app_prompt_fn done, void *data);
 
 /* Runs a command string as a key binding or the ':' line would. */
 void app_run(struct app *app, const char *command);

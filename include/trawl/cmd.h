@@ -26,4 +26,16 @@ const struct cmd_entry *cmd_find(const char *name);
 /* Whether the command applies to context (global commands apply everywhere). */
 int cmd_applies(const struct cmd_entry *cmd, enum config_context context);
 
+/* cmd-review.c: the review workflow. */
+void cmd_toggle_reviewed(struct app *app, int argc, char **argv);
+void cmd_review_next(struct app *app, int argc, char **argv);
+void cmd_tag(struct app *app, int argc, char **argv);
+void cmd_tag_thread(struct app *app, int argc, char **argv);
+void cmd_tag_all(struct app *app, int argc, char **argv);
+void cmd_undo(struct app *app, int argc, char **argv);
+void cmd_cancel(struct app *app, int argc, char **argv);
+/* Called from app_poll. */
+int review_snapshot_poll(struct app *app);
+int review_catch_up(struct app *app);
+
 #endif

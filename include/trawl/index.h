@@ -114,6 +114,7 @@ struct index_message {
 	char *from, *to, *cc, *subject;
 	char *tags;     /* space separated, sorted */
 	time_t date;
+	int reviewed;   /* has the reviewed tag */
 	int depth;      /* reply depth, 0 for a top-level message */
 	int matched;    /* matches the query the thread was opened with */
 };

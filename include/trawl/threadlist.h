@@ -59,6 +59,9 @@ int threadlist_fds(const struct threadlist *tl, int *fds);
 /* Loader pid, for tests of its containment (-1 when not running). */
 pid_t threadlist_loader_pid(const struct threadlist *tl);
 
+/* Counts again in the background (after tag changes); old counts stay until new ones arrive. */
+void threadlist_recount(struct threadlist *tl);
+
 /* Blocks until loading and counting end (tests and non-interactive use). */
 void threadlist_wait(struct threadlist *tl);
 

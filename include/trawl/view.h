@@ -42,17 +42,33 @@ const char *view_format_date(time_t t, time_t now, char *buf, size_t len);
 struct listview *listview_new(struct app *app, const char *query);
 const struct index_thread *listview_current(const struct app *app);
 int listview_poll(struct app *app);
+/* Moves to the next thread with unreviewed messages; 0 if none is loaded below. */
+int listview_next_unreviewed(struct app *app);
+/* Re-reads one thread's row (after a tag change committed). */
+void listview_refresh_thread(struct app *app, const char *thread_id);
+/* Runs the query again, keeping the cursor on the same thread. */
+void listview_reload(struct app *app);
 
 /* view-sidebar.c */
 struct sidebar *sidebar_new(struct app *app);
 const struct sidebar_entry *sidebar_current(const struct app *app);
 int sidebar_poll(struct app *app);
 void sidebar_reload(struct app *app);
+/* Counts the entries again (after tag changes), keeping the old counts until new ones arrive. */
+void sidebar_recount(struct app *app);
 
 /* view-thread.c */
 trawl_status_t threadview_open(struct app *app, const char *thread_id);
 void threadview_close(struct app *app);
 int threadview_command(struct app *app, const char *name);
+const char *threadview_thread_id(const struct app *app);
+/* The Message-ID of the message under the cursor, NULL if none. */
+const char *threadview_current_message(const struct app *app);
+int threadview_current_reviewed(const struct app *app);
+/* Moves to (and expands) the next unreviewed message below; 0 if none. */
+int threadview_next_unreviewed(struct app *app);
+/* Re-reads the tags of the thread's messages (after a tag change committed). */
+void threadview_refresh_tags(struct app *app);
 
 /* view-help.c: lines of the help screen for the focused context. */
 size_t helpview_lines(const struct app *app);

@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 15
+tap_plan 16
 fixture_init
 fixture_db
 

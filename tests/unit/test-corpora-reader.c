@@ -67,8 +67,7 @@ test_open_every_thread(void **state)
 	double worst = 0, t0 = now_s();
 
 	(void)state;
-	if (stat(corpora_path(), &st) != 0)
-		skip();
+	(void)st;
 	setlocale(LC_ALL, "C.UTF-8");
 	f = fixture_new(corpora_path());
 	ctx = talloc_new(NULL);
@@ -123,5 +122,12 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_every_thread),
 	};
+	struct stat st;
+
+	/* A whole-program skip in TAP terms: automake counts cmocka's "not ok # SKIP" as a failure. */
+	if (stat(corpora_path(), &st) != 0) {
+		printf("1..0 # SKIP %s not present\n", corpora_path());
+		return 0;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,255 @@
+# TAP and tmux helpers for end-to-end tests of the real trawl binary.
+# POSIX sh (dash); source it after tests/fixture.sh:
+#
+#	. "$top_srcdir/tests/fixture.sh"
+#	. "$top_srcdir/tests/e2e/lib.sh"
+#	tap_plan 3
+#	fixture_init; fixture_db
+#	tmux_start 100 30 "$TRAWL"
+#	tap_check "thread list shown" tmux_wait_for "Quarterly budget review"
+#	...
+#
+# The program runs in a private tmux server (socket in $FIXTURE_DIR, no
+# config file, fixed size, TERM fixed, no status line).  Screens are polled,
+# never slept on.  Sanitizer reports go to $FIXTURE_DIR/asan.<pid>, since a
+# report printed inside a pane is unreadable.
+
+unset TMUX TMUX_PANE
+TAP_N=0
+
+# Seconds tmux_wait_* wait by default: $E2E_TIMEOUT if set, else 30 when
+# $TRAWL is built with AddressSanitizer, else 10.
+if [ -n "${E2E_TIMEOUT:-}" ]; then
+	:
+elif [ -f "${TRAWL:-}" ] && grep -q __asan_init "$TRAWL" 2>/dev/null; then
+	E2E_TIMEOUT=30
+else
+	E2E_TIMEOUT=10
+fi
+
+# ------------------------------------------------------------------- TAP
+
+# tap_plan N: print the TAP plan "1..N" (once per test script).
+tap_plan() {
+	echo "1..$1"
+}
+
+# tap_diag TEXT...: print each line of TEXT as a TAP diagnostic "# ...".
+tap_diag() {
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+# tap_ok DESC: report the next test point as passed.  If $TAP_TODO is set,
+# the point is marked "# TODO $TAP_TODO" (so a pass becomes an XPASS).
+tap_ok() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $*${TAP_TODO:+ # TODO $TAP_TODO}"
+}
+
+# tap_not_ok DESC: report the next test point as failed (an expected
+# failure if $TAP_TODO is set).
+tap_not_ok() {
+	TAP_N=$((TAP_N + 1))
+	echo "not ok $TAP_N - $*${TAP_TODO:+ # TODO $TAP_TODO}"
+}
+
+# tap_skip REASON: report the next test point as skipped.
+tap_skip() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N # SKIP $*"
+}
+
+# tap_check DESC CMD...: run CMD; the test point passes if it exits 0.
+# Whatever CMD prints goes to stdout, so it should print only "# ..." lines
+# (the tmux_* helpers do).  Returns CMD's exit status.
+tap_check() {
+	_desc=$1
+	shift
+	if "$@"; then
+		tap_ok "$_desc"
+		return 0
+	else
+		_rc=$?
+		tap_not_ok "$_desc"
+		tap_diag "exit status $_rc: $*"
+		return "$_rc"
+	fi
+}
+
+# ------------------------------------------------------------------- tmux
+
+# _tmux ARGS...: tmux on the private server.
+_tmux() {
+	tmux -S "$FIXTURE_DIR/tmux.sock" "$@"
+}
+
+# tmux_start WIDTH HEIGHT CMD...: start CMD in a fresh private tmux server,
+# in a WIDTH x HEIGHT pane with TERM=screen-256color.  The environment is
+# passed explicitly (the tmux server's own is not the test's): PATH, HOME,
+# NOTMUCH_CONFIG, XDG_*, LANG=LC_ALL=C.UTF-8, TMPDIR, and ASAN_OPTIONS /
+# UBSAN_OPTIONS (the caller's, plus log_path=$FIXTURE_DIR/asan).  The pane
+# stays after CMD exits (remain-on-exit) so that the exit status can be read
+# with tmux_wait_exit.  Call after fixture_init; the tmux server is killed
+# on exit.
+tmux_start() {
+	: "${FIXTURE_DIR:?tmux_start needs fixture_init first}"
+	_w=$1 _h=$2
+	shift 2
+	trap 'tmux_stop; fixture_cleanup' EXIT
+	trap 'exit 130' INT HUP TERM
+	rm -f "$FIXTURE_DIR/exit-status"
+	# Start a placeholder first and set the options, then respawn the pane
+	# with the real command: a program that exits at once must not take
+	# the session (and its exit status) with it before remain-on-exit.
+	_tmux -f /dev/null new-session -d -s e2e -x "$_w" -y "$_h" 'cat' \; \
+		set-option -g status off \; \
+		set-option -g remain-on-exit on \; \
+		resize-window -t e2e -x "$_w" -y "$_h" || return 1
+	# tmux 3.3 sometimes loses #{pane_dead_status} of a process that exits
+	# fast, so a wrapper shell also writes the exit status to a file.
+	# shellcheck disable=SC2016
+	_tmux respawn-pane -k -t e2e -- env -i \
+		PATH="$PATH" TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+		HOME="$HOME" NOTMUCH_CONFIG="${NOTMUCH_CONFIG:-}" \
+		XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$HOME/.config}" \
+		XDG_CACHE_HOME="${XDG_CACHE_HOME:-$HOME/.cache}" \
+		XDG_STATE_HOME="${XDG_STATE_HOME:-$HOME/.local/state}" \
+		XDG_DATA_HOME="${XDG_DATA_HOME:-$HOME/.local/share}" \
+		TMPDIR="${TMPDIR:-/tmp}" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$FIXTURE_DIR/asan" \
+		UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$FIXTURE_DIR/asan" \
+		E2E_STATUS_FILE="$FIXTURE_DIR/exit-status" \
+		sh -c '"$@"; echo $? >"$E2E_STATUS_FILE.tmp"; mv "$E2E_STATUS_FILE.tmp" "$E2E_STATUS_FILE"' \
+		sh "$@"
+}
+
+# tmux_keys KEYS...: send keys to the pane (tmux send-keys syntax: "q",
+# "Enter", "C-c", "Down", or text).
+tmux_keys() {
+	_tmux send-keys -t e2e "$@"
+}
+
+# tmux_screen: print the visible pane text (capture-pane -p).
+tmux_screen() {
+	_tmux capture-pane -p -t e2e
+}
+
+# _tmux_diag_screen: the screen as TAP diagnostics, framed.
+_tmux_diag_screen() {
+	echo "# ---- screen ----"
+	tmux_screen 2>&1 | awk '{ l[NR] = $0; if ($0 != "") n = NR }
+		END { for (i = 1; i <= n; i++) print "# |" l[i] }'
+	echo "# ----------------"
+}
+
+# _tmux_deadline [TIMEOUT]: set _deadline to now + TIMEOUT s (default
+# $E2E_TIMEOUT).
+_tmux_deadline() {
+	_deadline=$(($(date +%s) + ${1:-$E2E_TIMEOUT}))
+}
+
+# _tmux_exited: print the program's exit status if it has exited.
+_tmux_exited() {
+	[ -f "$FIXTURE_DIR/exit-status" ] && cat "$FIXTURE_DIR/exit-status"
+}
+
+# tmux_wait_for TEXT [TIMEOUT]: poll the screen every 50 ms until it
+# contains TEXT (a fixed string).  On timeout, or if the program exits
+# first, print the screen as TAP diagnostics and return 1.
+tmux_wait_for() {
+	_tmux_deadline "${2:-}"
+	while :; do
+		_exited=$(_tmux_exited)
+		tmux_screen 2>/dev/null | grep -qF -- "$1" && return 0
+		[ -n "$_exited" ] && break
+		[ "$(date +%s)" -ge "$_deadline" ] && break
+		sleep 0.05
+	done
+	if [ -n "$_exited" ]; then
+		echo "# the program exited (status $_exited) without showing: $1"
+	else
+		echo "# timeout waiting for: $1"
+	fi
+	_tmux_diag_screen
+	return 1
+}
+
+# tmux_wait_gone TEXT [TIMEOUT]: poll until the screen no longer contains
+# TEXT.  On timeout, or if the program exits first, print the screen as TAP
+# diagnostics and return 1.
+tmux_wait_gone() {
+	_tmux_deadline "${2:-}"
+	while :; do
+		_exited=$(_tmux_exited)
+		tmux_screen 2>/dev/null | grep -qF -- "$1" || return 0
+		[ -n "$_exited" ] && break
+		[ "$(date +%s)" -ge "$_deadline" ] && break
+		sleep 0.05
+	done
+	if [ -n "$_exited" ]; then
+		echo "# the program exited (status $_exited) still showing: $1"
+	else
+		echo "# timeout waiting for this to go: $1"
+	fi
+	_tmux_diag_screen
+	return 1
+}
+
+# tmux_wait_exit [TIMEOUT]: poll until the program has exited; return its
+# exit status (128+N if killed by signal N), also left in $TMUX_EXIT_STATUS.
+# On timeout print the screen as TAP diagnostics, set TMUX_EXIT_STATUS to
+# "timeout" and return 255.
+tmux_wait_exit() {
+	_tmux_deadline "${1:-}"
+	TMUX_EXIT_STATUS=timeout
+	while :; do
+		if [ -f "$FIXTURE_DIR/exit-status" ]; then
+			TMUX_EXIT_STATUS=$(cat "$FIXTURE_DIR/exit-status")
+			return "$TMUX_EXIT_STATUS"
+		fi
+		[ "$(date +%s)" -ge "$_deadline" ] && break
+		sleep 0.05
+	done
+	echo "# timeout waiting for the program to exit"
+	_tmux_diag_screen
+	return 255
+}
+
+# tmux_alive: succeed if the program is still running.
+tmux_alive() {
+	[ ! -f "$FIXTURE_DIR/exit-status" ]
+}
+
+# tmux_resize WIDTH HEIGHT: resize the pane (the program gets SIGWINCH).
+tmux_resize() {
+	_tmux resize-window -t e2e -x "$1" -y "$2"
+}
+
+# tmux_title: print the pane title (as set by the program with OSC 0/2).
+tmux_title() {
+	_tmux display-message -p -t e2e '#{pane_title}'
+}
+
+# tmux_stop: kill the private tmux server (and the program); idempotent.
+tmux_stop() {
+	[ -S "${FIXTURE_DIR:-/nonexistent}/tmux.sock" ] || return 0
+	_tmux kill-server 2>/dev/null
+	rm -f "$FIXTURE_DIR/tmux.sock"
+	return 0
+}
+
+# check_sanitizer_logs: one test point, failed (with the reports printed as
+# diagnostics) if any $FIXTURE_DIR/asan.* sanitizer report exists.
+check_sanitizer_logs() {
+	_logs=$(ls "$FIXTURE_DIR"/asan.* 2>/dev/null)
+	if [ -z "$_logs" ]; then
+		tap_ok "no sanitizer reports"
+		return 0
+	fi
+	tap_not_ok "no sanitizer reports"
+	for _f in $_logs; do
+		echo "# ---- $_f ----"
+		sed 's/^/# /' "$_f"
+	done
+	return 1
+}
