@@ -59,6 +59,7 @@ app_free(struct app *app)
 	TALLOC_FREE(app->sidebar);
 	TALLOC_FREE(app->prompt);
 	TALLOC_FREE(app->snapshot);
+	TALLOC_FREE(app->search_writer);
 	TALLOC_FREE(app->review);
 	talloc_free(app);
 }
@@ -206,6 +207,7 @@ app_poll(struct app *app)
 	changed |= review_poll(app->review);
 	changed |= review_snapshot_poll(app);
 	changed |= review_catch_up(app);
+	changed |= search_write_poll(app);
 	return changed;
 }
 
@@ -222,6 +224,8 @@ app_fds(const struct app *app, int *fds, int max)
 		fds[n++] = review_fd(app->review);
 	if (bg_fd(app->snapshot) >= 0 && n < max)
 		fds[n++] = bg_fd(app->snapshot);
+	if (bg_fd(app->search_writer) >= 0 && n < max)
+		fds[n++] = bg_fd(app->search_writer);
 	return n;
 }
 

@@ -1,6 +1,7 @@
 /*
  * index: the only caller of libnotmuch.  See include/trawl/index.h.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -174,13 +175,25 @@ index_query_and(TALLOC_CTX *ctx, const char *a, const char *b)
 trawl_status_t
 index_reopen(index_t *idx)
 {
-	notmuch_status_t st = notmuch_database_reopen(idx->db, NOTMUCH_DATABASE_MODE_READ_ONLY);
+	notmuch_database_t *db = NULL;
+	char *msg = NULL;
+	notmuch_status_t st;
 
+	/*
+	 * A new handle rather than notmuch_database_reopen(): the config
+	 * (saved searches among it) is cached when a handle opens.
+	 */
+	st = notmuch_database_open_with_config(idx->db_path, NOTMUCH_DATABASE_MODE_READ_ONLY,
+					       idx->config_path, NULL, &db, &msg);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
 		index_set_error(idx, "reopening %s: %s", idx->db_path,
-				notmuch_status_to_string(st));
+				msg ? msg : notmuch_status_to_string(st));
+		free(msg);
 		return index_status(st);
 	}
+	free(msg);
+	notmuch_database_destroy(idx->db);
+	idx->db = db;
 	return TRAWL_OK;
 }
 
@@ -223,12 +236,100 @@ index_last_error(const index_t *idx)
 	return idx->last_error;
 }
 
+#define INDEX_MAX_QUERY_NESTING 32
+
+/* The value of saved search name, or NULL. */
+static const char *
+index_named_query(index_t *idx, const char *name, TALLOC_CTX *ctx)
+{
+	char *key = talloc_asprintf(ctx, "query.%s", name);
+	const char *v;
+	notmuch_config_values_t *vals;
+
+	if (!key)
+		return NULL;
+	vals = notmuch_config_get_values_string(idx->db, key);
+	if (!vals || !notmuch_config_values_valid(vals)) {
+		if (vals)
+			notmuch_config_values_destroy(vals);
+		return NULL;
+	}
+	v = talloc_strdup(ctx, notmuch_config_values_get(vals));
+	notmuch_config_values_destroy(vals);
+	return v;
+}
+
+/*
+ * libnotmuch 0.37 recurses without end (and crashes) on saved searches
+ * that refer to each other in a cycle: follow every query:NAME reference
+ * first and refuse a cycle with a message naming it.
+ */
+static trawl_status_t
+index_check_references(index_t *idx, const char *query, const char **chain, int depth,
+		       TALLOC_CTX *ctx)
+{
+	for (const char *p = strstr(query, "query:"); p; p = strstr(p + 1, "query:")) {
+		char *name;
+		const char *v;
+
+		if (p > query && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+			continue; /* part of a longer word */
+		p += 6;
+		if (*p == '"') {
+			name = talloc_strdup(ctx, "");
+			for (p++; *p && name; p++) {
+				if (*p == '"' && p[1] == '"')
+					p++;
+				else if (*p == '"')
+					break;
+				name = talloc_strndup_append(name, p, 1);
+			}
+		} else {
+			name = talloc_strndup(ctx, p, strcspn(p, " \t()"));
+		}
+		if (!name || !*name)
+			continue;
+		for (int i = 0; i < depth; i++)
+			if (!strcmp(chain[i], name)) {
+				char *cycle = talloc_strdup(ctx, "");
+
+				for (int k = i; k < depth; k++)
+					cycle = talloc_asprintf_append(cycle, "%s -> ", chain[k]);
+				index_set_error(idx, "saved searches refer to each other in a cycle: %s%s",
+						cycle, name);
+				return TRAWL_QUERY;
+			}
+		if (depth >= INDEX_MAX_QUERY_NESTING) {
+			index_set_error(idx, "saved searches nested deeper than %d",
+					INDEX_MAX_QUERY_NESTING);
+			return TRAWL_QUERY;
+		}
+		v = index_named_query(idx, name, ctx);
+		if (!v)
+			continue; /* notmuch reports unknown names itself */
+		chain[depth] = name;
+		if (index_check_references(idx, v, chain, depth + 1, ctx) != TRAWL_OK)
+			return TRAWL_QUERY;
+	}
+	return TRAWL_OK;
+}
+
 /* Creates a query honouring the configured excluded tags, as notmuch search does. */
 static trawl_status_t
 index_query(index_t *idx, const char *query, notmuch_query_t **out)
 {
 	notmuch_status_t st;
 	notmuch_config_values_t *ex;
+
+	if (query && strstr(query, "query:")) {
+		TALLOC_CTX *tmp = talloc_new(NULL);
+		const char *chain[INDEX_MAX_QUERY_NESTING + 1];
+		trawl_status_t ts = index_check_references(idx, query, chain, 0, tmp);
+
+		talloc_free(tmp);
+		if (ts != TRAWL_OK)
+			return ts;
+	}
 
 	st = notmuch_query_create_with_syntax(idx->db, query && *query ? query : "*",
 					      NOTMUCH_QUERY_SYNTAX_XAPIAN, out);
@@ -647,37 +748,56 @@ index_search_cmp(const void *a, const void *b)
 		      ((const struct index_search *)b)->name);
 }
 
+/* Whether key=val is in the database's own config (not only in the config file). */
+static int
+index_in_database_config(index_t *idx, const char *key, const char *val)
+{
+	notmuch_config_list_t *list = NULL;
+	int found = 0;
+
+	/* The config list reads the database itself; config values merge in the file. */
+	if (notmuch_database_get_config_list(idx->db, key, &list) != NOTMUCH_STATUS_SUCCESS)
+		return 0;
+	for (; notmuch_config_list_valid(list); notmuch_config_list_move_to_next(list))
+		found |= !strcmp(notmuch_config_list_key(list), key) &&
+			 !strcmp(notmuch_config_list_value(list), val);
+	notmuch_config_list_destroy(list);
+	return found;
+}
+
 trawl_status_t
 index_saved_searches(index_t *idx, TALLOC_CTX *ctx, struct index_search **out, size_t *n)
 {
-	notmuch_config_list_t *list = NULL;
-	notmuch_status_t st;
+	notmuch_config_pairs_t *pairs;
 	struct index_search *v = NULL;
 	size_t len = 0;
 
 	*out = NULL;
 	*n = 0;
-	st = notmuch_database_get_config_list(idx->db, "query.", &list);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		index_set_error(idx, "reading saved searches: %s", notmuch_status_to_string(st));
-		return index_status(st);
+	/* Pairs merge the database's config with the config file's, as the CLI sees them. */
+	pairs = notmuch_config_get_pairs(idx->db, "query.");
+	if (!pairs) {
+		index_set_error(idx, "reading saved searches of %s failed", idx->db_path);
+		return TRAWL_DB;
 	}
-	for (; notmuch_config_list_valid(list); notmuch_config_list_move_to_next(list)) {
-		const char *key = notmuch_config_list_key(list);
-		const char *val = notmuch_config_list_value(list);
+	for (; notmuch_config_pairs_valid(pairs); notmuch_config_pairs_move_to_next(pairs)) {
+		const char *key = notmuch_config_pairs_key(pairs);
+		const char *val = notmuch_config_pairs_value(pairs);
 
-		if (strncmp(key, "query.", 6) != 0 || !key[6])
+		/* An empty value is what deleting leaves behind. */
+		if (!key || strncmp(key, "query.", 6) != 0 || !key[6] || !val || !*val)
 			continue;
 		v = talloc_realloc(ctx, v, struct index_search, len + 1);
 		if (!v) {
-			notmuch_config_list_destroy(list);
+			notmuch_config_pairs_destroy(pairs);
 			return TRAWL_NOMEM;
 		}
 		v[len].name = talloc_strdup(v, key + 6);
-		v[len].query = talloc_strdup(v, val ? val : "");
+		v[len].query = talloc_strdup(v, val);
+		v[len].in_file = !index_in_database_config(idx, key, val);
 		len++;
 	}
-	notmuch_config_list_destroy(list);
+	notmuch_config_pairs_destroy(pairs);
 	if (len)
 		qsort(v, len, sizeof(*v), index_search_cmp);
 	*out = v;

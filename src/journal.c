@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "trawl/journal.h"
+#include "trawl/text.h"
 
 static char *
 journal_escape(TALLOC_CTX *ctx, const char *s, int space)
@@ -413,10 +414,13 @@ journal_print(const char *path, FILE *f, int csv, const char *filter)
 			for (int k = 0; k < 10; k++)
 				journal_csv_field(f, fields[k], k == 9);
 		} else {
+			/* Queries and tags are typed text: neutralise them for a terminal. */
 			fprintf(f, "%s  #%lu  %s  %s%s%s  %s  on '%s'  %zu/%zu messages  %s\n", when,
-				e[i].id, e[i].reviewer, e[i].kind, e[i].undoes ? " of #" : "",
-				e[i].undoes ? num[1] : "", e[i].ops, e[i].query, e[i].committed,
-				e[i].count, *e[i].end ? e[i].end : "open");
+				e[i].id, text_sanitize(tmp, e[i].reviewer, strlen(e[i].reviewer)),
+				e[i].kind, e[i].undoes ? " of #" : "", e[i].undoes ? num[1] : "",
+				text_sanitize(tmp, e[i].ops, strlen(e[i].ops)),
+				text_sanitize(tmp, e[i].query, strlen(e[i].query)), e[i].committed,
+				e[i].count, text_sanitize(tmp, e[i].end, strlen(e[i].end)));
 		}
 	}
 	talloc_free(tmp);

@@ -22,6 +22,7 @@
 #include "trawl/app.h"
 #include "trawl/demo.h"
 #include "trawl/index.h"
+#include "trawl/journal.h"
 #include "trawl/render.h"
 #include "trawl/text.h"
 #include "trawl/ui-curses.h"
@@ -30,6 +31,8 @@ static const char usage_text[] =
 	"usage: trawl [--cache DIR] [--search NAME] [QUERY...]\n"
 	"       trawl --demo [QUERY...]\n"
 	"       trawl show [--headers | --raw | --html] [--width N] [--cache DIR] QUERY...\n"
+	"       trawl search (list [--json] | save NAME QUERY... | delete NAME) [--cache DIR]\n"
+	"       trawl log [--csv] [--cache DIR] [TEXT]\n"
 	"       trawl --help | --version\n"
 	"\n"
 	"Opens the notmuch database named by NOTMUCH_CONFIG (or the default notmuch\n"
@@ -392,6 +395,161 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 	return ferror(stdout) ? 1 : 0;
 }
 
+/* Writes s as a JSON string. */
+static void
+main_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/* Parses the --cache option common to the subcommands; returns the index of the first operand. */
+static int
+main_sub_options(int argc, char **argv, const struct option *extra, int *flag, struct options *o)
+{
+	struct option opts[4] = {{"cache", required_argument, NULL, 'c'}};
+	int c, n = 1;
+
+	for (; extra && extra->name; extra++)
+		opts[n++] = *extra;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'c')
+			o->cache = optarg;
+		else if (c == 'f')
+			*flag = 1;
+		else
+			return -1;
+	}
+	return optind;
+}
+
+/* trawl search list|save|delete: saved searches (notmuch named queries). */
+static int
+main_search(TALLOC_CTX *ctx, int argc, char **argv)
+{
+	static const struct option json[] = {{"json", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	struct options o = {0};
+	int as_json = 0, i = main_sub_options(argc, argv, json, &as_json, &o);
+	index_t *idx;
+	const char *verb;
+
+	if (i < 0 || i >= argc)
+		return main_usage(stderr, 2);
+	verb = argv[i++];
+	if (strcmp(verb, "list") && strcmp(verb, "save") && strcmp(verb, "delete"))
+		return main_usage(stderr, 2);
+	if ((!strcmp(verb, "save") && argc - i < 2) || (!strcmp(verb, "delete") && argc - i != 1) ||
+	    (!strcmp(verb, "list") && argc - i != 0))
+		return main_usage(stderr, 2);
+	idx = main_open_index(ctx, &o);
+	if (!idx)
+		return 1;
+	if (!strcmp(verb, "save") || !strcmp(verb, "delete")) {
+		char *query = !strcmp(verb, "save") ? main_join(ctx, argc, argv, i + 1) : NULL;
+		struct index_search *s;
+		size_t n;
+		int found = 0;
+
+		if (!*argv[i]) {
+			main_error("search %s: a name is needed", verb);
+			return 1;
+		}
+		if (query && index_check_query(idx, query) != TRAWL_OK) {
+			main_error("%s", index_last_error(idx));
+			return 1;
+		}
+		if (!query && index_saved_searches(idx, ctx, &s, &n) == TRAWL_OK) {
+			for (size_t k = 0; k < n; k++)
+				found |= !strcmp(s[k].name, argv[i]);
+			if (!found) {
+				main_error("search delete: no saved search named '%s'", argv[i]);
+				return 1;
+			}
+		}
+		if (index_save_search(idx, argv[i], query) != TRAWL_OK) {
+			main_error("%s", index_last_error(idx));
+			return 1;
+		}
+		return 0;
+	} else {
+		struct index_search *s;
+		size_t n;
+		char *unrev = talloc_asprintf(ctx, "not %s",
+					      index_quote_term(ctx, "tag", index_reviewed_tag(idx)));
+
+		if (index_saved_searches(idx, ctx, &s, &n) != TRAWL_OK) {
+			main_error("%s", index_last_error(idx));
+			return 1;
+		}
+		if (as_json)
+			printf("[");
+		for (size_t k = 0; k < n; k++) {
+			char *q = index_quote_term(ctx, "query", s[k].name);
+			unsigned total = 0, un = 0;
+			int ok = index_count_messages(idx, q, &total) == TRAWL_OK &&
+				 index_count_messages(idx, index_query_and(ctx, q, unrev), &un) ==
+					 TRAWL_OK;
+
+			if (as_json) {
+				printf("%s\n {\"name\": ", k ? "," : "");
+				main_json_string(stdout, s[k].name);
+				printf(", \"query\": ");
+				main_json_string(stdout, s[k].query);
+				if (ok)
+					printf(", \"messages\": %u, \"unreviewed\": %u}", total, un);
+				else {
+					printf(", \"error\": ");
+					main_json_string(stdout, index_last_error(idx));
+					printf("}");
+				}
+			} else {
+				char *name = text_sanitize(ctx, s[k].name, strlen(s[k].name));
+				char *query = text_sanitize(ctx, s[k].query, strlen(s[k].query));
+
+				if (ok)
+					printf("%s\t%s\t%u messages\t%u unreviewed\n", name, query, total,
+					       un);
+				else
+					printf("%s\t%s\terror: %s\n", name, query, index_last_error(idx));
+			}
+		}
+		if (as_json)
+			printf("%s]\n", n ? "\n" : "");
+	}
+	return ferror(stdout) ? 1 : 0;
+}
+
+/* trawl log: the review journal (audit trail) of the database. */
+static int
+main_log(TALLOC_CTX *ctx, int argc, char **argv)
+{
+	static const struct option csv[] = {{"csv", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	struct options o = {0};
+	int as_csv = 0, i = main_sub_options(argc, argv, csv, &as_csv, &o);
+	index_t *idx;
+
+	if (i < 0 || argc - i > 1)
+		return main_usage(stderr, 2);
+	idx = main_open_index(ctx, &o);
+	if (!idx)
+		return 1;
+	if (journal_print(journal_path_for(ctx, index_db_path(idx)), stdout, as_csv,
+			  i < argc ? argv[i] : NULL) != TRAWL_OK) {
+		main_error("%s: cannot read the journal", journal_path_for(ctx, index_db_path(idx)));
+		return 1;
+	}
+	return 0;
+}
+
 /* A UTF-8 LC_CTYPE is needed for widths; fall back to C.UTF-8 rather than show placeholders. */
 static void
 main_locale(void)
@@ -421,8 +579,11 @@ main(int argc, char **argv)
 
 	main_locale();
 	ctx = talloc_new(NULL);
-	if (argc > 1 && !strcmp(argv[1], "show")) {
-		rc = main_show(ctx, argc - 1, argv + 1);
+	if (argc > 1 && (!strcmp(argv[1], "show") || !strcmp(argv[1], "search") ||
+			 !strcmp(argv[1], "log"))) {
+		rc = !strcmp(argv[1], "show")	  ? main_show(ctx, argc - 1, argv + 1)
+		     : !strcmp(argv[1], "search") ? main_search(ctx, argc - 1, argv + 1)
+						  : main_log(ctx, argc - 1, argv + 1);
 		talloc_free(ctx);
 		return rc;
 	}

@@ -137,8 +137,15 @@ sidebar_new(struct app *app)
 void
 sidebar_reload(struct app *app)
 {
+	sidebar_reload_at(app, NULL);
+}
+
+void
+sidebar_reload_at(struct app *app, const char *want)
+{
 	struct sidebar *sb = app->sidebar;
-	char *label = sb->n ? talloc_strdup(NULL, sb->entries[sb->cursor].label) : NULL;
+	char *label = want ? talloc_strdup(NULL, want)
+		      : sb->n ? talloc_strdup(NULL, sb->entries[sb->cursor].label) : NULL;
 
 	TALLOC_FREE(sb->counter);
 	TALLOC_FREE(sb->entries);

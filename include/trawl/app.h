@@ -70,6 +70,8 @@ struct app {
 	unsigned review_serial;    /* last review->serial the views caught up with */
 	struct bg_job *snapshot;   /* taking the message ids of a bulk change */
 	struct snapshot_state *snapshot_state;
+	struct bg_job *search_writer; /* writing a saved search */
+	char *search_written;         /* its name, for the filters cursor */
 	int help;                  /* the help screen is shown */
 	size_t help_top;
 	char *query;

@@ -34,6 +34,13 @@ void cmd_tag_thread(struct app *app, int argc, char **argv);
 void cmd_tag_all(struct app *app, int argc, char **argv);
 void cmd_undo(struct app *app, int argc, char **argv);
 void cmd_cancel(struct app *app, int argc, char **argv);
+/* cmd-search.c: saved searches. */
+void cmd_save_search(struct app *app, int argc, char **argv);
+void cmd_rename_search(struct app *app, int argc, char **argv);
+void cmd_edit_search(struct app *app, int argc, char **argv);
+void cmd_delete_search(struct app *app, int argc, char **argv);
+int search_write_poll(struct app *app);
+
 /* Called from app_poll. */
 int review_snapshot_poll(struct app *app);
 int review_catch_up(struct app *app);

@@ -131,6 +131,7 @@ trawl_status_t index_thread_messages(index_t *idx, TALLOC_CTX *ctx, const char *
 struct index_search {
 	char *name;
 	char *query;
+	int in_file; /* defined in the notmuch config file, which trawl does not rewrite */
 };
 
 /* The saved searches, sorted by name; a talloc array (child of ctx). */

@@ -54,6 +54,8 @@ struct sidebar *sidebar_new(struct app *app);
 const struct sidebar_entry *sidebar_current(const struct app *app);
 int sidebar_poll(struct app *app);
 void sidebar_reload(struct app *app);
+/* The same, putting the cursor on the entry labelled want if there is one. */
+void sidebar_reload_at(struct app *app, const char *want);
 /* Counts the entries again (after tag changes), keeping the old counts until new ones arrive. */
 void sidebar_recount(struct app *app);
 
