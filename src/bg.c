@@ -62,14 +62,22 @@ bg_write_all(int fd, const char *p, size_t len)
 void
 bg_write(bg_writer_t *w, char type, const void *payload, size_t len)
 {
-	char hdr[BG_HEADER];
+	char small[4096];
 	uint32_t n = (uint32_t)len;
 
-	hdr[0] = type;
-	memcpy(hdr + 1, &n, sizeof(n));
-	if (bg_write_all(w->fd, hdr, sizeof(hdr)) < 0 ||
-	    (len && bg_write_all(w->fd, payload, len) < 0))
-		_exit(3); /* the parent went away: nobody wants the rest */
+	/* One write per record when it fits: half the system calls for thread rows. */
+	if (len + BG_HEADER <= sizeof(small)) {
+		small[0] = type;
+		memcpy(small + 1, &n, sizeof(n));
+		memcpy(small + BG_HEADER, payload, len);
+		if (bg_write_all(w->fd, small, len + BG_HEADER) < 0)
+			_exit(3); /* the parent went away: nobody wants the rest */
+		return;
+	}
+	small[0] = type;
+	memcpy(small + 1, &n, sizeof(n));
+	if (bg_write_all(w->fd, small, BG_HEADER) < 0 || bg_write_all(w->fd, payload, len) < 0)
+		_exit(3);
 }
 
 trawl_status_t

@@ -449,7 +449,18 @@ index_copy_thread(TALLOC_CTX *ctx, notmuch_thread_t *t, const char *reviewed,
 	row->oldest = notmuch_thread_get_oldest_date(t);
 	row->matched = notmuch_thread_get_matched_messages(t);
 	row->total = notmuch_thread_get_total_messages(t);
-	row->unreviewed = reviewed ? index_thread_unreviewed(t, reviewed) : -1;
+	row->unreviewed = -1;
+	if (reviewed) {
+		/* Fast path: no message has the tag when the thread's tag union lacks it. */
+		notmuch_tags_t *tags = notmuch_thread_get_tags(t);
+		int any = 0;
+
+		for (; !any && tags && notmuch_tags_valid(tags); notmuch_tags_move_to_next(tags))
+			any = strcmp(notmuch_tags_get(tags), reviewed) == 0;
+		if (tags)
+			notmuch_tags_destroy(tags);
+		row->unreviewed = any ? index_thread_unreviewed(t, reviewed) : row->total;
+	}
 	if (!row->thread_id || !row->authors || !row->subject || !row->tags)
 		return TRAWL_NOMEM;
 	return TRAWL_OK;

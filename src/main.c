@@ -21,6 +21,8 @@
 #include "config.h"
 #include "trawl/app.h"
 #include "trawl/demo.h"
+#include "trawl/exporter.h"
+#include "trawl/importer.h"
 #include "trawl/index.h"
 #include "trawl/journal.h"
 #include "trawl/render.h"
@@ -33,6 +35,8 @@ static const char usage_text[] =
 	"       trawl show [--headers | --raw | --html] [--width N] [--cache DIR] QUERY...\n"
 	"       trawl search (list [--json] | save NAME QUERY... | delete NAME) [--cache DIR]\n"
 	"       trawl log [--csv] [--cache DIR] [TEXT]\n"
+	"       trawl import [--into DIR] SOURCE...\n"
+	"       trawl export [--cache DIR] QUERY... (--mbox FILE | --dir DIR) [--csv FILE] [--force]\n"
 	"       trawl --help | --version\n"
 	"\n"
 	"Opens the notmuch database named by NOTMUCH_CONFIG (or the default notmuch\n"
@@ -167,7 +171,25 @@ main_initial_query(TALLOC_CTX *ctx, index_t *idx, const struct options *o, int a
  * as is the time the list is complete ("loaded SECONDS"), measured from
  * the epoch so a harness can subtract its own start time.  With
  * TRAWL_BENCH_EXIT=first-screen or loaded, trawl quits right after.
+ * Each frame drawn after a key is marked "key NAME SECONDS", for latency.
  */
+static void
+main_bench_write(const char *what)
+{
+	const char *path = getenv("TRAWL_BENCH_MARK");
+	struct timespec ts;
+	FILE *f;
+
+	if (!path)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	f = fopen(path, "a");
+	if (f) {
+		fprintf(f, "%s %lld.%09ld\n", what, (long long)ts.tv_sec, ts.tv_nsec);
+		fclose(f);
+	}
+}
+
 static void
 main_bench_mark(struct app *app, int *marked)
 {
@@ -196,6 +218,25 @@ main_bench_mark(struct app *app, int *marked)
 	}
 	if (exit_at && !strcmp(exit_at, what))
 		app->quit = 1;
+}
+
+/* Seconds between redraws caused only by background work. */
+#define MAIN_REDRAW_INTERVAL 0.1
+
+static double
+main_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Whether the thread list already fills the screen (so new rows land out of sight). */
+static int
+main_screen_full(const struct app *app)
+{
+	return app->list->tl->n_rows >= app->list->top + (size_t)app->scr->h;
 }
 
 static volatile sig_atomic_t main_got_signal;
@@ -230,42 +271,65 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 	if (config_errors)
 		app_message(app, 1, "%s", config_errors);
 	time_t last_check = time(NULL);
-	int marked = 0;
+	int marked = 0, dirty = 1, keyed = 0;
+	double last_draw = 0;
+	char bench_key[80] = "";
 
 	while (!app->quit && !main_got_signal) {
 		struct pollfd pfd[8];
-		int fds[7], n, nf = 0;
+		int fds[7], n, nf = 0, timeout = 1000;
 		char key[64];
+		double t = main_now();
 
-		app_draw(app);
-		ui_blit(app->scr, app->prompt != NULL);
-		main_bench_mark(app, &marked);
+		/*
+		 * Redraw after every key, and at once while the first screen is not
+		 * full; rows arriving below a full screen only change the status
+		 * line, so those redraws are spaced out and leave the CPU to loading.
+		 */
+		if (dirty && (keyed || !main_screen_full(app) ||
+			      t - last_draw >= MAIN_REDRAW_INTERVAL)) {
+			app_draw(app);
+			ui_blit(app->scr, app->prompt != NULL);
+			if (bench_key[0]) {
+				main_bench_write(bench_key);
+				bench_key[0] = '\0';
+			}
+			main_bench_mark(app, &marked);
+			dirty = keyed = 0;
+			last_draw = t;
+		} else if (dirty) {
+			timeout = (int)((MAIN_REDRAW_INTERVAL - (t - last_draw)) * 1000) + 1;
+		}
 		if (app->quit)
 			break;
 		pfd[nf++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
 		n = app_fds(app, fds, 7);
 		for (int i = 0; i < n; i++)
 			pfd[nf++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
-		/* Wake at least once a second so the list's counts and loading show. */
-		if (poll(pfd, (nfds_t)nf, 1000) < 0 && errno != EINTR)
+		/* Wake at least once a second so counts and retries show. */
+		if (poll(pfd, (nfds_t)nf, timeout) < 0 && errno != EINTR)
 			break;
 		/* Keys first: the UI answers before it takes more rows. */
 		while (ui_key(key, sizeof(key))) {
+			keyed = dirty = 1;
 			if (!strcmp(key, "Resize")) {
 				ui_size(&w, &h);
 				app_resize(app, w, h);
 				continue;
 			}
 			app_key(app, key);
+			if (getenv("TRAWL_BENCH_MARK"))
+				snprintf(bench_key, sizeof(bench_key), "key %s", key);
 			if (app->quit)
 				break;
 		}
-		if (!app->quit)
-			app_poll(app);
+		if (!app->quit && app_poll(app))
+			dirty = 1;
 		if (time(NULL) - last_check >= 3) {
 			/* Notice `notmuch new` or another client writing while we read. */
 			app_check_database(app);
 			last_check = time(NULL);
+			dirty = 1;
 		}
 		if (!app->quit && (pfd[0].revents & (POLLHUP | POLLERR)))
 			break;
@@ -579,6 +643,12 @@ main(int argc, char **argv)
 
 	main_locale();
 	ctx = talloc_new(NULL);
+	if (argc > 1 && (!strcmp(argv[1], "import") || !strcmp(argv[1], "export"))) {
+		rc = !strcmp(argv[1], "import") ? importer_main(ctx, argc - 1, argv + 1)
+						: exporter_main(ctx, argc - 1, argv + 1);
+		talloc_free(ctx);
+		return rc;
+	}
 	if (argc > 1 && (!strcmp(argv[1], "show") || !strcmp(argv[1], "search") ||
 			 !strcmp(argv[1], "log"))) {
 		rc = !strcmp(argv[1], "show")	  ? main_show(ctx, argc - 1, argv + 1)

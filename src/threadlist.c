@@ -7,10 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "trawl/bg.h"
 #include "trawl/threadlist.h"
+
+/* Rows that make a first screen: counting starts after them. */
+#define THREADLIST_FIRST_SCREEN 100
 
 /* Consecutive loader deaths without a new row before we give up. */
 #define THREADLIST_MAX_FRUITLESS_RESTARTS 5
@@ -164,7 +168,9 @@ threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort
 	tl->n_messages = tl->n_reviewed = tl->n_threads = -1;
 	tl->state = THREADLIST_LOADING;
 	threadlist_start_loader(tl);
-	threadlist_recount(tl);
+	/* Counting waits for the first rows: on 2 cores it would slow the first screen. */
+	tl->count_pending = 1;
+	clock_gettime(CLOCK_MONOTONIC, &tl->started);
 	return tl;
 }
 
@@ -257,6 +263,23 @@ threadlist_on_counter(void *ud, char type, const char *payload, size_t len)
 		tl->n_threads = v;
 }
 
+/* Starts the deferred count once a screenful of rows is in, the load ends, or 0.3 s pass. */
+static void
+threadlist_maybe_count(struct threadlist *tl)
+{
+	struct timespec now;
+
+	if (!tl->count_pending)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (tl->n_rows >= THREADLIST_FIRST_SCREEN || tl->state != THREADLIST_LOADING ||
+	    (now.tv_sec - tl->started.tv_sec) * 1000 + (now.tv_nsec - tl->started.tv_nsec) / 1000000 >=
+		    300) {
+		tl->count_pending = 0;
+		threadlist_recount(tl);
+	}
+}
+
 int
 threadlist_poll(struct threadlist *tl, size_t budget)
 {
@@ -301,6 +324,7 @@ threadlist_poll(struct threadlist *tl, size_t budget)
 			talloc_free(how);
 		}
 	}
+	threadlist_maybe_count(tl);
 	return changed || before != tl->n_rows || state != tl->state ||
 	       counts != tl->n_messages + tl->n_reviewed + tl->n_threads;
 }
@@ -330,12 +354,12 @@ threadlist_wait(struct threadlist *tl)
 		struct pollfd pfd[2];
 		int fds[2], n = threadlist_fds(tl, fds);
 
-		if (n == 0 && !tl->loader && !tl->counter)
+		if (n == 0 && !tl->loader && !tl->counter && !tl->count_pending)
 			return;
 		for (int i = 0; i < n; i++)
 			pfd[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
 		if (n)
-			poll(pfd, (nfds_t)n, 1000);
+			poll(pfd, (nfds_t)n, tl->count_pending ? 50 : 1000);
 		threadlist_poll(tl, 1 << 20);
 	}
 }

@@ -120,7 +120,8 @@ sidebar_fill(struct app *app, struct sidebar *sb)
 		for (size_t i = 0; i < n; i++)
 			sidebar_add(sb, tags[i], index_quote_term(tmp, "tag", tags[i]), 0);
 	talloc_free(tmp);
-	sidebar_count(app, sb);
+	/* Counting starts from sidebar_poll() once the list shows its first rows. */
+	sb->count_pending = 1;
 }
 
 struct sidebar *
@@ -172,6 +173,11 @@ sidebar_poll(struct app *app)
 	struct sidebar *sb = app->sidebar;
 	enum bg_state st;
 
+	if (sb && sb->count_pending && app->list &&
+	    (app->list->tl->n_rows >= 100 || app->list->tl->state != THREADLIST_LOADING)) {
+		sb->count_pending = 0;
+		sidebar_count(app, sb);
+	}
 	if (!sb || !sb->counter)
 		return 0;
 	st = bg_poll(sb->counter, 64 * 1024, sidebar_on_count, sb);

@@ -43,6 +43,7 @@ struct sidebar {
 	struct sidebar_entry *entries;
 	size_t n, cursor, top;
 	struct bg_job *counter;
+	int count_pending; /* counting waits for the list's first rows */
 };
 
 struct threadview; /* view-thread.c */

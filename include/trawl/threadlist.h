@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "trawl/index.h"
 
@@ -40,6 +41,8 @@ struct threadlist {
 	long n_messages, n_reviewed, n_threads;
 	char *count_error;
 	struct bg_job *loader, *counter;
+	int count_pending;        /* counting starts after the first rows */
+	struct timespec started;
 	size_t loader_skip; /* rows the current loader was told to skip */
 };
 
