@@ -309,11 +309,8 @@ cmd_next_unreviewed(struct app *app, int argc, char **argv)
 		threadview_command(app, "next-unreviewed");
 		return;
 	}
-	for (size_t i = lv->cursor + 1; i < lv->tl->n_rows; i++)
-		if (lv->tl->rows[i].unreviewed > 0) {
-			lv->cursor = i;
-			return;
-		}
+	if (listview_next_unreviewed(app))
+		return;
 	app_message(app, 0, lv->tl->state == THREADLIST_LOADING
 				    ? "no unreviewed thread below (still loading)"
 				    : "no unreviewed thread below");

@@ -236,7 +236,7 @@ main_now(void)
 static int
 main_screen_full(const struct app *app)
 {
-	return app->list->tl->n_rows >= app->list->top + (size_t)app->scr->h;
+	return threadlist_len(app->list->tl) >= app->list->top + (size_t)app->scr->h;
 }
 
 static volatile sig_atomic_t main_got_signal;

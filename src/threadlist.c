@@ -24,6 +24,7 @@ struct loader_arg {
 	const char *query;
 	enum index_sort sort;
 	size_t skip;
+	size_t limit; /* 0: every row */
 };
 
 /* Appends s and its terminating NUL, the field separator of a record. */
@@ -63,7 +64,7 @@ threadlist_loader(bg_writer_t *w, void *arg)
 		bg_write(w, 'X', e, strlen(e));
 		return 0;
 	}
-	for (;;) {
+	for (size_t sent = 0; !a->limit || sent < a->limit; sent++) {
 		TALLOC_CTX *row_ctx = talloc_new(ctx);
 		struct index_thread row;
 		char num[128];
@@ -90,6 +91,74 @@ threadlist_loader(bg_writer_t *w, void *arg)
 		talloc_free(row_ctx);
 		if (delay_us)
 			usleep(delay_us);
+	}
+	bg_write(w, 'E', "", 0);
+	talloc_free(ctx);
+	return 0;
+}
+
+/*
+ * Child: the last a->limit rows of the list in list order, found from the
+ * other end.  For a newest-first list the last rows are the threads whose
+ * newest date is smallest; reading oldest first, a thread whose oldest date
+ * is past the largest newest date kept so far cannot be among them, so the
+ * read stops there.  Rows go out last first (tail[0] is the very last row).
+ */
+static int
+threadlist_tail_loader(bg_writer_t *w, void *arg)
+{
+	struct loader_arg *a = arg;
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	int newest_first_list = a->sort == INDEX_SORT_OLDEST_FIRST; /* a->sort is reversed */
+	struct index_thread *keep = talloc_array(ctx, struct index_thread, a->limit + 1);
+	size_t n = 0;
+	index_t *idx;
+	index_cursor_t *cur;
+	char *err = NULL;
+
+	if (!keep || index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK ||
+	    index_cursor_open(idx, ctx, a->query, a->sort, 0, &cur) != TRAWL_OK)
+		return 0; /* the main loader reports errors */
+	for (;;) {
+		struct index_thread row;
+		time_t key, bound;
+		size_t at;
+
+		if (index_cursor_next(cur, ctx, &row) != TRAWL_OK)
+			break;
+		/* The sort key of the list, and the bound that ends the search. */
+		key = newest_first_list ? row.newest : row.oldest;
+		if (n == a->limit) {
+			bound = newest_first_list ? keep[n - 1].newest : keep[n - 1].oldest;
+			if (newest_first_list ? row.oldest > bound : row.newest < bound)
+				break;
+		}
+		/* Insert in tail order: last row of the list first. */
+		for (at = n; at > 0; at--) {
+			time_t k = newest_first_list ? keep[at - 1].newest : keep[at - 1].oldest;
+
+			if (newest_first_list ? k <= key : k >= key)
+				break;
+		}
+		if (at == a->limit)
+			continue;
+		memmove(&keep[at + 1], &keep[at], (n - at) * sizeof(*keep));
+		keep[at] = row;
+		if (n < a->limit)
+			n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char num[128], *buf = talloc_array(ctx, char, 0);
+
+		threadlist_put_field(&buf, keep[i].thread_id);
+		threadlist_put_field(&buf, keep[i].authors);
+		threadlist_put_field(&buf, keep[i].subject);
+		threadlist_put_field(&buf, keep[i].tags);
+		snprintf(num, sizeof(num), "%lld %lld %d %d %d", (long long)keep[i].newest,
+			 (long long)keep[i].oldest, keep[i].matched, keep[i].total,
+			 keep[i].unreviewed);
+		threadlist_put_field(&buf, num);
+		bg_write(w, 'T', buf, talloc_get_size(buf));
 	}
 	bg_write(w, 'E', "", 0);
 	talloc_free(ctx);
@@ -132,7 +201,7 @@ threadlist_counter(bg_writer_t *w, void *arg)
 static void
 threadlist_start_loader(struct threadlist *tl)
 {
-	struct loader_arg a = {tl->idx, tl->query, tl->sort, tl->n_rows};
+	struct loader_arg a = {tl->idx, tl->query, tl->sort, tl->n_rows, 0};
 
 	tl->loader_skip = tl->n_rows;
 	if (bg_start(tl, threadlist_loader, &a, &tl->loader) != TRAWL_OK) {
@@ -147,7 +216,8 @@ threadlist_destructor(struct threadlist *tl)
 	/* Kill the jobs before the rows go. */
 	talloc_free(tl->loader);
 	talloc_free(tl->counter);
-	tl->loader = tl->counter = NULL;
+	talloc_free(tl->tail_loader);
+	tl->loader = tl->counter = tl->tail_loader = NULL;
 	return 0;
 }
 
@@ -177,15 +247,17 @@ threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort
 void
 threadlist_recount(struct threadlist *tl)
 {
-	struct loader_arg a = {tl->idx, tl->query, tl->sort, 0};
+	struct loader_arg a = {tl->idx, tl->query, tl->sort, 0, 0};
 
 	TALLOC_FREE(tl->counter);
 	if (bg_start(tl, threadlist_counter, &a, &tl->counter) != TRAWL_OK)
 		tl->count_error = talloc_strdup(tl, "cannot start counting");
 }
 
-static void
-threadlist_add_row(struct threadlist *tl, const char *p, size_t len)
+/* Parses a 'T' record into a new row at the end of *rows (strings children of the array). */
+static struct index_thread *
+threadlist_parse_row(TALLOC_CTX *ctx, struct index_thread **rows, size_t *n, size_t *cap,
+		     const char *p, size_t len)
 {
 	const char *end = p + len, *f[5];
 	struct index_thread *row;
@@ -195,30 +267,54 @@ threadlist_add_row(struct threadlist *tl, const char *p, size_t len)
 		f[i] = p;
 		p = memchr(p, '\0', (size_t)(end - p));
 		if (!p)
-			return; /* malformed record: ignore */
+			return NULL; /* malformed record: ignore */
 		p++;
 	}
-	if (tl->n_rows == tl->cap_rows) {
-		size_t cap = tl->cap_rows ? tl->cap_rows * 2 : 256;
-		struct index_thread *rows = talloc_realloc(tl, tl->rows, struct index_thread, cap);
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 256;
+		struct index_thread *r = talloc_realloc(ctx, *rows, struct index_thread, c);
 
-		if (!rows)
-			return;
-		tl->rows = rows;
-		tl->cap_rows = cap;
+		if (!r)
+			return NULL;
+		*rows = r;
+		*cap = c;
 	}
-	row = &tl->rows[tl->n_rows];
+	row = &(*rows)[*n];
 	memset(row, 0, sizeof(*row));
-	row->thread_id = talloc_strdup(tl->rows, f[0]);
-	row->authors = talloc_strdup(tl->rows, f[1]);
-	row->subject = talloc_strdup(tl->rows, f[2]);
-	row->tags = talloc_strdup(tl->rows, f[3]);
+	row->thread_id = talloc_strdup(*rows, f[0]);
+	row->authors = talloc_strdup(*rows, f[1]);
+	row->subject = talloc_strdup(*rows, f[2]);
+	row->tags = talloc_strdup(*rows, f[3]);
 	if (sscanf(f[4], "%lld %lld %d %d %d", &newest, &oldest, &row->matched, &row->total,
 		   &row->unreviewed) != 5)
-		return;
+		return NULL;
 	row->newest = (time_t)newest;
 	row->oldest = (time_t)oldest;
-	tl->n_rows++;
+	(*n)++;
+	return row;
+}
+
+static void
+threadlist_add_row(struct threadlist *tl, const char *p, size_t len)
+{
+	struct index_thread *row;
+
+	if (tl->state != THREADLIST_LOADING)
+		return;
+	row = threadlist_parse_row(tl, &tl->rows, &tl->n_rows, &tl->cap_rows, p, len);
+	if (!row || !tl->n_tail)
+		return;
+	/*
+	 * A row of the tail arrived in order: it leaves the tail, so no thread
+	 * shows twice.  The list is exact when the loader ends; the tail only
+	 * stands in for rows not loaded yet.
+	 */
+	for (size_t k = tl->n_tail; k > 0; k--)
+		if (!strcmp(tl->tail[k - 1].thread_id, row->thread_id)) {
+			memmove(&tl->tail[k - 1], &tl->tail[k], (tl->n_tail - k) * sizeof(*tl->tail));
+			tl->n_tail--;
+			return;
+		}
 }
 
 static void
@@ -232,6 +328,8 @@ threadlist_on_loader(void *ud, char type, const char *payload, size_t len)
 		break;
 	case 'E':
 		tl->state = THREADLIST_DONE;
+		TALLOC_FREE(tl->tail);
+		tl->n_tail = tl->cap_tail = 0;
 		break;
 	case 'X':
 		tl->state = THREADLIST_ERROR;
@@ -239,6 +337,17 @@ threadlist_on_loader(void *ud, char type, const char *payload, size_t len)
 		tl->error = talloc_strndup(tl, payload, len);
 		break;
 	}
+}
+
+static void
+threadlist_on_tail(void *ud, char type, const char *payload, size_t len)
+{
+	struct threadlist *tl = ud;
+
+	if (type == 'T' && tl->state == THREADLIST_LOADING)
+		threadlist_parse_row(tl, &tl->tail, &tl->n_tail, &tl->cap_tail, payload, len);
+	else if (type == 'E')
+		tl->tail_done = 1;
 }
 
 static void
@@ -299,6 +408,14 @@ threadlist_poll(struct threadlist *tl, size_t budget)
 			changed = 1;
 		}
 	}
+	if (tl->tail_loader) {
+		size_t before_tail = tl->n_tail;
+		enum bg_state st = bg_poll(tl->tail_loader, budget, threadlist_on_tail, tl);
+
+		changed |= before_tail != tl->n_tail;
+		if (st != BG_RUNNING)
+			TALLOC_FREE(tl->tail_loader);
+	}
 	if (tl->loader) {
 		enum bg_state st = bg_poll(tl->loader, budget, threadlist_on_loader, tl);
 
@@ -329,6 +446,44 @@ threadlist_poll(struct threadlist *tl, size_t budget)
 	       counts != tl->n_messages + tl->n_reviewed + tl->n_threads;
 }
 
+void
+threadlist_load_tail(struct threadlist *tl, size_t n)
+{
+	struct loader_arg a = {tl->idx, tl->query,
+			       tl->sort == INDEX_SORT_OLDEST_FIRST ? INDEX_SORT_NEWEST_FIRST
+								   : INDEX_SORT_OLDEST_FIRST,
+			       0, n};
+
+	if (tl->state != THREADLIST_LOADING || tl->tail_loader || tl->n_tail)
+		return;
+	tl->tail_limit = n;
+	tl->tail_done = 0;
+	if (bg_start(tl, threadlist_tail_loader, &a, &tl->tail_loader) != TRAWL_OK)
+		tl->tail_loader = NULL;
+}
+
+int
+threadlist_has_gap(const struct threadlist *tl)
+{
+	return tl->n_tail > 0 && tl->state == THREADLIST_LOADING;
+}
+
+size_t
+threadlist_len(const struct threadlist *tl)
+{
+	return threadlist_has_gap(tl) ? tl->n_rows + 1 + tl->n_tail : tl->n_rows;
+}
+
+struct index_thread *
+threadlist_row(const struct threadlist *tl, size_t i)
+{
+	if (i < tl->n_rows)
+		return &tl->rows[i];
+	if (!threadlist_has_gap(tl) || i == tl->n_rows || i > tl->n_rows + tl->n_tail)
+		return NULL;
+	return &tl->tail[tl->n_tail - (i - tl->n_rows)];
+}
+
 int
 threadlist_fds(const struct threadlist *tl, int *fds)
 {
@@ -338,6 +493,8 @@ threadlist_fds(const struct threadlist *tl, int *fds)
 		fds[n++] = bg_fd(tl->loader);
 	if (bg_fd(tl->counter) >= 0)
 		fds[n++] = bg_fd(tl->counter);
+	if (bg_fd(tl->tail_loader) >= 0)
+		fds[n++] = bg_fd(tl->tail_loader);
 	return n;
 }
 
@@ -351,10 +508,10 @@ void
 threadlist_wait(struct threadlist *tl)
 {
 	for (;;) {
-		struct pollfd pfd[2];
-		int fds[2], n = threadlist_fds(tl, fds);
+		struct pollfd pfd[3];
+		int fds[3], n = threadlist_fds(tl, fds);
 
-		if (n == 0 && !tl->loader && !tl->counter && !tl->count_pending)
+		if (n == 0 && !tl->loader && !tl->counter && !tl->count_pending && !tl->tail_loader)
 			return;
 		for (int i = 0; i < n; i++)
 			pfd[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
@@ -367,8 +524,13 @@ threadlist_wait(struct threadlist *tl)
 long
 threadlist_find(const struct threadlist *tl, const char *thread_id)
 {
-	for (size_t i = 0; i < tl->n_rows; i++)
-		if (strcmp(tl->rows[i].thread_id, thread_id) == 0)
+	size_t n = threadlist_len(tl);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct index_thread *r = threadlist_row(tl, i);
+
+		if (r && strcmp(r->thread_id, thread_id) == 0)
 			return (long)i;
+	}
 	return -1;
 }

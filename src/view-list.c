@@ -29,9 +29,7 @@ listview_current(const struct app *app)
 {
 	const struct listview *lv = app->list;
 
-	if (!lv || lv->cursor >= lv->tl->n_rows)
-		return NULL;
-	return &lv->tl->rows[lv->cursor];
+	return lv ? threadlist_row(lv->tl, lv->cursor) : NULL;
 }
 
 int
@@ -39,11 +37,20 @@ listview_poll(struct app *app)
 {
 	struct listview *lv = app->list;
 	int changed;
+	size_t len, from_end = 0;
+	int in_tail;
 
 	if (!lv)
 		return 0;
+	/* Rows of the tail move down as the rows before the gap arrive: keep the cursor on its row. */
+	len = threadlist_len(lv->tl);
+	in_tail = threadlist_has_gap(lv->tl) && lv->cursor > lv->tl->n_rows;
+	if (in_tail)
+		from_end = len - lv->cursor;
 	/* A bounded slice per wake-up keeps keys responsive while a big list loads. */
 	changed = threadlist_poll(lv->tl, 256 * 1024);
+	if (in_tail && threadlist_len(lv->tl) >= from_end)
+		lv->cursor = threadlist_len(lv->tl) - from_end;
 	if (changed && lv->want_thread) {
 		long row = threadlist_find(lv->tl, lv->want_thread);
 
@@ -54,8 +61,8 @@ listview_poll(struct app *app)
 			TALLOC_FREE(lv->want_thread);
 		}
 	}
-	if (changed && lv->follow_end && lv->tl->n_rows)
-		lv->cursor = lv->tl->n_rows - 1;
+	if (changed && lv->follow_end && threadlist_len(lv->tl))
+		lv->cursor = threadlist_len(lv->tl) - 1;
 	if (lv->tl->state != THREADLIST_LOADING)
 		lv->follow_end = 0;
 	return changed;
@@ -127,12 +134,20 @@ list_draw(struct app *app, int x, int y, int w, int h)
 	struct listview *lv = app->list;
 	struct threadlist *tl = lv->tl;
 
-	view_scroll_to(lv->cursor, &lv->top, tl->n_rows, h);
+	size_t len = threadlist_len(tl);
+
+	view_scroll_to(lv->cursor, &lv->top, len, h);
 	for (int i = 0; i < h; i++) {
 		size_t r = lv->top + (size_t)i;
+		const struct index_thread *row = threadlist_row(tl, r);
 
-		if (r < tl->n_rows) {
-			list_draw_row(app, &tl->rows[r], r == lv->cursor, x, y + i, w);
+		if (row) {
+			list_draw_row(app, row, r == lv->cursor, x, y + i, w);
+		} else if (r < len) {
+			/* The gap between the rows loaded from the start and the tail. */
+			screen_fill(app->scr, x, y + i, w, r == lv->cursor ? SCREEN_SELECTED : SCREEN_NORMAL);
+			screen_printf(app->scr, x + 2, y + i, w - 2, SCREEN_DIM,
+				      "… rows after the first %zu still loading …", tl->n_rows);
 		} else {
 			screen_fill(app->scr, x, y + i, w, SCREEN_NORMAL);
 			if (r == 0 && tl->state == THREADLIST_LOADING)
@@ -144,7 +159,7 @@ list_draw(struct app *app, int x, int y, int w, int h)
 				screen_puts(app->scr, x + 2, y + i, w - 2, tl->error, SCREEN_ERROR);
 		}
 	}
-	if (app->focus == APP_FOCUS_LIST && lv->cursor < tl->n_rows) {
+	if (app->focus == APP_FOCUS_LIST && lv->cursor < len) {
 		app->scr->cursor_x = x;
 		app->scr->cursor_y = y + (int)(lv->cursor - lv->top);
 	}
@@ -157,12 +172,15 @@ list_move(struct app *app, long delta)
 
 	lv->follow_end = 0;
 	if (delta == VIEW_LAST && lv->tl->state == THREADLIST_LOADING) {
-		/* Keep following the end as rows arrive; any key stops it. */
+		/*
+		 * The last rows come at once from the same query sorted the other
+		 * way; the cursor follows the end while the rest loads (any key
+		 * stops following).
+		 */
+		threadlist_load_tail(lv->tl, (size_t)app->scr->h * 2);
 		lv->follow_end = 1;
-		app_message(app, 0, "going to the end: %zu threads loaded so far…",
-			    lv->tl->n_rows);
 	}
-	view_move_cursor(&lv->cursor, lv->tl->n_rows, delta);
+	view_move_cursor(&lv->cursor, threadlist_len(lv->tl), delta);
 }
 
 static int
@@ -184,11 +202,16 @@ listview_next_unreviewed(struct app *app)
 {
 	struct listview *lv = app->list;
 
-	for (size_t i = lv->cursor + 1; i < lv->tl->n_rows; i++)
-		if (lv->tl->rows[i].unreviewed > 0) {
+	size_t len = threadlist_len(lv->tl);
+
+	for (size_t i = lv->cursor + 1; i < len; i++) {
+		const struct index_thread *r = threadlist_row(lv->tl, i);
+
+		if (r && r->unreviewed > 0) {
 			lv->cursor = i;
 			return 1;
 		}
+	}
 	return 0;
 }
 
@@ -211,12 +234,13 @@ listview_refresh_thread(struct app *app, const char *thread_id)
 			  &n) != TRAWL_OK ||
 	    n == 0)
 		index_threads(app->idx, tmp, q, tl->sort, 0, 1, &fresh, &n);
-	if (n == 1) {
-		struct index_thread *r = &tl->rows[row];
+	if (n == 1 && threadlist_row(tl, (size_t)row)) {
+		struct index_thread *r = threadlist_row(tl, (size_t)row);
 
-		r->authors = talloc_steal(tl->rows, fresh->authors);
-		r->subject = talloc_steal(tl->rows, fresh->subject);
-		r->tags = talloc_steal(tl->rows, fresh->tags);
+		/* The old strings stay with the array until it is freed: rows are small. */
+		r->authors = talloc_steal(tl, fresh->authors);
+		r->subject = talloc_steal(tl, fresh->subject);
+		r->tags = talloc_steal(tl, fresh->tags);
 		r->matched = fresh->matched;
 		r->total = fresh->total;
 		r->unreviewed = fresh->unreviewed;

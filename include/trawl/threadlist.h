@@ -42,6 +42,18 @@ struct threadlist {
 	char *count_error;
 	struct bg_job *loader, *counter;
 	int count_pending;        /* counting starts after the first rows */
+	/*
+	 * The tail: the last rows, loaded by a second loader in the other sort
+	 * order when the user jumps to the end before the list is complete
+	 * (tail[0] is the very last row).  Between rows and tail there is a gap
+	 * of rows not loaded yet; when the main loader reaches the tail's first
+	 * row the two join and the list is complete.
+	 */
+	struct index_thread *tail;
+	size_t n_tail, cap_tail;
+	struct bg_job *tail_loader;
+	int tail_done;
+	size_t tail_limit;
 	struct timespec started;
 	size_t loader_skip; /* rows the current loader was told to skip */
 };
@@ -56,8 +68,20 @@ struct threadlist *threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *que
  */
 int threadlist_poll(struct threadlist *tl, size_t budget);
 
-/* The fds to wait on (at most 2); returns how many. */
+/* The fds to wait on (at most 3); returns how many. */
 int threadlist_fds(const struct threadlist *tl, int *fds);
+
+/* Logical rows: the loaded rows, then (while a tail is shown) one gap row and the tail. */
+size_t threadlist_len(const struct threadlist *tl);
+
+/* Row i of threadlist_len(), or NULL for the gap of rows not loaded yet. */
+struct index_thread *threadlist_row(const struct threadlist *tl, size_t i);
+
+/* Whether a tail is shown with a gap before it. */
+int threadlist_has_gap(const struct threadlist *tl);
+
+/* Loads the last n rows now (the same query sorted the other way), for a jump to the end. */
+void threadlist_load_tail(struct threadlist *tl, size_t n);
 
 /* Loader pid, for tests of its containment (-1 when not running). */
 pid_t threadlist_loader_pid(const struct threadlist *tl);
@@ -68,7 +92,7 @@ void threadlist_recount(struct threadlist *tl);
 /* Blocks until loading and counting end (tests and non-interactive use). */
 void threadlist_wait(struct threadlist *tl);
 
-/* Finds the row of thread_id; -1 when absent. */
+/* Finds the logical row of thread_id; -1 when absent. */
 long threadlist_find(const struct threadlist *tl, const char *thread_id);
 
 #endif

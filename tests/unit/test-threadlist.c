@@ -143,6 +143,66 @@ test_loader_sigkill_is_contained(void **state)
 	kill_loader_midway(*state, SIGKILL);
 }
 
+/* Jumping to the end while loading: the tail arrives first, then joins the rows. */
+static void
+test_tail_then_join(void **state)
+{
+	struct ctx *c = *state;
+	struct threadlist *tl, *ref;
+	int saw_gap = 0;
+
+	ref = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST);
+	threadlist_wait(ref);
+	setenv("TRAWL_TEST_LOADER_DELAY_US", "200000", 1);
+	tl = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST);
+	threadlist_load_tail(tl, 2);
+	while (tl->state == THREADLIST_LOADING) {
+		threadlist_poll(tl, 1 << 16);
+		if (threadlist_has_gap(tl)) {
+			size_t len = threadlist_len(tl);
+
+			saw_gap = 1;
+			/* The last logical rows are the last rows of the full list, in order. */
+			if (tl->n_tail == 2) {
+				assert_null(threadlist_row(tl, tl->n_rows));
+				assert_string_equal(threadlist_row(tl, len - 1)->thread_id,
+						    ref->rows[ref->n_rows - 1].thread_id);
+				assert_string_equal(threadlist_row(tl, len - 2)->thread_id,
+						    ref->rows[ref->n_rows - 2].thread_id);
+			}
+		}
+		usleep(5000);
+	}
+	unsetenv("TRAWL_TEST_LOADER_DELAY_US");
+	assert_true(saw_gap);
+	assert_int_equal(tl->state, THREADLIST_DONE);
+	assert_false(threadlist_has_gap(tl));
+	assert_int_equal(threadlist_len(tl), ref->n_rows);
+	for (size_t i = 0; i < ref->n_rows; i++)
+		assert_string_equal(threadlist_row(tl, i)->thread_id, ref->rows[i].thread_id);
+	talloc_free(tl);
+	talloc_free(ref);
+}
+
+/* A tail longer than the list is the whole list. */
+static void
+test_short_tail_is_whole_list(void **state)
+{
+	struct ctx *c = *state;
+	struct threadlist *tl;
+
+	setenv("TRAWL_TEST_LOADER_DELAY_US", "100000", 1);
+	tl = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST);
+	threadlist_load_tail(tl, 50);
+	threadlist_wait(tl);
+	unsetenv("TRAWL_TEST_LOADER_DELAY_US");
+	assert_int_equal(tl->state, THREADLIST_DONE);
+	assert_int_equal(threadlist_len(tl), 4);
+	assert_string_equal(threadlist_row(tl, 0)->subject, "Weekly digest");
+	assert_string_equal(threadlist_row(tl, 3)->subject, "Quarterly budget review");
+	talloc_free(tl);
+}
+
 int
 main(void)
 {
@@ -153,6 +213,8 @@ main(void)
 		cmocka_unit_test(test_empty_result),
 		cmocka_unit_test(test_loader_sigabrt_is_contained),
 		cmocka_unit_test(test_loader_sigkill_is_contained),
+		cmocka_unit_test(test_tail_then_join),
+		cmocka_unit_test(test_short_tail_is_whole_list),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
