@@ -136,8 +136,9 @@ thread_add_message(struct app *app, size_t i, int width)
 
 	localtime_r(&tm->m.date, &lt);
 	strftime(date, sizeof(date), "%a %d %b %Y %H:%M", &lt);
-	summary = talloc_asprintf(tv->line_mem, "%s %s  %s  (%s)", tm->expanded ? "\u25be" : "\u25b8",
-				  tm->m.from, date, tm->m.tags);
+	summary = talloc_asprintf(tv->line_mem, "%s %s  %s%s%s%s", tm->expanded ? "\u25be" : "\u25b8",
+				  tm->m.from, date, *tm->m.tags ? "  (" : "", tm->m.tags,
+				  *tm->m.tags ? ")" : "");
 	if (text_decode(tv->line_mem, summary, strlen(summary), 0, &run) != TRAWL_OK)
 		abort();
 	thread_add_line(tv, i, indent, unreviewed ? SCREEN_UNREVIEWED : SCREEN_DIM, run, 0,
@@ -210,6 +211,18 @@ thread_layout(struct app *app, int width)
 	tv->line_mem = talloc_new(tv);
 	tv->n_lines = 0;
 	tv->width = width;
+	if (tv->n_msgs) {
+		/* A title line: the thread's subject and how much of it is left to review. */
+		size_t unrev = 0;
+		char *title;
+
+		for (size_t i = 0; i < tv->n_msgs; i++)
+			unrev += !tv->msgs[i].m.reviewed;
+		title = talloc_asprintf(tv->line_mem, "%s  (%zu message%s, %zu not reviewed)",
+					*tv->msgs[0].m.subject ? tv->msgs[0].m.subject : "(no subject)",
+					tv->n_msgs, tv->n_msgs == 1 ? "" : "s", unrev);
+		thread_add_text(tv, tv->line_mem, 0, 0, SCREEN_TITLE, title, width);
+	}
 	for (size_t i = 0; i < tv->n_msgs; i++)
 		thread_add_message(app, i, width);
 	tv->cursor = 0;
@@ -263,7 +276,8 @@ threadview_open(struct app *app, const char *thread_id)
 	for (size_t l = 0; l < tv->n_lines; l++)
 		if (tv->lines[l].msg == first_unreviewed && tv->lines[l].summary) {
 			tv->cursor = l;
-			tv->top = l;
+			/* Keep the title in view when reading starts at the first message. */
+			tv->top = first_unreviewed == 0 ? 0 : l;
 			break;
 		}
 	return TRAWL_OK;
@@ -281,7 +295,7 @@ static size_t
 thread_msg_line(const struct threadview *tv, size_t msg)
 {
 	for (size_t l = 0; l < tv->n_lines; l++)
-		if (tv->lines[l].msg == msg)
+		if (tv->lines[l].msg == msg && tv->lines[l].summary)
 			return l;
 	return 0;
 }
