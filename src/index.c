@@ -498,13 +498,15 @@ index_threads(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort 
 	for (; notmuch_threads_valid(threads) && i < limit; notmuch_threads_move_to_next(threads)) {
 		notmuch_thread_t *t;
 
-		if (skipped < offset) {
-			skipped++;
-			continue;
-		}
 		t = notmuch_threads_get(threads);
 		if (!t)
 			break;
+		if (skipped < offset) {
+			/* Built and dropped: see index_cursor_open() on why skipping builds. */
+			notmuch_thread_destroy(t);
+			skipped++;
+			continue;
+		}
 		ts = index_copy_thread(rows, t, idx->reviewed_tag, &rows[i]);
 		notmuch_thread_destroy(t);
 		if (ts != TRAWL_OK) {
@@ -609,9 +611,18 @@ index_cursor_open(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_s
 		talloc_free(cur);
 		return index_status(st);
 	}
-	/* Passing over a thread only reads its id; it is built on get. */
-	for (; skip > 0 && notmuch_threads_valid(cur->threads); skip--)
+	/*
+	 * Passing over a thread must build it: building removes the thread's
+	 * other matched messages from the iterator's match set, and without
+	 * that they would come back later as duplicate threads.
+	 */
+	for (; skip > 0 && notmuch_threads_valid(cur->threads); skip--) {
+		notmuch_thread_t *t = notmuch_threads_get(cur->threads);
+
+		if (t)
+			notmuch_thread_destroy(t);
 		notmuch_threads_move_to_next(cur->threads);
+	}
 	*out = cur;
 	return TRAWL_OK;
 }

@@ -213,6 +213,10 @@ main_bench_mark(struct app *app, int *marked)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	f = fopen(path, "a");
 	if (f) {
+		/* The loaded mark also says how many rows and how many loader restarts. */
+		if (!strcmp(what, "loaded"))
+			fprintf(f, "rows %zu restarts-notice %s\n", tl->n_rows,
+				*tl->notice ? "yes" : "no");
 		fprintf(f, "%s %lld.%09ld\n", what, (long long)ts.tv_sec, ts.tv_nsec);
 		fclose(f);
 	}

@@ -3,6 +3,7 @@
  * include/trawl/threadlist.h.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,11 +199,67 @@ threadlist_counter(bg_writer_t *w, void *arg)
 	return 0;
 }
 
+/* Rows a restarted loader reads again, in case other programs' changes moved them. */
+#define THREADLIST_RESTART_OVERLAP 64
+
+static uint64_t
+threadlist_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* Adds id to the set of thread ids seen; returns 0 if it was already there. */
+static int
+threadlist_seen_add(struct threadlist *tl, const char *id)
+{
+	size_t mask, i;
+
+	if ((tl->n_seen + 1) * 2 > tl->cap_seen) {
+		size_t cap = tl->cap_seen ? tl->cap_seen * 2 : 1024;
+		const char **old = tl->seen;
+		size_t old_cap = tl->cap_seen;
+
+		tl->seen = talloc_zero_array(tl, const char *, cap);
+		if (!tl->seen)
+			abort();
+		tl->cap_seen = cap;
+		tl->n_seen = 0;
+		for (size_t k = 0; k < old_cap; k++)
+			if (old[k])
+				threadlist_seen_add(tl, old[k]);
+		talloc_free(old);
+	}
+	mask = tl->cap_seen - 1;
+	for (i = threadlist_hash(id) & mask; tl->seen[i]; i = (i + 1) & mask)
+		if (!strcmp(tl->seen[i], id))
+			return 0;
+	tl->seen[i] = id;
+	tl->n_seen++;
+	return 1;
+}
+
 static void
 threadlist_start_loader(struct threadlist *tl)
 {
-	struct loader_arg a = {tl->idx, tl->query, tl->sort, tl->n_rows, 0};
+	size_t skip = tl->n_rows;
+	struct loader_arg a;
 
+	/*
+	 * After a restart, read a few rows again and drop the ones already
+	 * here: commits by other programs may have moved threads meanwhile.
+	 */
+	if (tl->n_rows) {
+		if (!tl->seen)
+			for (size_t i = 0; i < tl->n_rows; i++)
+				threadlist_seen_add(tl, tl->rows[i].thread_id);
+		skip = tl->n_rows > THREADLIST_RESTART_OVERLAP ? tl->n_rows - THREADLIST_RESTART_OVERLAP
+							       : 0;
+	}
+	a = (struct loader_arg){tl->idx, tl->query, tl->sort, skip, 0};
 	tl->loader_skip = tl->n_rows;
 	if (bg_start(tl, threadlist_loader, &a, &tl->loader) != TRAWL_OK) {
 		tl->state = THREADLIST_ERROR;
@@ -302,6 +359,10 @@ threadlist_add_row(struct threadlist *tl, const char *p, size_t len)
 	if (tl->state != THREADLIST_LOADING)
 		return;
 	row = threadlist_parse_row(tl, &tl->rows, &tl->n_rows, &tl->cap_rows, p, len);
+	if (row && tl->seen && !threadlist_seen_add(tl, row->thread_id)) {
+		tl->n_rows--; /* read again after a restart */
+		return;
+	}
 	if (!row || !tl->n_tail)
 		return;
 	/*

@@ -55,7 +55,9 @@ struct threadlist {
 	int tail_done;
 	size_t tail_limit;
 	struct timespec started;
-	size_t loader_skip; /* rows the current loader was told to skip */
+	size_t loader_skip; /* rows loaded when the current loader started */
+	const char **seen;  /* thread ids already listed (a hash set), kept after a restart */
+	size_t n_seen, cap_seen;
 };
 
 /* Starts loading query; NULL on out-of-memory.  Errors show up as THREADLIST_ERROR. */

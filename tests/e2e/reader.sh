@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 16
+tap_plan 20
 fixture_init
 fixture_db
 
@@ -45,7 +45,23 @@ tap_check "back at 100x30" tmux_wait_for "Quarterly budget review"
 
 tmux_keys '?'
 tap_check "? shows the bindings" tmux_wait_for "trawl key bindings"
-tmux_keys q q
+tmux_keys q
+
+# Another program adds mail: the status line says so and = shows it.
+cat > "$FIXTURE_DIR/mail/cur/new-1.eml" <<'MSG'
+From: Dana Late <dana@example.org>
+To: bob@example.org
+Subject: Arrived while reading
+Date: Sun, 16 Apr 2017 09:00:00 +0000
+Message-ID: <late-1@example.org>
+
+New mail.
+MSG
+notmuch new --quiet
+tap_check "a change by another program is noticed" tmux_wait_for "database changed: = refreshes"
+tmux_keys =
+tap_check "= shows the new mail" tmux_wait_for "Arrived while reading"
+tmux_keys q
 tmux_wait_exit >/dev/null
 if [ "$TMUX_EXIT_STATUS" = 0 ] && grep -q 'from:francois' "$XDG_STATE_HOME/trawl/history"; then
 	tap_ok "quit cleanly, search history saved"
@@ -53,6 +69,16 @@ else
 	tap_not_ok "quit cleanly, search history saved"
 	tap_diag "exit status $TMUX_EXIT_STATUS"
 fi
+tmux_stop
+
+# A config error names the file and line, and trawl starts with the rest.
+mkdir -p "$XDG_CONFIG_HOME/trawl"
+printf 'set sidebar off\nbind nowhere x quit\n' > "$XDG_CONFIG_HOME/trawl/config"
+tmux_start 100 30 "$TRAWL"
+tap_check "config error names the file and line" tmux_wait_for "trawl/config:2: unknown context nowhere"
+tap_check "the rest of the config applies (no filters pane)" tmux_wait_gone "all messages"
+tmux_keys q
+tmux_wait_exit >/dev/null
 tmux_stop
 check_sanitizer_logs
 exit 0

@@ -93,6 +93,35 @@ test_matched_counts_partial_thread(void **state)
 	assert_int_equal(rows[0].total, 3);
 }
 
+/*
+ * Skipping a thread must consume all its messages: the budget thread comes
+ * first oldest-first, and its later replies must not come back as threads.
+ */
+static void
+test_skip_does_not_duplicate(void **state)
+{
+	struct ctx *c = *state;
+	struct index_thread *rows;
+	index_cursor_t *cur;
+	struct index_thread row;
+	size_t n;
+
+	assert_int_equal(index_threads(c->idx, c, "*", INDEX_SORT_OLDEST_FIRST, 1, 10, &rows, &n),
+			 TRAWL_OK);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_null(strstr(rows[i].subject, "budget"));
+	assert_int_equal(index_cursor_open(c->idx, c, "*", INDEX_SORT_OLDEST_FIRST, 1, &cur),
+			 TRAWL_OK);
+	n = 0;
+	while (index_cursor_next(cur, c, &row) == TRAWL_OK) {
+		assert_null(strstr(row.subject, "budget"));
+		n++;
+	}
+	assert_int_equal(n, 3);
+	talloc_free(cur);
+}
+
 static void
 test_bad_query(void **state)
 {
@@ -136,6 +165,7 @@ main(void)
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_threads_sorted_and_paged),
 		cmocka_unit_test(test_matched_counts_partial_thread),
+		cmocka_unit_test(test_skip_does_not_duplicate),
 		cmocka_unit_test(test_bad_query),
 		cmocka_unit_test(test_all_tags),
 		cmocka_unit_test(test_open_missing_database),
