@@ -11,6 +11,7 @@
 #include "trawl/cmd.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
+#include "trawl/util.h"
 #include "trawl/view.h"
 
 static char *
@@ -100,23 +101,6 @@ app_search(struct app *app, const char *query)
 }
 
 static void
-app_group(char *buf, size_t len, long n)
-{
-	/* Thousands separators make 6-digit counts readable at a glance. */
-	char tmp[32];
-	size_t digits, out = 0;
-
-	snprintf(tmp, sizeof(tmp), "%ld", n);
-	digits = strlen(tmp);
-	for (size_t i = 0; i < digits && out + 2 < len; i++) {
-		if (i && (digits - i) % 3 == 0)
-			buf[out++] = ',';
-		buf[out++] = tmp[i];
-	}
-	buf[out] = '\0';
-}
-
-static void
 app_draw_status(struct app *app, int y)
 {
 	struct threadlist *tl = app->list->tl;
@@ -126,11 +110,11 @@ app_draw_status(struct app *app, int y)
 	screen_fill(app->scr, 0, y, app->scr->w, SCREEN_STATUS);
 	x = screen_puts(app->scr, 0, y, app->scr->w / 2, app->query, SCREEN_STATUS);
 	if (tl->n_threads >= 0)
-		app_group(n1, sizeof(n1), tl->n_threads);
+		util_group_digits(n1, sizeof(n1), (unsigned long long)tl->n_threads);
 	if (tl->n_messages >= 0)
-		app_group(n2, sizeof(n2), tl->n_messages);
+		util_group_digits(n2, sizeof(n2), (unsigned long long)tl->n_messages);
 	if (tl->n_reviewed >= 0)
-		app_group(n3, sizeof(n3), tl->n_reviewed);
+		util_group_digits(n3, sizeof(n3), (unsigned long long)tl->n_reviewed);
 	s = talloc_asprintf(app, "  %s threads  %s messages  reviewed %s/%s%s",
 			    tl->n_threads >= 0 ? n1 : "counting…",
 			    tl->n_messages >= 0 ? n2 : "counting…",

@@ -12,6 +12,7 @@
 
 #include "trawl/journal.h"
 #include "trawl/text.h"
+#include "trawl/util.h"
 
 static char *
 journal_escape(TALLOC_CTX *ctx, const char *s, int space)
@@ -263,20 +264,6 @@ journal_next_id(const struct journal_entry *e, size_t n)
 	return id + 1;
 }
 
-/* Makes the directories above path. */
-static void
-journal_mkdirs(const char *path)
-{
-	char *dir = talloc_strdup(NULL, path);
-
-	for (char *s = dir ? strchr(dir + 1, '/') : NULL; s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		mkdir(dir, 0700);
-		*s = '/';
-	}
-	talloc_free(dir);
-}
-
 /* Appends text and syncs it to disk before returning. */
 static int
 journal_append(const char *path, const char *text)
@@ -284,7 +271,7 @@ journal_append(const char *path, const char *text)
 	int fd;
 	size_t len = strlen(text), off = 0;
 
-	journal_mkdirs(path);
+	util_mkdirs_for(path);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;

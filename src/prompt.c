@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "trawl/prompt.h"
+#include "trawl/util.h"
 
 #define PROMPT_MAX_HISTORY 1000
 
@@ -71,20 +72,6 @@ prompt_set_completions(struct prompt *p, char **words, size_t n)
 	p->n_completions = p->completions ? n : 0;
 }
 
-/* Makes the directories above path, as mkdir -p does. */
-static void
-prompt_mkdirs(const char *path)
-{
-	char *dir = talloc_strdup(NULL, path);
-
-	for (char *s = dir ? strchr(dir + 1, '/') : NULL; s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		mkdir(dir, 0700);
-		*s = '/';
-	}
-	talloc_free(dir);
-}
-
 void
 prompt_remember(struct prompt *p)
 {
@@ -94,7 +81,7 @@ prompt_remember(struct prompt *p)
 		return;
 	if (p->n_history && strcmp(p->history[p->n_history - 1], p->text) == 0)
 		return;
-	prompt_mkdirs(p->history_path);
+	util_mkdirs_for(p->history_path);
 	f = fopen(p->history_path, "a");
 	if (!f)
 		return;

@@ -10,6 +10,7 @@
 
 #include "trawl/bg.h"
 #include "trawl/review.h"
+#include "trawl/util.h"
 
 /* Consecutive writer deaths without progress before the queue stops retrying. */
 #define REVIEW_MAX_RESTARTS 5
@@ -397,22 +398,6 @@ review_pending(const struct review *rv)
 	return n;
 }
 
-static void
-review_group(char *buf, size_t len, size_t n)
-{
-	char tmp[32];
-	size_t digits, out = 0;
-
-	snprintf(tmp, sizeof(tmp), "%zu", n);
-	digits = strlen(tmp);
-	for (size_t i = 0; i < digits && out + 2 < len; i++) {
-		if (i && (digits - i) % 3 == 0)
-			buf[out++] = ',';
-		buf[out++] = tmp[i];
-	}
-	buf[out] = '\0';
-}
-
 char *
 review_status(TALLOC_CTX *ctx, const struct review *rv)
 {
@@ -439,8 +424,8 @@ review_status(TALLOC_CTX *ctx, const struct review *rv)
 		for (size_t i = 0; i < 20; i++)
 			bar[i] = i < fill ? '#' : '.';
 		bar[20] = '\0';
-		review_group(done, sizeof(done), job->done);
-		review_group(total, sizeof(total), job->n);
+		util_group_digits(done, sizeof(done), job->done);
+		util_group_digits(total, sizeof(total), job->n);
 		return talloc_asprintf(ctx, "[%s] %s %s/%s  %.0f/s  %zu:%02zu left  (C-c cancels)", bar,
 				       job->ops_text, done, total, rate, left / 60, left % 60);
 	}

@@ -1,0 +1,15 @@
+/*
+ * util: small helpers several modules share, with no state.
+ */
+#ifndef TRAWL_UTIL_H
+#define TRAWL_UTIL_H
+
+#include <stddef.h>
+
+/* Creates the missing directories above path (as mkdir -p on its dirname), mode 0700. */
+void util_mkdirs_for(const char *path);
+
+/* Writes n with thousands separators ("1,234,567") into buf; returns buf. */
+char *util_group_digits(char *buf, size_t len, unsigned long long n);
+
+#endif
