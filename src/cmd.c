@@ -147,7 +147,7 @@ cmd_back(struct app *app, int argc, char **argv)
 static void
 cmd_redraw(struct app *app, int argc, char **argv)
 {
-	/* ui-curses repaints everything after every command; nothing else to do. */
+	app->repaint = 1;
 }
 
 static void

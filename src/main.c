@@ -293,6 +293,10 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		if (dirty && (keyed || !main_screen_full(app) ||
 			      t - last_draw >= MAIN_REDRAW_INTERVAL)) {
 			app_draw(app);
+			if (app->repaint) {
+				ui_invalidate();
+				app->repaint = 0;
+			}
 			ui_blit(app->scr, app->prompt != NULL);
 			if (bench_key[0]) {
 				main_bench_write(bench_key);

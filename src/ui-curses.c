@@ -7,10 +7,20 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include <talloc.h>
+
 #include "trawl/ui-curses.h"
 
 static attr_t ui_attrs[SCREEN_ATTR_COUNT];
 static short ui_pairs[SCREEN_ATTR_COUNT];
+
+/*
+ * What the terminal shows, as of the last blit: only cells that differ are
+ * handed to curses, which otherwise spends most of a frame re-encoding an
+ * unchanged screen.
+ */
+static struct screen_cell *ui_shown;
+static int ui_shown_w, ui_shown_h;
 
 static void
 ui_setup_colours(const struct config *cfg)
@@ -88,8 +98,16 @@ ui_init(const struct config *cfg)
 }
 
 void
+ui_invalidate(void)
+{
+	TALLOC_FREE(ui_shown);
+	clearok(curscr, TRUE);
+}
+
+void
 ui_end(void)
 {
+	TALLOC_FREE(ui_shown);
 	if (!isendwin())
 		endwin();
 }
@@ -103,15 +121,28 @@ ui_size(int *w, int *h)
 void
 ui_blit(const struct screen *s, int show_cursor)
 {
-	int w, h;
+	int w, h, fresh = 0;
 
 	ui_size(&w, &h);
+	if (!ui_shown || ui_shown_w != s->w || ui_shown_h != s->h) {
+		talloc_free(ui_shown);
+		ui_shown = talloc_zero_array(NULL, struct screen_cell, (size_t)s->w * (size_t)s->h);
+		ui_shown_w = s->w;
+		ui_shown_h = s->h;
+		fresh = 1;
+		erase();
+	}
 	for (int y = 0; y < s->h && y < h; y++) {
 		for (int x = 0; x < s->w && x < w; x++) {
-			const struct screen_cell *c = &s->cells[(size_t)y * (size_t)s->w + (size_t)x];
+			size_t at = (size_t)y * (size_t)s->w + (size_t)x;
+			const struct screen_cell *c = &s->cells[at];
 			cchar_t cc;
 			wchar_t wc[TEXT_MAX_COMBINING + 2];
 
+			if (!fresh && ui_shown && !memcmp(&ui_shown[at], c, sizeof(*c)))
+				continue;
+			if (ui_shown)
+				ui_shown[at] = *c;
 			if (c->flags & SCREEN_CELL_CONT)
 				continue;
 			memcpy(wc, c->wc, sizeof(c->wc));

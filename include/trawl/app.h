@@ -82,6 +82,7 @@ struct app {
 	time_t now;                /* for relative dates; fixed in tests */
 	char *history_path;
 	int db_changed;            /* another process committed: "=" refreshes */
+	int repaint;               /* repaint the whole terminal on the next frame (C-l) */
 };
 
 /* Makes the app on an open index; queries start loading.  Aborts on out-of-memory. */

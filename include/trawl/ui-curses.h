@@ -17,6 +17,9 @@ void ui_end(void);
 void ui_size(int *w, int *h);
 void ui_blit(const struct screen *s, int show_cursor);
 
+/* Forgets what the terminal shows, so the next blit repaints everything (C-l). */
+void ui_invalidate(void);
+
 /*
  * Reads one key without blocking into name (at least 32 bytes).
  * Returns 1 for a key, 0 when none is waiting.
