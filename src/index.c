@@ -697,8 +697,7 @@ index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, const char *reviewe
 		s = notmuch_message_get_filename(m);
 		im->filename = talloc_strdup(*arr, s ? s : "");
 		im->from = index_header(*arr, m, "from");
-		im->to = index_header(*arr, m, "to");
-		im->cc = index_header(*arr, m, "cc");
+		/* No To or Cc: they are not in the index, and reading them parses the file. */
 		im->subject = index_header(*arr, m, "subject");
 		im->tags = index_join_tags(*arr, notmuch_message_get_tags(m));
 		im->reviewed = index_message_has_tag(m, reviewed);

@@ -32,6 +32,7 @@ struct tv_line {
 	const struct text_run *run;
 	size_t from, to;
 	int summary; /* the message's summary line */
+	int pending; /* placeholder for a body not rendered yet */
 };
 
 struct threadview {
@@ -44,7 +45,11 @@ struct threadview {
 	int width;
 	size_t cursor, top;
 	int fold_quotes;
+	unsigned render_budget; /* bodies a layout may still render */
 };
+
+/* Message bodies rendered per layout; the rest as they come into view. */
+#define THREAD_RENDER_BUDGET 12
 
 static void
 thread_add_line(struct threadview *tv, size_t msg, int indent, enum screen_attr attr,
@@ -59,7 +64,7 @@ thread_add_line(struct threadview *tv, size_t msg, int indent, enum screen_attr 
 			abort();
 	}
 	l = &tv->lines[tv->n_lines++];
-	*l = (struct tv_line){msg, indent, attr, run, from, to, summary};
+	*l = (struct tv_line){msg, indent, attr, run, from, to, summary, 0};
 }
 
 /* Adds text (untrusted) as wrapped lines of at most width columns. */
@@ -145,6 +150,18 @@ thread_add_message(struct app *app, size_t i, int width)
 			run->len, 1);
 	if (!tm->expanded)
 		return;
+	/*
+	 * Bodies far from what the reader looks at wait: a 500-message thread
+	 * must open at once.  A placeholder line stands in until it is drawn.
+	 */
+	if (!tm->r && !tm->render_error) {
+		if (tv->render_budget == 0) {
+			thread_add_text(tv, tv->line_mem, i, indent + 2, SCREEN_DIM, "…", w - 2);
+			tv->lines[tv->n_lines - 1].pending = 1;
+			return;
+		}
+		tv->render_budget--;
+	}
 	thread_render(app, tm);
 	if (tm->render_error) {
 		thread_add_text(tv, tv->line_mem, i, indent + 2, SCREEN_ERROR, tm->render_error, w - 2);
@@ -211,6 +228,7 @@ thread_layout(struct app *app, int width)
 	tv->line_mem = talloc_new(tv);
 	tv->n_lines = 0;
 	tv->width = width;
+	tv->render_budget = THREAD_RENDER_BUDGET;
 	if (tv->n_msgs) {
 		/* A title line: the thread's subject and how much of it is left to review. */
 		size_t unrev = 0;
@@ -380,6 +398,20 @@ thread_draw(struct app *app, int x, int y, int w, int h)
 	if (tv->width != w)
 		thread_layout(app, w);
 	view_scroll_to(tv->cursor, &tv->top, tv->n_lines, h);
+	/* Render the bodies that came into view (bounded: each pass renders some). */
+	for (int pass = 0; pass < 8; pass++) {
+		int pending = 0;
+
+		for (size_t l = tv->top; l < tv->top + (size_t)h && l < tv->n_lines; l++)
+			if (tv->lines[l].pending) {
+				thread_render(app, &tv->msgs[tv->lines[l].msg]);
+				pending = 1;
+			}
+		if (!pending)
+			break;
+		thread_layout(app, w);
+		view_scroll_to(tv->cursor, &tv->top, tv->n_lines, h);
+	}
 	for (int i = 0; i < h; i++) {
 		size_t l = tv->top + (size_t)i;
 		const struct tv_line *line;

@@ -111,7 +111,7 @@ const char *index_reviewed_tag(const index_t *idx);
 struct index_message {
 	char *message_id;
 	char *filename; /* first file of the message */
-	char *from, *to, *cc, *subject;
+	char *from, *subject; /* To and Cc are not in the index: render reads them */
 	char *tags;     /* space separated, sorted */
 	time_t date;
 	int reviewed;   /* has the reviewed tag */
