@@ -2,6 +2,7 @@
  * review: the write queue and its writer process.  See include/trawl/review.h.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,9 +459,15 @@ void
 review_wait(struct review *rv)
 {
 	while (rv->n_queue > 0) {
+		struct pollfd pfd = {.fd = review_fd(rv), .events = POLLIN};
+
 		if (*rv->error && !rv->writer)
 			return;
-		if (!review_poll(rv))
+		/* Sleep until the writer says something, as the UI's event loop does. */
+		if (pfd.fd >= 0)
+			poll(&pfd, 1, 200);
+		else
 			usleep(2000);
+		review_poll(rv);
 	}
 }

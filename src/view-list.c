@@ -177,7 +177,7 @@ list_move(struct app *app, long delta)
 		 * way; the cursor follows the end while the rest loads (any key
 		 * stops following).
 		 */
-		threadlist_load_tail(lv->tl, (size_t)app->scr->h * 2);
+		threadlist_load_tail(lv->tl, (size_t)app->scr->h);
 		lv->follow_end = 1;
 	}
 	view_move_cursor(&lv->cursor, threadlist_len(lv->tl), delta);
