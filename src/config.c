@@ -59,6 +59,8 @@ static const struct {
 	{CONFIG_THREAD, "R", "review-next"},
 	{CONFIG_THREAD, "t", "tag"},
 	{CONFIG_THREAD, "T", "tag-thread"},
+	{CONFIG_THREAD, "s", "save-attachment"},
+	{CONFIG_THREAD, "a", "open-attachment"},
 	{CONFIG_GLOBAL, "S", "save-search"},
 	{CONFIG_SIDEBAR, "m", "rename-search"},
 	{CONFIG_SIDEBAR, "e", "edit-search"},

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -243,6 +244,32 @@ main_screen_full(const struct app *app)
 	return threadlist_len(app->list->tl) >= app->list->top + (size_t)app->scr->h;
 }
 
+/* Runs argv (never through a shell) with the terminal handed over, and waits for it. */
+static void
+main_run_external(struct app *app)
+{
+	char **argv = app->external;
+	pid_t pid;
+	int status = 0;
+
+	app->external = NULL;
+	ui_suspend();
+	pid = fork();
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	ui_resume();
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		app_message(app, 1, "%s %s: failed", argv[0], argv[1]);
+	else
+		app_message(app, 0, "%s %s: done", argv[0], argv[1]);
+	talloc_free(argv);
+}
+
 static volatile sig_atomic_t main_got_signal;
 
 static void
@@ -326,6 +353,8 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 				continue;
 			}
 			app_key(app, key);
+			if (app->external)
+				main_run_external(app);
 			if (getenv("TRAWL_BENCH_MARK"))
 				snprintf(bench_key, sizeof(bench_key), "key %s", key);
 			if (app->quit)

@@ -98,6 +98,21 @@ ui_init(const struct config *cfg)
 }
 
 void
+ui_suspend(void)
+{
+	def_prog_mode();
+	endwin();
+}
+
+void
+ui_resume(void)
+{
+	reset_prog_mode();
+	ui_invalidate();
+	refresh();
+}
+
+void
 ui_invalidate(void)
 {
 	TALLOC_FREE(ui_shown);

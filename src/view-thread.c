@@ -519,3 +519,24 @@ threadview_refresh_tags(struct app *app)
 	talloc_free(msgs);
 	thread_layout(app, tv->width);
 }
+
+const struct render_message *
+threadview_current_render(struct app *app)
+{
+	struct threadview *tv = app->thread;
+	struct tv_message *tm;
+
+	if (!tv || !tv->n_lines)
+		return NULL;
+	tm = &tv->msgs[tv->lines[tv->cursor].msg];
+	thread_render(app, tm);
+	return tm->r;
+}
+
+const char *
+threadview_current_file(const struct app *app)
+{
+	const struct tv_message *tm = thread_current(app);
+
+	return tm ? tm->m.filename : NULL;
+}

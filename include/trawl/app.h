@@ -83,6 +83,7 @@ struct app {
 	char *history_path;
 	int db_changed;            /* another process committed: "=" refreshes */
 	int repaint;               /* repaint the whole terminal on the next frame (C-l) */
+	char **external;           /* a program to run with the terminal handed over (argv), or NULL */
 };
 
 /* Makes the app on an open index; queries start loading.  Aborts on out-of-memory. */

@@ -41,6 +41,10 @@ void cmd_edit_search(struct app *app, int argc, char **argv);
 void cmd_delete_search(struct app *app, int argc, char **argv);
 int search_write_poll(struct app *app);
 
+/* cmd-attach.c: attachments. */
+void cmd_save_attachment(struct app *app, int argc, char **argv);
+void cmd_open_attachment(struct app *app, int argc, char **argv);
+
 /* Called from app_poll. */
 int review_snapshot_poll(struct app *app);
 int review_catch_up(struct app *app);

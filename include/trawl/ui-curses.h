@@ -17,6 +17,10 @@ void ui_end(void);
 void ui_size(int *w, int *h);
 void ui_blit(const struct screen *s, int show_cursor);
 
+/* Hands the terminal to another program and takes it back. */
+void ui_suspend(void);
+void ui_resume(void);
+
 /* Forgets what the terminal shows, so the next blit repaints everything (C-l). */
 void ui_invalidate(void);
 

@@ -67,6 +67,9 @@ const char *threadview_thread_id(const struct app *app);
 /* The Message-ID of the message under the cursor, NULL if none. */
 const char *threadview_current_message(const struct app *app);
 int threadview_current_reviewed(const struct app *app);
+/* The rendered message under the cursor (rendered now if needed) and its file. */
+const struct render_message *threadview_current_render(struct app *app);
+const char *threadview_current_file(const struct app *app);
 /* Moves to (and expands) the next unreviewed message below; 0 if none. */
 int threadview_next_unreviewed(struct app *app);
 /* Re-reads the tags of the thread's messages (after a tag change committed). */
