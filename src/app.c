@@ -95,8 +95,13 @@ app_search(struct app *app, const char *query)
 	threadview_close(app);
 	talloc_free(app->list);
 	app->list = lv;
-	talloc_free(app->query);
-	app->query = talloc_strdup(app, query);
+	/* query may be app->query itself (a refresh): copy before freeing. */
+	{
+		char *q = talloc_strdup(app, query);
+
+		talloc_free(app->query);
+		app->query = q;
+	}
 	app->focus = APP_FOCUS_LIST;
 }
 

@@ -118,6 +118,7 @@ tmux_start() {
 		TMPDIR="${TMPDIR:-/tmp}" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$FIXTURE_DIR/asan" \
 		UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$FIXTURE_DIR/asan" \
+		LSAN_OPTIONS="${LSAN_OPTIONS:-}" \
 		E2E_STATUS_FILE="$FIXTURE_DIR/exit-status" \
 		sh -c '"$@"; echo $? >"$E2E_STATUS_FILE.tmp"; mv "$E2E_STATUS_FILE.tmp" "$E2E_STATUS_FILE"' \
 		sh "$@"
