@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "trawl/bg.h"
+#include "trawl/cmd-export.h"
 #include "trawl/cmd.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
@@ -197,6 +198,7 @@ app_poll(struct app *app)
 	changed |= review_snapshot_poll(app);
 	changed |= review_catch_up(app);
 	changed |= search_write_poll(app);
+	changed |= export_poll(app);
 	return changed;
 }
 
@@ -215,6 +217,8 @@ app_fds(const struct app *app, int *fds, int max)
 		fds[n++] = bg_fd(app->snapshot);
 	if (bg_fd(app->search_writer) >= 0 && n < max)
 		fds[n++] = bg_fd(app->search_writer);
+	if (export_fd(app) >= 0 && n < max)
+		fds[n++] = export_fd(app);
 	return n;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trawl/cmd-export.h"
 #include "trawl/cmd.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
@@ -365,6 +366,8 @@ const struct cmd_entry cmd_table[] = {
 	{"undo", "", "undo the last tag change (also after a restart)", 0, cmd_undo},
 	{"redo", "", "redo the last undone tag change", 0, cmd_undo},
 	{"cancel", "", "cancel the running bulk tag change", 0, cmd_cancel},
+	{"export", "", "export the messages of the query (mbox or .eml folder, with a CSV index)",
+	 CTX(LIST), cmd_export},
 	{"save-search", "", "save the current query as a saved search (a notmuch named query)", 0,
 	 cmd_save_search},
 	{"rename-search", "", "rename the selected saved search", CTX(SIDEBAR), cmd_rename_search},

@@ -55,6 +55,7 @@ static const struct {
 	{CONFIG_LIST, "R", "review-next"},
 	{CONFIG_LIST, "t", "tag"},
 	{CONFIG_LIST, "*", "tag-all"},
+	{CONFIG_LIST, "E", "export"},
 	{CONFIG_THREAD, "r", "toggle-reviewed"},
 	{CONFIG_THREAD, "R", "review-next"},
 	{CONFIG_THREAD, "t", "tag"},

@@ -4847,52 +4847,6 @@ demo_index(TALLOC_CTX *ctx, const char *db_path, const char *config, char **erro
 }
 
 /*
- * The notmuch config of the cache, in the key file format notmuch reads.
- * No tags on new mail, nothing excluded from searches, and maildir flags
- * left alone so the files are never renamed.
- */
-static trawl_status_t
-demo_write_config(TALLOC_CTX *ctx, const char *path, const char *db_path, char **error)
-{
-	char *text = talloc_asprintf(ctx,
-				     "# notmuch configuration of the trawl demo cache, written by trawl.\n"
-				     "# The database is in database.path/.notmuch.\n"
-				     "\n[database]\npath=%s\n"
-				     "\n[new]\ntags=\nignore=\n"
-				     "\n[search]\nexclude_tags=\n"
-				     "\n[maildir]\nsynchronize_flags=false\n",
-				     db_path);
-	int fd;
-	size_t len, off = 0;
-
-	if (!text)
-		return TRAWL_NOMEM;
-	len = strlen(text);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		*error = talloc_asprintf(ctx, "%s: %s", path, strerror(errno));
-		return TRAWL_IO;
-	}
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			*error = talloc_asprintf(ctx, "%s: %s", path, w < 0 ? strerror(errno) : "short write");
-			close(fd);
-			return TRAWL_IO;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) != 0) {
-		*error = talloc_asprintf(ctx, "%s: %s", path, strerror(errno));
-		return TRAWL_IO;
-	}
-	return TRAWL_OK;
-}
-
-/*
  * True when config opens a database at mail.  The path is checked too: a
  * config without database.path would open the user's default database.
  */
@@ -5053,7 +5007,7 @@ demo_make_cache(TALLOC_CTX *ctx, const char *dir, unsigned count, char **error)
 			st = demo_write_maildir(tmp, tmpmail, count, DEMO_DEFAULT_SEED, &why);
 		/* The config names the final place; the database is built where the mail is now. */
 		if (st == TRAWL_OK)
-			st = demo_write_config(tmp, tmpconfig, mail, &why);
+			st = index_build_write_config(tmp, tmpconfig, mail, "demo cache", &why);
 		if (st == TRAWL_OK)
 			st = demo_index(tmp, tmpmail, tmpconfig, &why);
 	}

@@ -979,8 +979,10 @@ index_apply(index_t *idx, TALLOC_CTX *ctx, const struct index_change *changes, s
 	return TRAWL_OK;
 }
 
-trawl_status_t
-index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***out, size_t *n)
+/* The ids of the messages matching query, in notmuch's sort order sort. */
+static trawl_status_t
+index_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, notmuch_sort_t sort, char ***out,
+	  size_t *n)
 {
 	notmuch_query_t *q;
 	notmuch_messages_t *msgs = NULL;
@@ -994,7 +996,7 @@ index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***out,
 	ts = index_query(idx, query, &q);
 	if (ts != TRAWL_OK)
 		return ts;
-	notmuch_query_set_sort(q, NOTMUCH_SORT_UNSORTED);
+	notmuch_query_set_sort(q, sort);
 	st = notmuch_query_search_messages(q, &msgs);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
 		notmuch_query_destroy(q);
@@ -1021,6 +1023,12 @@ index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***out,
 }
 
 trawl_status_t
+index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***out, size_t *n)
+{
+	return index_ids(idx, ctx, query, NOTMUCH_SORT_UNSORTED, out, n);
+}
+
+trawl_status_t
 index_save_search(index_t *idx, const char *name, const char *query)
 {
 	notmuch_database_t *db;
@@ -1041,4 +1049,84 @@ index_save_search(index_t *idx, const char *name, const char *query)
 	if (ts == TRAWL_OK)
 		index_reopen(idx);
 	return ts;
+}
+
+trawl_status_t
+index_message_ids_sorted(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
+			 char ***ids, size_t *n)
+{
+	return index_ids(idx, ctx, query,
+			 sort == INDEX_SORT_OLDEST_FIRST ? NOTMUCH_SORT_OLDEST_FIRST
+							 : NOTMUCH_SORT_NEWEST_FIRST,
+			 ids, n);
+}
+
+/* Appends s to the talloc array *v of *n strings. */
+static int
+index_push(TALLOC_CTX *ctx, char ***v, size_t *n, const char *s)
+{
+	char **nv = talloc_realloc(ctx, *v, char *, *n + 1);
+
+	if (!nv)
+		return -1;
+	*v = nv;
+	nv[*n] = talloc_strdup(nv, s ? s : "");
+	if (!nv[*n])
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+trawl_status_t
+index_message_info(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
+		   const char *property_prefix, struct index_message_info *out)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_filenames_t *files;
+	notmuch_message_properties_t *props;
+	notmuch_status_t st;
+	const char *h;
+	int bad = 0;
+
+	memset(out, 0, sizeof(*out));
+	st = notmuch_database_find_message(idx->db, message_id, &m);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return index_check(idx, st, message_id);
+	if (!m) {
+		index_set_error(idx, "id:%s: no such message", message_id);
+		return TRAWL_NOT_FOUND;
+	}
+	out->message_id = talloc_strdup(ctx, notmuch_message_get_message_id(m));
+	out->date = notmuch_message_get_date(m);
+	h = notmuch_message_get_header(m, "from");
+	out->from = talloc_strdup(ctx, h ? h : "");
+	h = notmuch_message_get_header(m, "to");
+	out->to = talloc_strdup(ctx, h ? h : "");
+	h = notmuch_message_get_header(m, "cc");
+	out->cc = talloc_strdup(ctx, h ? h : "");
+	h = notmuch_message_get_header(m, "subject");
+	out->subject = talloc_strdup(ctx, h ? h : "");
+	out->tags = index_join_tags(ctx, notmuch_message_get_tags(m));
+	files = notmuch_message_get_filenames(m);
+	for (; files && notmuch_filenames_valid(files); notmuch_filenames_move_to_next(files))
+		bad |= index_push(ctx, &out->filenames, &out->n_filenames,
+				  notmuch_filenames_get(files));
+	if (files)
+		notmuch_filenames_destroy(files);
+	props = property_prefix ? notmuch_message_get_properties(m, property_prefix, FALSE) : NULL;
+	for (; props && notmuch_message_properties_valid(props);
+	     notmuch_message_properties_move_to_next(props)) {
+		char *kv = talloc_asprintf(ctx, "%s=%s", notmuch_message_properties_key(props),
+					   notmuch_message_properties_value(props));
+
+		bad |= !kv || index_push(ctx, &out->properties, &out->n_properties, kv);
+		talloc_free(kv);
+	}
+	if (props)
+		notmuch_message_properties_destroy(props);
+	notmuch_message_destroy(m);
+	if (bad || !out->message_id || !out->from || !out->to || !out->cc || !out->subject ||
+	    !out->tags)
+		return TRAWL_NOMEM;
+	return TRAWL_OK;
 }

@@ -3,13 +3,76 @@
  * (maildirs, mbox files, .eml trees, mixtures) into a trawl cache: a
  * maildir copy of every message, a notmuch database indexing it, a notmuch
  * config and a manifest, without ever writing to the sources.
+ *
+ * The cache at DIR:
+ *
+ *   DIR/notmuch-config   database.path=DIR/mail, no new tags, no excluded
+ *                        tags, maildir.synchronize_flags=false, autocommit=1
+ *   DIR/mail/.notmuch    the notmuch database
+ *   DIR/mail/F/cur/H:2,  each message, where F is the folder it came from
+ *                        (the source's base name, then the path below it,
+ *                        with a maildir's cur/ or new/ dropped, and an mbox
+ *                        file counting as a folder; a lone file source's
+ *                        folder is its directory's name, and ".notmuch"
+ *                        becomes "_notmuch") and H the SHA-256 of its
+ *                        bytes; so notmuch's folder: and path: find the
+ *                        folders of origin
+ *   DIR/manifest.tsv     one row per source message (see below)
+ *
+ * Each message carries the properties trawl.source=<source file> (and
+ * trawl.mbox-offset, trawl.mbox-from for messages taken from an mbox);
+ * the first message of each content gets trawl.content=<content hash>,
+ * and later messages with the same content but another Message-ID are
+ * tagged "duplicate" with trawl.duplicate-of=<first Message-ID>.
+ *
+ * The manifest is tab-separated with a header row: source, offset (of
+ * the "From " line, mbox only), size, sha256 (of the message's bytes as
+ * stored in the cache: for an mbox, without the "From " line and with
+ * ">From " unquoted), cache_file (relative to DIR), message_id, status
+ * (imported, duplicate, skipped, error), detail (why) and content (the
+ * content hash, for messages that were compared).  In fields, backslash,
+ * tab, newline, carriage return and other control bytes are written as
+ * \\, \t, \n, \r and \xHH.  The last row for a source message wins (an
+ * error is retried by the next run).
+ *
+ * What a file is: one message when it is in a maildir's cur/ or new/, is
+ * named *.eml or *.msg, or starts with a header field; an mbox when it
+ * starts with an envelope "From " line; otherwise not mail (skipped, with
+ * the reason: empty, compressed, an Outlook OLE file, no header...).
+ * notmuch has the last word: a message it cannot parse is skipped too.
+ * Symbolic links are not followed, and a maildir's tmp/ is skipped.
+ *
+ * An import holds the database's write lock from start to end: a second
+ * import into the same cache waits for it (libnotmuch waits for the lock).
+ *
+ * Ownership: nothing is returned but exit statuses; the progress meter is
+ * a talloc child of the ctx passed.
  */
 #ifndef TRAWL_IMPORTER_H
 #define TRAWL_IMPORTER_H
 
+#include <stddef.h>
 #include <talloc.h>
 
 /* The `trawl import` subcommand; argv[0] is "import".  Returns the exit status. */
 int importer_main(TALLOC_CTX *ctx, int argc, char **argv);
+
+/*
+ * A progress meter on stderr for long jobs (import, export): "what
+ * done/total, items per second, time left", redrawn at most ten times a
+ * second.  importer_progress_new() returns NULL when stderr is not a
+ * terminal (unless force is set); the other functions accept NULL and then
+ * do nothing.  The time left is estimated from units (bytes, say) when
+ * total_units is nonzero, else from the items.
+ */
+struct importer_progress;
+
+struct importer_progress *importer_progress_new(TALLOC_CTX *ctx, const char *what,
+						unsigned long total, unsigned long long total_units,
+						int force);
+void importer_progress_update(struct importer_progress *p, unsigned long done,
+			      unsigned long long units_done, unsigned long messages);
+/* Clears the meter's line. */
+void importer_progress_end(struct importer_progress *p);
 
 #endif

@@ -1,22 +1,30 @@
 /*
- * index-build: creating a new notmuch database and indexing files into it.
+ * index-build: creating or opening a notmuch database read-write and
+ * indexing files into it.
  *
  * This is the write side used to make caches (the demo cache, imports); it
  * lives beside index.c because only src/index*.c may call libnotmuch.  A
  * builder owns one read-write database handle for its lifetime.  Files are
- * indexed in atomic batches of INDEX_BUILD_BATCH; every notmuch status is
- * checked, and a failed call leaves the builder unusable (close it, or
- * free it to discard the batch in progress).
+ * indexed in atomic batches of INDEX_BUILD_BATCH (or of the size set with
+ * index_build_set_batch()); every notmuch status is checked, and a failed
+ * call leaves the builder unusable (close it, or free it to discard the
+ * batch in progress).  A batch that has ended is durable: when the
+ * config's database.autocommit is not 1, the handle is closed and reopened
+ * to commit it, since libnotmuch otherwise keeps ended atomic sections in
+ * memory until thousands have accumulated.
  *
  * Ownership: the builder is a talloc child of the ctx passed to
- * index_build_create(); freeing it without index_build_close() destroys the
- * handle and discards the uncommitted batch.  Error strings are owned by
- * the builder (index_build_last_error) or are children of the ctx passed.
+ * index_build_create() or index_build_open(); freeing it without
+ * index_build_close() destroys the handle and discards the uncommitted
+ * batch.  Strings returned through out-parameters are children of the ctx
+ * passed to the call; error strings are owned by the builder
+ * (index_build_last_error) or are children of the ctx passed.
  */
 #ifndef TRAWL_INDEX_BUILD_H
 #define TRAWL_INDEX_BUILD_H
 
 #include <stdbool.h>
+#include <time.h>
 #include <talloc.h>
 
 #include "trawl/status.h"
@@ -25,6 +33,19 @@ typedef struct index_build index_build_t;
 
 /* Files indexed per begin_atomic/end_atomic section. */
 #define INDEX_BUILD_BATCH 500
+
+/*
+ * Writes a notmuch config for a cache at path (which must not exist):
+ * database.path=db_path, no tags on new mail, nothing excluded from
+ * searches, maildir flags left alone (so files are never renamed), and
+ * database.autocommit=1 (each atomic section is committed when it ends).
+ * title names the cache in the file's first comment ("demo cache").
+ * db_path must not hold control characters or backslashes, which a key
+ * file cannot carry as such.  Returns TRAWL_OK, TRAWL_IO with the path
+ * and reason in *error (a child of ctx), or TRAWL_NOMEM.
+ */
+trawl_status_t index_build_write_config(TALLOC_CTX *ctx, const char *path, const char *db_path,
+					const char *title, char **error);
 
 /*
  * Creates a new database for the mail under db_path (the database goes in
@@ -40,6 +61,25 @@ trawl_status_t index_build_create(TALLOC_CTX *ctx, const char *db_path, const ch
 				  index_build_t **out, char **error);
 
 /*
+ * Opens the existing database under db_path read-write, to add to it
+ * (config_path as for index_build_create).  libnotmuch 0.37 waits for
+ * the write lock while another handle holds it (even one of this
+ * process: never open a second builder on a database from the thread
+ * holding the first).  Returns TRAWL_OK and *out; TRAWL_NO_DATABASE if
+ * there is none; TRAWL_LOCKED if the lock cannot be had; TRAWL_READ_ONLY,
+ * TRAWL_DB... with the detail in *error (a child of ctx).
+ */
+trawl_status_t index_build_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path,
+				index_build_t **out, char **error);
+
+/*
+ * Sets how many files make a batch; 0 means batches end only when
+ * index_build_commit() is called, so the caller can make other writes
+ * (tags, properties, config) part of the same atomic section.
+ */
+void index_build_set_batch(index_build_t *b, unsigned files);
+
+/*
  * Indexes one file (an absolute path under db_path, or relative to it).
  * *is_duplicate (may be NULL) is set when the file's Message-ID was
  * already in the database: the file is then recorded as another copy of
@@ -47,6 +87,51 @@ trawl_status_t index_build_create(TALLOC_CTX *ctx, const char *db_path, const ch
  * added, and maildir flags are not read.
  */
 trawl_status_t index_build_add_file(index_build_t *b, const char *path, bool *is_duplicate);
+
+/* What notmuch made of a file just indexed (strings are children of the ctx passed). */
+struct index_build_message {
+	char *message_id; /* as notmuch stores it: without <>, or notmuch-sha1-... */
+	char *from;       /* the From header, decoded ("" if none) */
+	char *subject;    /* decoded ("" if none) */
+	time_t date;      /* 0 if none or unparsable */
+	bool duplicate;   /* the Message-ID was already indexed: the file is another copy */
+};
+
+/*
+ * Like index_build_add_file(), and copies out what notmuch parsed.  A
+ * file that is not mail gives TRAWL_PARSE and leaves the builder usable.
+ */
+trawl_status_t index_build_add_message(index_build_t *b, TALLOC_CTX *ctx, const char *path,
+				       struct index_build_message *out);
+
+/*
+ * The id of the message one of whose files is path (absolute, or relative
+ * to db_path), in *message_id; TRAWL_NOT_FOUND if the file is not indexed.
+ * Sees the batch in progress.
+ */
+trawl_status_t index_build_find_file(index_build_t *b, TALLOC_CTX *ctx, const char *path,
+				     char **message_id);
+
+/*
+ * The id of a message carrying the property key=value (the one with the
+ * smallest document id, that is the first indexed, when several do);
+ * TRAWL_NOT_FOUND if none.  Sees the batch in progress.
+ */
+trawl_status_t index_build_find_property(index_build_t *b, TALLOC_CTX *ctx, const char *key,
+					 const char *value, char **message_id);
+
+/* Adds a property value or a tag to the message message_id (part of the batch in progress). */
+trawl_status_t index_build_add_property(index_build_t *b, const char *message_id, const char *key,
+					const char *value);
+trawl_status_t index_build_add_tag(index_build_t *b, const char *message_id, const char *tag);
+
+/*
+ * The database config value key ("" if unset), in *value; and setting it
+ * (part of the batch in progress, so it commits atomically with it).
+ */
+trawl_status_t index_build_get_config(index_build_t *b, TALLOC_CTX *ctx, const char *key,
+				      char **value);
+trawl_status_t index_build_set_config(index_build_t *b, const char *key, const char *value);
 
 /* Ends the batch in progress, if any, so that what was added is durable. */
 trawl_status_t index_build_commit(index_build_t *b);

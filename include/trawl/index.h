@@ -187,4 +187,29 @@ trawl_status_t index_save_search(index_t *idx, const char *name, const char *que
 /* Every tag in the database, sorted; a talloc array of strings. */
 trawl_status_t index_all_tags(index_t *idx, TALLOC_CTX *ctx, char ***tags, size_t *n);
 
+/* As index_message_ids(), in date order. */
+trawl_status_t index_message_ids_sorted(index_t *idx, TALLOC_CTX *ctx, const char *query,
+					enum index_sort sort, char ***ids, size_t *n);
+
+/* One message's fields, as an export lists them. */
+struct index_message_info {
+	char *message_id;
+	char **filenames;   /* every file of the message (a talloc array) */
+	size_t n_filenames;
+	char *from, *to, *cc, *subject; /* decoded headers, "" when absent */
+	char *tags;         /* space separated, sorted */
+	time_t date;
+	char **properties;  /* "key=value" for the keys starting with the prefix asked for */
+	size_t n_properties;
+};
+
+/*
+ * Copies out the fields of the message message_id (strings and arrays are
+ * children of ctx), with its properties whose keys start with
+ * property_prefix (NULL for none).  TRAWL_NOT_FOUND if there is no such
+ * message.  To and Cc are read from the message file.
+ */
+trawl_status_t index_message_info(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
+				  const char *property_prefix, struct index_message_info *out);
+
 #endif

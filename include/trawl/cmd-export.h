@@ -1,0 +1,24 @@
+/*
+ * cmd-export: the reader's export command.  It asks where to write the
+ * messages of the current query (NAME.mbox for an mbox, anything else for
+ * a folder of .eml files; the CSV index goes beside it as NAME.csv), asks
+ * before overwriting, and runs the export (exporter_run) in a child
+ * process, so the reader stays responsive and survives a crash of the
+ * export.  One export runs at a time; its state is owned by the app (a
+ * talloc child) and ends with it.
+ */
+#ifndef TRAWL_CMD_EXPORT_H
+#define TRAWL_CMD_EXPORT_H
+
+#include "trawl/app.h"
+
+/* The "export" command: prompts for the destination (or takes it as argv[1]). */
+void cmd_export(struct app *app, int argc, char **argv);
+
+/* Takes the export's progress; nonzero when a redraw is due.  Called from app_poll(). */
+int export_poll(struct app *app);
+
+/* The fd to poll for the export's progress, or -1 when none runs.  For app_fds(). */
+int export_fd(const struct app *app);
+
+#endif

@@ -1,0 +1,2140 @@
+/*
+ * importer: raw mail caches into a trawl cache.  See include/trawl/importer.h.
+ *
+ * Two walks over the sources: the first counts files and bytes for the
+ * progress meter, the second imports, in a fixed order (sources as given,
+ * directory entries sorted by name), so that every run makes the same
+ * decisions in the same order.
+ *
+ * The second walk runs in a thread of its own, the walker: it reads,
+ * hashes and copies messages into the cache up to IMPORTER_AHEAD ahead of
+ * the main thread, the indexer, which alone calls libnotmuch and writes
+ * the manifest; so copying overlaps indexing.  The walker's items reach
+ * the indexer through a bounded queue in walk order, so the decisions and
+ * the manifest are those of a single thread.
+ *
+ * Each source message is copied to DIR/mail/<folder>/cur/<sha256>:2,
+ * (written to tmp/ and renamed, so a cache file is always complete, and
+ * named by its content, so writing it again is a no-op), then indexed.
+ * Messages go to the database in atomic batches of IMPORTER_BATCH, and the
+ * manifest rows of a batch follow the batch:
+ *
+ *   1. the rows are written to DIR/.import-pending, with the number of the
+ *      batch and the manifest's length before it;
+ *   2. the batch number is stored in the database config and the batch is
+ *      committed (one atomic commit: the number is there iff the batch is);
+ *   3. the rows are appended to the manifest, and the pending file removed.
+ *
+ * A run that starts after a crash (kill -9 anywhere) looks at the pending
+ * file: if its batch number is the database's, the batch was committed and
+ * the rows are (re)appended to the manifest cut back to its old length;
+ * otherwise the batch was lost and so are its rows.  Source messages
+ * already in the manifest are passed over, so the next run redoes exactly
+ * the lost batch, with the same decisions, and converges on the cache an
+ * uninterrupted run makes.
+ *
+ * Duplicates: a message whose Message-ID is already indexed is recorded as
+ * another file of it (notmuch keeps both files).  A message with a new
+ * Message-ID is given a content hash: SHA-256 over the From and Subject
+ * notmuch decoded, the date notmuch parsed, and the SHA-256 of the body
+ * (the bytes after the first empty line) with every run of white space
+ * made one space.  The
+ * first message with a given hash keeps it as trawl.content; a later one
+ * is tagged duplicate with trawl.duplicate-of=<first id>, so
+ * `not tag:duplicate` leaves one copy of each.  MIME boundaries and
+ * transfer encodings are part of the body bytes: re-encoded copies are not
+ * found, which is the price of not parsing MIME here (GMime belongs to
+ * render.c).
+ *
+ * mbox files: a separator is a line "From " + a word + nothing or text
+ * holding a digit (the sender and date of an envelope), so a body line
+ * such as "From Russia with love" does not split a message; a UTF-8 BOM is
+ * allowed before the first.  A Content-Length header is followed when the
+ * body it gives spans a separator and ends on another (after blank lines)
+ * or at the end of the file: an unquoted "From " line in a body then does
+ * not split the message (mboxcl2); otherwise the separators decide.  The
+ * blank line before a separator is the separator's, not the message's;
+ * ">From " lines (any number of '>') lose one '>' (mboxrd).  The message
+ * stored is what remains, without the envelope line, which is kept in the
+ * property trawl.mbox-from.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <talloc.h>
+
+#include "trawl/importer.h"
+#include "trawl/index-build.h"
+#include "trawl/text.h"
+#include "trawl/util.h"
+
+/*
+ * Source messages per atomic batch (and per manifest append): a killed
+ * import redoes at most this many.  Each commit costs a Xapian sync (about
+ * 0.3 s here), but libnotmuch's work per message grows with what is not
+ * yet committed (indexing 2,000 gen-corpus messages took 4.3 s of CPU in
+ * batches of 100, 6.3 s in batches of 500, 7.3 s in one batch); 500 gave
+ * the best times on 10,000.  Tests set TRAWL_TEST_IMPORT_BATCH to make
+ * many small batches.
+ */
+#define IMPORTER_BATCH 500
+
+/* Messages the walker may copy ahead of the indexer. */
+#define IMPORTER_AHEAD 256
+
+/* Directories deeper than this below a source are skipped. */
+#define IMPORTER_MAX_DEPTH 64
+
+/* The database config key holding the number of the last committed batch. */
+#define IMPORTER_BATCH_KEY "trawl.import-batch"
+
+#define IMPORTER_PENDING_MAGIC "trawl-import-pending"
+
+static const char importer_manifest_header[] =
+	"source\toffset\tsize\tsha256\tcache_file\tmessage_id\tstatus\tdetail\tcontent\n";
+
+/* A 128-bit digest of a manifest key (source and offset); zero marks an empty slot. */
+struct importer_key {
+	uint64_t a, b;
+};
+
+/* An open-addressing set of keys: 16 bytes a message, for millions of them. */
+struct importer_set {
+	struct importer_key *slots;
+	size_t cap, n;
+};
+
+enum importer_kind {
+	IMPORTER_LOOSE,       /* a file anywhere: an mbox, a message, or not mail */
+	IMPORTER_IN_MAILDIR,  /* a file in a maildir's cur/ or new/: one message */
+	IMPORTER_MAILDIR_TMP, /* a file in a maildir's tmp/: a delivery in progress */
+};
+
+struct importer_progress {
+	char *what;
+	unsigned long total;
+	unsigned long long total_units;
+	struct timespec start, last;
+	int shown;
+};
+
+enum importer_item_kind {
+	IMPORTER_ITEM_INDEX, /* a message copied to the cache, to index */
+	IMPORTER_ITEM_ROW,   /* a manifest row decided without the database (skipped, error) */
+	IMPORTER_ITEM_SAY,   /* only a line for stderr */
+	IMPORTER_ITEM_FATAL, /* the walk cannot go on (say holds why) */
+	IMPORTER_ITEM_END,   /* the walk is over */
+};
+
+/*
+ * What the walker hands the indexer for one source message (or file), in
+ * walk order.  Each item is a talloc root of its own, so that the two
+ * threads never share a talloc hierarchy.
+ */
+struct importer_item {
+	struct importer_item *next;
+	enum importer_item_kind kind;
+	bool message;           /* a source message (counted in messages/s) */
+	char *say;              /* printed on stderr first */
+	char *source, *source_esc;
+	long long offset;       /* in the mbox, or -1 */
+	char *envelope;         /* the mbox "From " line's rest, or NULL */
+	size_t size;
+	char *sha, *rel, *abs;  /* the cache file: hash, path in DIR, absolute path */
+	bool written;           /* this run wrote the cache file */
+	char *body_hash;        /* of the white-space-folded body (content hashes) */
+	const char *status;     /* ROW: "skipped" or "error" */
+	char *detail;
+	unsigned long files_done; /* progress when the walker made the item */
+	unsigned long long bytes_done;
+};
+
+/* The walker's items, waiting for the indexer; at most IMPORTER_AHEAD. */
+struct importer_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t nonempty, nonfull;
+	struct importer_item *head, *tail;
+	size_t n;
+	bool stop; /* the indexer wants no more */
+};
+
+/*
+ * The walker (a thread of its own) reads the sources, hashes and copies
+ * each message into the cache; the indexer (the main thread) does all the
+ * libnotmuch work and writes the manifest.  Fields are marked with the
+ * side that owns them once the walker runs; the rest are set before.
+ */
+struct importer {
+	TALLOC_CTX *ctx;     /* indexer */
+	char *dir;           /* the cache, absolute */
+	char *mail;          /* dir/mail: database.path */
+	char *config;        /* dir/notmuch-config */
+	char *manifest_path; /* dir/manifest.tsv */
+	char *pending_path;  /* dir/.import-pending */
+	dev_t cache_dev;
+	ino_t cache_ino;
+	struct importer_set done; /* source messages the manifest settles; read-only */
+	unsigned delay_us;        /* TRAWL_TEST_IMPORT_DELAY_US: slows each message */
+	unsigned batch;           /* IMPORTER_BATCH, or TRAWL_TEST_IMPORT_BATCH */
+	unsigned long die_after;  /* TRAWL_TEST_IMPORT_KILL_AFTER: SIGKILL after that commit */
+	unsigned long files_total; /* from the counting walk */
+	unsigned long long bytes_total;
+	bool counting;             /* the counting walk: count only */
+	struct importer_queue q;
+	/* The indexer's. */
+	index_build_t *b;
+	int manifest_fd;
+	int mail_fd;                  /* for syncfs before each commit */
+	struct importer_set contents; /* content hashes known, to skip most database lookups */
+	struct importer_set rejected; /* cache files notmuch could not parse, in this run */
+	char *rows;                   /* manifest rows of the batch in progress */
+	unsigned batch_n;
+	unsigned long serial;         /* the last committed batch */
+	struct importer_progress *progress;
+	unsigned long n_imported, n_duplicates, n_skipped, n_errors;
+	unsigned long n_messages;     /* source messages handled by this run */
+	char *fatal;                  /* why the run must stop */
+	/* The walker's. */
+	TALLOC_CTX *wctx;
+	struct importer_set seen;     /* source messages met in this run */
+	struct importer_set folders;  /* cache folders whose tmp/ was cleaned */
+	char *folder_made;            /* the folder whose cur/, new/ and tmp/ exist */
+	unsigned long files_done, n_already;
+	unsigned long long bytes_done;
+};
+
+static volatile sig_atomic_t importer_stop;
+
+static void
+importer_on_signal(int sig)
+{
+	(void)sig;
+	importer_stop = 1;
+}
+
+/* Prints one line on stderr, neutralised: paths and reasons come from anywhere. */
+static void
+importer_say(struct importer_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+importer_say(struct importer_progress *p, const char *fmt, ...)
+{
+	va_list ap;
+	char *s, *safe;
+
+	va_start(ap, fmt);
+	s = talloc_vasprintf(NULL, fmt, ap);
+	va_end(ap);
+	safe = s ? text_sanitize(s, s, strlen(s)) : NULL;
+	if (p && p->shown)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "trawl: %s\n", safe ? safe : "out of memory");
+	talloc_free(s);
+}
+
+/* ------------------------------------------------------------ progress */
+
+static double
+importer_seconds(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* "2h05m", "3m07s", "12s". */
+static void
+importer_duration(char *buf, size_t n, double s)
+{
+	unsigned long t = s > 0 ? (unsigned long)(s + 0.5) : 0;
+
+	if (t >= 3600)
+		snprintf(buf, n, "%luh%02lum", t / 3600, t / 60 % 60);
+	else if (t >= 60)
+		snprintf(buf, n, "%lum%02lus", t / 60, t % 60);
+	else
+		snprintf(buf, n, "%lus", t);
+}
+
+struct importer_progress *
+importer_progress_new(TALLOC_CTX *ctx, const char *what, unsigned long total,
+		      unsigned long long total_units, int force)
+{
+	struct importer_progress *p;
+
+	if (!force && !isatty(STDERR_FILENO))
+		return NULL;
+	p = talloc_zero(ctx, struct importer_progress);
+	if (!p)
+		return NULL;
+	p->what = talloc_strdup(p, what);
+	p->total = total;
+	p->total_units = total_units;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	return p;
+}
+
+void
+importer_progress_update(struct importer_progress *p, unsigned long done,
+			 unsigned long long units_done, unsigned long messages)
+{
+	struct timespec now;
+	double elapsed, frac, rate;
+	char bar[21], left[32] = "";
+	size_t fill;
+
+	if (!p)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (p->shown && importer_seconds(&p->last, &now) < 0.1 && done < p->total)
+		return;
+	p->last = now;
+	elapsed = importer_seconds(&p->start, &now);
+	if (p->total_units)
+		frac = (double)units_done / (double)p->total_units;
+	else
+		frac = p->total ? (double)done / (double)p->total : 1.0;
+	if (frac > 1.0)
+		frac = 1.0;
+	fill = (size_t)(frac * 20.0);
+	memset(bar, '#', fill);
+	memset(bar + fill, '.', 20 - fill);
+	bar[20] = '\0';
+	rate = elapsed > 0 ? (double)messages / elapsed : 0.0;
+	if (frac > 0.0 && elapsed > 1.0) {
+		importer_duration(left, sizeof(left) - 6, elapsed * (1.0 - frac) / frac);
+		strcat(left, " left");
+	}
+	fprintf(stderr, "\r%s %lu/%lu [%s] %.0f messages/s %s\033[K", p->what, done, p->total, bar,
+		rate, left);
+	fflush(stderr);
+	p->shown = 1;
+}
+
+void
+importer_progress_end(struct importer_progress *p)
+{
+	if (p && p->shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		p->shown = 0;
+	}
+}
+
+/* ------------------------------------------------------------ hashing */
+
+/* The SHA-256 of data as 64 hex digits (a child of ctx). */
+static char *
+importer_sha256(TALLOC_CTX *ctx, const void *data, size_t len)
+{
+	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
+	char *hex;
+
+	/* g_checksum_update takes a gssize: feed huge inputs in slices. */
+	for (size_t off = 0; off < len;) {
+		size_t n = len - off > (1u << 30) ? (1u << 30) : len - off;
+
+		g_checksum_update(cs, (const guchar *)data + off, (gssize)n);
+		off += n;
+	}
+	hex = talloc_strdup(ctx, g_checksum_get_string(cs));
+	g_checksum_free(cs);
+	return hex;
+}
+
+static struct importer_key
+importer_key(const char *source_esc, long long offset)
+{
+	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
+	guint8 d[32];
+	gsize dl = sizeof(d);
+	char off[32] = "";
+	struct importer_key k;
+
+	if (offset >= 0)
+		snprintf(off, sizeof(off), "%lld", offset);
+	g_checksum_update(cs, (const guchar *)source_esc, (gssize)strlen(source_esc));
+	g_checksum_update(cs, (const guchar *)"\t", 1);
+	g_checksum_update(cs, (const guchar *)off, (gssize)strlen(off));
+	g_checksum_get_digest(cs, d, &dl);
+	g_checksum_free(cs);
+	memcpy(&k.a, d, 8);
+	memcpy(&k.b, d + 8, 8);
+	k.a |= 1; /* never the empty slot */
+	return k;
+}
+
+/* The set key of a content hash: its first 128 bits. */
+static struct importer_key
+importer_hex_key(const char *hex)
+{
+	struct importer_key k = {0, 0};
+
+	for (int i = 0; i < 32 && isxdigit((unsigned char)hex[i]); i++) {
+		unsigned v = isdigit((unsigned char)hex[i]) ? (unsigned)(hex[i] - '0')
+							    : (unsigned)(tolower(hex[i]) - 'a' + 10);
+
+		if (i < 16)
+			k.a = k.a << 4 | v;
+		else
+			k.b = k.b << 4 | v;
+	}
+	k.a |= 1; /* never the empty slot */
+	return k;
+}
+
+static bool
+importer_set_has(const struct importer_set *s, struct importer_key k)
+{
+	if (!s->cap)
+		return false;
+	for (size_t i = (size_t)k.b & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (!s->slots[i].a)
+			return false;
+		if (s->slots[i].a == k.a && s->slots[i].b == k.b)
+			return true;
+	}
+}
+
+static int
+importer_set_add(TALLOC_CTX *ctx, struct importer_set *s, struct importer_key k)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 4096;
+		struct importer_key *old = s->slots;
+		size_t old_cap = s->cap;
+
+		s->slots = talloc_zero_array(ctx, struct importer_key, cap);
+		if (!s->slots) {
+			s->slots = old;
+			return -1;
+		}
+		s->cap = cap;
+		s->n = 0;
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].a)
+				importer_set_add(ctx, s, old[i]);
+		talloc_free(old);
+	}
+	if (importer_set_has(s, k))
+		return 0;
+	for (size_t i = (size_t)k.b & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (!s->slots[i].a) {
+			s->slots[i] = k;
+			s->n++;
+			return 0;
+		}
+	}
+}
+
+/* ------------------------------------------------------------ manifest */
+
+/* A manifest field: backslash, tab, newline and other controls escaped. */
+static char *
+importer_escape(TALLOC_CTX *ctx, const char *s)
+{
+	size_t n = 0;
+	char *out, *o;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += *p == '\\' || *p == '\t' || *p == '\n' || *p == '\r' ? 2
+		     : *p < 0x20 || *p == 0x7f                           ? 4
+									  : 1;
+	out = o = talloc_size(ctx, n + 1);
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\\' || *p == '\t' || *p == '\n' || *p == '\r') {
+			*o++ = '\\';
+			*o++ = *p == '\\' ? '\\' : *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r';
+		} else if (*p < 0x20 || *p == 0x7f) {
+			snprintf(o, 5, "\\x%02x", *p);
+			o += 4;
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static int
+importer_write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static void
+importer_fail(struct importer *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Records why the run must stop; the first reason wins. */
+static void
+importer_fail(struct importer *im, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (im->fatal)
+		return;
+	va_start(ap, fmt);
+	im->fatal = talloc_vasprintf(im->ctx, fmt, ap);
+	va_end(ap);
+	if (!im->fatal)
+		im->fatal = talloc_strdup(im->ctx, "out of memory");
+}
+
+/*
+ * Adds a manifest row to the batch in progress and counts it.  source_esc
+ * is already escaped; offset is -1 outside mbox files.
+ */
+static void
+importer_row(struct importer *im, const char *source_esc, long long offset, size_t size,
+	     const char *sha, const char *cache_rel, const char *id, const char *status,
+	     const char *detail, const char *content)
+{
+	TALLOC_CTX *tmp = talloc_new(im->ctx);
+	char off[32] = "";
+	char *cache_esc = importer_escape(tmp, cache_rel ? cache_rel : "");
+	char *id_esc = importer_escape(tmp, id ? id : "");
+	char *detail_esc = importer_escape(tmp, detail ? detail : "");
+
+	if (offset >= 0)
+		snprintf(off, sizeof(off), "%lld", offset);
+	if (cache_esc && id_esc && detail_esc)
+		im->rows = talloc_asprintf_append_buffer(
+			im->rows, "%s\t%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\n", source_esc, off, size,
+			sha ? sha : "", cache_esc, id_esc, status, detail_esc, content ? content : "");
+	talloc_free(tmp);
+	if (!cache_esc || !id_esc || !detail_esc || !im->rows) {
+		importer_fail(im, "out of memory");
+		return;
+	}
+	im->batch_n++;
+	if (!strcmp(status, "imported"))
+		im->n_imported++;
+	else if (!strcmp(status, "duplicate"))
+		im->n_duplicates++;
+	else if (!strcmp(status, "skipped"))
+		im->n_skipped++;
+	else
+		im->n_errors++;
+	if (content && *content &&
+	    importer_set_add(im->ctx, &im->contents, importer_hex_key(content)) < 0)
+		importer_fail(im, "out of memory");
+}
+
+/* Reads a whole (small) file; NULL with errno set on failure. */
+static char *
+importer_slurp(TALLOC_CTX *ctx, const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *buf;
+	size_t off = 0;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return NULL;
+	}
+	buf = talloc_size(ctx, (size_t)st.st_size + 1);
+	while (buf && off < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + off, (size_t)st.st_size - off);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		off += (size_t)r;
+	}
+	close(fd);
+	if (!buf)
+		return NULL;
+	buf[off] = '\0';
+	*len = off;
+	return buf;
+}
+
+/*
+ * Completes or drops the batch a killed run left in the pending file (see
+ * the top of this file), then opens the manifest for appending, creating
+ * it with its header row.
+ */
+static trawl_status_t
+importer_recover(struct importer *im)
+{
+	char *value = NULL, *pending;
+	size_t len = 0;
+	trawl_status_t ts;
+
+	ts = index_build_get_config(im->b, im->ctx, IMPORTER_BATCH_KEY, &value);
+	if (ts != TRAWL_OK) {
+		importer_fail(im, "%s: %s", im->mail, index_build_last_error(im->b));
+		return ts;
+	}
+	im->serial = strtoul(value, NULL, 10);
+	im->manifest_fd = open(im->manifest_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (im->manifest_fd < 0) {
+		importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
+		return TRAWL_IO;
+	}
+	pending = importer_slurp(im->ctx, im->pending_path, &len);
+	if (pending) {
+		unsigned long serial = 0;
+		long long size = -1;
+		char *nl = strchr(pending, '\n');
+
+		if (nl && sscanf(pending, IMPORTER_PENDING_MAGIC " %lu %lld", &serial, &size) == 2 &&
+		    serial == im->serial && size >= 0) {
+			/* The batch was committed: its rows belong in the manifest, once. */
+			if (ftruncate(im->manifest_fd, (off_t)size) != 0 ||
+			    importer_write_all(im->manifest_fd, nl + 1,
+					       len - (size_t)(nl + 1 - pending)) != 0 ||
+			    fsync(im->manifest_fd) != 0) {
+				importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
+				return TRAWL_IO;
+			}
+		}
+		talloc_free(pending);
+		if (unlink(im->pending_path) != 0) {
+			importer_fail(im, "%s: %s", im->pending_path, strerror(errno));
+			return TRAWL_IO;
+		}
+	} else if (errno != ENOENT) {
+		importer_fail(im, "%s: %s", im->pending_path, strerror(errno));
+		return TRAWL_IO;
+	}
+	if (lseek(im->manifest_fd, 0, SEEK_END) == 0 &&
+	    importer_write_all(im->manifest_fd, importer_manifest_header,
+			       strlen(importer_manifest_header)) != 0) {
+		importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
+		return TRAWL_IO;
+	}
+	return TRAWL_OK;
+}
+
+/* Fills the set of settled source messages from the manifest. */
+static trawl_status_t
+importer_load_manifest(struct importer *im)
+{
+	FILE *f = fopen(im->manifest_path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	bool first = true;
+
+	if (!f) {
+		importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
+		return TRAWL_IO;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *fields[9];
+		int nf = 0;
+		char *p = line;
+
+		if (first && !strncmp(line, "source\t", 7)) {
+			first = false;
+			continue;
+		}
+		first = false;
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		while (nf < 9) {
+			fields[nf++] = p;
+			p = strchr(p, '\t');
+			if (!p)
+				break;
+			*p++ = '\0';
+		}
+		if (nf < 7 || !strcmp(fields[6], "error"))
+			continue;
+		if (importer_set_add(im->ctx, &im->done,
+				     importer_key(fields[0], *fields[1] ? strtoll(fields[1], NULL, 10)
+									: -1)) < 0 ||
+		    (nf == 9 && *fields[8] &&
+		     importer_set_add(im->ctx, &im->contents, importer_hex_key(fields[8])) < 0)) {
+			free(line);
+			fclose(f);
+			importer_fail(im, "out of memory");
+			return TRAWL_NOMEM;
+		}
+	}
+	free(line);
+	fclose(f);
+	return TRAWL_OK;
+}
+
+/*
+ * Commits the batch in progress with its manifest rows (the protocol at the
+ * top of this file).
+ */
+static trawl_status_t
+importer_flush(struct importer *im)
+{
+	unsigned long serial = im->serial + 1;
+	char num[32];
+	char *head;
+	off_t size;
+	int fd;
+	trawl_status_t ts;
+
+	if (!im->batch_n || im->fatal)
+		return im->fatal ? TRAWL_IO : TRAWL_OK;
+	/* The database must never name a file that a power cut could lose. */
+	if (syncfs(im->mail_fd) != 0) {
+		importer_fail(im, "%s: %s", im->mail, strerror(errno));
+		return TRAWL_IO;
+	}
+	size = lseek(im->manifest_fd, 0, SEEK_END);
+	head = talloc_asprintf(im->ctx, IMPORTER_PENDING_MAGIC " %lu %lld\n", serial,
+			       (long long)size);
+	fd = open(im->pending_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (!head || size < 0 || fd < 0 || importer_write_all(fd, head, strlen(head)) != 0 ||
+	    importer_write_all(fd, im->rows, strlen(im->rows)) != 0 || fsync(fd) != 0) {
+		importer_fail(im, "%s: %s", im->pending_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		talloc_free(head);
+		return TRAWL_IO;
+	}
+	talloc_free(head);
+	if (close(fd) != 0) {
+		importer_fail(im, "%s: %s", im->pending_path, strerror(errno));
+		return TRAWL_IO;
+	}
+	snprintf(num, sizeof(num), "%lu", serial);
+	ts = index_build_set_config(im->b, IMPORTER_BATCH_KEY, num);
+	if (ts == TRAWL_OK)
+		ts = index_build_commit(im->b);
+	if (ts != TRAWL_OK) {
+		importer_fail(im, "%s: %s", im->mail, index_build_last_error(im->b));
+		return ts;
+	}
+	im->serial = serial;
+	/* Tests kill the import at its worst moment: committed, but not in the manifest. */
+	if (im->die_after && serial == im->die_after)
+		raise(SIGKILL);
+	if (importer_write_all(im->manifest_fd, im->rows, strlen(im->rows)) != 0 ||
+	    fdatasync(im->manifest_fd) != 0 || unlink(im->pending_path) != 0) {
+		importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
+		return TRAWL_IO;
+	}
+	talloc_free(im->rows);
+	im->rows = talloc_strdup(im, "");
+	im->batch_n = 0;
+	if (!im->rows) {
+		importer_fail(im, "out of memory");
+		return TRAWL_NOMEM;
+	}
+	return TRAWL_OK;
+}
+
+/* ------------------------------------------------------------ the queue */
+
+static void
+importer_push(struct importer *im, struct importer_item *it)
+{
+	struct importer_queue *q = &im->q;
+
+	pthread_mutex_lock(&q->lock);
+	while (q->n >= IMPORTER_AHEAD && !q->stop && it->kind != IMPORTER_ITEM_END)
+		pthread_cond_wait(&q->nonfull, &q->lock);
+	if (q->stop && it->kind != IMPORTER_ITEM_END) {
+		pthread_mutex_unlock(&q->lock);
+		talloc_free(it);
+		return;
+	}
+	if (q->tail)
+		q->tail->next = it;
+	else
+		q->head = it;
+	q->tail = it;
+	q->n++;
+	pthread_cond_signal(&q->nonempty);
+	pthread_mutex_unlock(&q->lock);
+}
+
+static struct importer_item *
+importer_pop(struct importer *im)
+{
+	struct importer_queue *q = &im->q;
+	struct importer_item *it;
+
+	pthread_mutex_lock(&q->lock);
+	while (!q->head)
+		pthread_cond_wait(&q->nonempty, &q->lock);
+	it = q->head;
+	q->head = it->next;
+	if (!q->head)
+		q->tail = NULL;
+	q->n--;
+	pthread_cond_signal(&q->nonfull);
+	pthread_mutex_unlock(&q->lock);
+	return it;
+}
+
+/* Tells the walker to stop (it still sends its END item). */
+static void
+importer_halt(struct importer *im)
+{
+	pthread_mutex_lock(&im->q.lock);
+	im->q.stop = true;
+	pthread_cond_broadcast(&im->q.nonfull);
+	pthread_mutex_unlock(&im->q.lock);
+}
+
+static bool
+importer_halted(struct importer *im)
+{
+	bool stop;
+
+	pthread_mutex_lock(&im->q.lock);
+	stop = im->q.stop;
+	pthread_mutex_unlock(&im->q.lock);
+	return stop || importer_stop;
+}
+
+/* A new item stamped with the walker's progress; NULL on out-of-memory. */
+static struct importer_item *
+importer_item_new(struct importer *im, enum importer_item_kind kind)
+{
+	struct importer_item *it = talloc_zero(NULL, struct importer_item);
+
+	if (!it)
+		return NULL;
+	it->kind = kind;
+	it->offset = -1;
+	it->files_done = im->files_done;
+	it->bytes_done = im->bytes_done;
+	return it;
+}
+
+static void
+importer_item_say(struct importer_item *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+importer_item_say(struct importer_item *it, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	it->say = talloc_vasprintf(it, fmt, ap);
+	va_end(ap);
+}
+
+/* Sends a line for stderr (and nothing else). */
+static void
+importer_walk_say(struct importer *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+importer_walk_say(struct importer *im, const char *fmt, ...)
+{
+	struct importer_item *it = importer_item_new(im, IMPORTER_ITEM_SAY);
+	va_list ap;
+
+	if (!it)
+		return;
+	va_start(ap, fmt);
+	it->say = talloc_vasprintf(it, fmt, ap);
+	va_end(ap);
+	importer_push(im, it);
+}
+
+/* Stops the walk: the indexer stops at this item, after what came before. */
+static void
+importer_walk_fail(struct importer *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+importer_walk_fail(struct importer *im, const char *fmt, ...)
+{
+	struct importer_item *it = importer_item_new(im, IMPORTER_ITEM_FATAL);
+	va_list ap;
+
+	if (it) {
+		va_start(ap, fmt);
+		it->say = talloc_vasprintf(it, fmt, ap);
+		va_end(ap);
+		importer_push(im, it);
+	}
+	importer_halt(im);
+}
+
+/*
+ * Sends a manifest row decided by the walker (a message or file skipped,
+ * or an error), with the reason also printed.
+ */
+static void
+importer_walk_row(struct importer *im, const char *source, const char *source_esc,
+		  long long offset, size_t size, const char *sha, const char *status,
+		  const char *why, bool message)
+{
+	struct importer_item *it = importer_item_new(im, IMPORTER_ITEM_ROW);
+
+	if (!it) {
+		importer_walk_fail(im, "out of memory");
+		return;
+	}
+	it->message = message;
+	it->source_esc = talloc_strdup(it, source_esc);
+	it->offset = offset;
+	it->size = size;
+	it->sha = sha ? talloc_strdup(it, sha) : NULL;
+	it->status = status;
+	it->detail = talloc_strdup(it, why);
+	if (offset >= 0)
+		importer_item_say(it, "%s %s at %lld: %s", status, source, offset, why);
+	else
+		importer_item_say(it, "%s %s: %s", status, source, why);
+	if (!it->source_esc || !it->detail || !it->say) {
+		talloc_free(it);
+		importer_walk_fail(im, "out of memory");
+		return;
+	}
+	importer_push(im, it);
+}
+
+/*
+ * Whether the walker should pass over a source message: settled by the
+ * manifest, or met already in this run (a source named twice).
+ */
+static bool
+importer_walk_settled(struct importer *im, const char *source_esc, long long offset)
+{
+	struct importer_key k = importer_key(source_esc, offset);
+
+	if (importer_set_has(&im->done, k) || importer_set_has(&im->seen, k)) {
+		im->n_already++;
+		return true;
+	}
+	if (importer_set_add(im->wctx, &im->seen, k) < 0)
+		importer_walk_fail(im, "out of memory");
+	return false;
+}
+
+/* ------------------------------------------------------------ the cache */
+
+/*
+ * Removes what a killed import left in a cache folder's tmp/: copies
+ * being written (<sha256>.<pid>).  No other import can be running, since
+ * this one holds the database's write lock.
+ */
+static void
+importer_clean_tmp(struct importer *im, const char *folder)
+{
+	char *dir = talloc_asprintf(im->wctx, "%s/%s/tmp", im->mail, folder);
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		size_t n = strspn(e->d_name, "0123456789abcdef");
+
+		if (n == 64 && e->d_name[64] == '.' && e->d_name[65] &&
+		    strspn(e->d_name + 65, "0123456789") == strlen(e->d_name + 65))
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d)
+		closedir(d);
+	talloc_free(dir);
+}
+
+/* Makes the maildir of folder in the cache (cur/, new/, tmp/), once per folder in a row. */
+static int
+importer_make_folder(struct importer *im, const char *folder)
+{
+	static const char *const subs[] = {"cur", "new", "tmp"};
+
+	if (im->folder_made && !strcmp(im->folder_made, folder))
+		return 0;
+	for (size_t i = 0; i < 3; i++) {
+		char *p = talloc_asprintf(im->wctx, "%s/%s/%s", im->mail, folder, subs[i]);
+
+		if (p)
+			util_mkdirs_for(p);
+		if (!p || (mkdir(p, 0700) != 0 && errno != EEXIST)) {
+			importer_walk_fail(im, "%s: %s", p ? p : folder, strerror(errno));
+			talloc_free(p);
+			return -1;
+		}
+		talloc_free(p);
+	}
+	talloc_free(im->folder_made);
+	im->folder_made = talloc_strdup(im->wctx, folder);
+	if (!importer_set_has(&im->folders, importer_key(folder, -1))) {
+		if (importer_set_add(im->wctx, &im->folders, importer_key(folder, -1)) < 0)
+			return -1;
+		importer_clean_tmp(im, folder);
+	}
+	return 0;
+}
+
+/*
+ * Writes data as the cache file path, through the folder's tmp/ and a
+ * rename, unless a complete copy is already there (its name is its hash).
+ * Returns 1 if it wrote the file, 0 if it was there, -1 on failure.
+ */
+static int
+importer_store(struct importer *im, const char *folder, const char *path, const char *sha,
+	       const char *data, size_t len)
+{
+	struct stat st;
+	char *tmp;
+	int fd;
+
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len)
+		return 0;
+	tmp = talloc_asprintf(im->wctx, "%s/%s/tmp/%s.%ld", im->mail, folder, sha, (long)getpid());
+	if (!tmp) {
+		importer_walk_fail(im, "out of memory");
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/*
+	 * Start writing it out now, without waiting: the syncfs() before the
+	 * batch commits then finds little left to do.
+	 */
+	if (fd < 0 || importer_write_all(fd, data, len) != 0 ||
+	    sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) != 0 || close(fd) != 0) {
+		importer_walk_fail(im, "%s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		talloc_free(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) != 0) {
+		importer_walk_fail(im, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		talloc_free(tmp);
+		return -1;
+	}
+	talloc_free(tmp);
+	return 1;
+}
+
+/* ------------------------------------------------------------ messages */
+
+/* The offset of the body: just after the first empty line, or len if there is none. */
+static size_t
+importer_body_start(const char *d, size_t len)
+{
+	size_t p = 0;
+
+	while (p < len) {
+		const char *nl;
+
+		if (d[p] == '\n')
+			return p + 1;
+		if (d[p] == '\r' && p + 1 < len && d[p + 1] == '\n')
+			return p + 2;
+		nl = memchr(d + p, '\n', len - p);
+		if (!nl)
+			break;
+		p = (size_t)(nl - d) + 1;
+	}
+	return len;
+}
+
+/*
+ * The SHA-256 of the body (the bytes after the first empty line) with
+ * every run of white space made one space and none at the ends, as 64 hex
+ * digits (a child of ctx).
+ */
+static char *
+importer_body_hash(TALLOC_CTX *ctx, const char *d, size_t len)
+{
+	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
+	char buf[4096], *hex;
+	size_t n = 0;
+	bool started = false, space = false;
+
+	for (size_t i = importer_body_start(d, len); i < len; i++) {
+		unsigned char c = (unsigned char)d[i];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+			space = started;
+			continue;
+		}
+		/* Room for a space and the byte. */
+		if (n + 2 > sizeof(buf)) {
+			g_checksum_update(cs, (const guchar *)buf, (gssize)n);
+			n = 0;
+		}
+		if (space)
+			buf[n++] = ' ';
+		buf[n++] = (char)c;
+		started = true;
+		space = false;
+	}
+	g_checksum_update(cs, (const guchar *)buf, (gssize)n);
+	hex = talloc_strdup(ctx, g_checksum_get_string(cs));
+	g_checksum_free(cs);
+	return hex;
+}
+
+/*
+ * The content hash of a message (see the top of this file): its decoded
+ * From and Subject, its date and its folded body's hash, as 64 hex digits
+ * (a child of ctx).
+ */
+static char *
+importer_content_key(TALLOC_CTX *ctx, const struct index_build_message *m, const char *body_hash)
+{
+	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
+	char date[32], *hex;
+
+	snprintf(date, sizeof(date), "%lld", (long long)m->date);
+	g_checksum_update(cs, (const guchar *)"trawl-content-1", 16);
+	g_checksum_update(cs, (const guchar *)m->from, (gssize)strlen(m->from) + 1);
+	g_checksum_update(cs, (const guchar *)date, (gssize)strlen(date) + 1);
+	g_checksum_update(cs, (const guchar *)m->subject, (gssize)strlen(m->subject) + 1);
+	g_checksum_update(cs, (const guchar *)body_hash, (gssize)strlen(body_hash));
+	hex = talloc_strdup(ctx, g_checksum_get_string(cs));
+	g_checksum_free(cs);
+	return hex;
+}
+
+/* Adds the provenance properties of one source message to its message. */
+static trawl_status_t
+importer_provenance(struct importer *im, const char *id, const struct importer_item *it)
+{
+	trawl_status_t ts = index_build_add_property(im->b, id, "trawl.source", it->source);
+
+	if (ts == TRAWL_OK && it->offset >= 0) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%lld", it->offset);
+		ts = index_build_add_property(im->b, id, "trawl.mbox-offset", num);
+		if (ts == TRAWL_OK)
+			ts = index_build_add_property(im->b, id, "trawl.mbox-from", it->envelope);
+	}
+	return ts;
+}
+
+/*
+ * Indexes the cache file of a source message and decides its status.  A
+ * file that was not there before this run wrote it cannot be indexed yet,
+ * which saves a lookup per message.
+ */
+static void
+importer_index(struct importer *im, TALLOC_CTX *tmp, const struct importer_item *it)
+{
+	struct index_build_message m;
+	char *id = NULL, *key, *first = NULL, *detail;
+	trawl_status_t ts;
+
+	/*
+	 * The walker copies ahead: a later message with the same bytes may
+	 * have found the copy before an earlier one's rejection removed it.
+	 * The same bytes get the same verdict.
+	 */
+	if (importer_set_has(&im->rejected, importer_key(it->abs, -1))) {
+		ts = TRAWL_PARSE;
+		goto rejected;
+	}
+	ts = it->written ? TRAWL_NOT_FOUND : index_build_find_file(im->b, tmp, it->abs, &id);
+	if (ts == TRAWL_OK) {
+		/* The same bytes from the same folder: one file, one more source. */
+		if (importer_provenance(im, id, it) != TRAWL_OK)
+			goto db_failed;
+		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel, id,
+			     "duplicate", "same bytes as a message already imported into this folder",
+			     NULL);
+		return;
+	}
+	if (ts != TRAWL_NOT_FOUND)
+		goto db_failed;
+	ts = index_build_add_message(im->b, tmp, it->abs, &m);
+rejected:
+	if (ts == TRAWL_PARSE || ts == TRAWL_IO) {
+		const char *why = ts == TRAWL_PARSE ? "not mail: notmuch cannot parse it"
+						    : "notmuch cannot read the copy";
+
+		unlink(it->abs);
+		if (ts == TRAWL_PARSE &&
+		    importer_set_add(im->ctx, &im->rejected, importer_key(it->abs, -1)) < 0)
+			importer_fail(im, "out of memory");
+		if (it->offset >= 0)
+			importer_say(im->progress, "skipped %s at %lld: %s", it->source, it->offset,
+				     why);
+		else
+			importer_say(im->progress, "skipped %s: %s", it->source, why);
+		importer_row(im, it->source_esc, it->offset, it->size, it->sha, NULL, NULL,
+			     ts == TRAWL_PARSE ? "skipped" : "error", why, NULL);
+		return;
+	}
+	if (ts != TRAWL_OK)
+		goto db_failed;
+	if (importer_provenance(im, m.message_id, it) != TRAWL_OK)
+		goto db_failed;
+	if (m.duplicate) {
+		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel, m.message_id,
+			     "duplicate",
+			     "same Message-ID as a message already imported: another file of it", NULL);
+		return;
+	}
+	key = importer_content_key(tmp, &m, it->body_hash);
+	if (!key) {
+		importer_fail(im, "out of memory");
+		return;
+	}
+	/* Most contents are new: the set of known hashes spares the database the question. */
+	ts = !importer_set_has(&im->contents, importer_hex_key(key))
+		     ? TRAWL_NOT_FOUND
+		     : index_build_find_property(im->b, tmp, "trawl.content", key, &first);
+	if (ts == TRAWL_OK && strcmp(first, m.message_id) != 0) {
+		if (index_build_add_tag(im->b, m.message_id, "duplicate") != TRAWL_OK ||
+		    index_build_add_property(im->b, m.message_id, "trawl.duplicate-of", first) !=
+			    TRAWL_OK)
+			goto db_failed;
+		detail = talloc_asprintf(tmp, "same From, Date, Subject and body as <%s>", first);
+		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel, m.message_id,
+			     "duplicate", detail ? detail : "same content", key);
+		return;
+	}
+	if (ts != TRAWL_OK && ts != TRAWL_NOT_FOUND)
+		goto db_failed;
+	if (index_build_add_property(im->b, m.message_id, "trawl.content", key) != TRAWL_OK)
+		goto db_failed;
+	importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel, m.message_id,
+		     "imported", "", key);
+	return;
+
+db_failed:
+	importer_fail(im, "%s: %s", im->mail, index_build_last_error(im->b));
+}
+
+/*
+ * The indexer: takes the walker's items in order until the end, a fatal
+ * item or a failure of its own, committing a batch every im->batch rows.
+ */
+static void
+importer_consume(struct importer *im)
+{
+	struct importer_item *it;
+
+	while ((it = importer_pop(im))->kind != IMPORTER_ITEM_END) {
+		if (it->kind == IMPORTER_ITEM_FATAL) {
+			importer_fail(im, "%s", it->say ? it->say : "out of memory");
+		} else if (!im->fatal && !importer_stop) {
+			if (it->say)
+				importer_say(im->progress, "%s", it->say);
+			if (it->message && im->delay_us)
+				usleep(im->delay_us);
+			im->n_messages += it->message;
+			if (it->kind == IMPORTER_ITEM_ROW)
+				importer_row(im, it->source_esc, it->offset, it->size, it->sha, NULL,
+					     NULL, it->status, it->detail, NULL);
+			else if (it->kind == IMPORTER_ITEM_INDEX)
+				importer_index(im, it, it);
+			if (!im->fatal && im->batch_n >= im->batch)
+				importer_flush(im);
+			importer_progress_update(im->progress, it->files_done, it->bytes_done,
+						 im->n_messages);
+		}
+		talloc_free(it);
+		/* Stop the walker, then take what it sends until its END item. */
+		if (im->fatal || importer_stop)
+			importer_halt(im);
+	}
+	talloc_free(it);
+}
+
+/*
+ * Walks one source message: data[0..len) as it goes in the cache, offset
+ * its place in an mbox (-1 for a file of its own).  Hashes it, copies it
+ * into the cache and hands it to the indexer.
+ */
+static void
+importer_message(struct importer *im, const char *source, const char *source_esc,
+		 long long offset, const char *envelope, const char *folder, const char *data,
+		 size_t len)
+{
+	struct importer_item *it;
+	int stored;
+
+	if (offset >= 0 && importer_walk_settled(im, source_esc, offset))
+		return;
+	it = importer_item_new(im, IMPORTER_ITEM_INDEX);
+	if (!it) {
+		importer_walk_fail(im, "out of memory");
+		return;
+	}
+	it->message = true;
+	it->source = talloc_strdup(it, source);
+	it->source_esc = talloc_strdup(it, source_esc);
+	it->offset = offset;
+	it->envelope = envelope ? talloc_strdup(it, envelope) : NULL;
+	it->size = len;
+	it->sha = importer_sha256(it, data, len);
+	it->rel = it->sha ? talloc_asprintf(it, "mail/%s/cur/%s:2,", folder, it->sha) : NULL;
+	it->abs = it->rel ? talloc_asprintf(it, "%s/%s", im->dir, it->rel) : NULL;
+	if (!it->source || !it->source_esc || (envelope && !it->envelope) || !it->abs) {
+		talloc_free(it);
+		importer_walk_fail(im, "out of memory");
+		return;
+	}
+	if (len == 0) {
+		importer_walk_row(im, source, source_esc, offset, 0, it->sha, "skipped",
+				  "empty message", true);
+		talloc_free(it);
+		return;
+	}
+	if (importer_make_folder(im, folder) != 0 ||
+	    (stored = importer_store(im, folder, it->abs, it->sha, data, len)) < 0) {
+		talloc_free(it);
+		return;
+	}
+	it->written = stored == 1;
+	it->body_hash = importer_body_hash(it, data, len);
+	if (!it->body_hash) {
+		talloc_free(it);
+		importer_walk_fail(im, "out of memory");
+		return;
+	}
+	importer_push(im, it);
+}
+
+/* ------------------------------------------------------------ mbox */
+
+/*
+ * Whether the line at p is an mbox separator: "From ", a word, then
+ * nothing or text holding a digit (see the top of this file).
+ */
+static bool
+importer_is_from_line(const char *p, size_t n)
+{
+	size_t i = 5, e, word;
+	bool blank = true, digit = false;
+	const char *nl;
+
+	if (n < 6 || memcmp(p, "From ", 5) != 0)
+		return false;
+	nl = memchr(p, '\n', n);
+	e = nl ? (size_t)(nl - p) : n;
+	while (i < e && p[i] == ' ')
+		i++;
+	word = i;
+	while (i < e && p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+		i++;
+	if (i == word)
+		return false;
+	for (; i < e; i++) {
+		if (!isspace((unsigned char)p[i]))
+			blank = false;
+		if (isdigit((unsigned char)p[i]))
+			digit = true;
+	}
+	return blank || digit;
+}
+
+/* The value of a Content-Length header in the header block h[0..n), or -1. */
+static long long
+importer_content_length(const char *h, size_t n)
+{
+	static const char name[] = "content-length:";
+	size_t p = 0;
+
+	while (p < n) {
+		const char *nl = memchr(h + p, '\n', n - p);
+		size_t e = nl ? (size_t)(nl - h) : n;
+
+		if (e - p > sizeof(name) - 1 && !strncasecmp(h + p, name, sizeof(name) - 1)) {
+			size_t i = p + sizeof(name) - 1;
+			long long v = 0;
+			bool any = false;
+
+			while (i < e && (h[i] == ' ' || h[i] == '\t'))
+				i++;
+			for (; i < e && isdigit((unsigned char)h[i]) && v < (1LL << 50); i++, any = true)
+				v = v * 10 + (h[i] - '0');
+			while (i < e && isspace((unsigned char)h[i]))
+				i++;
+			return any && i == e ? v : -1;
+		}
+		p = e + 1;
+	}
+	return -1;
+}
+
+/*
+ * Finds where the message starting at d[start] ends (*end, exclusive) and
+ * where the next separator is (*next, or len).  The separators decide,
+ * unless a consistent Content-Length reaches past the first of them: then
+ * that "From " line is the body's, and the header is followed.
+ */
+static void
+importer_mbox_extent(const char *d, size_t len, size_t start, size_t *end, size_t *next)
+{
+	size_t body = start + importer_body_start(d + start, len - start);
+	long long cl = importer_content_length(d + start, body - start);
+	size_t p = start, e;
+
+	while (p < len && !importer_is_from_line(d + p, len - p)) {
+		const char *nl = memchr(d + p, '\n', len - p);
+
+		p = nl ? (size_t)(nl - d) + 1 : len;
+	}
+	*next = p;
+	e = p;
+	/* The empty line before a separator belongs to the separator. */
+	if (e - start >= 2 && d[e - 1] == '\n' && d[e - 2] == '\n')
+		e--;
+	else if (e - start >= 4 && !memcmp(d + e - 4, "\r\n\r\n", 4))
+		e -= 2;
+	*end = e;
+	if (cl < 0 || (unsigned long long)cl > len - body || body + (size_t)cl <= *next)
+		return;
+	e = body + (size_t)cl;
+	p = e;
+	while (p < len) {
+		if (d[p] == '\n')
+			p++;
+		else if (d[p] == '\r' && p + 1 < len && d[p + 1] == '\n')
+			p += 2;
+		else
+			break;
+	}
+	/* Consistent only if it ends a line and lands on a separator or the end. */
+	if ((e == body || d[e - 1] == '\n') && (p == len || importer_is_from_line(d + p, len - p))) {
+		*end = e;
+		*next = p;
+	}
+}
+
+/*
+ * The message with one '>' taken off each ">From " line (any number of
+ * '>'), as a child of ctx; NULL when there is none to unquote.
+ */
+static char *
+importer_unquote(TALLOC_CTX *ctx, const char *d, size_t len, size_t *out_len)
+{
+	char *out = NULL, *o = NULL;
+
+	for (int pass = 0; pass < 2; pass++) {
+		size_t p = 0;
+		bool any = false;
+
+		while (p < len) {
+			const char *nl = memchr(d + p, '\n', len - p);
+			size_t e = nl ? (size_t)(nl - d) + 1 : len, q = p;
+
+			while (q < e && d[q] == '>')
+				q++;
+			if (q > p && e - q >= 5 && !memcmp(d + q, "From ", 5)) {
+				any = true;
+				if (pass)
+					memcpy(o, d + p + 1, e - p - 1), o += e - p - 1;
+			} else if (pass) {
+				memcpy(o, d + p, e - p);
+				o += e - p;
+			}
+			p = e;
+		}
+		if (!pass && !any)
+			return NULL;
+		if (!pass) {
+			out = o = talloc_size(ctx, len ? len : 1);
+			if (!out)
+				return NULL;
+		}
+	}
+	*out_len = (size_t)(o - out);
+	return out;
+}
+
+
+/* Walks every message of an mbox mapped at d[0..len). */
+static void
+importer_mbox(struct importer *im, const char *source, const char *source_esc,
+	      const char *folder, const char *d, size_t len)
+{
+	size_t pos = len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3) ? 3 : 0;
+	unsigned long long base = im->bytes_done;
+
+	while (pos < len && !importer_halted(im)) {
+		const char *nl = memchr(d + pos, '\n', len - pos);
+		size_t env_end = nl ? (size_t)(nl - d) : len;
+		size_t start = nl ? env_end + 1 : len, end, next, ulen = 0;
+		TALLOC_CTX *tmp = talloc_new(im->wctx);
+		char *envelope = talloc_strndup(tmp, d + pos + 5, env_end - pos - 5);
+		char *unquoted;
+
+		if (envelope && *envelope && envelope[strlen(envelope) - 1] == '\r')
+			envelope[strlen(envelope) - 1] = '\0';
+		importer_mbox_extent(d, len, start, &end, &next);
+		unquoted = importer_unquote(tmp, d + start, end - start, &ulen);
+		im->bytes_done = base + next;
+		if (!envelope)
+			importer_walk_fail(im, "out of memory");
+		else
+			importer_message(im, source, source_esc, (long long)pos, envelope, folder,
+					 unquoted ? unquoted : d + start,
+					 unquoted ? ulen : end - start);
+		talloc_free(tmp);
+		pos = next;
+	}
+	im->bytes_done = base;
+}
+
+/* ------------------------------------------------------------ files */
+
+/* Why a file that is neither a message nor an mbox is skipped. */
+static const char *
+importer_not_mail(const unsigned char *d, size_t len)
+{
+	static const struct {
+		const char *magic;
+		size_t n;
+		const char *why;
+	} kinds[] = {
+		{"\x1f\x8b", 2, "not mail: a gzip file (decompress it first)"},
+		{"PK\x03\x04", 4, "not mail: a zip archive (extract it first)"},
+		{"BZh", 3, "not mail: a bzip2 file (decompress it first)"},
+		{"\xfd" "7zXZ", 5, "not mail: an xz file (decompress it first)"},
+		{"7z\xbc\xaf", 4, "not mail: a 7-Zip archive (extract it first)"},
+		{"%PDF", 4, "not mail: a PDF document"},
+		{"\xd0\xcf\x11\xe0", 4, "not mail: an OLE file (an Outlook .msg is not RFC 822)"},
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (len >= kinds[i].n && !memcmp(d, kinds[i].magic, kinds[i].n))
+			return kinds[i].why;
+	return "not mail: no header field at the start";
+}
+
+/*
+ * Whether d starts (after an optional UTF-8 BOM) with a header field
+ * "Name:", or "Name :" as the obsolete syntax allows.
+ */
+static bool
+importer_starts_with_header(const char *d, size_t len)
+{
+	size_t i = len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3) ? 3 : 0, start = i, end;
+
+	while (i < len && (unsigned char)d[i] > 32 && (unsigned char)d[i] < 127 && d[i] != ':')
+		i++;
+	end = i;
+	while (i < len && (d[i] == ' ' || d[i] == '\t'))
+		i++;
+	return end > start && i < len && d[i] == ':';
+}
+
+/*
+ * Whether the file's name says it holds one message (.eml, .msg): such a
+ * file is indexed as it is even when it starts with an envelope "From "
+ * line, as the files `trawl export --dir` writes may.
+ */
+static bool
+importer_named_message(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	return dot && !strchr(dot, '/') && (!strcasecmp(dot, ".eml") || !strcasecmp(dot, ".msg"));
+}
+
+/* Maps a source file read-only, never following a link and never touching its atime. */
+static int
+importer_map(const char *path, const char **data, size_t *len, const char **why)
+{
+	int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	int fd = open(path, flags | O_NOATIME);
+	struct stat st;
+	void *m;
+
+	if (fd < 0 && errno == EPERM)
+		fd = open(path, flags); /* O_NOATIME is for the file's owner only */
+	if (fd < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*why = S_ISREG(st.st_mode) ? strerror(errno) : "not a regular file";
+		close(fd);
+		return -1;
+	}
+	*len = (size_t)st.st_size;
+	*data = NULL;
+	if (*len) {
+		m = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m == MAP_FAILED) {
+			*why = strerror(errno);
+			close(fd);
+			return -1;
+		}
+		*data = m;
+	}
+	close(fd);
+	return 0;
+}
+
+/* The folder of an entry name: ".notmuch" would clash with the database. */
+static char *
+importer_folder_join(TALLOC_CTX *ctx, const char *folder, const char *name)
+{
+	const char *n = !strcmp(name, ".notmuch") ? "_notmuch" : name;
+
+	return *folder ? talloc_asprintf(ctx, "%s/%s", folder, n) : talloc_strdup(ctx, n);
+}
+
+/* Walks one source file. */
+static void
+importer_file(struct importer *im, const char *path, const char *folder, enum importer_kind kind,
+	      size_t size)
+{
+	TALLOC_CTX *tmp = talloc_new(im->wctx);
+	char *esc = importer_escape(tmp, path);
+	const char *data = NULL, *why = NULL;
+	size_t len = 0;
+
+	if (!esc) {
+		importer_walk_fail(im, "out of memory");
+		goto done;
+	}
+	if (importer_walk_settled(im, esc, -1))
+		goto done;
+	if (kind == IMPORTER_MAILDIR_TMP) {
+		importer_walk_row(im, path, esc, -1, size, NULL, "skipped",
+				  "in a maildir's tmp/ (a delivery that never finished)", false);
+		goto done;
+	}
+	if (importer_map(path, &data, &len, &why) != 0) {
+		importer_walk_row(im, path, esc, -1, size, NULL, "error", why, false);
+		goto done;
+	}
+	if (len == 0) {
+		why = "empty file";
+	} else if (kind == IMPORTER_IN_MAILDIR || importer_named_message(path) ||
+		   importer_starts_with_header(data, len)) {
+		importer_message(im, path, esc, -1, NULL, folder, data, len);
+	} else if (importer_is_from_line(data, len) ||
+		   (len > 3 && !memcmp(data, "\xef\xbb\xbf", 3) &&
+		    importer_is_from_line(data + 3, len - 3))) {
+		const char *base = strrchr(path, '/');
+		char *mbox_folder = importer_folder_join(tmp, folder, base ? base + 1 : path);
+
+		if (mbox_folder)
+			importer_mbox(im, path, esc, mbox_folder, data, len);
+		else
+			importer_walk_fail(im, "out of memory");
+	} else {
+		why = importer_not_mail((const unsigned char *)data, len);
+	}
+	if (why)
+		importer_walk_row(im, path, esc, -1, len, importer_sha256(tmp, data, len), "skipped",
+				  why, false);
+	if (data)
+		munmap((void *)data, len);
+done:
+	talloc_free(tmp);
+}
+
+/* One entry of a source: counted in the first walk, walked in the second. */
+static void
+importer_entry(struct importer *im, const char *path, const char *folder,
+	       enum importer_kind kind, const struct stat *st)
+{
+	if (im->counting) {
+		im->files_total++;
+		im->bytes_total += S_ISREG(st->st_mode) ? (unsigned long long)st->st_size : 0;
+		return;
+	}
+	if (S_ISREG(st->st_mode)) {
+		importer_file(im, path, folder, kind, (size_t)st->st_size);
+	} else {
+		TALLOC_CTX *tmp = talloc_new(im->wctx);
+		char *esc = importer_escape(tmp, path);
+
+		if (!esc)
+			importer_walk_fail(im, "out of memory");
+		else if (!importer_walk_settled(im, esc, -1))
+			importer_walk_row(im, path, esc, -1, 0, NULL, "skipped",
+					  S_ISLNK(st->st_mode) ? "a symbolic link (not followed)"
+							       : "not a regular file",
+					  false);
+		talloc_free(tmp);
+	}
+	im->files_done++;
+	im->bytes_done += S_ISREG(st->st_mode) ? (unsigned long long)st->st_size : 0;
+}
+
+static int
+importer_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+/* The names in directory path, sorted, as a talloc array (NULL with errno on failure). */
+static char **
+importer_list(TALLOC_CTX *ctx, const char *path, size_t *n)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	char **names = talloc_array(ctx, char *, 0);
+
+	*n = 0;
+	if (!d) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
+		talloc_free(names);
+		errno = err;
+		return NULL;
+	}
+	while (names && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		names = talloc_realloc(ctx, names, char *, *n + 1);
+		if (names && !(names[*n] = talloc_strdup(names, e->d_name)))
+			names = NULL;
+		if (names)
+			(*n)++;
+	}
+	closedir(d);
+	if (!names) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	qsort(names, *n, sizeof(*names), importer_strcmp);
+	return names;
+}
+
+/* Whether dir/name is a directory (not a link to one). */
+static bool
+importer_is_dir(const char *dir, const char *name)
+{
+	struct stat st;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * Walks directory path (whose folder in the cache is folder); kind says
+ * what its files are (a maildir's cur/ and new/ hold messages).
+ */
+static void
+importer_walk(struct importer *im, const char *path, const char *folder, enum importer_kind kind,
+	      int depth)
+{
+	TALLOC_CTX *tmp = talloc_new(im->counting ? im->ctx : im->wctx);
+	size_t n;
+	char **names = importer_list(tmp, path, &n);
+	bool maildir = false;
+
+	if (!names) {
+		int err = errno;
+		char *esc = im->counting ? NULL : importer_escape(tmp, path);
+
+		if (esc)
+			importer_walk_row(im, path, esc, -1, 0, NULL, "error", strerror(err), false);
+		talloc_free(tmp);
+		return;
+	}
+	if (kind == IMPORTER_LOOSE)
+		maildir = importer_is_dir(path, "cur") || importer_is_dir(path, "new");
+	for (size_t i = 0; i < n && (im->counting || !importer_halted(im)); i++) {
+		char *child = talloc_asprintf(tmp, "%s/%s", path, names[i]);
+		struct stat st;
+
+		if (!child)
+			break;
+		if (lstat(child, &st) != 0) {
+			if (!im->counting)
+				importer_walk_say(im, "%s: %s", child, strerror(errno));
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			importer_entry(im, child, folder, kind, &st);
+		} else if (st.st_dev == im->cache_dev && st.st_ino == im->cache_ino) {
+			/* The cache itself, inside a source: never import our own output. */
+		} else if (depth >= IMPORTER_MAX_DEPTH) {
+			if (!im->counting)
+				importer_walk_say(im, "skipped %s: folders nested too deep", child);
+		} else if (maildir && (!strcmp(names[i], "cur") || !strcmp(names[i], "new"))) {
+			importer_walk(im, child, folder, IMPORTER_IN_MAILDIR, depth + 1);
+		} else if (maildir && !strcmp(names[i], "tmp")) {
+			importer_walk(im, child, folder, IMPORTER_MAILDIR_TMP, depth + 1);
+		} else {
+			char *sub = importer_folder_join(tmp, folder, names[i]);
+
+			if (sub)
+				importer_walk(im, child, sub, IMPORTER_LOOSE, depth + 1);
+		}
+		talloc_free(child);
+	}
+	talloc_free(tmp);
+}
+
+/* The base name of an absolute path ("root" for "/"). */
+static const char *
+importer_base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s && s[1] ? s + 1 : "root";
+}
+
+/* Walks one source (an absolute, resolved path). */
+static void
+importer_source(struct importer *im, const char *path)
+{
+	struct stat st;
+	TALLOC_CTX *tmp = talloc_new(im->counting ? im->ctx : im->wctx);
+
+	if (lstat(path, &st) != 0) {
+		if (!im->counting)
+			importer_walk_fail(im, "%s: %s", path, strerror(errno));
+	} else if (S_ISDIR(st.st_mode)) {
+		importer_walk(im, path, importer_folder_join(tmp, "", importer_base(path)),
+			      IMPORTER_LOOSE, 0);
+	} else {
+		/* A lone file: its folder is its directory's (a maildir's, for cur/ and new/). */
+		char *dir = talloc_strndup(tmp, path, (size_t)(strrchr(path, '/') - path));
+		const char *parent = importer_base(dir);
+		enum importer_kind kind = IMPORTER_LOOSE;
+
+		if (!strcmp(parent, "cur") || !strcmp(parent, "new")) {
+			kind = IMPORTER_IN_MAILDIR;
+			*strrchr(dir, '/') = '\0';
+			parent = *dir ? importer_base(dir) : "root";
+		}
+		importer_entry(im, path, importer_folder_join(tmp, "", parent), kind, &st);
+	}
+	talloc_free(tmp);
+}
+
+
+struct importer_walker {
+	struct importer *im;
+	char **sources;
+	int n;
+};
+
+/* The walker thread: every source in order, then the END item. */
+static void *
+importer_walker(void *arg)
+{
+	struct importer_walker *w = arg;
+	struct importer_item *end;
+
+	for (int i = 0; i < w->n && !importer_halted(w->im); i++)
+		importer_source(w->im, w->sources[i]);
+	end = importer_item_new(w->im, IMPORTER_ITEM_END);
+	if (!end)
+		abort(); /* the indexer would wait for it forever */
+	importer_push(w->im, end);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ main */
+
+/* The absolute form of path, without trailing slashes (a child of ctx). */
+static char *
+importer_abs(TALLOC_CTX *ctx, const char *path)
+{
+	char *abs;
+	size_t n;
+
+	if (path[0] == '/') {
+		abs = talloc_strdup(ctx, path);
+	} else {
+		char *cwd = getcwd(NULL, 0);
+
+		abs = cwd ? talloc_asprintf(ctx, "%s/%s", cwd, path) : NULL;
+		free(cwd);
+	}
+	n = abs ? strlen(abs) : 0;
+	while (n > 1 && abs[n - 1] == '/')
+		abs[--n] = '\0';
+	return abs;
+}
+
+/* Whether directory dir holds nothing. */
+static bool
+importer_dir_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool empty = true;
+
+	if (!d)
+		return false;
+	while (empty && (e = readdir(d)))
+		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
+/*
+ * Makes or opens the cache at im->dir: its config, its maildir root and
+ * its database (opened read-write: the write lock keeps a second import
+ * out while this one runs).
+ */
+static trawl_status_t
+importer_open_cache(struct importer *im)
+{
+	struct stat st;
+	char *err = NULL, *db;
+	trawl_status_t ts;
+
+	if (stat(im->config, &st) != 0) {
+		if (errno != ENOENT) {
+			importer_fail(im, "%s: %s", im->config, strerror(errno));
+			return TRAWL_IO;
+		}
+		util_mkdirs_for(im->dir);
+		if (mkdir(im->dir, 0700) != 0 && errno != EEXIST) {
+			importer_fail(im, "%s: %s", im->dir, strerror(errno));
+			return TRAWL_IO;
+		}
+		if (!importer_dir_empty(im->dir)) {
+			importer_fail(im, "%s exists and is not a trawl cache (no notmuch-config)",
+				      im->dir);
+			return TRAWL_EXISTS;
+		}
+		ts = index_build_write_config(im->ctx, im->config, im->mail, "cache", &err);
+		if (ts != TRAWL_OK) {
+			importer_fail(im, "%s", err ? err : trawl_status_str(ts));
+			return ts;
+		}
+	}
+	if (mkdir(im->mail, 0700) != 0 && errno != EEXIST) {
+		importer_fail(im, "%s: %s", im->mail, strerror(errno));
+		return TRAWL_IO;
+	}
+	/* A run killed while the database was being made leaves .notmuch without xapian/. */
+	db = talloc_asprintf(im->ctx, "%s/.notmuch/xapian", im->mail);
+	if (db && stat(db, &st) == 0)
+		ts = index_build_open(im->ctx, im->mail, im->config, &im->b, &err);
+	else
+		ts = index_build_create(im->ctx, im->mail, im->config, &im->b, &err);
+	if (ts != TRAWL_OK) {
+		importer_fail(im, "%s%s", err ? err : trawl_status_str(ts),
+			      ts == TRAWL_LOCKED ? " (is another import running?)" : "");
+		return ts;
+	}
+	/* The importer ends its batches itself, with the manifest protocol. */
+	index_build_set_batch(im->b, 0);
+	im->mail_fd = open(im->mail, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (im->mail_fd < 0 || stat(im->dir, &st) != 0) {
+		importer_fail(im, "%s: %s", im->mail, strerror(errno));
+		return TRAWL_IO;
+	}
+	im->cache_dev = st.st_dev;
+	im->cache_ino = st.st_ino;
+	return TRAWL_OK;
+}
+
+static int
+importer_usage(FILE *f, int status)
+{
+	fputs("usage: trawl import [--into DIR] SOURCE...\n"
+	      "\n"
+	      "Copies every message of the SOURCEs (maildirs, mbox files, .eml files and\n"
+	      "folders mixing them) into the trawl cache DIR (default ./trawl-cache), indexes\n"
+	      "them, and lists every source message in DIR/manifest.tsv.  The sources are\n"
+	      "only read.  Running it again adds only what is new, and finishes an\n"
+	      "interrupted import.  Open the cache with: trawl --cache DIR\n",
+	      f);
+	return status;
+}
+
+int
+importer_main(TALLOC_CTX *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"into", required_argument, NULL, 'i'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct importer *im;
+	const char *into = "trawl-cache", *delay;
+	char **sources;
+	int c, nsrc, rc = 0;
+	struct timespec t0, t1;
+	struct sigaction sa, old_int, old_term;
+	double secs;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			into = optarg;
+			break;
+		case 'h':
+			return importer_usage(stdout, 0);
+		default:
+			return importer_usage(stderr, 2);
+		}
+	}
+	nsrc = argc - optind;
+	if (nsrc < 1 || !*into) {
+		importer_say(NULL, "import: %s", nsrc < 1 ? "a SOURCE is needed" : "--into: empty");
+		return importer_usage(stderr, 2);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	im = talloc_zero(ctx, struct importer);
+	if (!im)
+		return 1;
+	im->ctx = im;
+	im->manifest_fd = im->mail_fd = -1;
+	pthread_mutex_init(&im->q.lock, NULL);
+	pthread_cond_init(&im->q.nonempty, NULL);
+	pthread_cond_init(&im->q.nonfull, NULL);
+	im->rows = talloc_strdup(im, "");
+	im->dir = importer_abs(im, into);
+	delay = getenv("TRAWL_TEST_IMPORT_DELAY_US");
+	im->delay_us = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
+	delay = getenv("TRAWL_TEST_IMPORT_BATCH");
+	im->batch = delay && atoi(delay) > 0 ? (unsigned)atoi(delay) : IMPORTER_BATCH;
+	delay = getenv("TRAWL_TEST_IMPORT_KILL_AFTER");
+	im->die_after = delay ? strtoul(delay, NULL, 10) : 0;
+	sources = talloc_array(im, char *, nsrc);
+	if (!im->rows || !im->dir || !sources) {
+		talloc_free(im);
+		return 1;
+	}
+	/* Resolve every source first: a typo must not leave a half-made cache. */
+	for (int i = 0; i < nsrc; i++) {
+		char *real = realpath(argv[optind + i], NULL);
+
+		if (!real) {
+			importer_say(NULL, "%s: %s", argv[optind + i], strerror(errno));
+			talloc_free(im);
+			return 1;
+		}
+		sources[i] = talloc_strdup(sources, real);
+		free(real);
+		if (!sources[i]) {
+			talloc_free(im);
+			return 1;
+		}
+	}
+	im->mail = talloc_asprintf(im, "%s/mail", im->dir);
+	im->config = talloc_asprintf(im, "%s/notmuch-config", im->dir);
+	im->manifest_path = talloc_asprintf(im, "%s/manifest.tsv", im->dir);
+	im->pending_path = talloc_asprintf(im, "%s/.import-pending", im->dir);
+	if (!im->mail || !im->config || !im->manifest_path || !im->pending_path) {
+		talloc_free(im);
+		return 1;
+	}
+	for (int i = 0; i < nsrc; i++) {
+		size_t dl = strlen(im->dir);
+
+		/* A source holding the cache is fine (the cache is passed over); the reverse is not. */
+		if (!strncmp(sources[i], im->dir, dl) && (sources[i][dl] == '/' || !sources[i][dl])) {
+			importer_say(NULL, "%s: a source cannot be inside the cache %s", sources[i],
+				     im->dir);
+			talloc_free(im);
+			return 1;
+		}
+	}
+
+	if (importer_open_cache(im) == TRAWL_OK && importer_recover(im) == TRAWL_OK)
+		importer_load_manifest(im);
+	if (!im->fatal) {
+		im->counting = true;
+		for (int i = 0; i < nsrc && !im->fatal; i++)
+			importer_source(im, sources[i]);
+		im->counting = false;
+	}
+	if (!im->fatal) {
+		struct importer_walker w = {im, sources, nsrc};
+		pthread_t walker;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = importer_on_signal;
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+		im->progress = importer_progress_new(im, "importing: files", im->files_total,
+						     im->bytes_total,
+						     getenv("TRAWL_TEST_PROGRESS") != NULL);
+		im->wctx = talloc_new(NULL);
+		if (!im->wctx || pthread_create(&walker, NULL, importer_walker, &w) != 0) {
+			importer_fail(im, "cannot start the walker thread");
+		} else {
+			importer_consume(im);
+			pthread_join(walker, NULL);
+			importer_progress_update(im->progress, im->files_total, im->bytes_total,
+						 im->n_messages);
+		}
+		TALLOC_FREE(im->wctx);
+		importer_flush(im);
+		importer_progress_end(im->progress);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+	if (im->b && !im->fatal && index_build_close(im->b) != TRAWL_OK)
+		importer_fail(im, "%s: %s", im->mail, index_build_last_error(im->b));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = importer_seconds(&t0, &t1);
+	if (im->fatal) {
+		importer_say(NULL, "import stopped: %s; run the same command again to resume",
+			     im->fatal);
+		rc = 1;
+	} else if (importer_stop) {
+		importer_say(NULL, "import interrupted; run the same command again to resume");
+		rc = 130;
+	}
+	if (!im->n_imported && !im->n_duplicates && !im->n_skipped && !im->n_errors && !im->fatal &&
+	    !importer_stop) {
+		char g[32];
+
+		printf("nothing new: every source message (%s) is already in the cache %s\n",
+		       util_group_digits(g, sizeof(g), im->n_already), im->dir);
+	} else {
+		char g[6][32];
+
+		printf("%s imported, %s duplicates, %s skipped, %s errors, %s already in the "
+		       "cache; %s messages in %.1f s (%.0f messages/s)\n",
+		       util_group_digits(g[0], 32, im->n_imported),
+		       util_group_digits(g[1], 32, im->n_duplicates),
+		       util_group_digits(g[2], 32, im->n_skipped),
+		       util_group_digits(g[3], 32, im->n_errors),
+		       util_group_digits(g[4], 32, im->n_already),
+		       util_group_digits(g[5], 32, im->n_messages), secs,
+		       secs > 0 ? (double)im->n_messages / secs : 0.0);
+		if (!rc)
+			printf("open it with: trawl --cache %s\n", im->dir);
+	}
+	if (!rc && im->n_errors)
+		rc = 1;
+	if (im->manifest_fd >= 0)
+		close(im->manifest_fd);
+	if (im->mail_fd >= 0)
+		close(im->mail_fd);
+	importer_stop = 0;
+	pthread_cond_destroy(&im->q.nonfull);
+	pthread_cond_destroy(&im->q.nonempty);
+	pthread_mutex_destroy(&im->q.lock);
+	talloc_free(im);
+	return rc;
+}
