@@ -1,0 +1,922 @@
+#!/usr/bin/env python3
+"""bench/lib/measure.py: the measurements behind bench/run (see bench/README.md).
+
+Runs trawl and the references on one cache, several times each, and writes a
+Markdown report.  Invoked by bench/run; not meant to be run by hand (but it
+can be: --help)."""
+
+import argparse
+import datetime
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tmux import Tmux  # noqa: E402
+import report  # noqa: E402
+
+W, H = 200, 50
+SECTIONS = ["first", "load", "keys", "thread", "bulk", "import", "callgrind"]
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def read_meta(path):
+    meta = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if "=" in line:
+                    k, v = line.rstrip("\n").split("=", 1)
+                    meta[k] = v
+    return meta
+
+
+def write_meta(path, key, value):
+    with open(path, "a") as f:
+        f.write("%s=%s\n" % (key, value))
+
+
+# --- marks ---------------------------------------------------------------
+
+def read_marks(path):
+    """[(kind, name, time)] from a TRAWL_BENCH_MARK file."""
+    out = []
+    try:
+        with open(path) as f:
+            for line in f:
+                p = line.split()
+                if len(p) >= 2:
+                    try:
+                        t = float(p[-1])
+                    except ValueError:
+                        continue
+                    out.append((p[0], " ".join(p[1:-1]), t))
+    except FileNotFoundError:
+        pass
+    return out
+
+
+def mark_time(marks, kind, name=None, nth=0):
+    hits = [t for k, n, t in marks if k == kind and (name is None or n == name)]
+    return hits[nth] if len(hits) > nth else None
+
+
+def wait_mark(path, kind, name=None, nth=0, timeout=120, alive=None):
+    end = time.time() + timeout
+    while time.time() < end:
+        t = mark_time(read_marks(path), kind, name, nth)
+        if t is not None:
+            return t
+        if alive is not None and not alive():
+            # one last look: the mark may have been written just before exit
+            return mark_time(read_marks(path), kind, name, nth)
+        time.sleep(0.005)
+    return None
+
+
+# --- processes -----------------------------------------------------------
+
+def children_of(pid):
+    """All descendants of pid (scan of /proc)."""
+    parent = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    s = f.read()
+                ppid = int(s[s.rindex(")") + 2:].split()[1])
+                parent[int(d)] = ppid
+            except (OSError, ValueError):
+                pass
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        for c, pp in parent.items():
+            if pp == p:
+                out.append(c)
+                todo.append(c)
+    return out
+
+
+def vm_kb(pid, field="VmHWM"):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+class HwmSampler(threading.Thread):
+    """Polls VmHWM of a process tree: the root (trawl's UI) and its descendants."""
+
+    def __init__(self, root_fn, interval=0.05):
+        super().__init__(daemon=True)
+        self.root_fn = root_fn
+        self.interval = interval
+        self.stop_flag = False
+        self.root = None
+        self.root_hwm = 0
+        self.child_hwm = {}
+
+    def run(self):
+        while not self.stop_flag:
+            if self.root is None:
+                self.root = self.root_fn()
+            if self.root:
+                h = vm_kb(self.root)
+                if h:
+                    self.root_hwm = max(self.root_hwm, h)
+                for c in children_of(self.root):
+                    h = vm_kb(c)
+                    if h:
+                        self.child_hwm[c] = max(self.child_hwm.get(c, 0), h)
+            time.sleep(self.interval)
+
+
+def timed(argv, env, stdout=subprocess.DEVNULL, cwd=None):
+    t0 = time.time()
+    r = subprocess.run(argv, env=env, stdout=stdout, stderr=subprocess.PIPE, cwd=cwd)
+    return time.time() - t0, r
+
+
+def timed_rss(argv, env, tmpfile):
+    """Wall time and max RSS (kB) of one command, via /usr/bin/time."""
+    t0 = time.time()
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tmpfile] + argv, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dt = time.time() - t0
+    with open(tmpfile) as f:
+        rss = int(f.read().split()[-1])
+    return dt, rss, r
+
+
+# --- the benchmark -------------------------------------------------------
+
+class Bench:
+    def __init__(self, a):
+        self.a = a
+        self.size = a.size
+        self.cache = os.path.realpath(a.cache)
+        self.cfg = os.path.join(self.cache, "notmuch-config")
+        self.mail = os.path.join(self.cache, "mail")
+        self.work = a.work
+        os.makedirs(self.work, exist_ok=True)
+        self.home = os.path.join(self.work, "home")
+        os.makedirs(os.path.join(self.home, "Mail"), exist_ok=True)
+        os.makedirs(os.path.join(self.home, ".config", "alot"), exist_ok=True)
+        self.meta_path = a.meta
+        self.meta = read_meta(a.meta)
+        self.trawl = a.trawl
+        self.runs = a.runs
+        self.only = SECTIONS if a.only == "all" else a.only.split(",")
+        self.refs = a.refs == "1"
+        self.rows = []  # (section, op, tool, unit, [values], note)
+        self.notes = []
+        self.extra = []  # extra Markdown blocks (profiles)
+        self.loads = []
+        self.tm = None
+
+    # environment for every tool: private HOME/XDG so nothing touches the user's files
+    def env(self, cfg=None, **extra):
+        e = dict(os.environ)
+        e.update(HOME=self.home, XDG_STATE_HOME=os.path.join(self.home, ".local/state"),
+                 XDG_CONFIG_HOME=os.path.join(self.home, ".config"),
+                 XDG_DATA_HOME=os.path.join(self.home, ".local/share"),
+                 NOTMUCH_CONFIG=cfg or self.cfg, LANG="C.UTF-8", LC_ALL="C.UTF-8")
+        e.update(extra)
+        return e
+
+    def tenv(self, cfg=None, **extra):
+        """The subset passed to programs started in tmux."""
+        e = {"HOME": self.home, "XDG_STATE_HOME": os.path.join(self.home, ".local/state"),
+             "XDG_CONFIG_HOME": os.path.join(self.home, ".config"),
+             "XDG_DATA_HOME": os.path.join(self.home, ".local/share"),
+             "NOTMUCH_CONFIG": cfg or self.cfg, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+        e.update(extra)
+        return e
+
+    def add(self, section, op, tool, unit, values, note=""):
+        values = [v for v in values if v is not None]
+        self.rows.append((section, op, tool, unit, values, note))
+        if values:
+            log("%-38s %-22s median %.4g %s (n=%d)" % (op, tool, statistics.median(values), unit,
+                                                       len(values)))
+        else:
+            log("%-38s %-22s no data %s" % (op, tool, note))
+
+    def note(self, msg):
+        self.notes.append(msg)
+        log("note: " + msg)
+
+    def want(self, s):
+        return s in self.only
+
+    def nm(self, *args, cfg=None):
+        r = subprocess.run(["notmuch"] + list(args), env=self.env(cfg), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                           errors="replace")
+        if r.returncode != 0:
+            raise RuntimeError("notmuch %s: %s" % (" ".join(args), r.stderr.strip()))
+        return r.stdout
+
+    # -- facts about the cache, found once
+    def facts(self):
+        self.messages = int(self.nm("count", "*"))
+        self.threads = int(self.nm("count", "--output=threads", "*"))
+        if "sender" not in self.meta:
+            log("finding a frequent sender (notmuch address, once)")
+            out = self.nm("address", "--output=sender", "--output=count",
+                          "--deduplicate=address", "*")
+            best = max((l.split("\t", 1) for l in out.splitlines() if "\t" in l),
+                       key=lambda p: int(p[0]))
+            m = re.search(r"<([^>]+)>", best[1])
+            addr = m.group(1) if m else best[1].strip()
+            self.meta["sender"] = addr
+            write_meta(self.meta_path, "sender", addr)
+        if "largest_thread" not in self.meta or "last_subject" not in self.meta:
+            log("finding the largest thread and the last row (notmuch search, once)")
+            out = json.loads(self.nm("search", "--format=json", "--output=summary", "*"))
+            best = max(out, key=lambda t: t["total"])
+            # The last row of the newest-first list: its subject and year identify
+            # the last screen (the first screen holds only the newest year).
+            last = out[-1]
+            for k, v in (("largest_thread", best["thread"]),
+                         ("largest_thread_messages", str(best["total"])),
+                         ("last_subject", last["subject"].replace("\n", " ")),
+                         ("last_year", time.strftime("%Y", time.localtime(last["timestamp"])))):
+                self.meta[k] = v
+                write_meta(self.meta_path, k, v)
+        self.sender_q = "from:" + self.meta["sender"]
+        self.sender_threads = int(self.nm("count", "--output=threads", self.sender_q))
+        self.sender_messages = int(self.nm("count", self.sender_q))
+        self.thread_q = "thread:" + self.meta["largest_thread"]
+        log("%d messages, %d threads; %s: %d messages in %d threads; largest thread %s messages"
+            % (self.messages, self.threads, self.sender_q, self.sender_messages,
+               self.sender_threads, self.meta["largest_thread_messages"]))
+
+    # -- trawl in tmux
+    def trawl_launch(self, query, mark, exit_at=None, cfg=None, wrap=None):
+        if os.path.exists(mark):
+            os.unlink(mark)
+        extra = {"TRAWL_BENCH_MARK": mark}
+        if exit_at:
+            extra["TRAWL_BENCH_EXIT"] = exit_at
+        argv = (wrap or []) + [self.trawl, query]
+        return self.tm.launch(argv, self.tenv(cfg, **extra))
+
+    def launch_floor(self):
+        """The harness's own cost: tmux new-window until a trivial program runs."""
+        vals = []
+        f = os.path.join(self.work, "floor")
+        for _ in range(self.runs):
+            if os.path.exists(f):
+                os.unlink(f)
+            t0, win = self.tm.launch(["sh", "-c", "date +%%s.%%N > %s" % f])
+            end = time.time() + 10
+            while time.time() < end:
+                try:
+                    with open(f) as fh:
+                        s = fh.read().strip()
+                    if s:
+                        vals.append(float(s) - t0)
+                        break
+                except FileNotFoundError:
+                    pass
+                time.sleep(0.002)
+            self.tm.wait_gone(win)
+        self.add("first", "harness: tmux launch → program runs", "tmux+sh", "s", vals)
+
+    def first_screen(self, query, label):
+        mark = os.path.join(self.work, "mark")
+        vals = []
+        for _ in range(self.runs):
+            t0, win = self.trawl_launch(query, mark, exit_at="first-screen")
+            t = wait_mark(mark, "first-screen", timeout=120)
+            vals.append(t - t0 if t else None)
+            if not self.tm.wait_gone(win, 30):
+                self.tm.kill(win)
+        self.add("first", "first screen, %s" % label, "trawl", "s", vals)
+
+    # -- references: notmuch CLI
+    def nm_refs(self, query, label):
+        e = self.env()
+        for op, argv in [
+            ("first screen, %s" % label,
+             ["notmuch", "search", "--format=json", "--limit=50", query]),
+            ("whole list, %s" % label, ["notmuch", "search", query]),
+            ("thread count, %s" % label, ["notmuch", "count", "--output=threads", query]),
+        ]:
+            tool = {"first": "notmuch search --limit=50", "whole": "notmuch search (all)",
+                    "thread": "notmuch count --output=threads"}[op.split()[0]]
+            n = self.runs
+            vals = []
+            for _ in range(n):
+                dt, r = timed(argv, e)
+                vals.append(dt if r.returncode == 0 else None)
+            self.add("first" if op.startswith("first") else "load", op, tool, "s", vals)
+
+    # -- references: alot and neomutt, first screen by polling the pane
+    def poll_screen(self, win, pred, timeout, interval=0.02):
+        end = time.time() + timeout
+        while time.time() < end:
+            txt = self.tm.capture(win)
+            if pred(txt):
+                return time.time(), txt
+            if not self.tm.alive(win):
+                return None, txt
+            time.sleep(interval)
+        return None, self.tm.capture(win)
+
+    def alot_first(self, query, label, nthreads):
+        if not shutil.which("alot"):
+            self.add("first", "first screen, %s" % label, "alot", "s", [], "alot not installed")
+            return
+        want = min(H - 1, nthreads)
+        vals, rss = [], []
+        for _ in range(self.runs):
+            t0, win = self.tm.launch(["alot", "-n", self.cfg, "search", query], self.tenv())
+            t, txt = self.poll_screen(
+                win, lambda s: len(re.findall(r"^\s*\S.*\(\d+\)", s, re.M)) >= want, 120)
+            vals.append(t - t0 if t else None)
+            pid = self.tm.pid(win)
+            if pid and label == "*":
+                rss.append(vm_kb(pid))
+            if t is None:
+                self.note("alot %s: no full screen seen; last screen: %r" % (label, txt[-300:]))
+            self.tm.kill(win)
+        self.add("first", "first screen, %s" % label, "alot", "s", vals,
+                 "pane polled every 20 ms")
+        if rss:
+            self.add("rss", "peak RSS at first screen of *", "alot", "MiB",
+                     [r / 1024 for r in rss if r], "alot loads lazily: not the whole list")
+
+    def neomutt_first(self, query, label, nmsgs, runs):
+        if not shutil.which("neomutt"):
+            self.add("first", "first screen, %s" % label, "neomutt", "s", [],
+                     "neomutt not installed")
+            return
+        rc = os.path.join(self.work, "muttrc")
+        url = "notmuch://%s?query=%s" % (self.mail, query)
+        with open(rc, "w") as f:
+            f.write('set nm_default_url="notmuch://%s"\n' % self.mail)
+            f.write('virtual-mailboxes "bench" "%s"\n' % url)
+            f.write('set spoolfile="%s"\n' % url)
+            f.write("set sort=threads\nset sort_aux=reverse-last-date-received\n")
+            f.write("set mail_check_stats=no\nset nm_db_limit=0\nset wait_key=no\n")
+        want = min(H - 3, nmsgs)
+        vals, rss = [], []
+        for _ in range(runs):
+            t0, win = self.tm.launch(["neomutt", "-n", "-F", rc], self.tenv())
+            t, txt = self.poll_screen(
+                win, lambda s: (len(re.findall(r"^\s*\d+ .{4,}", s, re.M)) >= want
+                                or "yes]/no" in s),
+                1800, interval=0.05)
+            if t is not None and "yes]/no" in txt:
+                self.note("neomutt asked a question: %r" % txt.strip()[-200:])
+                t = None
+            vals.append(t - t0 if t else None)
+            pid = self.tm.pid(win)
+            if pid and label == "*":
+                rss.append(vm_kb(pid))
+            self.tm.kill(win)
+        self.add("first", "first screen, %s" % label, "neomutt", "s", vals,
+                 "reads every message of the query first; pane polled every 50 ms")
+        if rss:
+            self.add("rss", "peak RSS at first screen of *", "neomutt", "MiB",
+                     [r / 1024 for r in rss if r], "neomutt has the whole list then")
+
+    # -- 2 + 4: the end of the list (G during the load), jump latency, RSS
+    def load_and_rss(self):
+        mark = os.path.join(self.work, "mark")
+        tfile = os.path.join(self.work, "time-v")
+        ends, g_load, g_jump, ui_rss, child_rss, timev_rss = [], [], [], [], [], []
+        verified = []
+        for i in range(self.runs):
+            if os.path.exists(tfile):
+                os.unlink(tfile)
+            holder = {}
+            sampler = HwmSampler(lambda: self._trawl_pid(holder))
+            t0, win = self.trawl_launch("*", mark, wrap=["/usr/bin/time", "-v", "-o", tfile])
+            holder["win"] = win
+            sampler.start()
+            alive = lambda: self.tm.alive(win)  # noqa: E731
+            fs = wait_mark(mark, "first-screen", timeout=120, alive=alive)
+            if fs is None:
+                self.note("load run %d: no first screen" % i)
+                sampler.stop_flag = True
+                self.tm.kill(win)
+                continue
+            tg, _ = self.tm.send(win, "G")
+            tv, txt = self.poll_screen(win, self.last_screen_shown, 3600, interval=0.01)
+            ld = wait_mark(mark, "loaded", timeout=3600, alive=alive)
+            if tv is not None:
+                g_load.append(tv - tg)
+            else:
+                self.note("load run %d: the last row never showed after G: %r" % (i, txt[-400:]))
+            if ld is None:
+                self.note("load run %d: never loaded" % i)
+            else:
+                ends.append(ld - t0)
+                # a jump on a complete list: g, then G
+                self.tm.send(win, "g")
+                nth = len([1 for k, n, t in read_marks(mark) if k == "key" and n == "G"])
+                wait_mark(mark, "key", "g", timeout=30, alive=alive)
+                tj, _ = self.tm.send(win, "G")
+                kj = wait_mark(mark, "key", "G", nth=nth, timeout=30, alive=alive)
+                if kj:
+                    g_jump.append(kj - tj)
+                time.sleep(0.05)
+                verified.append(self.last_screen_shown(self.tm.capture(win)))
+            pid = holder.get("pid")
+            if pid:
+                h = vm_kb(pid)
+                if h:
+                    sampler.root_hwm = max(sampler.root_hwm, h)
+            sampler.stop_flag = True
+            sampler.join()
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+            if not self.tm.wait_gone(win, 30):
+                self.tm.kill(win)
+            if sampler.root_hwm:
+                ui_rss.append(sampler.root_hwm / 1024)
+            if sampler.child_hwm:
+                child_rss.append(max(sampler.child_hwm.values()) / 1024)
+            try:
+                with open(tfile) as f:
+                    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())
+                if m:
+                    timev_rss.append(int(m.group(1)) / 1024)
+            except FileNotFoundError:
+                pass
+        self.add("load", "end of list (loaded mark), *", "trawl", "s", ends)
+        self.add("load", "G pressed at first screen → last screen, *", "trawl", "s", g_load,
+                 "until the last row (subject and year) is on screen; pane polled every 10 ms")
+        self.add("load", "G on a complete list → frame, *", "trawl", "s", g_jump)
+        if verified and not all(verified):
+            self.note("after g, G on the loaded list the last row (%r) was not on screen in %d "
+                      "of %d runs" % (self.meta.get("last_subject", "")[:24],
+                                      verified.count(False), len(verified)))
+        self.add("rss", "peak RSS at end of *: UI process (VmHWM)", "trawl", "MiB", ui_rss,
+                 "/proc/PID/status VmHWM just before exit")
+        self.add("rss", "peak RSS at end of *: loader child (VmHWM)", "trawl", "MiB", child_rss,
+                 "sampled every 50 ms while it lived: a lower bound")
+        self.add("rss", "peak RSS at end of *: UI + loader", "trawl", "MiB",
+                 [u + c for u, c in zip(ui_rss, child_rss)], "sum: both are resident at once")
+        self.add("rss", "max RSS of trawl or any waited child (time -v)", "trawl", "MiB",
+                 timev_rss, "/usr/bin/time -v: max over the process and waited-for children")
+        if self.refs:
+            vals = []
+            for _ in range(self.runs):
+                _, rss, r = timed_rss(["notmuch", "search", "*"], self.env(),
+                                      os.path.join(self.work, "rss"))
+                vals.append(rss / 1024 if r.returncode == 0 else None)
+            self.add("rss", "peak RSS, whole list of *", "notmuch search (all)", "MiB", vals)
+
+    def last_screen_shown(self, txt):
+        subj = self.meta.get("last_subject", "")[:20]
+        year = self.meta.get("last_year", "")
+        return any(subj in l and year in l for l in txt.splitlines())
+
+    def _trawl_pid(self, holder):
+        win = holder.get("win")
+        if not win:
+            return None
+        tpid = self.tm.pid(win)  # /usr/bin/time
+        if not tpid:
+            return None
+        kids = children_of(tpid)
+        if kids:
+            holder["pid"] = kids[0]  # trawl: the direct child of time (listed first)
+            return holder["pid"]
+        return None
+
+    # -- 3: key latency while loading
+    def key_latency(self):
+        mark = os.path.join(self.work, "mark")
+        lat, lat_after, during, total = [], [], 0, 0
+        est = self.load_estimate or 2.0
+        interval = min(0.3, max(0.02, est * 0.6 / 20))
+        for i in range(self.runs):
+            t0, win = self.trawl_launch("*", mark)
+            alive = lambda: self.tm.alive(win)  # noqa: E731
+            if wait_mark(mark, "first-screen", timeout=120, alive=alive) is None:
+                self.tm.kill(win)
+                continue
+            for k in range(20):
+                ts, ta = self.tm.send(win, "j")
+                tk = wait_mark(mark, "key", "j", nth=k, timeout=30, alive=alive)
+                if tk is None:
+                    break
+                ld = mark_time(read_marks(mark), "loaded")
+                total += 1
+                if ld is None or tk < ld:
+                    during += 1
+                    lat.append(tk - ts)
+                    lat_after.append(tk - ta)
+                time.sleep(interval)
+            self.tm.kill(win)
+        self.add("keys", "key j → frame, during the load of *", "trawl", "s", lat,
+                 "%d of %d presses landed during the load; timed from before `tmux send-keys`"
+                 % (during, total))
+        self.add("keys", "same, timed from after `tmux send-keys` returned", "trawl", "s",
+                 lat_after, "lower bound")
+
+    # -- 2b: the largest thread
+    def thread_open(self):
+        mark = os.path.join(self.work, "mark")
+        fs, op = [], []
+        for _ in range(self.runs):
+            t0, win = self.trawl_launch(self.thread_q, mark)
+            alive = lambda: self.tm.alive(win)  # noqa: E731
+            t = wait_mark(mark, "first-screen", timeout=120, alive=alive)
+            if t is None:
+                self.tm.kill(win)
+                continue
+            fs.append(t - t0)
+            te, _ = self.tm.send(win, "Enter")
+            k = wait_mark(mark, "key", "Enter", timeout=120, alive=alive)
+            if k:
+                op.append(k - te)
+            self.tm.kill(win)
+        n = self.meta["largest_thread_messages"]
+        self.add("thread", "first screen, largest thread (%s msgs)" % n, "trawl", "s", fs)
+        self.add("thread", "Enter → thread shown, largest thread", "trawl", "s", op)
+        if self.refs:
+            vals = []
+            for _ in range(self.runs):
+                dt, r = timed(["notmuch", "show", "--format=json", "--entire-thread=true",
+                               self.thread_q], self.env())
+                vals.append(dt if r.returncode == 0 else None)
+            self.add("thread", "Enter → thread shown, largest thread",
+                     "notmuch show --format=json", "s", vals, "whole process")
+
+    # -- 5: bulk tagging on copies of the database
+    def shadow(self, name):
+        """A copy of the database whose mail is symlinked to the cache's (tags
+        only: no file is read or renamed, synchronize_flags=false)."""
+        root = os.path.join(self.work, name)
+        mail = os.path.join(root, "mail")
+        cfg = os.path.join(root, "notmuch-config")
+        if not os.path.isdir(os.path.join(mail, ".notmuch")):
+            log("copying the database to %s" % root)
+            shutil.rmtree(root, ignore_errors=True)
+            os.makedirs(mail)
+            subprocess.run(["cp", "-a", os.path.join(self.mail, ".notmuch"), mail], check=True)
+            for entry in os.listdir(self.mail):
+                if entry != ".notmuch":
+                    os.symlink(os.path.join(self.mail, entry), os.path.join(mail, entry))
+        with open(cfg, "w") as f:
+            f.write("[database]\npath=%s\n[new]\ntags=unread;inbox\n[search]\nexclude_tags=\n"
+                    "[maildir]\nsynchronize_flags=false\n" % mail)
+        left = int(self.nm("count", "tag:benchx", cfg=cfg))
+        if left:
+            self.nm("tag", "-benchx", "--", "tag:benchx", cfg=cfg)
+        return cfg
+
+    def wait_count(self, cfg, query, want, timeout, interval=0.2):
+        end = time.time() + timeout
+        while time.time() < end:
+            try:
+                n = int(self.nm("count", query, cfg=cfg))
+            except (RuntimeError, ValueError):
+                n = -1
+            if n == want:
+                return time.time()
+            time.sleep(interval)
+        return None
+
+    def bulk(self):
+        cfg = self.shadow("bulk-trawl")
+        total = int(self.nm("count", "*", cfg=cfg))
+        runs = self.bulk_runs
+        mark = os.path.join(self.work, "mark")
+        tag_r, undo_r = [], []
+        for i in range(runs):
+            shutil.rmtree(os.path.join(self.home, ".local/state"), ignore_errors=True)
+            t0, win = self.trawl_launch("*", mark, cfg=cfg)
+            alive = lambda: self.tm.alive(win)  # noqa: E731
+            # Wait for the whole list so the loader does not compete with the writer.
+            if wait_mark(mark, "loaded", timeout=3600, alive=alive) is None:
+                self.tm.kill(win)
+                continue
+            time.sleep(1)  # and for the counts that follow
+            self.tm.send(win, "*")
+            t, txt = self.poll_screen(win, lambda s: "tag all messages of" in s, 30)
+            if t is None:
+                self.note("bulk: no tag prompt after *: %r" % txt[-300:])
+                self.tm.kill(win)
+                break
+            self.tm.send(win, "+benchx", literal=True)
+            self.tm.send(win, "Enter")
+            t, txt = self.poll_screen(win, lambda s: "y/n" in s, 30)
+            if t is None:
+                self.note("bulk: no y/n prompt: %r" % txt[-300:])
+                self.tm.kill(win)
+                break
+            self.tm.send(win, "y", literal=True)
+            ts, _ = self.tm.send(win, "Enter")
+            te = self.wait_count(cfg, "tag:benchx", total, 3600)
+            if te is None:
+                self.note("bulk: tag:benchx never reached %d" % total)
+                self.tm.kill(win)
+                break
+            tag_r.append(total / (te - ts))
+            time.sleep(0.3)  # let trawl see its job finish before undo
+            tu, _ = self.tm.send(win, "u")
+            te = self.wait_count(cfg, "tag:benchx", 0, 3600)
+            if te is None:
+                txt = self.tm.capture(win)
+                self.note("bulk: undo did not bring tag:benchx to 0: %r" % txt[-300:])
+                self.tm.kill(win)
+                self.nm("tag", "-benchx", "--", "tag:benchx", cfg=cfg)
+                continue
+            undo_r.append(total / (te - tu))
+            self.tm.kill(win)
+        note = "%d messages; list loaded first; from the confirming Enter until `notmuch " \
+               "count tag:benchx` agrees (polled every 0.2 s)" % total
+        self.add("bulk", "bulk tag +benchx on *", "trawl", "msgs/s", tag_r, note)
+        self.add("bulk", "undo of the bulk tag", "trawl", "msgs/s", undo_r)
+        if self.refs:
+            cfg2 = self.shadow("bulk-notmuch")
+            t_add, t_del = [], []
+            for _ in range(runs):
+                dt, r = timed(["notmuch", "tag", "+benchx", "--", "*"], self.env(cfg2))
+                t_add.append(total / dt if r.returncode == 0 else None)
+                dt, r = timed(["notmuch", "tag", "-benchx", "--", "*"], self.env(cfg2))
+                t_del.append(total / dt if r.returncode == 0 else None)
+            self.add("bulk", "bulk tag +benchx on *", "notmuch tag", "msgs/s", t_add)
+            self.add("bulk", "undo of the bulk tag", "notmuch tag", "msgs/s", t_del,
+                     "notmuch tag -benchx -- '*'")
+
+    # -- 6: import
+    def import_(self):
+        if self.size != "10k":
+            return
+        r = subprocess.run([self.trawl, "import", "--help"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, env=self.env())
+        src = os.path.join(self.work, "import-src")
+        if not os.path.isdir(src):
+            os.makedirs(src)
+            for d in ("cur", "new", "tmp"):
+                if os.path.isdir(os.path.join(self.mail, d)):
+                    subprocess.run(["cp", "-a", os.path.join(self.mail, d), src], check=True)
+        nfiles = sum(len(os.listdir(os.path.join(src, d))) for d in ("cur", "new")
+                     if os.path.isdir(os.path.join(src, d)))
+        vals, refs = [], []
+        skip = None
+        if r.returncode not in (0,) or "import" not in r.stdout:
+            skip = "`trawl import --help` failed (%d): %s" % (r.returncode,
+                                                               r.stdout.strip()[:200])
+        for _ in range(self.a.import_runs):
+            if skip is None:
+                dst = os.path.join(self.work, "import-dst")
+                shutil.rmtree(dst, ignore_errors=True)
+                dt, rr = timed([self.trawl, "import", "--into", dst, src], self.env())
+                if rr.returncode != 0:
+                    skip = "`trawl import` failed (%d): %s" % (
+                        rr.returncode, rr.stderr.decode(errors="replace").strip()[-300:])
+                else:
+                    vals.append(nfiles / dt)
+            if self.refs:
+                nd = os.path.join(self.work, "nm-new")
+                shutil.rmtree(nd, ignore_errors=True)
+                os.makedirs(nd)
+                subprocess.run(["cp", "-a", src, os.path.join(nd, "mail")], check=True)
+                cfg = os.path.join(nd, "notmuch-config")
+                with open(cfg, "w") as f:
+                    f.write("[database]\npath=%s/mail\n[new]\ntags=unread;inbox\n"
+                            "[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=false\n"
+                            % nd)
+                dt, rr = timed(["notmuch", "new", "--quiet"], self.env(cfg))
+                refs.append(nfiles / dt if rr.returncode == 0 else None)
+                shutil.rmtree(nd, ignore_errors=True)
+        self.add("import", "import of the %s maildir (%d files)" % (self.size, nfiles), "trawl",
+                 "msgs/s", vals, skip or "trawl import --into DIR SRC")
+        if skip:
+            self.note("import skipped: " + skip)
+        if self.refs:
+            self.add("import", "import of the %s maildir (%d files)" % (self.size, nfiles),
+                     "notmuch new", "msgs/s", refs, "fresh copy, same config as the cache")
+        if "index_seconds" in self.meta:
+            self.add("import", "indexing reference when the cache was made", "notmuch new",
+                     "msgs/s", [self.messages / float(self.meta["index_seconds"])],
+                     "%s s once (load then %s)" % (self.meta["index_seconds"],
+                                                   self.meta.get("index_load", "?")))
+
+    # -- callgrind of the first-screen path
+    def _cg_run(self, out, extra):
+        """trawl '*' under callgrind until the first-screen mark; dump every process
+        there.  Returns (seconds to the mark, [(pid, is_ui, dump file)])."""
+        shutil.rmtree(out, ignore_errors=True)
+        os.makedirs(out)
+        mark = os.path.join(self.work, "mark")
+        wrap = ["valgrind", "--tool=callgrind", "--trace-children=yes",
+                "--callgrind-out-file=%s/callgrind.%%p" % out] + extra
+        t0, win = self.trawl_launch("*", mark, wrap=wrap)
+        alive = lambda: self.tm.alive(win)  # noqa: E731
+        fs = wait_mark(mark, "first-screen", timeout=1200, alive=alive)
+        if fs is None:
+            self.tm.kill(win)
+            return None, []
+        ui = self.tm.pid(win)
+        kids = children_of(ui) if ui else []
+        for p in [ui] + kids:
+            subprocess.run(["callgrind_control", "-d", "first-screen", str(p)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        end = time.time() + 120
+        while time.time() < end and len(glob.glob(out + "/callgrind.*.1")) < 1 + len(kids):
+            time.sleep(0.2)
+        time.sleep(0.5)
+        self.tm.kill(win)
+        procs = [(p, p == ui, "%s/callgrind.%d.1" % (out, p)) for p in [ui] + kids]
+        return fs - t0, [x for x in procs if os.path.exists(x[2])]
+
+    @staticmethod
+    def _cg_functions(path):
+        """[(inclusive Ir, file, function)], biggest first, without loader/libc frames."""
+        r = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", path],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        fns, seen = [], set()
+        for l in r.stdout.splitlines():
+            m = re.match(r"^\s*([\d,]+) \(\s*([\d.]+)%\)\s+(\S+)", l)
+            if not m:
+                continue
+            name = "TOTALS" if m.group(3) == "PROGRAM" else m.group(3)
+            fn = name.rsplit(":", 1)[-1]
+            where = os.path.basename(name.rsplit(":", 1)[0]) if ":" in name else ""
+            if fn in seen or fn.startswith("0x") or "(below" in name or "libc_start" in name \
+                    or fn.startswith("_dl_") or fn == "dl_main":
+                continue
+            seen.add(fn)
+            fns.append((int(m.group(1).replace(",", "")), where, fn))
+        return fns
+
+    def callgrind(self):
+        if not shutil.which("valgrind"):
+            self.note("callgrind skipped: no valgrind")
+            return
+        # Run 1 counts the UI process.  A forked child inherits its parent's
+        # counters, so run 2 collects only inside bg_start: in the parent that is a
+        # fork, in a child it is the whole job (the job function never returns).
+        t_ui, p1 = self._cg_run(os.path.join(self.work, "callgrind-ui"), [])
+        t_ch, p2 = self._cg_run(os.path.join(self.work, "callgrind-children"),
+                                ["--toggle-collect=bg_start"])
+        if t_ui is None or t_ch is None:
+            self.note("callgrind: no first screen within 20 min")
+            return
+        procs = []
+        for pid, is_ui, f in p1:
+            if is_ui:
+                fns = self._cg_functions(f)
+                procs.append(("UI process", fns[0][0] if fns else None, fns))
+        for pid, is_ui, f in p2:
+            if not is_ui:
+                fns = self._cg_functions(f)
+                # the job: the deepest frame that still holds (nearly) all the work
+                top = fns[0][0] if fns else 0
+                jobs = [fn for n, w, fn in fns if n >= 0.95 * top
+                        and re.search(r"loader|counter|child|snapshot|writer", fn)]
+                jobs = [j for j in jobs if "start" not in j] or jobs
+                job = jobs[-1] if jobs else "?"
+                # list only the job and what it called, not the frames above it
+                names = [fn for n, w, fn in fns]
+                below = fns[names.index(job):] if job in names else fns
+                procs.append(("child `%s`" % job, fns[0][0] if fns else None, below))
+        lines = ["### callgrind: trawl's first screen of `*` (%s)" % self.size, "",
+                 "`valgrind --tool=callgrind --trace-children=yes` on trawl without "
+                 "TRAWL_BENCH_EXIT; at the first-screen mark (%.1f s / %.1f s after start "
+                 "under valgrind) `callgrind_control -d` dumps every process, so each count "
+                 "runs to slightly past the first screen.  The UI process is counted in one "
+                 "run; the forked children in a second run with `--toggle-collect=bg_start` "
+                 "(a fork inherits its parent's counters, so this counts only the child's "
+                 "own job)." % (t_ui, t_ch), "",
+                 "| process | Ir to the first screen |", "| --- | ---: |"]
+        total = 0
+        for role, ir, fns in procs:
+            lines.append("| %s | %s |" % (role, "{:,}".format(ir) if ir else "?"))
+            total += ir or 0
+        lines.append("| **sum** | **{:,}** |".format(total))
+        lines.append("")
+        for role, ir, fns in procs:
+            lines += ["%s: top functions by inclusive Ir:" % role, "", "```"]
+            for n, w, fn in [x for x in fns if x[2] != "TOTALS"][:24]:
+                lines.append("%15s %5.1f%%  %s%s" % ("{:,}".format(n), 100.0 * n / (ir or 1),
+                                                     (w + ":") if w else "", fn))
+            lines += ["```", ""]
+        self.extra.append("\n".join(lines))
+        for role, ir, fns in procs:
+            self.add("callgrind", "first screen of *: Ir, %s" % role, "trawl", "Ir",
+                     [ir] if ir else [])
+        self.add("callgrind", "first screen of *: Ir, sum of processes", "trawl", "Ir",
+                 [total] if total else [])
+
+    # -- everything
+    def run(self):
+        self.loads.append(("start", loadavg()))
+        self.tm = Tmux(os.path.join(self.work, "tmux.sock"), W, H)
+        try:
+            self.facts()
+            # notmuch tag runs at ~600 msgs/s here: one run each on big caches
+            self.bulk_runs = self.a.bulk_runs or (min(self.runs, 3) if self.messages <= 20000
+                                                  else 1)
+            self.load_estimate = None
+            if self.want("first"):
+                log("== first screen")
+                self.launch_floor()
+                self.first_screen("*", "*")
+                self.first_screen(self.sender_q, "from:<frequent>")
+                if self.refs:
+                    self.nm_refs("*", "*")
+                    self.nm_refs(self.sender_q, "from:<frequent>")
+                    self.alot_first("*", "*", self.threads)
+                    self.alot_first(self.sender_q, "from:<frequent>", self.sender_threads)
+                    nm_runs = self.runs if self.messages <= 20000 else 1
+                    self.neomutt_first("*", "*", self.messages, nm_runs)
+                    self.neomutt_first(self.sender_q, "from:<frequent>", self.sender_messages,
+                                       self.runs)
+                self.loads.append(("after first screen", loadavg()))
+            if self.want("load"):
+                log("== end of list, G, RSS")
+                self.load_and_rss()
+                self.loads.append(("after load/RSS", loadavg()))
+            ends = [r for r in self.rows if r[1].startswith("end of list") and r[4]]
+            self.load_estimate = statistics.median(ends[0][4]) if ends else None
+            if self.want("keys"):
+                log("== key latency")
+                self.key_latency()
+                self.loads.append(("after keys", loadavg()))
+            if self.want("thread"):
+                log("== largest thread")
+                self.thread_open()
+            if self.want("bulk"):
+                log("== bulk tagging")
+                self.bulk()
+                self.loads.append(("after bulk", loadavg()))
+            if self.want("import"):
+                log("== import")
+                self.import_()
+            if self.want("callgrind") and self.a.callgrind == "1":
+                log("== callgrind")
+                self.callgrind()
+        finally:
+            self.tm.close()
+        self.loads.append(("end", loadavg()))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    for opt in ("size", "cache", "meta", "work", "trawl", "repo", "results"):
+        p.add_argument("--" + opt, required=True)
+    p.add_argument("--count", type=int, required=True)
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--bulk-runs", type=int, default=0, help="0: 3 (1 above 20k messages)")
+    p.add_argument("--import-runs", type=int, default=1)
+    p.add_argument("--only", default="all")
+    p.add_argument("--refs", default="1")
+    p.add_argument("--callgrind", default="1")
+    a = p.parse_args()
+    b = Bench(a)
+    started = datetime.datetime.now()
+    b.run()
+    md = report.render(b, started)
+    day = started.strftime("%Y-%m-%d")
+    if a.only == "all" and a.refs == "1":
+        path = os.path.join(a.results, "%s-%s.md" % (day, a.size))
+    else:
+        # partial runs do not replace the day's full result
+        path = os.path.join(a.work, "partial-%s.md" % started.strftime("%Y%m%d-%H%M%S"))
+    with open(path, "w") as f:
+        f.write(md)
+    raw = os.path.join(a.work, "raw-%s.json" % started.strftime("%Y%m%d-%H%M%S"))
+    with open(raw, "w") as f:
+        json.dump({"rows": b.rows, "notes": b.notes, "loads": b.loads, "meta": b.meta}, f,
+                  indent=1)
+    print(md)
+    log("wrote %s (raw numbers: %s)" % (path, raw))
+
+
+if __name__ == "__main__":
+    main()
