@@ -376,6 +376,63 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 	return 0;
 }
 
+/* Prints the messages of thread that match query, rendered and wrapped to width. */
+static void
+main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *thread,
+		 const char *query, const struct render_opts *opts, long width)
+{
+	struct index_message *msgs;
+	size_t n;
+
+	if (index_thread_messages(idx, ctx, thread->thread_id, query, &msgs, &n) != TRAWL_OK)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		TALLOC_CTX *tmp = talloc_new(ctx);
+		struct render_message *r;
+
+		if (!msgs[i].matched) {
+			talloc_free(tmp);
+			continue;
+		}
+		if (render_file(tmp, msgs[i].filename, opts, &r) != TRAWL_OK) {
+			main_error("%s: cannot read the message file", msgs[i].filename);
+			talloc_free(tmp);
+			continue;
+		}
+		if (opts->mode != RENDER_MODE_RAW && opts->mode != RENDER_MODE_HEADERS) {
+			const char *names[] = {"From", "To", "Cc", "Date", "Subject"};
+			const char *vals[] = {r->from, r->to, r->cc, r->date, r->subject};
+
+			for (int k = 0; k < 5; k++)
+				if (*vals[k])
+					printf("%s: %s\n", names[k],
+					       text_sanitize(tmp, vals[k], strlen(vals[k])));
+			printf("\n");
+		}
+		for (size_t l = 0; l < r->n_lines; l++) {
+			const char *s = r->lines[l].text;
+			struct text_run *run;
+			size_t *breaks, nb;
+
+			if (text_decode(tmp, s, strlen(s), 0, &run) != TRAWL_OK ||
+			    text_wrap(tmp, run, (size_t)width, &breaks, &nb) != TRAWL_OK)
+				continue;
+			for (size_t b = 0; b < nb; b++) {
+				size_t end = b + 1 < nb ? breaks[b + 1] : run->len;
+
+				for (size_t g = breaks[b]; g < end; g++)
+					for (int k = 0; k <= TEXT_MAX_COMBINING &&
+							run->glyphs[g].wc[k];
+					     k++)
+						printf("%lc", (wint_t)run->glyphs[g].wc[k]);
+				printf("\n");
+			}
+		}
+		printf("\f\n");
+		talloc_free(tmp);
+	}
+}
+
 /* trawl show: prints the matching messages as the reader renders them. */
 static int
 main_show(TALLOC_CTX *ctx, int argc, char **argv)
@@ -392,8 +449,7 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 	int c;
 	index_t *idx;
 	char *query;
-	struct index_thread *threads;
-	size_t n_threads;
+	index_cursor_t *cursor;
 	struct winsize ws;
 
 	optind = 1;
@@ -436,62 +492,26 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 	if (!idx)
 		return 1;
 	query = main_join(ctx, argc, argv, optind);
-	if (index_threads(idx, ctx, query, INDEX_SORT_OLDEST_FIRST, 0, (size_t)-1 / 2, &threads,
-			  &n_threads) != TRAWL_OK) {
+	/* Thread by thread from a cursor: the result set may be the whole cache. */
+	if (index_cursor_open(idx, ctx, query, INDEX_SORT_OLDEST_FIRST, 0, &cursor) != TRAWL_OK) {
 		main_error("%s", index_last_error(idx));
 		return 1;
 	}
-	for (size_t t = 0; t < n_threads; t++) {
-		struct index_message *msgs;
-		size_t n;
+	for (;;) {
+		TALLOC_CTX *tctx = talloc_new(ctx);
+		struct index_thread thread;
+		trawl_status_t ts = index_cursor_next(cursor, tctx, &thread);
 
-		if (index_thread_messages(idx, ctx, threads[t].thread_id, query, &msgs, &n) != TRAWL_OK)
-			continue;
-		for (size_t i = 0; i < n; i++) {
-			TALLOC_CTX *tmp = talloc_new(ctx);
-			struct render_message *r;
-
-			if (!msgs[i].matched) {
-				talloc_free(tmp);
-				continue;
+		if (ts != TRAWL_OK) {
+			talloc_free(tctx);
+			if (ts != TRAWL_NOT_FOUND) {
+				main_error("%s", index_last_error(idx));
+				return 1;
 			}
-			if (render_file(tmp, msgs[i].filename, &ropts, &r) != TRAWL_OK) {
-				main_error("%s: cannot read the message file", msgs[i].filename);
-				talloc_free(tmp);
-				continue;
-			}
-			if (ropts.mode != RENDER_MODE_RAW && ropts.mode != RENDER_MODE_HEADERS) {
-				const char *names[] = {"From", "To", "Cc", "Date", "Subject"};
-				const char *vals[] = {r->from, r->to, r->cc, r->date, r->subject};
-
-				for (int k = 0; k < 5; k++)
-					if (*vals[k])
-						printf("%s: %s\n", names[k],
-						       text_sanitize(tmp, vals[k], strlen(vals[k])));
-				printf("\n");
-			}
-			for (size_t l = 0; l < r->n_lines; l++) {
-				const char *s = r->lines[l].text;
-				struct text_run *run;
-				size_t *breaks, nb;
-
-				if (text_decode(tmp, s, strlen(s), 0, &run) != TRAWL_OK ||
-				    text_wrap(tmp, run, (size_t)width, &breaks, &nb) != TRAWL_OK)
-					continue;
-				for (size_t b = 0; b < nb; b++) {
-					size_t end = b + 1 < nb ? breaks[b + 1] : run->len;
-
-					for (size_t g = breaks[b]; g < end; g++)
-						for (int k = 0; k <= TEXT_MAX_COMBINING &&
-								run->glyphs[g].wc[k];
-						     k++)
-							printf("%lc", (wint_t)run->glyphs[g].wc[k]);
-					printf("\n");
-				}
-			}
-			printf("\f\n");
-			talloc_free(tmp);
+			break;
 		}
+		main_show_thread(tctx, idx, &thread, query, &ropts, width);
+		talloc_free(tctx);
 	}
 	return ferror(stdout) ? 1 : 0;
 }

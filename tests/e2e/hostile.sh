@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 7
+tap_plan 9
 fixture_init
 fixture_db
 
@@ -35,5 +35,22 @@ esac
 tmux_keys q q
 tmux_wait_exit >/dev/null
 tmux_stop
+
+# trawl show prints what the reader shows: neutralised, for pipes and scripts.
+"$TRAWL" show --width 60 'id:hostile-1@example.net' > "$FIXTURE_DIR/show.out"
+if grep -q 'Body with escape ^\[\[31mred' "$FIXTURE_DIR/show.out" &&
+	grep -q '^Subject: Invoice ^\[\[2J' "$FIXTURE_DIR/show.out"; then
+	tap_ok "trawl show prints the message with placeholders"
+else
+	tap_not_ok "trawl show prints the message with placeholders"
+	sed 's/^/# /' "$FIXTURE_DIR/show.out"
+fi
+# (Form feed is trawl's own separator between messages, as in notmuch show.)
+if LC_ALL=C grep -q "$(printf '[\001-\010\013\015-\037\177]')" "$FIXTURE_DIR/show.out" ||
+	LC_ALL=C grep -q "$(printf '\342\200\256')" "$FIXTURE_DIR/show.out"; then
+	tap_not_ok "trawl show output holds no control byte or bidi override"
+else
+	tap_ok "trawl show output holds no control byte or bidi override"
+fi
 check_sanitizer_logs
 exit 0
