@@ -128,7 +128,8 @@ export_poll(struct app *app)
 		return 0;
 	st = bg_poll(j->job, 1 << 16, export_on_record, j);
 	if (st == BG_RUNNING) {
-		app_message(app, 0, "exporting to %s: %zu/%zu messages…", j->dest, j->done, j->total);
+		app_message(app, 0, "exporting to %s: %zu/%zu messages…", j->dest, j->done,
+		            j->total);
 		return 1;
 	}
 	if (j->error)
@@ -137,10 +138,10 @@ export_poll(struct app *app)
 		app_message(app, 1, "export failed: the export process %s", bg_how_died(j->job));
 	else if (j->failed)
 		app_message(app, 1, "exported %zu messages to %s; %zu could not be read (last: %s)",
-			    j->exported, j->dest, j->failed, j->warning ? j->warning : "?");
+		            j->exported, j->dest, j->failed, j->warning ? j->warning : "?");
 	else
 		app_message(app, 0, "exported %zu messages to %s (index: %s)", j->exported, j->dest,
-			    j->csv);
+		            j->csv);
 	talloc_free(j);
 	return 1;
 }
@@ -155,8 +156,8 @@ static void
 export_start(struct app *app, const struct export_pending *p, int force)
 {
 	struct export_request r = {
-		.idx = app->idx,
-		.o = {.query = app->query, .csv = p->csv, .force = force},
+	        .idx = app->idx,
+	        .o = {.query = app->query, .csv = p->csv, .force = force},
 	};
 	struct export_job *j;
 
@@ -211,14 +212,15 @@ export_to(struct app *app, const char *line)
 	p = talloc_zero(NULL, struct export_pending);
 	if (!p)
 		return;
-	p->dest = line[0] == '~' && line[1] == '/' && home ? talloc_asprintf(p, "%s%s", home, line + 1)
-							   : talloc_strdup(p, line);
+	p->dest = line[0] == '~' && line[1] == '/' && home
+	                  ? talloc_asprintf(p, "%s%s", home, line + 1)
+	                  : talloc_strdup(p, line);
 	n = p->dest ? strlen(p->dest) : 0;
 	while (n > 1 && p->dest[n - 1] == '/')
 		p->dest[--n] = '\0';
 	p->mbox = n > 5 && !strcmp(p->dest + n - 5, ".mbox");
 	p->csv = p->dest ? talloc_asprintf(p, "%.*s.csv", (int)(p->mbox ? n - 5 : n), p->dest)
-			 : NULL;
+	                 : NULL;
 	if (!p->dest || !p->csv) {
 		talloc_free(p);
 		app_message(app, 1, "out of memory");
@@ -229,9 +231,16 @@ export_to(struct app *app, const char *line)
 	o.csv = p->csv;
 	ts = exporter_check(p, &o, &err);
 	if (ts == TRAWL_EXISTS) {
-		char *label = talloc_asprintf(p, "%s: overwrite? y/n: ", err);
+		/*
+		 * The exporter's reason speaks of --force, and full paths may not
+		 * fit the prompt line: the names just typed are enough here.
+		 */
+		const char *d = strrchr(p->dest, '/'), *c = strrchr(p->csv, '/');
+		char *label = talloc_asprintf(p, "overwrite %s and %s? y/n: ", d ? d + 1 : p->dest,
+		                              c ? c + 1 : p->csv);
 
-		app_prompt(app, label ? label : "overwrite? y/n: ", "", NULL, export_overwrite_done, p);
+		app_prompt(app, label ? label : "overwrite? y/n: ", "", NULL, export_overwrite_done,
+		           p);
 		return;
 	}
 	if (ts != TRAWL_OK)
@@ -259,6 +268,7 @@ cmd_export(struct app *app, int argc, char **argv)
 		export_to(app, argv[1]);
 		return;
 	}
-	app_prompt(app, "export to (NAME.mbox for an mbox, else a folder of .eml; index in NAME.csv): ",
-		   "", NULL, export_dest_done, NULL);
+	app_prompt(app,
+	           "export to (NAME.mbox for an mbox, else a folder of .eml; index in NAME.csv): ",
+	           "", NULL, export_dest_done, NULL);
 }

@@ -30,11 +30,11 @@
 
 static const char *const exporter_wday[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 static const char *const exporter_mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 static const char exporter_csv_header[] =
-	"\"date\",\"from\",\"to\",\"cc\",\"subject\",\"tags\",\"message_id\",\"folder\","
-	"\"source\",\"sha256\",\"path\",\"offset\"\r\n";
+        "\"date\",\"from\",\"to\",\"cc\",\"subject\",\"tags\",\"message_id\",\"folder\","
+        "\"source\",\"sha256\",\"path\",\"offset\"\r\n";
 
 /* An output file written under a temporary name and renamed when complete. */
 struct exporter_out {
@@ -53,8 +53,8 @@ struct exporter {
 	char *error;
 };
 
-static void
-exporter_warn(struct exporter *ex, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void exporter_warn(struct exporter *ex, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 static void
 exporter_warn(struct exporter *ex, const char *fmt, ...)
@@ -119,9 +119,10 @@ exporter_check(TALLOC_CTX *ctx, const struct exporter_opts *o, char **error)
 		return TRAWL_EXISTS;
 	}
 	if (o->dir && !exporter_dir_free(o->dir)) {
-		*error = talloc_asprintf(ctx, "%s exists and is not empty (use --force to write "
-					      "into it, overwriting files of the same names)",
-					 o->dir);
+		*error = talloc_asprintf(ctx,
+		                         "%s exists and is not empty (use --force to write "
+		                         "into it, overwriting files of the same names)",
+		                         o->dir);
 		return TRAWL_EXISTS;
 	}
 	if (o->csv && exporter_exists(o->csv)) {
@@ -171,8 +172,10 @@ exporter_close(struct exporter *ex, struct exporter_out *out, bool ok)
 		ex->error = talloc_asprintf(ex->ctx, "%s: %s", out->path, strerror(errno));
 	/* Without --force, a file that appeared meanwhile is not replaced. */
 	if (ok && !failed && !ex->o->force && exporter_exists(out->path)) {
-		ex->error = talloc_asprintf(ex->ctx, "%s appeared during the export; the export "
-						     "is left in %s", out->path, out->tmp);
+		ex->error = talloc_asprintf(ex->ctx,
+		                            "%s appeared during the export; the export "
+		                            "is left in %s",
+		                            out->path, out->tmp);
 		TALLOC_FREE(out->tmp);
 		return TRAWL_EXISTS;
 	}
@@ -236,7 +239,8 @@ exporter_folders(TALLOC_CTX *ctx, const char *db_path, const struct index_messag
 		slash = strrchr(dir, '/');
 		*(slash ? slash : dir) = '\0';
 		slash = strrchr(dir, '/');
-		if (!strcmp(slash ? slash + 1 : dir, "cur") || !strcmp(slash ? slash + 1 : dir, "new"))
+		if (!strcmp(slash ? slash + 1 : dir, "cur") ||
+		    !strcmp(slash ? slash + 1 : dir, "new"))
 			*(slash ? slash : dir) = '\0';
 		for (size_t k = 0; k < n_seen && !dup; k++)
 			dup = !strcmp(seen[k], dir);
@@ -259,7 +263,7 @@ exporter_sources(TALLOC_CTX *ctx, const struct index_message_info *m)
 	for (size_t i = 0; out && i < m->n_properties; i++)
 		if (!strncmp(m->properties[i], key, sizeof(key) - 1))
 			out = talloc_asprintf_append_buffer(out, "%s%s", *out ? "\n" : "",
-							    m->properties[i] + sizeof(key) - 1);
+			                                    m->properties[i] + sizeof(key) - 1);
 	return out;
 }
 
@@ -289,7 +293,7 @@ exporter_sender(TALLOC_CTX *ctx, const char *from)
 /* Writes the message as an mboxrd entry. */
 static int
 exporter_mbox_entry(struct exporter *ex, const struct index_message_info *m, const char *d,
-		    size_t len)
+                    size_t len)
 {
 	FILE *f = ex->mbox.f;
 	time_t t = m->date;
@@ -299,8 +303,8 @@ exporter_mbox_entry(struct exporter *ex, const struct index_message_info *m, con
 	gmtime_r(&t, &tm);
 	ex->mbox_off = ftello(f);
 	fprintf(f, "From %s %s %s %2d %02d:%02d:%02d %d\n", exporter_sender(ex->ctx, m->from),
-		exporter_wday[tm.tm_wday % 7], exporter_mon[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour,
-		tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
+	        exporter_wday[tm.tm_wday % 7], exporter_mon[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour,
+	        tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
 	while (p < len) {
 		const char *nl = memchr(d + p, '\n', len - p);
 		size_t e = nl ? (size_t)(nl - d) + 1 : len, q = p;
@@ -329,8 +333,8 @@ exporter_eml_name(TALLOC_CTX *ctx, const struct index_message_info *m)
 
 	gmtime_r(&t, &tm);
 	name = talloc_asprintf(ctx, "%04d%02d%02d-%02d%02d%02d-%.12s.eml", tm.tm_year + 1900,
-			       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-			       hash ? hash : "000000000000");
+	                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	                       hash ? hash : "000000000000");
 	g_free(hash);
 	return name;
 }
@@ -381,7 +385,7 @@ exporter_read(struct exporter *ex, const struct index_message_info *m, size_t *l
 			return p;
 	}
 	exporter_warn(ex, "id:%s: no readable file (%s)", m->message_id,
-		      m->n_filenames ? m->filenames[0] : "none indexed");
+	              m->n_filenames ? m->filenames[0] : "none indexed");
 	return NULL;
 }
 
@@ -409,8 +413,8 @@ exporter_message(struct exporter *ex, const char *id)
 		return 1;
 	}
 	{
-		char *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)(d ? d : ""),
-						      len);
+		char *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+		                                      (const guchar *)(d ? d : ""), len);
 
 		sha = talloc_strdup(tmp, h ? h : "");
 		g_free(h);
@@ -420,7 +424,8 @@ exporter_message(struct exporter *ex, const char *id)
 		path = ex->mbox_base;
 		snprintf(offset, sizeof(offset), "%lld", (long long)ex->mbox_off);
 		if (rc)
-			ex->error = talloc_asprintf(ex->ctx, "%s: %s", ex->mbox.tmp, strerror(errno));
+			ex->error =
+			        talloc_asprintf(ex->ctx, "%s: %s", ex->mbox.tmp, strerror(errno));
 	} else {
 		char *name = exporter_eml_name(tmp, &m);
 		char *full = name ? talloc_asprintf(tmp, "%s/%s", ex->o->dir, name) : NULL;
@@ -428,7 +433,7 @@ exporter_message(struct exporter *ex, const char *id)
 		rc = full ? exporter_write_file(ex, full, d ? d : "", len) : -1;
 		if (rc)
 			ex->error = talloc_asprintf(ex->ctx, "%s: %s", full ? full : ex->o->dir,
-						    strerror(errno));
+			                            strerror(errno));
 		path = name;
 	}
 	if (d)
@@ -439,7 +444,7 @@ exporter_message(struct exporter *ex, const char *id)
 		t = m.date;
 		gmtime_r(&t, &tm);
 		snprintf(date, sizeof(date), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 		exporter_csv_field(f, date, true);
 		exporter_csv_field(f, exporter_csv_text(tmp, m.from), false);
 		exporter_csv_field(f, exporter_csv_text(tmp, m.to), false);
@@ -454,7 +459,8 @@ exporter_message(struct exporter *ex, const char *id)
 		exporter_csv_field(f, offset, false);
 		fputs("\r\n", f);
 		if (ferror(f)) {
-			ex->error = talloc_asprintf(ex->ctx, "%s: %s", ex->csv.tmp, strerror(errno));
+			ex->error =
+			        talloc_asprintf(ex->ctx, "%s: %s", ex->csv.tmp, strerror(errno));
 			rc = -1;
 		}
 	}
@@ -464,7 +470,7 @@ exporter_message(struct exporter *ex, const char *id)
 
 trawl_status_t
 exporter_run(TALLOC_CTX *ctx, index_t *idx, const struct exporter_opts *o,
-	     struct exporter_result *res, char **error)
+             struct exporter_result *res, char **error)
 {
 	struct exporter ex = {.idx = idx, .o = o};
 	char **ids = NULL;
@@ -541,8 +547,8 @@ exporter_cli_progress(void *ud, size_t done, size_t total)
 }
 
 /* Prints one line on stderr, neutralised: ids and paths come from the mail. */
-static void
-exporter_say(struct exporter_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void exporter_say(struct exporter_cli *cli, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 static void
 exporter_say(struct exporter_cli *cli, const char *fmt, ...)
@@ -585,10 +591,13 @@ int
 exporter_main(TALLOC_CTX *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"mbox", required_argument, NULL, 'm'}, {"dir", required_argument, NULL, 'd'},
-		{"csv", required_argument, NULL, 'c'},  {"force", no_argument, NULL, 'f'},
-		{"cache", required_argument, NULL, 'C'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"mbox", required_argument, NULL, 'm'},
+	        {"dir", required_argument, NULL, 'd'},
+	        {"csv", required_argument, NULL, 'c'},
+	        {"force", no_argument, NULL, 'f'},
+	        {"cache", required_argument, NULL, 'C'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	struct exporter_opts o = {0};
 	struct exporter_result res;
@@ -648,7 +657,7 @@ exporter_main(TALLOC_CTX *ctx, int argc, char **argv)
 	} else if (env && *env && stat(env, &st) != 0) {
 		/* libnotmuch quietly falls back to defaults when the named file is missing. */
 		exporter_say(NULL, "%s: cannot read the notmuch config (NOTMUCH_CONFIG): %s", env,
-			     strerror(errno));
+		             strerror(errno));
 		return 1;
 	}
 	if (index_open(ctx, NULL, config, &idx, &err) != TRAWL_OK) {
@@ -665,7 +674,7 @@ exporter_main(TALLOC_CTX *ctx, int argc, char **argv)
 
 		index_count_messages(idx, query, &total);
 		cli.progress = importer_progress_new(ctx, "exporting: messages", total, 0,
-						     getenv("TRAWL_TEST_PROGRESS") != NULL);
+		                                     getenv("TRAWL_TEST_PROGRESS") != NULL);
 	}
 	o.progress = exporter_cli_progress;
 	o.warn = exporter_cli_warn;

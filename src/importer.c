@@ -109,7 +109,7 @@
 #define IMPORTER_PENDING_MAGIC "trawl-import-pending"
 
 static const char importer_manifest_header[] =
-	"source\toffset\tsize\tsha256\tcache_file\tmessage_id\tstatus\tdetail\tcontent\n";
+        "source\toffset\tsize\tsha256\tcache_file\tmessage_id\tstatus\tdetail\tcontent\n";
 
 /* A 128-bit digest of a manifest key (source and offset); zero marks an empty slot. */
 struct importer_key {
@@ -152,16 +152,16 @@ enum importer_item_kind {
 struct importer_item {
 	struct importer_item *next;
 	enum importer_item_kind kind;
-	bool message;           /* a source message (counted in messages/s) */
-	char *say;              /* printed on stderr first */
+	bool message; /* a source message (counted in messages/s) */
+	char *say;    /* printed on stderr first */
 	char *source, *source_esc;
-	long long offset;       /* in the mbox, or -1 */
-	char *envelope;         /* the mbox "From " line's rest, or NULL */
+	long long offset; /* in the mbox, or -1 */
+	char *envelope;   /* the mbox "From " line's rest, or NULL */
 	size_t size;
-	char *sha, *rel, *abs;  /* the cache file: hash, path in DIR, absolute path */
-	bool written;           /* this run wrote the cache file */
-	char *body_hash;        /* of the white-space-folded body (content hashes) */
-	const char *status;     /* ROW: "skipped" or "error" */
+	char *sha, *rel, *abs; /* the cache file: hash, path in DIR, absolute path */
+	bool written;          /* this run wrote the cache file */
+	char *body_hash;       /* of the white-space-folded body (content hashes) */
+	const char *status;    /* ROW: "skipped" or "error" */
 	char *detail;
 	unsigned long files_done; /* progress when the walker made the item */
 	unsigned long long bytes_done;
@@ -191,13 +191,13 @@ struct importer {
 	char *pending_path;  /* dir/.import-pending */
 	dev_t cache_dev;
 	ino_t cache_ino;
-	struct importer_set done; /* source messages the manifest settles; read-only */
-	unsigned delay_us;        /* TRAWL_TEST_IMPORT_DELAY_US: slows each message */
-	unsigned batch;           /* IMPORTER_BATCH, or TRAWL_TEST_IMPORT_BATCH */
-	unsigned long die_after;  /* TRAWL_TEST_IMPORT_KILL_AFTER: SIGKILL after that commit */
+	struct importer_set done;  /* source messages the manifest settles; read-only */
+	unsigned delay_us;         /* TRAWL_TEST_IMPORT_DELAY_US: slows each message */
+	unsigned batch;            /* IMPORTER_BATCH, or TRAWL_TEST_IMPORT_BATCH */
+	unsigned long die_after;   /* TRAWL_TEST_IMPORT_KILL_AFTER: SIGKILL after that commit */
 	unsigned long files_total; /* from the counting walk */
 	unsigned long long bytes_total;
-	bool counting;             /* the counting walk: count only */
+	bool counting; /* the counting walk: count only */
 	struct importer_queue q;
 	/* The indexer's. */
 	index_build_t *b;
@@ -207,16 +207,16 @@ struct importer {
 	struct importer_set rejected; /* cache files notmuch could not parse, in this run */
 	char *rows;                   /* manifest rows of the batch in progress */
 	unsigned batch_n;
-	unsigned long serial;         /* the last committed batch */
+	unsigned long serial; /* the last committed batch */
 	struct importer_progress *progress;
 	unsigned long n_imported, n_duplicates, n_skipped, n_errors;
-	unsigned long n_messages;     /* source messages handled by this run */
-	char *fatal;                  /* why the run must stop */
+	unsigned long n_messages; /* source messages handled by this run */
+	char *fatal;              /* why the run must stop */
 	/* The walker's. */
 	TALLOC_CTX *wctx;
-	struct importer_set seen;     /* source messages met in this run */
-	struct importer_set folders;  /* cache folders whose tmp/ was cleaned */
-	char *folder_made;            /* the folder whose cur/, new/ and tmp/ exist */
+	struct importer_set seen;    /* source messages met in this run */
+	struct importer_set folders; /* cache folders whose tmp/ was cleaned */
+	char *folder_made;           /* the folder whose cur/, new/ and tmp/ exist */
 	unsigned long files_done, n_already;
 	unsigned long long bytes_done;
 };
@@ -231,8 +231,8 @@ importer_on_signal(int sig)
 }
 
 /* Prints one line on stderr, neutralised: paths and reasons come from anywhere. */
-static void
-importer_say(struct importer_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void importer_say(struct importer_progress *p, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 static void
 importer_say(struct importer_progress *p, const char *fmt, ...)
@@ -274,7 +274,7 @@ importer_duration(char *buf, size_t n, double s)
 
 struct importer_progress *
 importer_progress_new(TALLOC_CTX *ctx, const char *what, unsigned long total,
-		      unsigned long long total_units, int force)
+                      unsigned long long total_units, int force)
 {
 	struct importer_progress *p;
 
@@ -292,7 +292,7 @@ importer_progress_new(TALLOC_CTX *ctx, const char *what, unsigned long total,
 
 void
 importer_progress_update(struct importer_progress *p, unsigned long done,
-			 unsigned long long units_done, unsigned long messages)
+                         unsigned long long units_done, unsigned long messages)
 {
 	struct timespec now;
 	double elapsed, frac, rate;
@@ -322,7 +322,7 @@ importer_progress_update(struct importer_progress *p, unsigned long done,
 		strcat(left, " left");
 	}
 	fprintf(stderr, "\r%s %lu/%lu [%s] %.0f messages/s %s\033[K", p->what, done, p->total, bar,
-		rate, left);
+	        rate, left);
 	fflush(stderr);
 	p->shown = 1;
 }
@@ -387,8 +387,9 @@ importer_hex_key(const char *hex)
 	struct importer_key k = {0, 0};
 
 	for (int i = 0; i < 32 && isxdigit((unsigned char)hex[i]); i++) {
-		unsigned v = isdigit((unsigned char)hex[i]) ? (unsigned)(hex[i] - '0')
-							    : (unsigned)(tolower(hex[i]) - 'a' + 10);
+		unsigned v = isdigit((unsigned char)hex[i])
+		                     ? (unsigned)(hex[i] - '0')
+		                     : (unsigned)(tolower(hex[i]) - 'a' + 10);
 
 		if (i < 16)
 			k.a = k.a << 4 | v;
@@ -454,8 +455,8 @@ importer_escape(TALLOC_CTX *ctx, const char *s)
 
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		n += *p == '\\' || *p == '\t' || *p == '\n' || *p == '\r' ? 2
-		     : *p < 0x20 || *p == 0x7f                           ? 4
-									  : 1;
+		     : *p < 0x20 || *p == 0x7f                            ? 4
+		                                                          : 1;
 	out = o = talloc_size(ctx, n + 1);
 	if (!out)
 		return NULL;
@@ -490,8 +491,8 @@ importer_write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-static void
-importer_fail(struct importer *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void importer_fail(struct importer *im, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 /* Records why the run must stop; the first reason wins. */
 static void
@@ -514,8 +515,8 @@ importer_fail(struct importer *im, const char *fmt, ...)
  */
 static void
 importer_row(struct importer *im, const char *source_esc, long long offset, size_t size,
-	     const char *sha, const char *cache_rel, const char *id, const char *status,
-	     const char *detail, const char *content)
+             const char *sha, const char *cache_rel, const char *id, const char *status,
+             const char *detail, const char *content)
 {
 	TALLOC_CTX *tmp = talloc_new(im->ctx);
 	char off[32] = "";
@@ -527,8 +528,9 @@ importer_row(struct importer *im, const char *source_esc, long long offset, size
 		snprintf(off, sizeof(off), "%lld", offset);
 	if (cache_esc && id_esc && detail_esc)
 		im->rows = talloc_asprintf_append_buffer(
-			im->rows, "%s\t%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\n", source_esc, off, size,
-			sha ? sha : "", cache_esc, id_esc, status, detail_esc, content ? content : "");
+		        im->rows, "%s\t%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\n", source_esc, off, size,
+		        sha ? sha : "", cache_esc, id_esc, status, detail_esc,
+		        content ? content : "");
 	talloc_free(tmp);
 	if (!cache_esc || !id_esc || !detail_esc || !im->rows) {
 		importer_fail(im, "out of memory");
@@ -610,12 +612,13 @@ importer_recover(struct importer *im)
 		long long size = -1;
 		char *nl = strchr(pending, '\n');
 
-		if (nl && sscanf(pending, IMPORTER_PENDING_MAGIC " %lu %lld", &serial, &size) == 2 &&
+		if (nl &&
+		    sscanf(pending, IMPORTER_PENDING_MAGIC " %lu %lld", &serial, &size) == 2 &&
 		    serial == im->serial && size >= 0) {
 			/* The batch was committed: its rows belong in the manifest, once. */
 			if (ftruncate(im->manifest_fd, (off_t)size) != 0 ||
 			    importer_write_all(im->manifest_fd, nl + 1,
-					       len - (size_t)(nl + 1 - pending)) != 0 ||
+			                       len - (size_t)(nl + 1 - pending)) != 0 ||
 			    fsync(im->manifest_fd) != 0) {
 				importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
 				return TRAWL_IO;
@@ -632,7 +635,7 @@ importer_recover(struct importer *im)
 	}
 	if (lseek(im->manifest_fd, 0, SEEK_END) == 0 &&
 	    importer_write_all(im->manifest_fd, importer_manifest_header,
-			       strlen(importer_manifest_header)) != 0) {
+	                       strlen(importer_manifest_header)) != 0) {
 		importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
 		return TRAWL_IO;
 	}
@@ -675,8 +678,9 @@ importer_load_manifest(struct importer *im)
 		if (nf < 7 || !strcmp(fields[6], "error"))
 			continue;
 		if (importer_set_add(im->ctx, &im->done,
-				     importer_key(fields[0], *fields[1] ? strtoll(fields[1], NULL, 10)
-									: -1)) < 0 ||
+		                     importer_key(fields[0],
+		                                  *fields[1] ? strtoll(fields[1], NULL, 10) : -1)) <
+		            0 ||
 		    (nf == 9 && *fields[8] &&
 		     importer_set_add(im->ctx, &im->contents, importer_hex_key(fields[8])) < 0)) {
 			free(line);
@@ -713,7 +717,7 @@ importer_flush(struct importer *im)
 	}
 	size = lseek(im->manifest_fd, 0, SEEK_END);
 	head = talloc_asprintf(im->ctx, IMPORTER_PENDING_MAGIC " %lu %lld\n", serial,
-			       (long long)size);
+	                       (long long)size);
 	fd = open(im->pending_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (!head || size < 0 || fd < 0 || importer_write_all(fd, head, strlen(head)) != 0 ||
 	    importer_write_all(fd, im->rows, strlen(im->rows)) != 0 || fsync(fd) != 0) {
@@ -835,8 +839,8 @@ importer_item_new(struct importer *im, enum importer_item_kind kind)
 	return it;
 }
 
-static void
-importer_item_say(struct importer_item *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void importer_item_say(struct importer_item *it, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 static void
 importer_item_say(struct importer_item *it, const char *fmt, ...)
@@ -849,8 +853,8 @@ importer_item_say(struct importer_item *it, const char *fmt, ...)
 }
 
 /* Sends a line for stderr (and nothing else). */
-static void
-importer_walk_say(struct importer *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void importer_walk_say(struct importer *im, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 static void
 importer_walk_say(struct importer *im, const char *fmt, ...)
@@ -867,8 +871,8 @@ importer_walk_say(struct importer *im, const char *fmt, ...)
 }
 
 /* Stops the walk: the indexer stops at this item, after what came before. */
-static void
-importer_walk_fail(struct importer *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void importer_walk_fail(struct importer *im, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 static void
 importer_walk_fail(struct importer *im, const char *fmt, ...)
@@ -890,9 +894,8 @@ importer_walk_fail(struct importer *im, const char *fmt, ...)
  * or an error), with the reason also printed.
  */
 static void
-importer_walk_row(struct importer *im, const char *source, const char *source_esc,
-		  long long offset, size_t size, const char *sha, const char *status,
-		  const char *why, bool message)
+importer_walk_row(struct importer *im, const char *source, const char *source_esc, long long offset,
+                  size_t size, const char *sha, const char *status, const char *why, bool message)
 {
 	struct importer_item *it = importer_item_new(im, IMPORTER_ITEM_ROW);
 
@@ -1000,7 +1003,7 @@ importer_make_folder(struct importer *im, const char *folder)
  */
 static int
 importer_store(struct importer *im, const char *folder, const char *path, const char *sha,
-	       const char *data, size_t len)
+               const char *data, size_t len)
 {
 	struct stat st;
 	char *tmp;
@@ -1163,8 +1166,8 @@ importer_index(struct importer *im, TALLOC_CTX *tmp, const struct importer_item 
 		if (importer_provenance(im, id, it) != TRAWL_OK)
 			goto db_failed;
 		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel, id,
-			     "duplicate", "same bytes as a message already imported into this folder",
-			     NULL);
+		             "duplicate",
+		             "same bytes as a message already imported into this folder", NULL);
 		return;
 	}
 	if (ts != TRAWL_NOT_FOUND)
@@ -1173,7 +1176,7 @@ importer_index(struct importer *im, TALLOC_CTX *tmp, const struct importer_item 
 rejected:
 	if (ts == TRAWL_PARSE || ts == TRAWL_IO) {
 		const char *why = ts == TRAWL_PARSE ? "not mail: notmuch cannot parse it"
-						    : "notmuch cannot read the copy";
+		                                    : "notmuch cannot read the copy";
 
 		unlink(it->abs);
 		if (ts == TRAWL_PARSE &&
@@ -1181,11 +1184,11 @@ rejected:
 			importer_fail(im, "out of memory");
 		if (it->offset >= 0)
 			importer_say(im->progress, "skipped %s at %lld: %s", it->source, it->offset,
-				     why);
+			             why);
 		else
 			importer_say(im->progress, "skipped %s: %s", it->source, why);
 		importer_row(im, it->source_esc, it->offset, it->size, it->sha, NULL, NULL,
-			     ts == TRAWL_PARSE ? "skipped" : "error", why, NULL);
+		             ts == TRAWL_PARSE ? "skipped" : "error", why, NULL);
 		return;
 	}
 	if (ts != TRAWL_OK)
@@ -1193,9 +1196,10 @@ rejected:
 	if (importer_provenance(im, m.message_id, it) != TRAWL_OK)
 		goto db_failed;
 	if (m.duplicate) {
-		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel, m.message_id,
-			     "duplicate",
-			     "same Message-ID as a message already imported: another file of it", NULL);
+		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel,
+		             m.message_id, "duplicate",
+		             "same Message-ID as a message already imported: another file of it",
+		             NULL);
 		return;
 	}
 	key = importer_content_key(tmp, &m, it->body_hash);
@@ -1205,16 +1209,16 @@ rejected:
 	}
 	/* Most contents are new: the set of known hashes spares the database the question. */
 	ts = !importer_set_has(&im->contents, importer_hex_key(key))
-		     ? TRAWL_NOT_FOUND
-		     : index_build_find_property(im->b, tmp, "trawl.content", key, &first);
+	             ? TRAWL_NOT_FOUND
+	             : index_build_find_property(im->b, tmp, "trawl.content", key, &first);
 	if (ts == TRAWL_OK && strcmp(first, m.message_id) != 0) {
 		if (index_build_add_tag(im->b, m.message_id, "duplicate") != TRAWL_OK ||
 		    index_build_add_property(im->b, m.message_id, "trawl.duplicate-of", first) !=
-			    TRAWL_OK)
+		            TRAWL_OK)
 			goto db_failed;
 		detail = talloc_asprintf(tmp, "same From, Date, Subject and body as <%s>", first);
-		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel, m.message_id,
-			     "duplicate", detail ? detail : "same content", key);
+		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel,
+		             m.message_id, "duplicate", detail ? detail : "same content", key);
 		return;
 	}
 	if (ts != TRAWL_OK && ts != TRAWL_NOT_FOUND)
@@ -1222,7 +1226,7 @@ rejected:
 	if (index_build_add_property(im->b, m.message_id, "trawl.content", key) != TRAWL_OK)
 		goto db_failed;
 	importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel, m.message_id,
-		     "imported", "", key);
+	             "imported", "", key);
 	return;
 
 db_failed:
@@ -1248,14 +1252,14 @@ importer_consume(struct importer *im)
 				usleep(im->delay_us);
 			im->n_messages += it->message;
 			if (it->kind == IMPORTER_ITEM_ROW)
-				importer_row(im, it->source_esc, it->offset, it->size, it->sha, NULL,
-					     NULL, it->status, it->detail, NULL);
+				importer_row(im, it->source_esc, it->offset, it->size, it->sha,
+				             NULL, NULL, it->status, it->detail, NULL);
 			else if (it->kind == IMPORTER_ITEM_INDEX)
 				importer_index(im, it, it);
 			if (!im->fatal && im->batch_n >= im->batch)
 				importer_flush(im);
 			importer_progress_update(im->progress, it->files_done, it->bytes_done,
-						 im->n_messages);
+			                         im->n_messages);
 		}
 		talloc_free(it);
 		/* Stop the walker, then take what it sends until its END item. */
@@ -1271,9 +1275,8 @@ importer_consume(struct importer *im)
  * into the cache and hands it to the indexer.
  */
 static void
-importer_message(struct importer *im, const char *source, const char *source_esc,
-		 long long offset, const char *envelope, const char *folder, const char *data,
-		 size_t len)
+importer_message(struct importer *im, const char *source, const char *source_esc, long long offset,
+                 const char *envelope, const char *folder, const char *data, size_t len)
 {
 	struct importer_item *it;
 	int stored;
@@ -1301,7 +1304,7 @@ importer_message(struct importer *im, const char *source, const char *source_esc
 	}
 	if (len == 0) {
 		importer_walk_row(im, source, source_esc, offset, 0, it->sha, "skipped",
-				  "empty message", true);
+		                  "empty message", true);
 		talloc_free(it);
 		return;
 	}
@@ -1371,7 +1374,8 @@ importer_content_length(const char *h, size_t n)
 
 			while (i < e && (h[i] == ' ' || h[i] == '\t'))
 				i++;
-			for (; i < e && isdigit((unsigned char)h[i]) && v < (1LL << 50); i++, any = true)
+			for (; i < e && isdigit((unsigned char)h[i]) && v < (1LL << 50);
+			     i++, any = true)
 				v = v * 10 + (h[i] - '0');
 			while (i < e && isspace((unsigned char)h[i]))
 				i++;
@@ -1421,7 +1425,8 @@ importer_mbox_extent(const char *d, size_t len, size_t start, size_t *end, size_
 			break;
 	}
 	/* Consistent only if it ends a line and lands on a separator or the end. */
-	if ((e == body || d[e - 1] == '\n') && (p == len || importer_is_from_line(d + p, len - p))) {
+	if ((e == body || d[e - 1] == '\n') &&
+	    (p == len || importer_is_from_line(d + p, len - p))) {
 		*end = e;
 		*next = p;
 	}
@@ -1468,11 +1473,10 @@ importer_unquote(TALLOC_CTX *ctx, const char *d, size_t len, size_t *out_len)
 	return out;
 }
 
-
 /* Walks every message of an mbox mapped at d[0..len). */
 static void
-importer_mbox(struct importer *im, const char *source, const char *source_esc,
-	      const char *folder, const char *d, size_t len)
+importer_mbox(struct importer *im, const char *source, const char *source_esc, const char *folder,
+              const char *d, size_t len)
 {
 	size_t pos = len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3) ? 3 : 0;
 	unsigned long long base = im->bytes_done;
@@ -1494,8 +1498,8 @@ importer_mbox(struct importer *im, const char *source, const char *source_esc,
 			importer_walk_fail(im, "out of memory");
 		else
 			importer_message(im, source, source_esc, (long long)pos, envelope, folder,
-					 unquoted ? unquoted : d + start,
-					 unquoted ? ulen : end - start);
+			                 unquoted ? unquoted : d + start,
+			                 unquoted ? ulen : end - start);
 		talloc_free(tmp);
 		pos = next;
 	}
@@ -1513,13 +1517,15 @@ importer_not_mail(const unsigned char *d, size_t len)
 		size_t n;
 		const char *why;
 	} kinds[] = {
-		{"\x1f\x8b", 2, "not mail: a gzip file (decompress it first)"},
-		{"PK\x03\x04", 4, "not mail: a zip archive (extract it first)"},
-		{"BZh", 3, "not mail: a bzip2 file (decompress it first)"},
-		{"\xfd" "7zXZ", 5, "not mail: an xz file (decompress it first)"},
-		{"7z\xbc\xaf", 4, "not mail: a 7-Zip archive (extract it first)"},
-		{"%PDF", 4, "not mail: a PDF document"},
-		{"\xd0\xcf\x11\xe0", 4, "not mail: an OLE file (an Outlook .msg is not RFC 822)"},
+	        {"\x1f\x8b", 2, "not mail: a gzip file (decompress it first)"},
+	        {"PK\x03\x04", 4, "not mail: a zip archive (extract it first)"},
+	        {"BZh", 3, "not mail: a bzip2 file (decompress it first)"},
+	        {"\xfd"
+	         "7zXZ",
+	         5, "not mail: an xz file (decompress it first)"},
+	        {"7z\xbc\xaf", 4, "not mail: a 7-Zip archive (extract it first)"},
+	        {"%PDF", 4, "not mail: a PDF document"},
+	        {"\xd0\xcf\x11\xe0", 4, "not mail: an OLE file (an Outlook .msg is not RFC 822)"},
 	};
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -1605,7 +1611,7 @@ importer_folder_join(TALLOC_CTX *ctx, const char *folder, const char *name)
 /* Walks one source file. */
 static void
 importer_file(struct importer *im, const char *path, const char *folder, enum importer_kind kind,
-	      size_t size)
+              size_t size)
 {
 	TALLOC_CTX *tmp = talloc_new(im->wctx);
 	char *esc = importer_escape(tmp, path);
@@ -1620,7 +1626,7 @@ importer_file(struct importer *im, const char *path, const char *folder, enum im
 		goto done;
 	if (kind == IMPORTER_MAILDIR_TMP) {
 		importer_walk_row(im, path, esc, -1, size, NULL, "skipped",
-				  "in a maildir's tmp/ (a delivery that never finished)", false);
+		                  "in a maildir's tmp/ (a delivery that never finished)", false);
 		goto done;
 	}
 	if (importer_map(path, &data, &len, &why) != 0) {
@@ -1630,11 +1636,11 @@ importer_file(struct importer *im, const char *path, const char *folder, enum im
 	if (len == 0) {
 		why = "empty file";
 	} else if (kind == IMPORTER_IN_MAILDIR || importer_named_message(path) ||
-		   importer_starts_with_header(data, len)) {
+	           importer_starts_with_header(data, len)) {
 		importer_message(im, path, esc, -1, NULL, folder, data, len);
 	} else if (importer_is_from_line(data, len) ||
-		   (len > 3 && !memcmp(data, "\xef\xbb\xbf", 3) &&
-		    importer_is_from_line(data + 3, len - 3))) {
+	           (len > 3 && !memcmp(data, "\xef\xbb\xbf", 3) &&
+	            importer_is_from_line(data + 3, len - 3))) {
 		const char *base = strrchr(path, '/');
 		char *mbox_folder = importer_folder_join(tmp, folder, base ? base + 1 : path);
 
@@ -1646,8 +1652,8 @@ importer_file(struct importer *im, const char *path, const char *folder, enum im
 		why = importer_not_mail((const unsigned char *)data, len);
 	}
 	if (why)
-		importer_walk_row(im, path, esc, -1, len, importer_sha256(tmp, data, len), "skipped",
-				  why, false);
+		importer_walk_row(im, path, esc, -1, len, importer_sha256(tmp, data, len),
+		                  "skipped", why, false);
 	if (data)
 		munmap((void *)data, len);
 done:
@@ -1656,8 +1662,8 @@ done:
 
 /* One entry of a source: counted in the first walk, walked in the second. */
 static void
-importer_entry(struct importer *im, const char *path, const char *folder,
-	       enum importer_kind kind, const struct stat *st)
+importer_entry(struct importer *im, const char *path, const char *folder, enum importer_kind kind,
+               const struct stat *st)
 {
 	if (im->counting) {
 		im->files_total++;
@@ -1674,9 +1680,9 @@ importer_entry(struct importer *im, const char *path, const char *folder,
 			importer_walk_fail(im, "out of memory");
 		else if (!importer_walk_settled(im, esc, -1))
 			importer_walk_row(im, path, esc, -1, 0, NULL, "skipped",
-					  S_ISLNK(st->st_mode) ? "a symbolic link (not followed)"
-							       : "not a regular file",
-					  false);
+			                  S_ISLNK(st->st_mode) ? "a symbolic link (not followed)"
+			                                       : "not a regular file",
+			                  false);
 		talloc_free(tmp);
 	}
 	im->files_done++;
@@ -1742,7 +1748,7 @@ importer_is_dir(const char *dir, const char *name)
  */
 static void
 importer_walk(struct importer *im, const char *path, const char *folder, enum importer_kind kind,
-	      int depth)
+              int depth)
 {
 	TALLOC_CTX *tmp = talloc_new(im->counting ? im->ctx : im->wctx);
 	size_t n;
@@ -1754,7 +1760,8 @@ importer_walk(struct importer *im, const char *path, const char *folder, enum im
 		char *esc = im->counting ? NULL : importer_escape(tmp, path);
 
 		if (esc)
-			importer_walk_row(im, path, esc, -1, 0, NULL, "error", strerror(err), false);
+			importer_walk_row(im, path, esc, -1, 0, NULL, "error", strerror(err),
+			                  false);
 		talloc_free(tmp);
 		return;
 	}
@@ -1814,7 +1821,7 @@ importer_source(struct importer *im, const char *path)
 			importer_walk_fail(im, "%s: %s", path, strerror(errno));
 	} else if (S_ISDIR(st.st_mode)) {
 		importer_walk(im, path, importer_folder_join(tmp, "", importer_base(path)),
-			      IMPORTER_LOOSE, 0);
+		              IMPORTER_LOOSE, 0);
 	} else {
 		/* A lone file: its folder is its directory's (a maildir's, for cur/ and new/). */
 		char *dir = talloc_strndup(tmp, path, (size_t)(strrchr(path, '/') - path));
@@ -1830,7 +1837,6 @@ importer_source(struct importer *im, const char *path)
 	}
 	talloc_free(tmp);
 }
-
 
 struct importer_walker {
 	struct importer *im;
@@ -1917,7 +1923,7 @@ importer_open_cache(struct importer *im)
 		}
 		if (!importer_dir_empty(im->dir)) {
 			importer_fail(im, "%s exists and is not a trawl cache (no notmuch-config)",
-				      im->dir);
+			              im->dir);
 			return TRAWL_EXISTS;
 		}
 		ts = index_build_write_config(im->ctx, im->config, im->mail, "cache", &err);
@@ -1938,7 +1944,7 @@ importer_open_cache(struct importer *im)
 		ts = index_build_create(im->ctx, im->mail, im->config, &im->b, &err);
 	if (ts != TRAWL_OK) {
 		importer_fail(im, "%s%s", err ? err : trawl_status_str(ts),
-			      ts == TRAWL_LOCKED ? " (is another import running?)" : "");
+		              ts == TRAWL_LOCKED ? " (is another import running?)" : "");
 		return ts;
 	}
 	/* The importer ends its batches itself, with the manifest protocol. */
@@ -1971,12 +1977,12 @@ int
 importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"into", required_argument, NULL, 'i'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"into", required_argument, NULL, 'i'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	struct importer *im;
-	const char *into = "trawl-cache", *delay;
+	const char *into = "trawl-cache", *env;
 	char **sources;
 	int c, nsrc, rc = 0;
 	struct timespec t0, t1;
@@ -2011,12 +2017,13 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 	pthread_cond_init(&im->q.nonfull, NULL);
 	im->rows = talloc_strdup(im, "");
 	im->dir = importer_abs(im, into);
-	delay = getenv("TRAWL_TEST_IMPORT_DELAY_US");
-	im->delay_us = delay ? (unsigned)strtoul(delay, NULL, 10) : 0;
-	delay = getenv("TRAWL_TEST_IMPORT_BATCH");
-	im->batch = delay && atoi(delay) > 0 ? (unsigned)atoi(delay) : IMPORTER_BATCH;
-	delay = getenv("TRAWL_TEST_IMPORT_KILL_AFTER");
-	im->die_after = delay ? strtoul(delay, NULL, 10) : 0;
+	/* Test hooks: slow each message down, make small batches, die after a commit. */
+	env = getenv("TRAWL_TEST_IMPORT_DELAY_US");
+	im->delay_us = env ? (unsigned)strtoul(env, NULL, 10) : 0;
+	env = getenv("TRAWL_TEST_IMPORT_BATCH");
+	im->batch = env && atoi(env) > 0 ? (unsigned)atoi(env) : IMPORTER_BATCH;
+	env = getenv("TRAWL_TEST_IMPORT_KILL_AFTER");
+	im->die_after = env ? strtoul(env, NULL, 10) : 0;
 	sources = talloc_array(im, char *, nsrc);
 	if (!im->rows || !im->dir || !sources) {
 		talloc_free(im);
@@ -2049,10 +2056,12 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 	for (int i = 0; i < nsrc; i++) {
 		size_t dl = strlen(im->dir);
 
-		/* A source holding the cache is fine (the cache is passed over); the reverse is not. */
-		if (!strncmp(sources[i], im->dir, dl) && (sources[i][dl] == '/' || !sources[i][dl])) {
+		/* A source holding the cache is fine (the cache is passed over); the reverse is
+		 * not. */
+		if (!strncmp(sources[i], im->dir, dl) &&
+		    (sources[i][dl] == '/' || !sources[i][dl])) {
 			importer_say(NULL, "%s: a source cannot be inside the cache %s", sources[i],
-				     im->dir);
+			             im->dir);
 			talloc_free(im);
 			return 1;
 		}
@@ -2075,8 +2084,8 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 		sigaction(SIGINT, &sa, &old_int);
 		sigaction(SIGTERM, &sa, &old_term);
 		im->progress = importer_progress_new(im, "importing: files", im->files_total,
-						     im->bytes_total,
-						     getenv("TRAWL_TEST_PROGRESS") != NULL);
+		                                     im->bytes_total,
+		                                     getenv("TRAWL_TEST_PROGRESS") != NULL);
 		im->wctx = talloc_new(NULL);
 		if (!im->wctx || pthread_create(&walker, NULL, importer_walker, &w) != 0) {
 			importer_fail(im, "cannot start the walker thread");
@@ -2084,7 +2093,7 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 			importer_consume(im);
 			pthread_join(walker, NULL);
 			importer_progress_update(im->progress, im->files_total, im->bytes_total,
-						 im->n_messages);
+			                         im->n_messages);
 		}
 		TALLOC_FREE(im->wctx);
 		importer_flush(im);
@@ -2098,7 +2107,7 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 	secs = importer_seconds(&t0, &t1);
 	if (im->fatal) {
 		importer_say(NULL, "import stopped: %s; run the same command again to resume",
-			     im->fatal);
+		             im->fatal);
 		rc = 1;
 	} else if (importer_stop) {
 		importer_say(NULL, "import interrupted; run the same command again to resume");

@@ -43,8 +43,8 @@ struct exporter_opts {
 	const char *query;
 	const char *mbox; /* one of mbox and dir */
 	const char *dir;
-	const char *csv;  /* NULL: no index */
-	int force;        /* overwrite existing files */
+	const char *csv; /* NULL: no index */
+	int force;       /* overwrite existing files */
 	/* Both may be NULL: after each message, and for a message that cannot be exported. */
 	void (*progress)(void *ud, size_t done, size_t total);
 	void (*warn)(void *ud, const char *message);
@@ -70,7 +70,7 @@ trawl_status_t exporter_check(TALLOC_CTX *ctx, const struct exporter_opts *o, ch
  * under the mbox and CSV names (files already written in DIR stay).
  */
 trawl_status_t exporter_run(TALLOC_CTX *ctx, index_t *idx, const struct exporter_opts *o,
-			    struct exporter_result *res, char **error);
+                            struct exporter_result *res, char **error);
 
 /* The `trawl export` subcommand; argv[0] is "export".  Returns the exit status. */
 int exporter_main(TALLOC_CTX *ctx, int argc, char **argv);

@@ -68,10 +68,10 @@ int importer_main(TALLOC_CTX *ctx, int argc, char **argv);
 struct importer_progress;
 
 struct importer_progress *importer_progress_new(TALLOC_CTX *ctx, const char *what,
-						unsigned long total, unsigned long long total_units,
-						int force);
+                                                unsigned long total, unsigned long long total_units,
+                                                int force);
 void importer_progress_update(struct importer_progress *p, unsigned long done,
-			      unsigned long long units_done, unsigned long messages);
+                              unsigned long long units_done, unsigned long messages);
 /* Clears the meter's line. */
 void importer_progress_end(struct importer_progress *p);
 

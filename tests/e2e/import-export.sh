@@ -14,7 +14,7 @@
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 33
+tap_plan 34
 fixture_init
 W=$FIXTURE_DIR
 HAND=$top_srcdir/tests/corpus/import
@@ -400,6 +400,19 @@ r3=$?
 	[ "$(grep -c '^From ' "$E/all.mbox")" = 1 ] && [ "$(ls "$E/eml" | wc -l)" = 9 ] &&
 	tap_ok "export refuses to overwrite without --force; --force overwrites" ||
 	{ tap_not_ok "export refuses to overwrite without --force; --force overwrites"; tap_diag "$r1 $r2 $r3 $(cat "$W/err")"; }
+# The reader's E: prompts for the destination, exports the current query in a child.
+tmux_start 120 20 "$TRAWL" --cache "$C" 'folder:src/box.mbox'
+if tmux_wait_for 'Minutes of the board' && tmux_keys E && tmux_wait_for 'export to' &&
+	tmux_keys "$E/reader.mbox" Enter && tmux_wait_for 'exported 3 messages' &&
+	[ "$(grep -c '^From ' "$E/reader.mbox")" = 3 ] && [ -f "$E/reader.csv" ] &&
+	tmux_keys E && tmux_wait_for 'export to' && tmux_keys "$E/reader.mbox" Enter &&
+	tmux_wait_for 'overwrite reader.mbox and reader.csv? y/n' && tmux_keys n Enter && tmux_wait_for 'not exported'; then
+	tap_ok "E in the reader exports the query (mbox and CSV), and asks before overwriting"
+else
+	tap_not_ok "E in the reader exports the query (mbox and CSV), and asks before overwriting"
+fi
+tmux_keys Q
+tmux_stop
 NOTMUCH_CONFIG=$C/notmuch-config "$TRAWL" export 'from:alice' --mbox "$E/alice.mbox" > /dev/null 2>&1 &&
 	[ "$(grep -c '^From ' "$E/alice.mbox")" = 2 ] &&
 	tap_ok "export takes the database from NOTMUCH_CONFIG without --cache" ||

@@ -116,7 +116,7 @@ run(const char *log, const char *const *args)
 		dup2(fd, 1);
 		dup2(fd, 2);
 		int rc = !strcmp(argv[0], "import") ? importer_main(ctx, argc, argv)
-						    : exporter_main(ctx, argc, argv);
+		                                    : exporter_main(ctx, argc, argv);
 
 		fflush(NULL);
 		_exit(rc);
@@ -168,9 +168,9 @@ count(TALLOC_CTX *ctx, const char *cache, const char *query)
 	char *err = NULL;
 	unsigned n = 0;
 
-	assert_int_equal(index_open(ctx, NULL, talloc_asprintf(ctx, "%s/notmuch-config", cache),
-				    &idx, &err),
-			 TRAWL_OK);
+	assert_int_equal(
+	        index_open(ctx, NULL, talloc_asprintf(ctx, "%s/notmuch-config", cache), &idx, &err),
+	        TRAWL_OK);
 	assert_int_equal(index_count_messages(idx, query, &n), TRAWL_OK);
 	talloc_free(idx);
 	return n;
@@ -207,11 +207,11 @@ test_mbox_split(void **state)
 	char *log = talloc_asprintf(t, "%s/log", c->dir);
 	const char *args[] = {"import", "--into", cache, src, NULL};
 	const char *text = "From alice@example.org Mon Jan  5 10:00:00 2004\n"
-			   "From: alice@example.org\nSubject: one\nMessage-ID: <one@x>\n\n"
-			   "This is my favourite film:\n\nFrom Russia with love\n\n"
-			   ">From quoted\n>>From twice\n\n"
-			   "From -\n"
-			   "From: bob@example.org\nSubject: two\nMessage-ID: <two@x>\n\nlast line";
+	                   "From: alice@example.org\nSubject: one\nMessage-ID: <one@x>\n\n"
+	                   "This is my favourite film:\n\nFrom Russia with love\n\n"
+	                   ">From quoted\n>>From twice\n\n"
+	                   "From -\n"
+	                   "From: bob@example.org\nSubject: two\nMessage-ID: <two@x>\n\nlast line";
 	char *m, *second = talloc_asprintf(t, "%td", strstr(text, "From -\n") - text);
 	size_t n;
 
@@ -221,12 +221,13 @@ test_mbox_split(void **state)
 	assert_int_equal(n, 2);
 	m = cached(t, cache, src, "0", NULL);
 	assert_string_equal(m, "From: alice@example.org\nSubject: one\nMessage-ID: <one@x>\n\n"
-			       "This is my favourite film:\n\nFrom Russia with love\n\n"
-			       "From quoted\n>From twice\n");
+	                       "This is my favourite film:\n\nFrom Russia with love\n\n"
+	                       "From quoted\n>From twice\n");
 	/* The last message keeps its bytes: no newline is added at the end of the file. */
 	m = cached(t, cache, src, second, NULL);
 	assert_non_null(m);
-	assert_string_equal(m, "From: bob@example.org\nSubject: two\nMessage-ID: <two@x>\n\nlast line");
+	assert_string_equal(
+	        m, "From: bob@example.org\nSubject: two\nMessage-ID: <two@x>\n\nlast line");
 	assert_int_equal(count(t, cache, "property:trawl.mbox-from=-"), 1);
 	/* A lone file's folder is its directory's name; an mbox is a folder in it. */
 	assert_int_equal(count(t, cache, "folder:scratch/a.mbox"), 2);
@@ -251,25 +252,28 @@ test_mbox_crlf_content_length(void **state)
 	char *m;
 
 	assert_int_equal(mkdir(src, 0700), 0);
-	put(a, "\xef\xbb\xbf" "From - Mon Jan  5 10:00:00 2004\r\n"
-	       "Subject: crlf one\r\nMessage-ID: <c1@x>\r\n\r\nbody one\r\n\r\n"
-	       "From - Mon Jan  5 10:00:01 2004\r\n"
-	       "Subject: crlf two\r\nMessage-ID: <c2@x>\r\n\r\nbody two\r\n\r\n",
+	put(a,
+	    "\xef\xbb\xbf"
+	    "From - Mon Jan  5 10:00:00 2004\r\n"
+	    "Subject: crlf one\r\nMessage-ID: <c1@x>\r\n\r\nbody one\r\n\r\n"
+	    "From - Mon Jan  5 10:00:01 2004\r\n"
+	    "Subject: crlf two\r\nMessage-ID: <c2@x>\r\n\r\nbody two\r\n\r\n",
 	    -1);
 	/*
 	 * The first Content-Length (40) covers a body line "From 1999 on..."
 	 * that would split the message; the second (7) is wrong, so the
 	 * separators decide; then a message with nothing in it.
 	 */
-	text = talloc_asprintf(t, "From a@x Mon Jan  5 10:00:00 2004\n"
-				  "Subject: cl\nMessage-ID: <cl1@x>\nContent-Length: %zu\n\n%s\n"
-				  "From b@x Mon Jan  5 10:00:01 2004\n"
-				  "Subject: bad cl\nMessage-ID: <cl2@x>\nContent-Length: 7\n\n"
-				  "short? no, longer\n\n"
-				  "From c@x Mon Jan  5 10:00:02 2004\n"
-				  "From d@x Mon Jan  5 10:00:03 2004\n"
-				  "Subject: after empty\nMessage-ID: <cl4@x>\n\nok\n",
-			       strlen(body), body);
+	text = talloc_asprintf(t,
+	                       "From a@x Mon Jan  5 10:00:00 2004\n"
+	                       "Subject: cl\nMessage-ID: <cl1@x>\nContent-Length: %zu\n\n%s\n"
+	                       "From b@x Mon Jan  5 10:00:01 2004\n"
+	                       "Subject: bad cl\nMessage-ID: <cl2@x>\nContent-Length: 7\n\n"
+	                       "short? no, longer\n\n"
+	                       "From c@x Mon Jan  5 10:00:02 2004\n"
+	                       "From d@x Mon Jan  5 10:00:03 2004\n"
+	                       "Subject: after empty\nMessage-ID: <cl4@x>\n\nok\n",
+	                       strlen(body), body);
 	put(b, text, -1);
 	off_b = talloc_asprintf(t, "%td", strstr(text, "From b@x") - text);
 	off_c = talloc_asprintf(t, "%td", strstr(text, "From c@x") - text);
@@ -279,12 +283,13 @@ test_mbox_crlf_content_length(void **state)
 	m = cached(t, cache, a, "3", &len);
 	assert_string_equal(m, "Subject: crlf one\r\nMessage-ID: <c1@x>\r\n\r\nbody one\r\n");
 	m = cached(t, cache, b, "0", NULL);
-	assert_string_equal(m, talloc_asprintf(t, "Subject: cl\nMessage-ID: <cl1@x>\n"
-						  "Content-Length: %zu\n\n%s",
-					       strlen(body), body));
+	assert_string_equal(m, talloc_asprintf(t,
+	                                       "Subject: cl\nMessage-ID: <cl1@x>\n"
+	                                       "Content-Length: %zu\n\n%s",
+	                                       strlen(body), body));
 	m = cached(t, cache, b, off_b, NULL);
 	assert_string_equal(m, "Subject: bad cl\nMessage-ID: <cl2@x>\nContent-Length: 7\n\n"
-			       "short? no, longer\n");
+	                       "short? no, longer\n");
 	assert_null(cached(t, cache, b, off_c, NULL));
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(field(t, rows[i], 1), off_c))
@@ -345,7 +350,7 @@ test_resume_after_commit(void **state)
 	for (int i = 0; i < 12; i++)
 		put(talloc_asprintf(t, "%s/m%02d.eml", src, i),
 		    talloc_asprintf(t, "Subject: m%d\nMessage-ID: <m%d@x>\n\nbody %d\n", i, i,
-				    i % 5),
+		                    i % 5),
 		    -1);
 	assert_int_equal(run(log, args_ref), 0);
 	setenv("TRAWL_TEST_IMPORT_BATCH", "5", 1);
@@ -384,16 +389,17 @@ test_index_build(void **state)
 
 	assert_int_equal(mkdir(mail, 0700), 0);
 	assert_int_equal(mkdir(talloc_asprintf(t, "%s/cur", mail), 0700), 0);
-	put(f1, "From: Ann <ann@x>\nSubject: hello\nDate: Mon, 05 Jan 2004 10:00:00 +0000\n"
-		"Message-ID: <a@x>\n\nbody\n",
+	put(f1,
+	    "From: Ann <ann@x>\nSubject: hello\nDate: Mon, 05 Jan 2004 10:00:00 +0000\n"
+	    "Message-ID: <a@x>\n\nbody\n",
 	    -1);
 	put(f2, "From: Ann <ann@x>\nMessage-ID: <a@x>\n\nanother copy\n", -1);
 	put(f3, "\x01\x02 not mail at all", -1);
 	assert_int_equal(index_build_write_config(t, config, mail, "test", &err), TRAWL_OK);
 	assert_int_equal(index_build_write_config(t, config, mail, "test", &err), TRAWL_IO);
 	assert_int_equal(index_build_write_config(t, talloc_asprintf(t, "%s/x", c->dir), "/a\nb",
-						  "test", &err),
-			 TRAWL_USAGE);
+	                                          "test", &err),
+	                 TRAWL_USAGE);
 	assert_int_equal(index_build_open(t, mail, config, &b, &err), TRAWL_NO_DATABASE);
 	assert_int_equal(index_build_create(t, mail, config, &b, &err), TRAWL_OK);
 	index_build_set_batch(b, 0);
@@ -459,7 +465,8 @@ test_index_build_commit_durable(void **state)
 
 		if (index_build_create(NULL, mail, config, &b, &err) != TRAWL_OK ||
 		    index_build_add_file(b, file, NULL) != TRAWL_OK ||
-		    index_build_commit(b) != TRAWL_OK || index_build_add_file(b, file, NULL) != TRAWL_OK)
+		    index_build_commit(b) != TRAWL_OK ||
+		    index_build_add_file(b, file, NULL) != TRAWL_OK)
 			_exit(1);
 		raise(SIGKILL);
 	}
@@ -485,13 +492,13 @@ test_export(void **state)
 	char *log = talloc_asprintf(t, "%s/log", c->dir);
 	const char *imp[] = {"import", "--into", cache, src, NULL};
 	const char *exp[] = {"export", "--cache", cache, "*", "--dir", out, "--csv", csv, NULL};
-	const char *exp_force[] = {"export", "--cache", cache, "*",    "--dir", out,
-				   "--csv",   csv,     "--force", NULL};
+	const char *exp_force[] = {"export", "--cache", cache, "*",       "--dir",
+	                           out,      "--csv",   csv,   "--force", NULL};
 	const char *exp_mbox[] = {"export", "--cache", cache, "*", "--mbox", mbox, NULL};
 	const char *bad[] = {"export", "--cache", cache, "*", NULL};
 	const char *msg = "From: =1+2 <x@y>\nSubject: a \"quoted\", comma\n"
-			  "Date: Tue, 06 Jan 2004 11:30:00 +0000\nMessage-ID: <e@x>\n\n"
-			  "From here\n>From there\n";
+	                  "Date: Tue, 06 Jan 2004 11:30:00 +0000\nMessage-ID: <e@x>\n\n"
+	                  "From here\n>From there\n";
 	char *text, *eml, *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, "e@x", -1);
 
 	assert_int_equal(mkdir(src, 0700), 0);
@@ -581,15 +588,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mbox_split),
-		cmocka_unit_test(test_mbox_crlf_content_length),
-		cmocka_unit_test(test_manifest_escaping_and_rerun),
-		cmocka_unit_test(test_resume_after_commit),
-		cmocka_unit_test(test_index_build),
-		cmocka_unit_test(test_index_build_commit_durable),
-		cmocka_unit_test(test_export),
-		cmocka_unit_test(test_progress),
-		cmocka_unit_test(test_cmd_export),
+	        cmocka_unit_test(test_mbox_split),
+	        cmocka_unit_test(test_mbox_crlf_content_length),
+	        cmocka_unit_test(test_manifest_escaping_and_rerun),
+	        cmocka_unit_test(test_resume_after_commit),
+	        cmocka_unit_test(test_index_build),
+	        cmocka_unit_test(test_index_build_commit_durable),
+	        cmocka_unit_test(test_export),
+	        cmocka_unit_test(test_progress),
+	        cmocka_unit_test(test_cmd_export),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
