@@ -515,7 +515,8 @@ threadlist_load_tail(struct threadlist *tl, size_t n)
 								   : INDEX_SORT_OLDEST_FIRST,
 			       0, n};
 
-	if (tl->state != THREADLIST_LOADING || tl->tail_loader || tl->n_tail)
+	/* Once per list: the tail shrinks as the rows before it arrive. */
+	if (tl->state != THREADLIST_LOADING || tl->tail_limit)
 		return;
 	tl->tail_limit = n;
 	tl->tail_done = 0;

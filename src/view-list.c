@@ -61,6 +61,13 @@ listview_poll(struct app *app)
 			TALLOC_FREE(lv->want_thread);
 		}
 	}
+	/*
+	 * Once the first screen is in, fetch the last screen too, so that G
+	 * is answered at once even while the middle of a large list loads.
+	 */
+	if (lv->tl->state == THREADLIST_LOADING && !lv->tl->tail_limit &&
+	    lv->tl->n_rows >= (size_t)app->scr->h)
+		threadlist_load_tail(lv->tl, (size_t)app->scr->h);
 	if (changed && lv->follow_end && threadlist_len(lv->tl))
 		lv->cursor = threadlist_len(lv->tl) - 1;
 	if (lv->tl->state != THREADLIST_LOADING)
