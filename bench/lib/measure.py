@@ -608,66 +608,73 @@ class Bench:
             time.sleep(interval)
         return None
 
-    def bulk(self):
-        cfg = self.shadow("bulk-trawl")
-        total = int(self.nm("count", "*", cfg=cfg))
-        runs = self.bulk_runs
-        mark = os.path.join(self.work, "mark")
-        tag_r, undo_r = [], []
-        for i in range(runs):
-            shutil.rmtree(os.path.join(self.home, ".local/state"), ignore_errors=True)
-            t0, win = self.trawl_launch("*", mark, cfg=cfg)
-            alive = lambda: self.tm.alive(win)  # noqa: E731
+    def bulk_trawl_once(self, cfg, total, mark):
+        """One bulk tag and its undo in trawl; returns (tag msgs/s, undo msgs/s)."""
+        shutil.rmtree(os.path.join(self.home, ".local/state"), ignore_errors=True)
+        t0, win = self.trawl_launch("*", mark, cfg=cfg)
+        alive = lambda: self.tm.alive(win)  # noqa: E731
+        try:
             # Wait for the whole list so the loader does not compete with the writer.
             if wait_mark(mark, "loaded", timeout=3600, alive=alive) is None:
-                self.tm.kill(win)
-                continue
+                self.note("bulk: the list never loaded")
+                return None, None
             time.sleep(1)  # and for the counts that follow
             self.tm.send(win, "*")
             t, txt = self.poll_screen(win, lambda s: "tag all messages of" in s, 30)
             if t is None:
                 self.note("bulk: no tag prompt after *: %r" % txt[-300:])
-                self.tm.kill(win)
-                break
+                return None, None
             self.tm.send(win, "+benchx", literal=True)
             self.tm.send(win, "Enter")
             t, txt = self.poll_screen(win, lambda s: "y/n" in s, 30)
             if t is None:
                 self.note("bulk: no y/n prompt: %r" % txt[-300:])
-                self.tm.kill(win)
-                break
+                return None, None
             self.tm.send(win, "y", literal=True)
             ts, _ = self.tm.send(win, "Enter")
             te = self.wait_count(cfg, "tag:benchx", total, 3600)
             if te is None:
                 self.note("bulk: tag:benchx never reached %d" % total)
-                self.tm.kill(win)
-                break
-            tag_r.append(total / (te - ts))
+                return None, None
+            tag = total / (te - ts)
             time.sleep(0.3)  # let trawl see its job finish before undo
             tu, _ = self.tm.send(win, "u")
             te = self.wait_count(cfg, "tag:benchx", 0, 3600)
             if te is None:
-                txt = self.tm.capture(win)
-                self.note("bulk: undo did not bring tag:benchx to 0: %r" % txt[-300:])
-                self.tm.kill(win)
-                self.nm("tag", "-benchx", "--", "tag:benchx", cfg=cfg)
-                continue
-            undo_r.append(total / (te - tu))
+                self.note("bulk: undo did not bring tag:benchx to 0: %r"
+                          % self.tm.capture(win)[-300:])
+                return tag, None
+            return tag, total / (te - tu)
+        finally:
             self.tm.kill(win)
-        note = "%d messages; list loaded first; from the confirming Enter until `notmuch " \
-               "count tag:benchx` agrees (polled every 0.2 s)" % total
-        self.add("bulk", "bulk tag +benchx on *", "trawl", "msgs/s", tag_r, note)
-        self.add("bulk", "undo of the bulk tag", "trawl", "msgs/s", undo_r)
-        if self.refs:
-            cfg2 = self.shadow("bulk-notmuch")
-            t_add, t_del = [], []
-            for _ in range(runs):
+            left = int(self.nm("count", "tag:benchx", cfg=cfg))
+            if left:
+                self.nm("tag", "-benchx", "--", "tag:benchx", cfg=cfg)
+
+    def bulk(self):
+        cfg = self.shadow("bulk-trawl")
+        cfg2 = self.shadow("bulk-notmuch") if self.refs else None
+        total = int(self.nm("count", "*", cfg=cfg))
+        mark = os.path.join(self.work, "mark")
+        tag_r, undo_r, t_add, t_del = [], [], [], []
+        # trawl and notmuch tag alternate, so a change in the machine's load
+        # falls on both
+        for i in range(self.bulk_runs):
+            tag, undo = self.bulk_trawl_once(cfg, total, mark)
+            tag_r.append(tag)
+            undo_r.append(undo)
+            if cfg2:
                 dt, r = timed(["notmuch", "tag", "+benchx", "--", "*"], self.env(cfg2))
                 t_add.append(total / dt if r.returncode == 0 else None)
                 dt, r = timed(["notmuch", "tag", "-benchx", "--", "*"], self.env(cfg2))
                 t_del.append(total / dt if r.returncode == 0 else None)
-            self.add("bulk", "bulk tag +benchx on *", "notmuch tag", "msgs/s", t_add)
+        note = "%d messages; list loaded first; from the confirming Enter until `notmuch " \
+               "count tag:benchx` agrees (polled every 0.2 s)" % total
+        self.add("bulk", "bulk tag +benchx on *", "trawl", "msgs/s", tag_r, note)
+        self.add("bulk", "undo of the bulk tag", "trawl", "msgs/s", undo_r)
+        if cfg2:
+            self.add("bulk", "bulk tag +benchx on *", "notmuch tag", "msgs/s", t_add,
+                     "run alternately with trawl's")
             self.add("bulk", "undo of the bulk tag", "notmuch tag", "msgs/s", t_del,
                      "notmuch tag -benchx -- '*'")
 
