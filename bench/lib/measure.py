@@ -538,9 +538,13 @@ class Bench:
                     lat_after.append(tk - ta)
                 time.sleep(interval)
             self.tm.kill(win)
+        srt = sorted(lat)
+        pct = ("; p90 %.1f ms, p95 %.1f ms, %d over 50 ms"
+               % (1000 * srt[int(len(srt) * 0.9)], 1000 * srt[int(len(srt) * 0.95)],
+                  sum(1 for x in srt if x > 0.05))) if srt else ""
         self.add("keys", "key j → frame, during the load of *", "trawl", "s", lat,
-                 "%d of %d presses landed during the load; timed from before `tmux send-keys`"
-                 % (during, total))
+                 "%d of %d presses landed during the load; timed from before `tmux send-keys`%s"
+                 % (during, total, pct))
         self.add("keys", "same, timed from after `tmux send-keys` returned", "trawl", "s",
                  lat_after, "lower bound")
 
