@@ -188,6 +188,15 @@ app_draw(struct app *app)
 	}
 }
 
+uint64_t
+app_list_sig(const struct app *app)
+{
+	/* The pane's height as app_draw() lays it out. */
+	if (app->focus != APP_FOCUS_LIST || app->help)
+		return 0;
+	return listview_visible_sig(app, app->scr->h - 2 < 1 ? 1 : app->scr->h - 2);
+}
+
 int
 app_poll(struct app *app)
 {

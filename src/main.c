@@ -227,6 +227,8 @@ main_bench_mark(struct app *app, int *marked)
 
 /* Seconds between redraws caused only by background work. */
 #define MAIN_REDRAW_INTERVAL 0.1
+/* The same while the first screen fills: rows stream in, the screen shows them. */
+#define MAIN_FILL_INTERVAL 0.03
 
 static double
 main_now(void)
@@ -237,11 +239,15 @@ main_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Whether the thread list already fills the screen (so new rows land out of sight). */
+/* Whether the thread list already fills its pane (so new rows land out of sight). */
 static int
 main_screen_full(const struct app *app)
 {
-	return threadlist_len(app->list->tl) >= app->list->top + (size_t)app->scr->h;
+	/* The pane is the screen less the status and message lines (app_draw). */
+	size_t rows = app->scr->h > 3 ? (size_t)app->scr->h - 2 : 1;
+
+	return app->list->tl->state != THREADLIST_LOADING ||
+	       threadlist_len(app->list->tl) >= app->list->top + rows;
 }
 
 /* Runs argv (never through a shell) with the terminal handed over, and waits for it. */
@@ -303,22 +309,30 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		app_message(app, 1, "%s", config_errors);
 	time_t last_check = time(NULL);
 	int marked = 0, dirty = 1, keyed = 0;
+	uint64_t drawn_sig = 0;
 	double last_draw = 0;
 	char bench_key[80] = "";
 
 	while (!app->quit && !main_got_signal) {
 		struct pollfd pfd[8];
-		int fds[7], n, nf = 0, timeout = 1000;
+		int fds[7], n, nf = 0, timeout = 1000, full = main_screen_full(app);
 		char key[64];
 		double t = main_now();
+		uint64_t sig = app_list_sig(app);
+		int seen_change = sig != drawn_sig;
+		double interval = seen_change && !full ? MAIN_FILL_INTERVAL : MAIN_REDRAW_INTERVAL;
 
 		/*
-		 * Redraw after every key, and at once while the first screen is not
-		 * full; rows arriving below a full screen only change the status
-		 * line, so those redraws are spaced out and leave the CPU to loading.
+		 * Redraw after every key, and when the rows on screen change and
+		 * the pane is full (the first screen, the last one after G) or was
+		 * empty.  Other redraws caused by loading are spaced out: rows
+		 * streaming into a pane that is filling, every 30 ms (on two cores
+		 * a frame per row takes the CPU from the loader and the terminal,
+		 * so the screen would fill later); counts and rows out of sight,
+		 * every 100 ms.
 		 */
-		if (dirty && (keyed || !main_screen_full(app) ||
-			      t - last_draw >= MAIN_REDRAW_INTERVAL)) {
+		if (dirty && (keyed || (seen_change && (full || last_draw == 0)) ||
+			      t - last_draw >= interval)) {
 			app_draw(app);
 			if (app->repaint) {
 				ui_invalidate();
@@ -332,8 +346,9 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 			main_bench_mark(app, &marked);
 			dirty = keyed = 0;
 			last_draw = t;
+			drawn_sig = sig;
 		} else if (dirty) {
-			timeout = (int)((MAIN_REDRAW_INTERVAL - (t - last_draw)) * 1000) + 1;
+			timeout = (int)((interval - (t - last_draw)) * 1000) + 1;
 		}
 		if (app->quit)
 			break;

@@ -2,6 +2,7 @@
  * view-list: the thread list pane, one row per thread of the query.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "trawl/bg.h"
@@ -133,6 +134,28 @@ list_draw_row(struct app *app, const struct index_thread *row, int selected, int
 		screen_puts(app->scr, col + 1, y, end - col - 1, tags, selected ? base : SCREEN_TAGS);
 		talloc_free(tags);
 	}
+}
+
+uint64_t
+listview_visible_sig(const struct app *app, int h)
+{
+	const struct listview *lv = app->list;
+	size_t len = threadlist_len(lv->tl), top = lv->top;
+	uint64_t sig = 1469598103934665603ULL;
+
+	/* The rows list_draw would show, scrolled the way it would scroll. */
+	view_scroll_to(lv->cursor, &top, len, h);
+	sig = (sig ^ top) * 1099511628211ULL;
+	for (size_t r = top; r < top + (size_t)h && r < len; r++) {
+		const struct index_thread *row = threadlist_row(lv->tl, r);
+		const char *parts[2] = {row ? row->thread_id : "", row ? row->tags : ""};
+
+		for (int k = 0; k < 2; k++)
+			for (const char *p = parts[k]; *p; p++)
+				sig = (sig ^ (unsigned char)*p) * 1099511628211ULL;
+		sig = (sig ^ (uint64_t)(row ? row->unreviewed + 2 : 0)) * 1099511628211ULL;
+	}
+	return (sig ^ (len < top + (size_t)h ? len : ~(size_t)0)) * 1099511628211ULL;
 }
 
 static void

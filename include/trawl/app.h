@@ -9,6 +9,7 @@
 #define TRAWL_APP_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "trawl/config.h"
@@ -103,6 +104,9 @@ void app_draw(struct app *app);
 
 /* Takes what background jobs sent; returns nonzero when a redraw is due. */
 int app_poll(struct app *app);
+
+/* A hash of the thread list rows on screen (0 when the list is not shown). */
+uint64_t app_list_sig(const struct app *app);
 
 /* The fds background jobs may write to (at most max); returns how many. */
 int app_fds(const struct app *app, int *fds, int max);

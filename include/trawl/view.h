@@ -10,6 +10,7 @@
 #define TRAWL_VIEW_H
 
 #include <limits.h>
+#include <stdint.h>
 
 #include "trawl/app.h"
 
@@ -42,6 +43,8 @@ const char *view_format_date(time_t t, time_t now, char *buf, size_t len);
 struct listview *listview_new(struct app *app, const char *query);
 const struct index_thread *listview_current(const struct app *app);
 int listview_poll(struct app *app);
+/* A hash of what the list pane of height h shows: a change means a frame is due. */
+uint64_t listview_visible_sig(const struct app *app, int h);
 /* Moves to the next thread with unreviewed messages; 0 if none is loaded below. */
 int listview_next_unreviewed(struct app *app);
 /* Re-reads one thread's row (after a tag change committed). */
