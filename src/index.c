@@ -154,7 +154,7 @@ index_quote_term(TALLOC_CTX *ctx, const char *prefix, const char *value)
 	return s ? talloc_strdup_append_buffer(s, "\"") : NULL;
 }
 
-static int
+int
 index_is_all(const char *q)
 {
 	while (q && *q == ' ')
@@ -643,6 +643,86 @@ index_cursor_next(index_cursor_t *cur, TALLOC_CTX *ctx, struct index_thread *row
 	ts = index_copy_thread(ctx, t, cur->idx->reviewed_tag, row);
 	notmuch_thread_destroy(t);
 	notmuch_threads_move_to_next(cur->threads);
+	return ts;
+}
+
+static notmuch_sort_t
+index_notmuch_sort(enum index_sort sort)
+{
+	return sort == INDEX_SORT_OLDEST_FIRST ? NOTMUCH_SORT_OLDEST_FIRST : NOTMUCH_SORT_NEWEST_FIRST;
+}
+
+trawl_status_t
+index_first_thread_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
+		       size_t want, char ***out, size_t *n)
+{
+	notmuch_query_t *q;
+	notmuch_messages_t *msgs;
+	notmuch_status_t st;
+	trawl_status_t ts;
+	char **ids;
+
+	*out = NULL;
+	*n = 0;
+	ids = talloc_zero_array(ctx, char *, want + 1);
+	if (!ids)
+		return TRAWL_NOMEM;
+	ts = index_query(idx, query, &q);
+	if (ts != TRAWL_OK) {
+		talloc_free(ids);
+		return ts;
+	}
+	notmuch_query_set_sort(q, index_notmuch_sort(sort));
+	st = notmuch_query_search_messages(q, &msgs);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		index_set_error(idx, "query '%s': %s", query, notmuch_status_to_string(st));
+		notmuch_query_destroy(q);
+		talloc_free(ids);
+		return index_status(st);
+	}
+	for (; *n < want && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *m = notmuch_messages_get(msgs);
+		const char *tid = m ? notmuch_message_get_thread_id(m) : NULL;
+		size_t k = 0;
+
+		/* A screenful of ids: a linear search is cheaper than a set. */
+		while (tid && k < *n && strcmp(ids[k], tid) != 0)
+			k++;
+		if (tid && k == *n && !(ids[(*n)++] = talloc_strdup(ids, tid)))
+			ts = TRAWL_NOMEM;
+		if (m)
+			notmuch_message_destroy(m);
+		if (ts != TRAWL_OK)
+			break;
+	}
+	notmuch_query_destroy(q);
+	if (ts != TRAWL_OK) {
+		talloc_free(ids);
+		*n = 0;
+		return ts;
+	}
+	*out = ids;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+index_thread_row(index_t *idx, TALLOC_CTX *ctx, const char *thread_id, const char *query,
+		 enum index_sort sort, struct index_thread *row)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	index_cursor_t *cur;
+	char *q = tmp ? index_query_and(tmp, index_quote_term(tmp, "thread", thread_id), query)
+		      : NULL;
+	trawl_status_t ts;
+
+	if (!q) {
+		talloc_free(tmp);
+		return TRAWL_NOMEM;
+	}
+	ts = index_cursor_open(idx, tmp, q, sort, 0, &cur);
+	if (ts == TRAWL_OK)
+		ts = index_cursor_next(cur, ctx, row);
+	talloc_free(tmp);
 	return ts;
 }
 

@@ -59,6 +59,12 @@ journal_unescape(TALLOC_CTX *ctx, const char *s)
 char *
 journal_path_for(TALLOC_CTX *ctx, const char *db_path)
 {
+	return journal_state_path(ctx, db_path, ".log");
+}
+
+char *
+journal_state_path(TALLOC_CTX *ctx, const char *db_path, const char *ext)
+{
 	const char *state = getenv("XDG_STATE_HOME");
 	const char *home = getenv("HOME");
 	const char *base = strrchr(db_path, '/');
@@ -76,8 +82,8 @@ journal_path_for(TALLOC_CTX *ctx, const char *db_path)
 	for (char *p = name; p && *p; p++)
 		if (*p == '/' || *p == '%')
 			*p = '_';
-	return talloc_asprintf(ctx, "%s/%s-%016llx.log", dir, name ? name : "db",
-			       (unsigned long long)h);
+	return talloc_asprintf(ctx, "%s/%s-%016llx%s", dir, name ? name : "db",
+			       (unsigned long long)h, ext);
 }
 
 /* Splits a line into at most max tab-separated fields (in place). */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "trawl/bg.h"
+#include "trawl/hints.h"
 #include "trawl/threadlist.h"
 
 /* Rows that make a first screen: counting starts after them. */
@@ -20,12 +21,25 @@
 /* Consecutive loader deaths without a new row before we give up. */
 #define THREADLIST_MAX_FRUITLESS_RESTARTS 5
 
+/*
+ * The head: up to this many first rows, found through a date window next
+ * to the newest (or oldest) date of the database before the whole query is
+ * sorted.  The first window spans THREADLIST_WINDOW_DAYS; a second one is
+ * sized from the density the first found, up to THREADLIST_WINDOW_MAX_DAYS.
+ */
+#define THREADLIST_HEAD 64
+#define THREADLIST_WINDOW_DAYS 16
+#define THREADLIST_WINDOW_MAX_DAYS (30 * 366)
+/* Below this many messages sorting the whole query is as fast as a window. */
+#define THREADLIST_WINDOW_MIN_MESSAGES 20000
+
 struct loader_arg {
 	index_t *idx;
 	const char *query;
 	enum index_sort sort;
 	size_t skip;
-	size_t limit; /* 0: every row */
+	size_t limit;          /* 0: every row */
+	const char *hint_path; /* hints for finding the head (see threadlist_head), or NULL */
 };
 
 /* Appends s and its terminating NUL, the field separator of a record. */
@@ -41,6 +55,100 @@ threadlist_put_field(char **buf, const char *s)
 	*buf = nb;
 }
 
+/* Sends row as a 'T' record. */
+static void
+threadlist_send_row(bg_writer_t *w, const struct index_thread *row)
+{
+	char *buf = talloc_array(NULL, char, 0), num[128];
+
+	threadlist_put_field(&buf, row->thread_id);
+	threadlist_put_field(&buf, row->authors);
+	threadlist_put_field(&buf, row->subject);
+	threadlist_put_field(&buf, row->tags);
+	snprintf(num, sizeof(num), "%lld %lld %d %d %d", (long long)row->newest,
+		 (long long)row->oldest, row->matched, row->total, row->unreviewed);
+	threadlist_put_field(&buf, num);
+	bg_write(w, 'T', buf, talloc_get_size(buf));
+	talloc_free(buf);
+}
+
+/*
+ * Child, before the cursor: sorting a large query whole is most of the time
+ * to its first rows, and it grows with the cache.  A date window next to the
+ * database's newest date (oldest, for an oldest-first list) holds few
+ * messages, and the first threads of the window are the first threads of
+ * the query when the window has enough of them: a thread's place is that of
+ * its newest (oldest) matching message.  Each row is then built exactly as
+ * the cursor would build it.  Returns the ids sent (*n of them).
+ */
+static void
+threadlist_head(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct loader_arg *a,
+		useconds_t delay_us, char ***out, size_t *n_out)
+{
+	long long hint, count, min, days = getenv("TRAWL_TEST_WINDOW_DAYS") /* tests */
+						   ? atoll(getenv("TRAWL_TEST_WINDOW_DAYS"))
+						   : THREADLIST_WINDOW_DAYS;
+	char *q_key;
+	int oldest_first = a->sort == INDEX_SORT_OLDEST_FIRST;
+	char **ids = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!hints_get(a->hint_path, oldest_first ? "oldest" : "newest", &hint))
+		return;
+	/* A query known to be small is sorted whole as fast as a window is found. */
+	q_key = talloc_asprintf(ctx, "count %s", a->query);
+	min = getenv("TRAWL_TEST_WINDOW_MIN") ? atoll(getenv("TRAWL_TEST_WINDOW_MIN")) /* tests */
+					       : THREADLIST_WINDOW_MIN_MESSAGES;
+	if (q_key && hints_get(a->hint_path, q_key, &count) && count < min)
+		return;
+	for (int k = 0; k < 2; k++) {
+		long long width = days * 86400;
+		char *win = oldest_first ? talloc_asprintf(ctx, "date:..@%lld", hint + width)
+					 : talloc_asprintf(ctx, "date:@%lld..", hint - width);
+		char *q = win ? index_query_and(ctx, a->query, win) : NULL;
+
+		if (!q || index_first_thread_ids(idx, ctx, q, a->sort, THREADLIST_HEAD, &ids, &n) !=
+				  TRAWL_OK)
+			return; /* the cursor reports query errors */
+		/*
+		 * Fewer threads than wanted means the window is exhausted: all it
+		 * has is still the exact start of the list.  A second, wider window
+		 * is tried when the density the first showed gives a full head
+		 * within the limit.
+		 */
+		if (n == THREADLIST_HEAD || k == 1)
+			break;
+		/*
+		 * A query sparse near that date is selective: sorting it whole
+		 * costs less than the wide window it would need.
+		 */
+		if (n < THREADLIST_HEAD / 8)
+			return;
+		days = days * 2 * THREADLIST_HEAD / (long long)n;
+		if (days > THREADLIST_WINDOW_MAX_DAYS)
+			break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		TALLOC_CTX *row_ctx = talloc_new(ctx);
+		struct index_thread row;
+
+		if (index_thread_row(idx, row_ctx, ids[i], a->query, a->sort, &row) != TRAWL_OK) {
+			/* Changed meanwhile: the cursor goes on from the rows sent. */
+			talloc_free(row_ctx);
+			n = i;
+			break;
+		}
+		threadlist_send_row(w, &row);
+		talloc_free(row_ctx);
+		if (delay_us)
+			usleep(delay_us);
+	}
+	*out = ids;
+	*n_out = n;
+}
+
 /* Child: streams the query's threads as 'T' records, then 'E'. */
 static int
 threadlist_loader(bg_writer_t *w, void *arg)
@@ -49,15 +157,24 @@ threadlist_loader(bg_writer_t *w, void *arg)
 	TALLOC_CTX *ctx = talloc_new(NULL);
 	index_t *idx;
 	index_cursor_t *cur;
-	char *err = NULL;
+	char *err = NULL, **head = NULL;
 	const char *delay = getenv("TRAWL_TEST_LOADER_DELAY_US");
 	useconds_t delay_us = delay ? (useconds_t)strtoul(delay, NULL, 10) : 0;
+	size_t n_head = 0, head_left;
 	trawl_status_t ts;
 
 	if (index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK) {
 		bg_write(w, 'X', err, strlen(err));
 		return 0;
 	}
+	if (a->skip == 0 && a->limit == 0) {
+		char num[32];
+
+		threadlist_head(w, idx, ctx, a, delay_us, &head, &n_head);
+		snprintf(num, sizeof(num), "%zu", n_head);
+		bg_write(w, 'H', num, strlen(num));
+	}
+	head_left = n_head;
 	ts = index_cursor_open(idx, ctx, a->query, a->sort, a->skip, &cur);
 	if (ts != TRAWL_OK) {
 		const char *e = index_last_error(idx);
@@ -68,8 +185,7 @@ threadlist_loader(bg_writer_t *w, void *arg)
 	for (size_t sent = 0; !a->limit || sent < a->limit; sent++) {
 		TALLOC_CTX *row_ctx = talloc_new(ctx);
 		struct index_thread row;
-		char num[128];
-		char *buf;
+		size_t k = 0;
 
 		ts = index_cursor_next(cur, row_ctx, &row);
 		if (ts == TRAWL_NOT_FOUND)
@@ -80,15 +196,21 @@ threadlist_loader(bg_writer_t *w, void *arg)
 			bg_write(w, 'X', e, strlen(e));
 			return 0;
 		}
-		buf = talloc_array(row_ctx, char, 0);
-		threadlist_put_field(&buf, row.thread_id);
-		threadlist_put_field(&buf, row.authors);
-		threadlist_put_field(&buf, row.subject);
-		threadlist_put_field(&buf, row.tags);
-		snprintf(num, sizeof(num), "%lld %lld %d %d %d", (long long)row.newest,
-			 (long long)row.oldest, row.matched, row.total, row.unreviewed);
-		threadlist_put_field(&buf, num);
-		bg_write(w, 'T', buf, talloc_get_size(buf));
+		/* The first row of `*` gives the database's date bound for the next head. */
+		if (sent == 0 && a->skip == 0 && index_is_all(a->query))
+			hints_set(a->hint_path,
+					    a->sort == INDEX_SORT_OLDEST_FIRST ? "oldest" : "newest",
+					    a->sort == INDEX_SORT_OLDEST_FIRST ? row.oldest : row.newest);
+		/* Rows the head sent already. */
+		while (head_left && k < n_head && (!head[k] || strcmp(head[k], row.thread_id)))
+			k++;
+		if (head_left && k < n_head) {
+			head[k] = NULL;
+			head_left--;
+			talloc_free(row_ctx);
+			continue;
+		}
+		threadlist_send_row(w, &row);
 		talloc_free(row_ctx);
 		if (delay_us)
 			usleep(delay_us);
@@ -148,19 +270,8 @@ threadlist_tail_loader(bg_writer_t *w, void *arg)
 		if (n < a->limit)
 			n++;
 	}
-	for (size_t i = 0; i < n; i++) {
-		char num[128], *buf = talloc_array(ctx, char, 0);
-
-		threadlist_put_field(&buf, keep[i].thread_id);
-		threadlist_put_field(&buf, keep[i].authors);
-		threadlist_put_field(&buf, keep[i].subject);
-		threadlist_put_field(&buf, keep[i].tags);
-		snprintf(num, sizeof(num), "%lld %lld %d %d %d", (long long)keep[i].newest,
-			 (long long)keep[i].oldest, keep[i].matched, keep[i].total,
-			 keep[i].unreviewed);
-		threadlist_put_field(&buf, num);
-		bg_write(w, 'T', buf, talloc_get_size(buf));
-	}
+	for (size_t i = 0; i < n; i++)
+		threadlist_send_row(w, &keep[i]);
 	bg_write(w, 'E', "", 0);
 	talloc_free(ctx);
 	return 0;
@@ -186,6 +297,9 @@ threadlist_counter(bg_writer_t *w, void *arg)
 	}
 	snprintf(num, sizeof(num), "%u", n);
 	bg_write(w, 'M', num, strlen(num));
+	q = talloc_asprintf(ctx, "count %s", a->query);
+	if (q)
+		hints_set(a->hint_path, q, n);
 	q = index_query_and(ctx, a->query, index_quote_term(ctx, "tag", index_reviewed_tag(idx)));
 	if (q && index_count_messages(idx, q, &n) == TRAWL_OK) {
 		snprintf(num, sizeof(num), "%u", n);
@@ -259,7 +373,7 @@ threadlist_start_loader(struct threadlist *tl)
 		skip = tl->n_rows > THREADLIST_RESTART_OVERLAP ? tl->n_rows - THREADLIST_RESTART_OVERLAP
 							       : 0;
 	}
-	a = (struct loader_arg){tl->idx, tl->query, tl->sort, skip, 0};
+	a = (struct loader_arg){tl->idx, tl->query, tl->sort, skip, 0, tl->hint_path};
 	tl->loader_skip = tl->n_rows;
 	if (bg_start(tl, threadlist_loader, &a, &tl->loader) != TRAWL_OK) {
 		tl->state = THREADLIST_ERROR;
@@ -294,6 +408,7 @@ threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort
 	tl->count_error = talloc_strdup(tl, "");
 	tl->n_messages = tl->n_reviewed = tl->n_threads = -1;
 	tl->state = THREADLIST_LOADING;
+	tl->hint_path = hints_path_for(tl, index_db_path(idx));
 	threadlist_start_loader(tl);
 	/* Counting waits for the first rows: on 2 cores it would slow the first screen. */
 	tl->count_pending = 1;
@@ -304,7 +419,7 @@ threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort
 void
 threadlist_recount(struct threadlist *tl)
 {
-	struct loader_arg a = {tl->idx, tl->query, tl->sort, 0, 0};
+	struct loader_arg a = {tl->idx, tl->query, tl->sort, 0, 0, tl->hint_path};
 
 	TALLOC_FREE(tl->counter);
 	if (bg_start(tl, threadlist_counter, &a, &tl->counter) != TRAWL_OK)
@@ -387,6 +502,13 @@ threadlist_on_loader(void *ud, char type, const char *payload, size_t len)
 	case 'T':
 		threadlist_add_row(tl, payload, len);
 		break;
+	case 'H': {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%.*s", (int)(len < 31 ? len : 31), payload);
+		tl->head_rows = strtoul(num, NULL, 10);
+		break;
+	}
 	case 'E':
 		tl->state = THREADLIST_DONE;
 		TALLOC_FREE(tl->tail);
@@ -513,7 +635,7 @@ threadlist_load_tail(struct threadlist *tl, size_t n)
 	struct loader_arg a = {tl->idx, tl->query,
 			       tl->sort == INDEX_SORT_OLDEST_FIRST ? INDEX_SORT_NEWEST_FIRST
 								   : INDEX_SORT_OLDEST_FIRST,
-			       0, n};
+			       0, n, NULL};
 
 	/* Once per list: the tail shrinks as the rows before it arrive. */
 	if (tl->state != THREADLIST_LOADING || tl->tail_limit)

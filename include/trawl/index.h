@@ -56,6 +56,9 @@ trawl_status_t index_open_like(TALLOC_CTX *ctx, const index_t *idx, index_t **ou
 /* Returns prefix:"value" with quotes doubled, safe to combine into a query. */
 char *index_quote_term(TALLOC_CTX *ctx, const char *prefix, const char *value);
 
+/* Whether q matches every message ("", "*" or NULL). */
+int index_is_all(const char *q);
+
 /* Returns "(a) and (b)", treating "" and "*" as match-all (Xapian cannot parse "(*)"). */
 char *index_query_and(TALLOC_CTX *ctx, const char *a, const char *b);
 
@@ -102,6 +105,23 @@ trawl_status_t index_cursor_open(index_t *idx, TALLOC_CTX *ctx, const char *quer
 
 /* Copies the next thread into *row (strings children of ctx); TRAWL_NOT_FOUND at the end. */
 trawl_status_t index_cursor_next(index_cursor_t *cur, TALLOC_CTX *ctx, struct index_thread *row);
+
+/*
+ * The ids of the first `want` threads of query in sort order, found from its
+ * messages (a thread comes where its first message in that order comes),
+ * without building the threads: cheap when query matches few messages, such
+ * as a date window.  *n < want when the query has fewer threads.
+ */
+trawl_status_t index_first_thread_ids(index_t *idx, TALLOC_CTX *ctx, const char *query,
+				      enum index_sort sort, size_t want, char ***out, size_t *n);
+
+/*
+ * The row of thread_id exactly as a cursor over query would give it (its
+ * matched messages are those matching query); TRAWL_NOT_FOUND when no
+ * message of the thread matches.
+ */
+trawl_status_t index_thread_row(index_t *idx, TALLOC_CTX *ctx, const char *thread_id,
+				const char *query, enum index_sort sort, struct index_thread *row);
 
 /* The tag that marks a message as reviewed (default "reviewed"). */
 void index_set_reviewed_tag(index_t *idx, const char *tag);

@@ -50,6 +50,9 @@ struct journal_entry {
 /* The journal file for a database: $XDG_STATE_HOME/trawl/journal/<name>-<hash>.log. */
 char *journal_path_for(TALLOC_CTX *ctx, const char *db_path);
 
+/* Another per-database state file beside the journal: the same name ending in ext. */
+char *journal_state_path(TALLOC_CTX *ctx, const char *db_path, const char *ext);
+
 /* Reads every entry (without their messages). */
 trawl_status_t journal_read(TALLOC_CTX *ctx, const char *path, struct journal_entry **entries,
 			    size_t *n);

@@ -5,7 +5,11 @@
  * that streams thread summaries in sort order and a counter that counts
  * messages, reviewed messages and threads.  The UI calls
  * threadlist_poll() between keystrokes; rows appear as they arrive, so the
- * first screen never waits for the whole result set.  If the loader dies
+ * first screen never waits for the whole result set.  The loader finds
+ * the first rows through a small date window next to the database's newest
+ * (oldest) date when the hints file knows it, so they do not wait for the
+ * whole query to be sorted either (threadlist.c says why that is exact).
+ * If the loader dies
  * (libnotmuch 0.37 aborts readers when another process commits during a
  * long iteration), it is restarted from the last row received.
  *
@@ -57,6 +61,8 @@ struct threadlist {
 	struct timespec started;
 	size_t loader_skip; /* rows loaded when the current loader started */
 	const char **seen;  /* thread ids already listed (a hash set), kept after a restart */
+	char *hint_path;    /* per-database hints for the loader (see threadlist.c), or NULL */
+	size_t head_rows;   /* first rows the loader found through a date window */
 	size_t n_seen, cap_seen;
 };
 

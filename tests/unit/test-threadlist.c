@@ -10,6 +10,9 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "trawl/demo.h"
+#include "trawl/hints.h"
+#include "trawl/journal.h"
 #include "trawl/threadlist.h"
 
 struct ctx {
@@ -203,6 +206,144 @@ test_short_tail_is_whole_list(void **state)
 	talloc_free(tl);
 }
 
+/* Row by row, the list equals the library's own paging of the whole query. */
+static void
+assert_same_as_index(index_t *idx, struct threadlist *tl, const char *query, enum index_sort sort)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct index_thread *ref;
+	size_t n;
+
+	assert_int_equal(index_threads(idx, tmp, query, sort, 0, 1000000, &ref, &n), TRAWL_OK);
+	assert_int_equal(tl->state, THREADLIST_DONE);
+	assert_int_equal(tl->n_rows, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct index_thread *a = &tl->rows[i], *b = &ref[i];
+
+		assert_string_equal(a->thread_id, b->thread_id);
+		assert_string_equal(a->authors, b->authors);
+		assert_string_equal(a->subject, b->subject);
+		assert_string_equal(a->tags, b->tags);
+		assert_true(a->newest == b->newest && a->oldest == b->oldest);
+		assert_true(a->matched == b->matched && a->total == b->total);
+		assert_int_equal(a->unreviewed, b->unreviewed);
+	}
+	talloc_free(tmp);
+}
+
+static struct threadlist *
+load(index_t *idx, const char *query, enum index_sort sort)
+{
+	struct threadlist *tl = threadlist_new(idx, idx, query, sort);
+
+	threadlist_wait(tl);
+	return tl;
+}
+
+/*
+ * The head found through a date window next to the database's newest
+ * (oldest) date gives exactly the rows the cursor gives, whatever the
+ * hint says; it is used once a first load of `*` has left the hint.
+ */
+static void
+test_head_window_is_exact(void **state)
+{
+	struct ctx *c = *state;
+	char *err = NULL, *dir = talloc_asprintf(c, "%s/demo", c->f->dir), *cfg, *hints;
+	const char *queries[] = {"*", "not tag:reviewed", "from:\"Hélène\" or to:conseil", "attachment"};
+	index_t *idx;
+	struct threadlist *tl;
+	FILE *f;
+
+	assert_int_equal(demo_make_cache(c, dir, 1200, &err), TRAWL_OK);
+	cfg = talloc_asprintf(c, "%s/notmuch-config", dir);
+	assert_int_equal(index_open(c, NULL, cfg, &idx, &err), TRAWL_OK);
+	hints = journal_state_path(c, index_db_path(idx), ".hints");
+	unlink(hints);
+	/* The demo cache is small: every query would be sorted whole. */
+	setenv("TRAWL_TEST_WINDOW_MIN", "1", 1);
+	setenv("TRAWL_TEST_WINDOW_DAYS", "60", 1);
+
+	for (int sort = 0; sort < 2; sort++) {
+		enum index_sort s = sort ? INDEX_SORT_OLDEST_FIRST : INDEX_SORT_NEWEST_FIRST;
+
+		/* No hint yet: the cursor alone, and the hint is left for next time. */
+		tl = load(idx, "*", s);
+		assert_int_equal(tl->head_rows, 0);
+		assert_same_as_index(idx, tl, "*", s);
+		talloc_free(tl);
+		tl = load(idx, "*", s);
+		assert_true(tl->head_rows > 0);
+		assert_same_as_index(idx, tl, "*", s);
+		talloc_free(tl);
+		for (size_t q = 1; q < sizeof(queries) / sizeof(*queries); q++) {
+			tl = load(idx, queries[q], s);
+			assert_same_as_index(idx, tl, queries[q], s);
+			talloc_free(tl);
+		}
+	}
+	/* Hints far off either way only cost time. */
+	for (int k = 0; k < 3; k++) {
+		const char *bounds[] = {"4102444800", "631152000", "0"};
+
+		f = fopen(hints, "w");
+		assert_non_null(f);
+		fprintf(f, "%s\tnewest\n%s\toldest\n", bounds[k], bounds[k]);
+		fclose(f);
+		tl = load(idx, "*", INDEX_SORT_NEWEST_FIRST);
+		assert_same_as_index(idx, tl, "*", INDEX_SORT_NEWEST_FIRST);
+		talloc_free(tl);
+		tl = load(idx, "*", INDEX_SORT_OLDEST_FIRST);
+		assert_same_as_index(idx, tl, "*", INDEX_SORT_OLDEST_FIRST);
+		talloc_free(tl);
+	}
+	/* A query counted small before is sorted whole, without a window. */
+	setenv("TRAWL_TEST_WINDOW_MIN", "1000", 1);
+	unlink(hints);
+	talloc_free(load(idx, "*", INDEX_SORT_NEWEST_FIRST));
+	tl = load(idx, "*", INDEX_SORT_NEWEST_FIRST);
+	assert_true(tl->head_rows > 0);
+	talloc_free(tl);
+	tl = load(idx, "attachment", INDEX_SORT_NEWEST_FIRST); /* its count goes into the hints */
+	talloc_free(tl);
+	tl = load(idx, "attachment", INDEX_SORT_NEWEST_FIRST);
+	assert_int_equal(tl->head_rows, 0);
+	assert_same_as_index(idx, tl, "attachment", INDEX_SORT_NEWEST_FIRST);
+	talloc_free(tl);
+	unsetenv("TRAWL_TEST_WINDOW_MIN");
+	unsetenv("TRAWL_TEST_WINDOW_DAYS");
+	talloc_free(idx);
+}
+
+static void
+test_hints_file(void **state)
+{
+	struct ctx *c = *state;
+	char *path = talloc_asprintf(c, "%s/state/sub/db.hints", c->f->dir), key[32];
+	long long v = 7;
+
+	assert_int_equal(hints_get(path, "newest", &v), 0);
+	assert_int_equal(v, 7);
+	hints_set(path, "newest", 1500000000);
+	hints_set(path, "count tag:\"a b\" or é", 42);
+	hints_set(path, "newest", 1600000000);
+	hints_set(path, "bad\tkey", 1);
+	assert_int_equal(hints_get(path, "newest", &v), 1);
+	assert_int_equal(v, 1600000000);
+	assert_int_equal(hints_get(path, "count tag:\"a b\" or é", &v), 1);
+	assert_int_equal(v, 42);
+	assert_int_equal(hints_get(path, "bad\tkey", &v), 0);
+	/* The file stays small: the oldest keys go. */
+	for (int i = 0; i < 300; i++) {
+		snprintf(key, sizeof(key), "count k%d", i);
+		hints_set(path, key, i);
+	}
+	assert_int_equal(hints_get(path, "count k0", &v), 0);
+	assert_int_equal(hints_get(path, "count k299", &v), 1);
+	assert_int_equal(v, 299);
+	assert_int_equal(fixture_sh(c->f, "test $(wc -l < '%s') -le 256", path), 0);
+}
+
 int
 main(void)
 {
@@ -215,6 +356,8 @@ main(void)
 		cmocka_unit_test(test_loader_sigkill_is_contained),
 		cmocka_unit_test(test_tail_then_join),
 		cmocka_unit_test(test_short_tail_is_whole_list),
+		cmocka_unit_test(test_head_window_is_exact),
+		cmocka_unit_test(test_hints_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
