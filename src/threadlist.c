@@ -72,6 +72,24 @@ threadlist_send_row(bg_writer_t *w, const struct index_thread *row)
 	talloc_free(buf);
 }
 
+/* The width of the first date window (tests use small caches). */
+static long long
+threadlist_window_days(void)
+{
+	const char *test = getenv("TRAWL_TEST_WINDOW_DAYS");
+
+	return test ? atoll(test) : THREADLIST_WINDOW_DAYS;
+}
+
+/* Queries with fewer messages are sorted whole (tests use small caches). */
+static long long
+threadlist_window_min(void)
+{
+	const char *test = getenv("TRAWL_TEST_WINDOW_MIN");
+
+	return test ? atoll(test) : THREADLIST_WINDOW_MIN_MESSAGES;
+}
+
 /*
  * Child, before the cursor: sorting a large query whole is most of the time
  * to its first rows, and it grows with the cache.  A date window next to the
@@ -85,9 +103,7 @@ static void
 threadlist_head(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct loader_arg *a,
 		useconds_t delay_us, char ***out, size_t *n_out)
 {
-	long long hint, count, min, days = getenv("TRAWL_TEST_WINDOW_DAYS") /* tests */
-						   ? atoll(getenv("TRAWL_TEST_WINDOW_DAYS"))
-						   : THREADLIST_WINDOW_DAYS;
+	long long hint, count, days = threadlist_window_days();
 	char *q_key;
 	int oldest_first = a->sort == INDEX_SORT_OLDEST_FIRST;
 	char **ids = NULL;
@@ -99,9 +115,7 @@ threadlist_head(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct load
 		return;
 	/* A query known to be small is sorted whole as fast as a window is found. */
 	q_key = talloc_asprintf(ctx, "count %s", a->query);
-	min = getenv("TRAWL_TEST_WINDOW_MIN") ? atoll(getenv("TRAWL_TEST_WINDOW_MIN")) /* tests */
-					       : THREADLIST_WINDOW_MIN_MESSAGES;
-	if (q_key && hints_get(a->hint_path, q_key, &count) && count < min)
+	if (q_key && hints_get(a->hint_path, q_key, &count) && count < threadlist_window_min())
 		return;
 	for (int k = 0; k < 2; k++) {
 		long long width = days * 86400;
@@ -221,12 +235,99 @@ threadlist_loader(bg_writer_t *w, void *arg)
 }
 
 /*
- * Child: the last a->limit rows of the list in list order, found from the
- * other end.  For a newest-first list the last rows are the threads whose
- * newest date is smallest; reading oldest first, a thread whose oldest date
- * is past the largest newest date kept so far cannot be among them, so the
- * read stops there.  Rows go out last first (tail[0] is the very last row).
+ * Offers row, read in tail order (the list's order reversed), to keep[], the
+ * last rows so far (keep[0] is the very last row).  For a newest-first list
+ * the last rows are the threads whose newest date is smallest; reading
+ * oldest first, a thread whose oldest date is past the largest newest date
+ * kept cannot be among them, nor can any after it: then 1 is returned.
  */
+static int
+threadlist_tail_offer(struct index_thread *keep, size_t *n, size_t limit, int newest_first_list,
+		      const struct index_thread *row)
+{
+	time_t key = newest_first_list ? row->newest : row->oldest, bound;
+	size_t at;
+
+	if (*n == limit) {
+		bound = newest_first_list ? keep[*n - 1].newest : keep[*n - 1].oldest;
+		if (newest_first_list ? row->oldest > bound : row->newest < bound)
+			return 1;
+	}
+	/* Insert in tail order: last row of the list first. */
+	for (at = *n; at > 0; at--) {
+		time_t k = newest_first_list ? keep[at - 1].newest : keep[at - 1].oldest;
+
+		if (newest_first_list ? k <= key : k >= key)
+			break;
+	}
+	if (at == limit)
+		return 0;
+	memmove(&keep[at + 1], &keep[at], (*n - at) * sizeof(*keep));
+	keep[at] = *row;
+	if (*n < limit)
+		(*n)++;
+	return 0;
+}
+
+/* Threads the tail reads from its date window, per row wanted. */
+#define THREADLIST_TAIL_READ 4
+
+/*
+ * The tail through a date window at the other end of the database, as the
+ * head (threadlist_head): the window's threads in tail order are the exact
+ * start of that order, and when the bound that ends the search lies inside
+ * the window, every thread outside it ends the search too.  Returns 1 when
+ * keep[] is exact, 0 to read with the cursor instead.
+ */
+static int
+threadlist_tail_window(index_t *idx, TALLOC_CTX *ctx, const struct loader_arg *a,
+		       struct index_thread *keep, size_t *n)
+{
+	int newest_first_list = a->sort == INDEX_SORT_OLDEST_FIRST; /* a->sort is reversed */
+	enum index_sort list_sort = newest_first_list ? INDEX_SORT_NEWEST_FIRST
+						      : INDEX_SORT_OLDEST_FIRST;
+	size_t want = a->limit * THREADLIST_TAIL_READ, n_ids = 0;
+	long long hint, count, edge = 0, days = threadlist_window_days();
+	char **ids = NULL, *q;
+
+	*n = 0;
+	if (!a->limit || !hints_get(a->hint_path, newest_first_list ? "oldest" : "newest", &hint))
+		return 0;
+	q = talloc_asprintf(ctx, "count %s", a->query);
+	if (q && hints_get(a->hint_path, q, &count) && count < threadlist_window_min())
+		return 0;
+	/* A second, wider window when the first was too sparse (see threadlist_head). */
+	for (int k = 0; k < 2; k++) {
+		char *win;
+
+		edge = newest_first_list ? hint + days * 86400 : hint - days * 86400;
+		win = newest_first_list ? talloc_asprintf(ctx, "date:..@%lld", edge)
+					: talloc_asprintf(ctx, "date:@%lld..", edge);
+		q = win ? index_query_and(ctx, a->query, win) : NULL;
+		if (!q || index_first_thread_ids(idx, ctx, q, a->sort, want, &ids, &n_ids) != TRAWL_OK)
+			return 0;
+		if (n_ids >= a->limit || k == 1)
+			break;
+		days = n_ids ? days * 2 * (long long)a->limit / (long long)n_ids : days * 16;
+		if (days > THREADLIST_WINDOW_MAX_DAYS)
+			return 0;
+	}
+	for (size_t i = 0; i < n_ids; i++) {
+		struct index_thread row;
+
+		/* Built as the main loader builds it: in the list's order. */
+		if (index_thread_row(idx, ctx, ids[i], a->query, list_sort, &row) != TRAWL_OK)
+			return 0;
+		if (threadlist_tail_offer(keep, n, a->limit, newest_first_list, &row))
+			return 1;
+	}
+	if (n_ids == want || *n < a->limit)
+		return 0; /* more threads in the window, or too few to know */
+	/* Every thread outside the window starts past the edge. */
+	return newest_first_list ? keep[*n - 1].newest <= edge : keep[*n - 1].oldest >= edge;
+}
+
+/* Child: the last a->limit rows of the list in list order, found from the other end. */
 static int
 threadlist_tail_loader(bg_writer_t *w, void *arg)
 {
@@ -239,36 +340,39 @@ threadlist_tail_loader(bg_writer_t *w, void *arg)
 	index_cursor_t *cur;
 	char *err = NULL;
 
-	if (!keep || index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK ||
-	    index_cursor_open(idx, ctx, a->query, a->sort, 0, &cur) != TRAWL_OK)
+	if (!keep || index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK)
 		return 0; /* the main loader reports errors */
-	for (;;) {
-		struct index_thread row;
-		time_t key, bound;
-		size_t at;
+	if (!threadlist_tail_window(idx, ctx, a, keep, &n)) {
+		n = 0;
+		if (index_cursor_open(idx, ctx, a->query, a->sort, 0, &cur) != TRAWL_OK)
+			return 0;
+		for (int first = 1;; first = 0) {
+			struct index_thread row;
 
-		if (index_cursor_next(cur, ctx, &row) != TRAWL_OK)
-			break;
-		/* The sort key of the list, and the bound that ends the search. */
-		key = newest_first_list ? row.newest : row.oldest;
-		if (n == a->limit) {
-			bound = newest_first_list ? keep[n - 1].newest : keep[n - 1].oldest;
-			if (newest_first_list ? row.oldest > bound : row.newest < bound)
+			if (index_cursor_next(cur, ctx, &row) != TRAWL_OK)
+				break;
+			/* Read from the other end, the first row of `*` is the other bound. */
+			if (first && index_is_all(a->query))
+				hints_set(a->hint_path, newest_first_list ? "oldest" : "newest",
+					  newest_first_list ? row.oldest : row.newest);
+			if (threadlist_tail_offer(keep, &n, a->limit, newest_first_list, &row))
 				break;
 		}
-		/* Insert in tail order: last row of the list first. */
-		for (at = n; at > 0; at--) {
-			time_t k = newest_first_list ? keep[at - 1].newest : keep[at - 1].oldest;
+		/*
+		 * Read in the other order, a row's subject is its oldest matching
+		 * message's (newest's): build the rows kept as the list shows them.
+		 */
+		for (size_t i = 0; i < n; i++) {
+			struct index_thread row;
 
-			if (newest_first_list ? k <= key : k >= key)
-				break;
+			if (index_thread_row(idx, ctx, keep[i].thread_id, a->query,
+					     newest_first_list ? INDEX_SORT_NEWEST_FIRST
+							       : INDEX_SORT_OLDEST_FIRST,
+					     &row) == TRAWL_OK)
+				keep[i] = row;
 		}
-		if (at == a->limit)
-			continue;
-		memmove(&keep[at + 1], &keep[at], (n - at) * sizeof(*keep));
-		keep[at] = row;
-		if (n < a->limit)
-			n++;
+	} else if (getenv("TRAWL_TEST_TAIL_TRACE")) {
+		fprintf(stderr, "tail window\n");
 	}
 	for (size_t i = 0; i < n; i++)
 		threadlist_send_row(w, &keep[i]);
@@ -635,7 +739,7 @@ threadlist_load_tail(struct threadlist *tl, size_t n)
 	struct loader_arg a = {tl->idx, tl->query,
 			       tl->sort == INDEX_SORT_OLDEST_FIRST ? INDEX_SORT_NEWEST_FIRST
 								   : INDEX_SORT_OLDEST_FIRST,
-			       0, n, NULL};
+			       0, n, tl->hint_path};
 
 	/* Once per list: the tail shrinks as the rows before it arrive. */
 	if (tl->state != THREADLIST_LOADING || tl->tail_limit)

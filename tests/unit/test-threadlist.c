@@ -282,6 +282,31 @@ test_head_window_is_exact(void **state)
 			talloc_free(tl);
 		}
 	}
+	/* The tail (the last screen for G) through a window at the other end. */
+	for (int sort = 0; sort < 2; sort++) {
+		enum index_sort s = sort ? INDEX_SORT_OLDEST_FIRST : INDEX_SORT_NEWEST_FIRST;
+		TALLOC_CTX *tmp = talloc_new(NULL);
+		struct index_thread *ref;
+		size_t n;
+
+		assert_int_equal(index_threads(idx, tmp, "*", s, 0, 1000000, &ref, &n), TRAWL_OK);
+		setenv("TRAWL_TEST_LOADER_DELAY_US", "200000", 1);
+		tl = threadlist_new(idx, idx, "*", s);
+		threadlist_load_tail(tl, 20);
+		while (!tl->tail_done)
+			threadlist_poll(tl, 1 << 20), usleep(2000);
+		unsetenv("TRAWL_TEST_LOADER_DELAY_US");
+		assert_int_equal(tl->n_tail, 20);
+		for (size_t i = 0; i < 20; i++) {
+			const struct index_thread *a = &tl->tail[i], *b = &ref[n - 1 - i];
+
+			assert_string_equal(a->thread_id, b->thread_id);
+			assert_string_equal(a->subject, b->subject);
+			assert_true(a->newest == b->newest && a->matched == b->matched);
+		}
+		talloc_free(tl);
+		talloc_free(tmp);
+	}
 	/* Hints far off either way only cost time. */
 	for (int k = 0; k < 3; k++) {
 		const char *bounds[] = {"4102444800", "631152000", "0"};
