@@ -80,9 +80,6 @@ bg_write(bg_writer_t *w, char type, const void *payload, size_t len)
 		_exit(3);
 }
 
-/* How much lower than the UI background jobs are scheduled (see nice(2)). */
-#define BG_NICE 5
-
 trawl_status_t
 bg_start(TALLOC_CTX *ctx, bg_fn fn, void *arg, bg_job_t **out)
 {
@@ -112,12 +109,6 @@ bg_start(TALLOC_CTX *ctx, bg_fn fn, void *arg, bg_job_t **out)
 		int rc;
 
 		close(fds[0]);
-		/*
-		 * Background work yields to the UI: with loaders, counters and the
-		 * terminal on two cores, a key press must find a core at once.
-		 */
-		if (nice(BG_NICE) == -1 && errno != 0)
-			errno = 0; /* the job still runs, at the UI's priority */
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGWINCH, SIG_DFL);
 		signal(SIGINT, SIG_IGN); /* Ctrl-C belongs to the UI */
