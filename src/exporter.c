@@ -554,16 +554,12 @@ static void
 exporter_say(struct exporter_cli *cli, const char *fmt, ...)
 {
 	va_list ap;
-	char *s, *safe;
 
-	va_start(ap, fmt);
-	s = talloc_vasprintf(NULL, fmt, ap);
-	va_end(ap);
-	safe = s ? text_sanitize(s, s, strlen(s)) : NULL;
 	if (cli)
 		importer_progress_end(cli->progress);
-	fprintf(stderr, "trawl: %s\n", safe ? safe : "out of memory");
-	talloc_free(s);
+	va_start(ap, fmt);
+	text_vwarn(fmt, ap);
+	va_end(ap);
 }
 
 static void

@@ -238,16 +238,12 @@ static void
 importer_say(struct importer_progress *p, const char *fmt, ...)
 {
 	va_list ap;
-	char *s, *safe;
 
-	va_start(ap, fmt);
-	s = talloc_vasprintf(NULL, fmt, ap);
-	va_end(ap);
-	safe = s ? text_sanitize(s, s, strlen(s)) : NULL;
 	if (p && p->shown)
 		fputs("\r\033[K", stderr);
-	fprintf(stderr, "trawl: %s\n", safe ? safe : "out of memory");
-	talloc_free(s);
+	va_start(ap, fmt);
+	text_vwarn(fmt, ap);
+	va_end(ap);
 }
 
 /* ------------------------------------------------------------ progress */

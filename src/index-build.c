@@ -14,6 +14,7 @@
 
 #include "trawl/index-build.h"
 #include "trawl/index.h"
+#include "index-int.h"
 
 struct index_build {
 	notmuch_database_t *db; /* read-write; NULL once closed */
@@ -61,47 +62,6 @@ index_build_set_error(index_build_t *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-static trawl_status_t
-index_build_status(notmuch_status_t st)
-{
-	switch (st) {
-	case NOTMUCH_STATUS_SUCCESS:
-	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID:
-		return TRAWL_OK;
-	case NOTMUCH_STATUS_OUT_OF_MEMORY:
-		return TRAWL_NOMEM;
-	case NOTMUCH_STATUS_READ_ONLY_DATABASE:
-		return TRAWL_READ_ONLY;
-	case NOTMUCH_STATUS_FILE_ERROR:
-	case NOTMUCH_STATUS_PATH_ERROR:
-		return TRAWL_IO;
-	case NOTMUCH_STATUS_FILE_NOT_EMAIL:
-		return TRAWL_PARSE;
-	case NOTMUCH_STATUS_DATABASE_EXISTS:
-		return TRAWL_EXISTS;
-	case NOTMUCH_STATUS_NO_CONFIG:
-	case NOTMUCH_STATUS_NO_DATABASE:
-		return TRAWL_NO_DATABASE;
-	default:
-		return TRAWL_DB;
-	}
-}
-
-/* A notmuch message (malloc'd or static) without its trailing newline. */
-static char *
-index_build_chomp(TALLOC_CTX *ctx, const char *msg)
-{
-	char *s = talloc_strdup(ctx, msg ? msg : "");
-	size_t n = s ? strlen(s) : 0;
-
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
-	for (char *p = s; p && *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	return s;
-}
-
 /* Records a failed notmuch call, with the database's own explanation. */
 static trawl_status_t
 index_build_fail(index_build_t *b, notmuch_status_t st, const char *what)
@@ -112,14 +72,14 @@ index_build_fail(index_build_t *b, notmuch_status_t st, const char *what)
 	index_build_set_error(b, "%s: %s%s%s", what, notmuch_status_to_string(st),
 			      detail && *detail ? ": " : "", detail ? detail : "");
 	if (b->last_error) {
-		char *clean = index_build_chomp(b, b->last_error);
+		char *clean = index_chomp(b, b->last_error);
 
 		if (clean) {
 			talloc_free(b->last_error);
 			b->last_error = clean;
 		}
 	}
-	return index_build_status(st);
+	return index_status(st);
 }
 
 /* Whether this notmuch status leaves the database untouched, so the builder stays usable. */
@@ -178,7 +138,7 @@ index_build_open_status(notmuch_status_t st, const char *msg)
 		return TRAWL_LOCKED;
 	if (msg && (strstr(msg, "ermission") || strstr(msg, "ead-only")))
 		return TRAWL_READ_ONLY;
-	return index_build_status(st);
+	return index_status(st);
 }
 
 trawl_status_t
@@ -256,7 +216,7 @@ index_build_create(TALLOC_CTX *ctx, const char *db_path, const char *config_path
 
 	st = notmuch_database_create_with_config(db_path, b->config_path, NULL, &b->db, &msg);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
-		char *detail = index_build_chomp(ctx, msg ? msg : notmuch_status_to_string(st));
+		char *detail = index_chomp(ctx, msg ? msg : notmuch_status_to_string(st));
 
 		*error = talloc_asprintf(ctx, "%s: cannot create notmuch database: %s", db_path,
 					 detail ? detail : "");
@@ -264,7 +224,7 @@ index_build_create(TALLOC_CTX *ctx, const char *db_path, const char *config_path
 		free(msg);
 		b->db = NULL;
 		talloc_free(b);
-		return index_build_status(st);
+		return index_status(st);
 	}
 	free(msg);
 	index_build_check_autocommit(b);
@@ -304,7 +264,7 @@ index_build_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path,
 	st = index_build_open_handle(b, &msg);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
 		trawl_status_t ts = index_build_open_status(st, msg);
-		char *detail = index_build_chomp(ctx, msg ? msg : notmuch_status_to_string(st));
+		char *detail = index_chomp(ctx, msg ? msg : notmuch_status_to_string(st));
 
 		*error = talloc_asprintf(ctx, "%s: cannot open notmuch database for writing: %s",
 					 db_path, detail ? detail : "");
@@ -393,7 +353,7 @@ index_build_index(index_build_t *b, const char *path, bool *is_duplicate, notmuc
 				      st == NOTMUCH_STATUS_FILE_NOT_EMAIL
 					      ? "not an email message (notmuch cannot parse it)"
 					      : "cannot read the file");
-		return index_build_status(st);
+		return index_status(st);
 	}
 	if (st != NOTMUCH_STATUS_SUCCESS && st != NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID)
 		return index_build_fail(b, st, path);

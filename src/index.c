@@ -11,6 +11,7 @@
 #include <notmuch.h>
 
 #include "trawl/index.h"
+#include "index-int.h"
 
 struct index {
 	notmuch_database_t *db; /* read-only browsing handle */
@@ -52,12 +53,12 @@ index_set_error(index_t *idx, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Turns a notmuch status (and its malloc'd message) into ours. */
-static trawl_status_t
+trawl_status_t
 index_status(notmuch_status_t st)
 {
 	switch (st) {
 	case NOTMUCH_STATUS_SUCCESS:
+	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID: /* indexed already: nothing lost */
 		return TRAWL_OK;
 	case NOTMUCH_STATUS_OUT_OF_MEMORY:
 		return TRAWL_NOMEM;
@@ -69,14 +70,18 @@ index_status(notmuch_status_t st)
 	case NOTMUCH_STATUS_NO_DATABASE:
 		return TRAWL_NO_DATABASE;
 	case NOTMUCH_STATUS_FILE_ERROR:
+	case NOTMUCH_STATUS_PATH_ERROR:
 		return TRAWL_IO;
+	case NOTMUCH_STATUS_FILE_NOT_EMAIL:
+		return TRAWL_PARSE;
+	case NOTMUCH_STATUS_DATABASE_EXISTS:
+		return TRAWL_EXISTS;
 	default:
 		return TRAWL_DB;
 	}
 }
 
-/* Strips the trailing newline notmuch puts on its messages. */
-static char *
+char *
 index_chomp(TALLOC_CTX *ctx, const char *msg)
 {
 	char *s = talloc_strdup(ctx, msg ? msg : "");

@@ -78,23 +78,6 @@ main_join(TALLOC_CTX *ctx, int argc, char **argv, int from)
 }
 
 /* Prints one line on stderr, neutralised: paths and messages may come from anywhere. */
-static void
-main_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-main_error(const char *fmt, ...)
-{
-	va_list ap;
-	char *s, *safe;
-
-	va_start(ap, fmt);
-	s = talloc_vasprintf(NULL, fmt, ap);
-	va_end(ap);
-	safe = s ? text_sanitize(s, s, strlen(s)) : NULL;
-	fprintf(stderr, "trawl: %s\n", safe ? safe : "out of memory");
-	talloc_free(s);
-}
-
 static char *
 main_demo_dir(TALLOC_CTX *ctx)
 {
@@ -121,13 +104,13 @@ main_open_index(TALLOC_CTX *ctx, const struct options *o)
 		if (stat(config_path, &st) != 0)
 			fprintf(stderr, "trawl: making the demo cache in %s (once)…\n", dir);
 		if (demo_make_cache(ctx, dir, DEMO_DEFAULT_COUNT, &err) != TRAWL_OK) {
-			main_error("%s", err ? err : "cannot make the demo cache");
+			text_warn("%s", err ? err : "cannot make the demo cache");
 			return NULL;
 		}
 	} else if (o->cache) {
 		config_path = talloc_asprintf(ctx, "%s/notmuch-config", o->cache);
 		if (stat(config_path, &st) != 0) {
-			main_error("%s: not a trawl cache (no notmuch-config): %s", o->cache,
+			text_warn("%s: not a trawl cache (no notmuch-config): %s", o->cache,
 				   strerror(errno));
 			return NULL;
 		}
@@ -136,13 +119,13 @@ main_open_index(TALLOC_CTX *ctx, const struct options *o)
 
 		/* libnotmuch quietly falls back to defaults when the named file is missing. */
 		if (env && *env && stat(env, &st) != 0) {
-			main_error("%s: cannot read the notmuch config (NOTMUCH_CONFIG): %s", env,
+			text_warn("%s: cannot read the notmuch config (NOTMUCH_CONFIG): %s", env,
 				   strerror(errno));
 			return NULL;
 		}
 	}
 	if (index_open(ctx, NULL, config_path, &idx, &err) != TRAWL_OK) {
-		main_error("%s; run 'notmuch setup' and 'notmuch new', or use --cache DIR or --demo",
+		text_warn("%s; run 'notmuch setup' and 'notmuch new', or use --cache DIR or --demo",
 			   err ? err : "cannot open the notmuch database");
 		return NULL;
 	}
@@ -294,7 +277,7 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 	struct sigaction sa;
 
 	if (ui_init(cfg) < 0) {
-		main_error("standard input and output must be a terminal");
+		text_warn("standard input and output must be a terminal");
 		return 1;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -410,7 +393,7 @@ main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *threa
 			continue;
 		}
 		if (render_file(tmp, msgs[i].filename, opts, &r) != TRAWL_OK) {
-			main_error("%s: cannot read the message file", msgs[i].filename);
+			text_warn("%s: cannot read the message file", msgs[i].filename);
 			talloc_free(tmp);
 			continue;
 		}
@@ -482,7 +465,7 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 		case 'w':
 			width = strtol(optarg, NULL, 10);
 			if (width < 1 || width > 10000) {
-				main_error("--width: expected a number of columns, got %s", optarg);
+				text_warn("--width: expected a number of columns, got %s", optarg);
 				return 2;
 			}
 			break;
@@ -496,7 +479,7 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		main_error("show: a query is needed");
+		text_warn("show: a query is needed");
 		return main_usage(stderr, 2);
 	}
 	if (!width)
@@ -509,7 +492,7 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 	query = main_join(ctx, argc, argv, optind);
 	/* Thread by thread from a cursor: the result set may be the whole cache. */
 	if (index_cursor_open(idx, ctx, query, INDEX_SORT_OLDEST_FIRST, 0, &cursor) != TRAWL_OK) {
-		main_error("%s", index_last_error(idx));
+		text_warn("%s", index_last_error(idx));
 		return 1;
 	}
 	for (;;) {
@@ -520,7 +503,7 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 		if (ts != TRAWL_OK) {
 			talloc_free(tctx);
 			if (ts != TRAWL_NOT_FOUND) {
-				main_error("%s", index_last_error(idx));
+				text_warn("%s", index_last_error(idx));
 				return 1;
 			}
 			break;
@@ -596,23 +579,23 @@ main_search(TALLOC_CTX *ctx, int argc, char **argv)
 		int found = 0;
 
 		if (!*argv[i]) {
-			main_error("search %s: a name is needed", verb);
+			text_warn("search %s: a name is needed", verb);
 			return 1;
 		}
 		if (query && index_check_query(idx, query) != TRAWL_OK) {
-			main_error("%s", index_last_error(idx));
+			text_warn("%s", index_last_error(idx));
 			return 1;
 		}
 		if (!query && index_saved_searches(idx, ctx, &s, &n) == TRAWL_OK) {
 			for (size_t k = 0; k < n; k++)
 				found |= !strcmp(s[k].name, argv[i]);
 			if (!found) {
-				main_error("search delete: no saved search named '%s'", argv[i]);
+				text_warn("search delete: no saved search named '%s'", argv[i]);
 				return 1;
 			}
 		}
 		if (index_save_search(idx, argv[i], query) != TRAWL_OK) {
-			main_error("%s", index_last_error(idx));
+			text_warn("%s", index_last_error(idx));
 			return 1;
 		}
 		return 0;
@@ -623,7 +606,7 @@ main_search(TALLOC_CTX *ctx, int argc, char **argv)
 					      index_quote_term(ctx, "tag", index_reviewed_tag(idx)));
 
 		if (index_saved_searches(idx, ctx, &s, &n) != TRAWL_OK) {
-			main_error("%s", index_last_error(idx));
+			text_warn("%s", index_last_error(idx));
 			return 1;
 		}
 		if (as_json)
@@ -680,7 +663,7 @@ main_log(TALLOC_CTX *ctx, int argc, char **argv)
 		return 1;
 	if (journal_print(journal_path_for(ctx, index_db_path(idx)), stdout, as_csv,
 			  i < argc ? argv[i] : NULL) != TRAWL_OK) {
-		main_error("%s: cannot read the journal", journal_path_for(ctx, index_db_path(idx)));
+		text_warn("%s: cannot read the journal", journal_path_for(ctx, index_db_path(idx)));
 		return 1;
 	}
 	return 0;

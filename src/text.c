@@ -8,6 +8,8 @@
  * is measured can never disagree.
  */
 #include <langinfo.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -600,4 +602,24 @@ text_locale_is_utf8(void)
 	const char *cs = nl_langinfo(CODESET);
 
 	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+void
+text_vwarn(const char *fmt, va_list ap)
+{
+	char *s = talloc_vasprintf(NULL, fmt, ap);
+	char *safe = s ? text_sanitize(s, s, strlen(s)) : NULL;
+
+	fprintf(stderr, "trawl: %s\n", safe ? safe : "out of memory");
+	talloc_free(s);
+}
+
+void
+text_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	text_vwarn(fmt, ap);
+	va_end(ap);
 }

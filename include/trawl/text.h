@@ -25,6 +25,7 @@
 #define TRAWL_TEXT_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <wchar.h>
 #include <talloc.h>
@@ -71,6 +72,10 @@ trawl_status_t text_decode(TALLOC_CTX *ctx, const char *s, size_t len, size_t st
  * first.  NULL only on out-of-memory.
  */
 char *text_sanitize(TALLOC_CTX *ctx, const char *s, size_t len);
+
+/* Prints "trawl: MESSAGE" on stderr, the message through text_sanitize(). */
+void text_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void text_vwarn(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Display width of s after neutralisation (tabs expanded from column 0). */
 size_t text_width(const char *s, size_t len);
