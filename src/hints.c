@@ -54,9 +54,12 @@ hints_set(const char *path, const char *key, long long value)
 		tab = strchr(line, '\t');
 		if (!tab || !strcmp(tab + 1, key))
 			continue;
-		lines = talloc_realloc(tmp, lines, char *, n + 1);
-		if (lines)
-			lines[n++] = talloc_strdup(lines, line);
+		char **more = talloc_realloc(tmp, lines, char *, n + 1);
+
+		if (!more)
+			break;
+		lines = more;
+		lines[n++] = talloc_strdup(lines, line);
 	}
 	if (f)
 		fclose(f);
@@ -64,11 +67,18 @@ hints_set(const char *path, const char *key, long long value)
 	util_mkdirs_for(path);
 	f = name ? fopen(name, "w") : NULL;
 	if (f) {
-		/* The oldest lines go first when the file is full. */
-		for (size_t i = n >= HINTS_MAX ? n - HINTS_MAX + 1 : 0; i < n;
-		     i++)
-			if (lines[i])
-				fprintf(f, "%s\n", lines[i]);
+		/* When full, the oldest cache lines (keys with a space) go first. */
+		size_t drop = n >= HINTS_MAX ? n - HINTS_MAX + 1 : 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (!lines[i])
+				continue;
+			if (drop && strchr(strchr(lines[i], '\t') + 1, ' ')) {
+				drop--;
+				continue;
+			}
+			fprintf(f, "%s\n", lines[i]);
+		}
 		fprintf(f, "%lld\t%s\n", value, key);
 		if (fclose(f) == 0)
 			rename(name, path);
@@ -83,4 +93,10 @@ char *
 hints_path_for(TALLOC_CTX *ctx, const char *db_path)
 {
 	return journal_state_path(ctx, db_path, ".hints");
+}
+
+char *
+hints_count_key(TALLOC_CTX *ctx, const char *query)
+{
+	return talloc_asprintf(ctx, "count %s", query ? query : "*");
 }

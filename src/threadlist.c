@@ -114,7 +114,7 @@ threadlist_head(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct load
 	if (!hints_get(a->hint_path, oldest_first ? "oldest" : "newest", &hint))
 		return;
 	/* A query known to be small is sorted whole as fast as a window is found. */
-	q_key = talloc_asprintf(ctx, "count %s", a->query);
+	q_key = hints_count_key(ctx, a->query);
 	if (q_key && hints_get(a->hint_path, q_key, &count) && count < threadlist_window_min())
 		return;
 	for (int k = 0; k < 2; k++) {
@@ -293,7 +293,7 @@ threadlist_tail_window(index_t *idx, TALLOC_CTX *ctx, const struct loader_arg *a
 	*n = 0;
 	if (!a->limit || !hints_get(a->hint_path, newest_first_list ? "oldest" : "newest", &hint))
 		return 0;
-	q = talloc_asprintf(ctx, "count %s", a->query);
+	q = hints_count_key(ctx, a->query);
 	if (q && hints_get(a->hint_path, q, &count) && count < threadlist_window_min())
 		return 0;
 	/* A second, wider window when the first was too sparse (see threadlist_head). */
@@ -401,7 +401,7 @@ threadlist_counter(bg_writer_t *w, void *arg)
 	}
 	snprintf(num, sizeof(num), "%u", n);
 	bg_write(w, 'M', num, strlen(num));
-	q = talloc_asprintf(ctx, "count %s", a->query);
+	q = hints_count_key(ctx, a->query);
 	if (q)
 		hints_set(a->hint_path, q, n);
 	q = index_query_and(ctx, a->query, index_quote_term(ctx, "tag", index_reviewed_tag(idx)));

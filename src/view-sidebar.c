@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "trawl/bg.h"
+#include "trawl/hints.h"
 #include "trawl/view.h"
 
 struct sidebar_count_arg {
@@ -22,10 +23,11 @@ sidebar_counter(bg_writer_t *w, void *arg)
 	struct sidebar_count_arg *a = arg;
 	TALLOC_CTX *ctx = talloc_new(NULL);
 	index_t *idx;
-	char *err = NULL;
+	char *err = NULL, *hints;
 
 	if (index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK)
 		return 1;
+	hints = hints_path_for(ctx, index_db_path(idx));
 	for (size_t i = 0; i < a->sb->n; i++) {
 		const struct sidebar_entry *e = &a->sb->entries[i];
 		char *unrev = talloc_asprintf(ctx, "not %s",
@@ -35,10 +37,13 @@ sidebar_counter(bg_writer_t *w, void *arg)
 		char *rec;
 
 		if (index_count_messages(idx, e->query, &total) != TRAWL_OK ||
-		    index_count_messages(idx, q, &un) != TRAWL_OK)
+		    index_count_messages(idx, q, &un) != TRAWL_OK) {
 			rec = talloc_asprintf(ctx, "%zu E %s", i, index_last_error(idx));
-		else
+		} else {
 			rec = talloc_asprintf(ctx, "%zu %u %u", i, total, un);
+			/* Opening this entry later knows its size (see threadlist_head). */
+			hints_set(hints, hints_count_key(ctx, e->query), total);
+		}
 		bg_write(w, 'C', rec, strlen(rec));
 	}
 	talloc_free(ctx);

@@ -18,7 +18,15 @@ char *hints_path_for(TALLOC_CTX *ctx, const char *db_path);
 /* Sets *out to the value of key; returns 0 when path or key is absent. */
 int hints_get(const char *path, const char *key, long long *out);
 
-/* Sets key to value (nothing is written when it already has that value). */
+/*
+ * Sets key to value (nothing is written when it already has that value).
+ * Keys with a space, such as hints_count_key()'s, make a bounded cache: the
+ * least recently written go first when the file is full.  Keys without one
+ * ("newest", "oldest") are kept.
+ */
 void hints_set(const char *path, const char *key, long long value);
+
+/* The key of a query's message count: "count QUERY". */
+char *hints_count_key(TALLOC_CTX *ctx, const char *query);
 
 #endif

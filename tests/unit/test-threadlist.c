@@ -366,6 +366,9 @@ test_hints_file(void **state)
 	assert_int_equal(hints_get(path, "count k0", &v), 0);
 	assert_int_equal(hints_get(path, "count k299", &v), 1);
 	assert_int_equal(v, 299);
+	/* The dates are kept however many counts come after them. */
+	assert_int_equal(hints_get(path, "newest", &v), 1);
+	assert_int_equal(v, 1600000000);
 	assert_int_equal(fixture_sh(c->f, "test $(wc -l < '%s') -le 256", path), 0);
 }
 
