@@ -436,7 +436,14 @@ config_apply_line(struct config *cfg, const char *line, TALLOC_CTX *ctx, char **
 			for (int i = 3; bind && i < argc; i++)
 				cmd = cmd ? talloc_asprintf_append(cmd, " %s", argv[i])
 					  : talloc_strdup(tmp, argv[i]);
-			ts = config_bind(cfg, (enum config_context)context, argv[2], cmd);
+			/* An empty command would unbind the key, unlike what "bind" says. */
+			if (bind && (!cmd || !cmd[strspn(cmd, " \t")])) {
+				*error = talloc_asprintf(ctx, "bind %s %s: no command", argv[1],
+							 argv[2]);
+				ts = TRAWL_PARSE;
+			} else {
+				ts = config_bind(cfg, (enum config_context)context, argv[2], cmd);
+			}
 		}
 	} else {
 		*error = talloc_asprintf(ctx, "unknown directive %s (set, bind, unbind, color)",

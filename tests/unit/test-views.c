@@ -207,6 +207,25 @@ test_sidebar_select_tag(void **state)
 	wait_loaded(c->app);
 }
 
+/* "bind" with an empty command is an error, not a silent unbind (found by fuzz-tagops). */
+static void
+test_config_bind_needs_a_command(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct config *cfg = config_new(ctx);
+	char *err = NULL;
+
+	(void)state;
+	assert_int_not_equal(config_apply_line(cfg, "bind list x ''", ctx, &err), TRAWL_OK);
+	assert_non_null(strstr(err, "no command"));
+	assert_int_not_equal(config_apply_line(cfg, "bind list x '' ' '", ctx, &err), TRAWL_OK);
+	assert_int_equal(config_apply_line(cfg, "bind list x quit", ctx, &err), TRAWL_OK);
+	assert_string_equal(config_lookup(cfg, CONFIG_LIST, "x"), "quit");
+	assert_int_equal(config_apply_line(cfg, "unbind list x", ctx, &err), TRAWL_OK);
+	assert_null(config_lookup(cfg, CONFIG_LIST, "x"));
+	talloc_free(ctx);
+}
+
 int
 main(void)
 {
@@ -216,6 +235,7 @@ main(void)
 		cmocka_unit_test(test_hostile_subject_is_neutralised),
 		cmocka_unit_test(test_thread_view),
 		cmocka_unit_test(test_help_lists_bindings),
+		cmocka_unit_test(test_config_bind_needs_a_command),
 		cmocka_unit_test(test_bad_query_keeps_results),
 		cmocka_unit_test(test_sidebar_select_tag),
 	};
