@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "trawl/bg.h"
+#include "trawl/util.h"
 
 #define BG_HEADER 5
 
@@ -43,22 +44,6 @@ bg_destructor(bg_job_t *job)
 	return 0;
 }
 
-static int
-bg_write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 void
 bg_write(bg_writer_t *w, char type, const void *payload, size_t len)
 {
@@ -70,13 +55,13 @@ bg_write(bg_writer_t *w, char type, const void *payload, size_t len)
 		small[0] = type;
 		memcpy(small + 1, &n, sizeof(n));
 		memcpy(small + BG_HEADER, payload, len);
-		if (bg_write_all(w->fd, small, len + BG_HEADER) < 0)
+		if (util_write_all(w->fd, small, len + BG_HEADER) < 0)
 			_exit(3); /* the parent went away: nobody wants the rest */
 		return;
 	}
 	small[0] = type;
 	memcpy(small + 1, &n, sizeof(n));
-	if (bg_write_all(w->fd, small, BG_HEADER) < 0 || bg_write_all(w->fd, payload, len) < 0)
+	if (util_write_all(w->fd, small, BG_HEADER) < 0 || util_write_all(w->fd, payload, len) < 0)
 		_exit(3);
 }
 

@@ -40,11 +40,10 @@ hints_set(const char *path, const char *key, long long value)
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	char **lines = NULL, line[4096], *tab, *name;
 	size_t n = 0;
-	long long old;
+	int unchanged = 0;
 	FILE *f;
 
-	if (!path || !tmp || strpbrk(key, "\t\n") || strlen(key) > 2000 ||
-	    (hints_get(path, key, &old) && old == value)) {
+	if (!path || !tmp || strpbrk(key, "\t\n") || strlen(key) > 2000) {
 		talloc_free(tmp);
 		return;
 	}
@@ -52,8 +51,12 @@ hints_set(const char *path, const char *key, long long value)
 	while (f && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		tab = strchr(line, '\t');
-		if (!tab || !strcmp(tab + 1, key))
+		if (!tab)
 			continue;
+		if (!strcmp(tab + 1, key)) {
+			unchanged = strtoll(line, NULL, 10) == value;
+			continue;
+		}
 		char **more = talloc_realloc(tmp, lines, char *, n + 1);
 
 		if (!more)
@@ -63,6 +66,10 @@ hints_set(const char *path, const char *key, long long value)
 	}
 	if (f)
 		fclose(f);
+	if (unchanged) {
+		talloc_free(tmp);
+		return;
+	}
 	name = talloc_asprintf(tmp, "%s.%d", path, (int)getpid());
 	util_mkdirs_for(path);
 	f = name ? fopen(name, "w") : NULL;

@@ -471,22 +471,6 @@ importer_escape(TALLOC_CTX *ctx, const char *s)
 	return out;
 }
 
-static int
-importer_write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 static void importer_fail(struct importer *im, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
@@ -613,7 +597,7 @@ importer_recover(struct importer *im)
 		    serial == im->serial && size >= 0) {
 			/* The batch was committed: its rows belong in the manifest, once. */
 			if (ftruncate(im->manifest_fd, (off_t)size) != 0 ||
-			    importer_write_all(im->manifest_fd, nl + 1,
+			    util_write_all(im->manifest_fd, nl + 1,
 			                       len - (size_t)(nl + 1 - pending)) != 0 ||
 			    fsync(im->manifest_fd) != 0) {
 				importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
@@ -630,7 +614,7 @@ importer_recover(struct importer *im)
 		return TRAWL_IO;
 	}
 	if (lseek(im->manifest_fd, 0, SEEK_END) == 0 &&
-	    importer_write_all(im->manifest_fd, importer_manifest_header,
+	    util_write_all(im->manifest_fd, importer_manifest_header,
 	                       strlen(importer_manifest_header)) != 0) {
 		importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
 		return TRAWL_IO;
@@ -715,8 +699,8 @@ importer_flush(struct importer *im)
 	head = talloc_asprintf(im->ctx, IMPORTER_PENDING_MAGIC " %lu %lld\n", serial,
 	                       (long long)size);
 	fd = open(im->pending_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (!head || size < 0 || fd < 0 || importer_write_all(fd, head, strlen(head)) != 0 ||
-	    importer_write_all(fd, im->rows, strlen(im->rows)) != 0 || fsync(fd) != 0) {
+	if (!head || size < 0 || fd < 0 || util_write_all(fd, head, strlen(head)) != 0 ||
+	    util_write_all(fd, im->rows, strlen(im->rows)) != 0 || fsync(fd) != 0) {
 		importer_fail(im, "%s: %s", im->pending_path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -740,7 +724,7 @@ importer_flush(struct importer *im)
 	/* Tests kill the import at its worst moment: committed, but not in the manifest. */
 	if (im->die_after && serial == im->die_after)
 		raise(SIGKILL);
-	if (importer_write_all(im->manifest_fd, im->rows, strlen(im->rows)) != 0 ||
+	if (util_write_all(im->manifest_fd, im->rows, strlen(im->rows)) != 0 ||
 	    fdatasync(im->manifest_fd) != 0 || unlink(im->pending_path) != 0) {
 		importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
 		return TRAWL_IO;
@@ -1017,7 +1001,7 @@ importer_store(struct importer *im, const char *folder, const char *path, const 
 	 * Start writing it out now, without waiting: the syncfs() before the
 	 * batch commits then finds little left to do.
 	 */
-	if (fd < 0 || importer_write_all(fd, data, len) != 0 ||
+	if (fd < 0 || util_write_all(fd, data, len) != 0 ||
 	    sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) != 0 || close(fd) != 0) {
 		importer_walk_fail(im, "%s: %s", tmp, strerror(errno));
 		if (fd >= 0)

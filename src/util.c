@@ -1,6 +1,8 @@
 /*
  * util: small shared helpers.  See include/trawl/util.h.
  */
+#include <errno.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,4 +42,20 @@ util_group_digits(char *buf, size_t len, unsigned long long n)
 	}
 	buf[out] = '\0';
 	return buf;
+}
+
+int
+util_write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
 }

@@ -9,6 +9,9 @@
 /* Creates the missing directories above path (as mkdir -p on its dirname), mode 0700. */
 void util_mkdirs_for(const char *path);
 
+/* Writes all len bytes to fd, retrying on EINTR; 0, or -1 with errno set. */
+int util_write_all(int fd, const char *p, size_t len);
+
 /* Writes n with thousands separators ("1,234,567") into buf; returns buf. */
 char *util_group_digits(char *buf, size_t len, unsigned long long n);
 
