@@ -37,16 +37,25 @@ fixture_sh(const struct fixture *f, const char *fmt, ...)
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
 }
 
-struct fixture *
-fixture_new(const char *src)
+static int
+fixture_destructor(struct fixture *f)
 {
-	struct fixture *f = talloc_zero(NULL, struct fixture);
+	if (f->dir && !getenv("FIXTURE_KEEP"))
+		fixture_sh(f, "rm -rf '%s'", f->dir);
+	return 0;
+}
+
+struct fixture *
+fixture_new(TALLOC_CTX *ctx, const char *src)
+{
+	struct fixture *f = talloc_zero(ctx, struct fixture);
 	char tmpl[] = "/tmp/trawl-unit.XXXXXX";
 	FILE *cfg;
 
 	if (!f || !mkdtemp(tmpl))
 		abort();
 	f->dir = talloc_strdup(f, tmpl);
+	talloc_set_destructor(f, fixture_destructor);
 	f->mail = talloc_asprintf(f, "%s/mail", f->dir);
 	f->config_path = talloc_asprintf(f, "%s/notmuch-config", f->dir);
 	setenv("HOME", f->dir, 1);
@@ -71,12 +80,24 @@ fixture_new(const char *src)
 	return f;
 }
 
-void
-fixture_free(struct fixture *f)
+index_t *
+fixture_index(TALLOC_CTX *ctx, const char *src, struct fixture **f)
 {
-	if (!f)
-		return;
-	if (!getenv("FIXTURE_KEEP"))
-		fixture_sh(f, "rm -rf '%s'", f->dir);
-	talloc_free(f);
+	index_t *idx = NULL;
+	char *err = NULL;
+
+	*f = fixture_new(ctx, src);
+	if (index_open(ctx, NULL, NULL, &idx, &err) != TRAWL_OK) {
+		fprintf(stderr, "fixture: %s\n", err ? err : "cannot open the index");
+		abort();
+	}
+	return idx;
+}
+
+int
+fixture_teardown(void **state)
+{
+	talloc_free(*state);
+	*state = NULL;
+	return 0;
 }

@@ -6,15 +6,28 @@
 #ifndef TRAWL_TEST_FIXTURE_H
 #define TRAWL_TEST_FIXTURE_H
 
+#include <talloc.h>
+
+#include "trawl/index.h"
+
 struct fixture {
 	char *dir;         /* the temp dir; removed by fixture_free() */
 	char *mail;        /* the maildir indexed */
 	char *config_path; /* NOTMUCH_CONFIG */
 };
 
-/* Builds the database from the maildir src (NULL: tests/corpus/mail); aborts on failure. */
-struct fixture *fixture_new(const char *src);
-void fixture_free(struct fixture *f);
+/*
+ * Builds the database from the maildir src (NULL: tests/corpus/mail);
+ * aborts on failure.  The fixture is a talloc child of ctx: freeing it (or
+ * ctx) removes the temp dir, unless FIXTURE_KEEP is set.
+ */
+struct fixture *fixture_new(TALLOC_CTX *ctx, const char *src);
+
+/* fixture_new(ctx, src) and a read-only index on it, also owned by ctx; aborts on failure. */
+index_t *fixture_index(TALLOC_CTX *ctx, const char *src, struct fixture **f);
+
+/* A cmocka group teardown for a state owning everything it holds: frees *state. */
+int fixture_teardown(void **state);
 
 /* Path of a file under the source tree (static buffer). */
 const char *fixture_srcpath(const char *rel);

@@ -62,16 +62,14 @@ test_open_every_thread(void **state)
 	index_t *idx;
 	struct config *cfg;
 	struct app *app;
-	char *err = NULL;
 	size_t threads = 0, messages = 0;
 	double worst = 0, t0 = now_s();
 
 	(void)state;
 	(void)st;
 	setlocale(LC_ALL, "C.UTF-8");
-	f = fixture_new(corpora_path());
 	ctx = talloc_new(NULL);
-	assert_int_equal(index_open(ctx, NULL, NULL, &idx, &err), TRAWL_OK);
+	idx = fixture_index(ctx, corpora_path(), &f);
 	cfg = config_new(ctx);
 	app = app_new(ctx, idx, cfg, "*", 80, 24);
 	while (app->list->tl->state == THREADLIST_LOADING) {
@@ -113,7 +111,6 @@ test_open_every_thread(void **state)
 		      messages, now_s() - t0, worst);
 	app_free(app);
 	talloc_free(ctx);
-	fixture_free(f);
 }
 
 int

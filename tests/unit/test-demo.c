@@ -187,22 +187,12 @@ setup(void **state)
 	struct ctx *c = talloc_zero(NULL, struct ctx);
 	char *err = NULL;
 
-	c->f = fixture_new(NULL);
+	c->f = fixture_new(c, NULL);
 	c->a = talloc_asprintf(c, "%s/demo-a", c->f->dir);
 	assert_int_equal(demo_write_maildir(c, c->a, TEST_COUNT, TEST_SEED, &err), TRAWL_OK);
 	assert_null(err);
 	test_load(c, c->a, &c->ca);
 	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	fixture_free(c->f);
-	talloc_free(c);
 	return 0;
 }
 
@@ -650,5 +640,5 @@ main(void)
 		cmocka_unit_test(test_make_cache_cleans_stale),
 		cmocka_unit_test(test_full_size_timing),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

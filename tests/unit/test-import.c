@@ -43,20 +43,10 @@ setup(void **state)
 	struct ctx *c = talloc_zero(NULL, struct ctx);
 
 	setlocale(LC_ALL, "C.UTF-8");
-	c->f = fixture_new(NULL);
+	c->f = fixture_new(c, NULL);
 	c->dir = talloc_asprintf(c, "%s/scratch", c->f->dir);
 	assert_int_equal(mkdir(c->dir, 0700), 0);
 	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	fixture_free(c->f);
-	talloc_free(c);
 	return 0;
 }
 
@@ -598,5 +588,5 @@ main(void)
 	        cmocka_unit_test(test_progress),
 	        cmocka_unit_test(test_cmd_export),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -18,21 +18,8 @@ static int
 setup(void **state)
 {
 	struct ctx *c = talloc_zero(NULL, struct ctx);
-	char *err = NULL;
-
-	c->f = fixture_new(NULL);
-	assert_int_equal(index_open(c, NULL, NULL, &c->idx, &err), TRAWL_OK);
+	c->idx = fixture_index(c, NULL, &c->f);
 	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	fixture_free(c->f);
-	talloc_free(c);
 	return 0;
 }
 
@@ -170,5 +157,5 @@ main(void)
 		cmocka_unit_test(test_all_tags),
 		cmocka_unit_test(test_open_missing_database),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -29,22 +29,9 @@ static int
 setup(void **state)
 {
 	struct ctx *c = talloc_zero(NULL, struct ctx);
-	char *err = NULL;
-
-	c->f = fixture_new(NULL);
-	assert_int_equal(index_open(c, NULL, NULL, &c->idx, &err), TRAWL_OK);
+	c->idx = fixture_index(c, NULL, &c->f);
 	c->rv = review_new(c, c->idx, "tester", 0);
 	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	fixture_free(c->f);
-	talloc_free(c);
 	return 0;
 }
 
@@ -242,5 +229,5 @@ main(void)
 		cmocka_unit_test(test_killed_writer_resumes),
 		cmocka_unit_test(test_waits_for_lock),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

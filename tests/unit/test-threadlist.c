@@ -24,24 +24,11 @@ static int
 setup(void **state)
 {
 	struct ctx *c = talloc_zero(NULL, struct ctx);
-	char *err = NULL;
-
-	c->f = fixture_new(NULL);
-	assert_int_equal(index_open(c, NULL, NULL, &c->idx, &err), TRAWL_OK);
+	c->idx = fixture_index(c, NULL, &c->f);
 	/* Mark one message reviewed so the counts have something to count. */
 	assert_int_equal(fixture_sh(c->f, "notmuch tag +reviewed -- id:budget-2@example.org"), 0);
 	assert_int_equal(index_reopen(c->idx), TRAWL_OK);
 	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	fixture_free(c->f);
-	talloc_free(c);
 	return 0;
 }
 
@@ -387,5 +374,5 @@ main(void)
 		cmocka_unit_test(test_head_window_is_exact),
 		cmocka_unit_test(test_hints_file),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

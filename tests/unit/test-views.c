@@ -46,13 +46,11 @@ static int
 setup(void **state)
 {
 	struct ctx *c = talloc_zero(NULL, struct ctx);
-	char *err = NULL;
 
 	setlocale(LC_ALL, "C.UTF-8");
 	setenv("TZ", "UTC", 1);
 	unsetenv("NO_COLOR");
-	c->f = fixture_new(NULL);
-	assert_int_equal(index_open(c, NULL, NULL, &c->idx, &err), TRAWL_OK);
+	c->idx = fixture_index(c, NULL, &c->f);
 	c->cfg = config_new(c);
 	c->app = app_new(c, c->idx, c->cfg, "*", 80, 24);
 	c->app->now = TEST_NOW;
@@ -67,7 +65,6 @@ teardown(void **state)
 	struct ctx *c = *state;
 
 	app_free(c->app);
-	fixture_free(c->f);
 	talloc_free(c);
 	return 0;
 }
