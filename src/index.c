@@ -711,6 +711,36 @@ index_first_thread_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, enum in
 }
 
 trawl_status_t
+index_edge_date(index_t *idx, const char *query, enum index_sort sort, long long *out)
+{
+	notmuch_query_t *q;
+	notmuch_messages_t *msgs;
+	notmuch_message_t *m;
+	notmuch_status_t st;
+	trawl_status_t ts;
+
+	*out = 0;
+	ts = index_query(idx, query, &q);
+	if (ts != TRAWL_OK)
+		return ts;
+	notmuch_query_set_sort(q, index_notmuch_sort(sort));
+	st = notmuch_query_search_messages(q, &msgs);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		index_set_error(idx, "query '%s': %s", query, notmuch_status_to_string(st));
+		notmuch_query_destroy(q);
+		return index_status(st);
+	}
+	ts = TRAWL_NOT_FOUND;
+	if (notmuch_messages_valid(msgs) && (m = notmuch_messages_get(msgs))) {
+		*out = (long long)notmuch_message_get_date(m);
+		notmuch_message_destroy(m);
+		ts = TRAWL_OK;
+	}
+	notmuch_query_destroy(q);
+	return ts;
+}
+
+trawl_status_t
 index_thread_row(index_t *idx, TALLOC_CTX *ctx, const char *thread_id, const char *query,
 		 enum index_sort sort, struct index_thread *row)
 {

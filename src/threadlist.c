@@ -413,6 +413,20 @@ threadlist_counter(bg_writer_t *w, void *arg)
 		snprintf(num, sizeof(num), "%u", n);
 		bg_write(w, 'H', num, strlen(num));
 	}
+	/*
+	 * The database's date bounds, once: without them the first list (G,
+	 * for "oldest") of a database is sorted whole.  The loaders keep them
+	 * current from the rows they read.
+	 */
+	for (int k = 0; k < 2; k++) {
+		const char *key = k ? "oldest" : "newest";
+		long long d;
+
+		if (!hints_get(a->hint_path, key, &d) &&
+		    index_edge_date(idx, "*", k ? INDEX_SORT_OLDEST_FIRST : INDEX_SORT_NEWEST_FIRST,
+				    &d) == TRAWL_OK)
+			hints_set(a->hint_path, key, d);
+	}
 	talloc_free(ctx);
 	return 0;
 }

@@ -116,6 +116,14 @@ trawl_status_t index_first_thread_ids(index_t *idx, TALLOC_CTX *ctx, const char 
 				      enum index_sort sort, size_t want, char ***out, size_t *n);
 
 /*
+ * The date of query's first message in sort order: the newest date for
+ * INDEX_SORT_NEWEST_FIRST.  TRAWL_NOT_FOUND when nothing matches.  It sorts
+ * the whole match, so it costs what listing query costs: for background jobs.
+ */
+trawl_status_t index_edge_date(index_t *idx, const char *query, enum index_sort sort,
+			       long long *out);
+
+/*
  * The row of thread_id exactly as a cursor over query would give it (its
  * matched messages are those matching query); TRAWL_NOT_FOUND when no
  * message of the thread matches.
