@@ -513,6 +513,20 @@ test_make_cache(void **state)
 	/* The notmuch CLI agrees and can show the hostile messages. */
 	assert_int_equal(fixture_sh(c->f, "test \"$(NOTMUCH_CONFIG='%s' notmuch count '*')\" = %u",
 				    config, messages), 0);
+	/* Threads are counted by trawl (index_count_threads), not by the library: they agree. */
+	{
+		const char *queries[] = {"*", "attachment", "from:\"Hélène\" or to:conseil",
+					 "date:2009-01-01..2009-06-30", "nosuchword"};
+
+		assert_int_equal(index_open(c, NULL, config, &idx, &err), TRAWL_OK);
+		for (size_t i = 0; i < sizeof(queries) / sizeof(*queries); i++) {
+			assert_int_equal(index_count_threads(idx, queries[i], &threads), TRAWL_OK);
+			assert_int_equal(fixture_sh(c->f, "test \"$(NOTMUCH_CONFIG='%s' notmuch count "
+							  "--output=threads -- '%s')\" = %u",
+						    config, queries[i], threads), 0);
+		}
+		talloc_free(idx);
+	}
 	assert_int_equal(fixture_sh(c->f, "NOTMUCH_CONFIG='%s' notmuch show --format=json "
 					  "'id:hostile-deep-nesting@%s' >/dev/null",
 				    config, DEMO_HOSTILE_ID_DOMAIN), 0);
