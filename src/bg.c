@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,7 +67,7 @@ bg_write(bg_writer_t *w, char type, const void *payload, size_t len)
 }
 
 trawl_status_t
-bg_start(TALLOC_CTX *ctx, bg_fn fn, void *arg, bg_job_t **out)
+bg_start(TALLOC_CTX *ctx, const char *role, bg_fn fn, void *arg, bg_job_t **out)
 {
 	bg_job_t *job;
 	int fds[2];
@@ -91,9 +92,12 @@ bg_start(TALLOC_CTX *ctx, bg_fn fn, void *arg, bg_job_t **out)
 	}
 	if (pid == 0) {
 		bg_writer_t w = {.fd = fds[1]};
+		char name[16];
 		int rc;
 
 		close(fds[0]);
+		snprintf(name, sizeof(name), "trawl-%s", role);
+		prctl(PR_SET_NAME, name, 0, 0, 0);
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGWINCH, SIG_DFL);
 		signal(SIGINT, SIG_IGN); /* Ctrl-C belongs to the UI */

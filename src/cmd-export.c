@@ -173,7 +173,7 @@ export_start(struct app *app, const struct export_pending *p, int force)
 	j->app = app;
 	j->dest = talloc_strdup(j, p->dest);
 	j->csv = talloc_strdup(j, p->csv);
-	if (!j->dest || !j->csv || bg_start(j, export_child, &r, &j->job) != TRAWL_OK) {
+	if (!j->dest || !j->csv || bg_start(j, "export", export_child, &r, &j->job) != TRAWL_OK) {
 		app_message(app, 1, "cannot start the export");
 		talloc_free(j);
 		return;

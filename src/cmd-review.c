@@ -304,7 +304,7 @@ review_bulk_confirm(struct app *app, const char *line, void *data)
 	app->snapshot_state = talloc_steal(app, s);
 	arg[0] = s->query;
 	arg[1] = (const char *)app->idx;
-	if (bg_start(app, review_snapshot_child, arg, &app->snapshot) != TRAWL_OK) {
+	if (bg_start(app, "snapshot", review_snapshot_child, arg, &app->snapshot) != TRAWL_OK) {
 		app_message(app, 1, "cannot start the snapshot");
 		TALLOC_FREE(app->snapshot_state);
 	}

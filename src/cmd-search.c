@@ -79,7 +79,7 @@ search_write(struct app *app, const char *name, const char *query, const char *o
 		app_message(app, 1, "a saved search is still being written");
 		return;
 	}
-	if (bg_start(app, search_write_child, &sw, &app->search_writer) != TRAWL_OK) {
+	if (bg_start(app, "save", search_write_child, &sw, &app->search_writer) != TRAWL_OK) {
 		app_message(app, 1, "cannot start writing the saved search");
 		return;
 	}

@@ -168,7 +168,7 @@ review_start(struct review *rv)
 	a = (struct review_writer_arg){rv, rv->queue[0], rv->queue[0]->begun};
 	if (!rv->queue[0]->begun)
 		clock_gettime(CLOCK_MONOTONIC, &rv->queue[0]->started);
-	if (bg_start(rv, review_writer, &a, &rv->writer) != TRAWL_OK) {
+	if (bg_start(rv, "writer", review_writer, &a, &rv->writer) != TRAWL_OK) {
 		talloc_free(rv->error);
 		rv->error = talloc_asprintf(rv, "cannot start the writer: %s", strerror(errno));
 	}

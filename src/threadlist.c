@@ -493,7 +493,7 @@ threadlist_start_loader(struct threadlist *tl)
 	}
 	a = (struct loader_arg){tl->idx, tl->query, tl->sort, skip, 0, tl->hint_path};
 	tl->loader_skip = tl->n_rows;
-	if (bg_start(tl, threadlist_loader, &a, &tl->loader) != TRAWL_OK) {
+	if (bg_start(tl, "loader", threadlist_loader, &a, &tl->loader) != TRAWL_OK) {
 		tl->state = THREADLIST_ERROR;
 		tl->error = talloc_asprintf(tl, "cannot start the loader: %s", strerror(errno));
 	}
@@ -540,7 +540,7 @@ threadlist_recount(struct threadlist *tl)
 	struct loader_arg a = {tl->idx, tl->query, tl->sort, 0, 0, tl->hint_path};
 
 	TALLOC_FREE(tl->counter);
-	if (bg_start(tl, threadlist_counter, &a, &tl->counter) != TRAWL_OK)
+	if (bg_start(tl, "counter", threadlist_counter, &a, &tl->counter) != TRAWL_OK)
 		tl->count_error = talloc_strdup(tl, "cannot start counting");
 }
 
@@ -767,7 +767,7 @@ threadlist_load_tail(struct threadlist *tl, size_t n)
 		return;
 	tl->tail_limit = n;
 	tl->tail_done = 0;
-	if (bg_start(tl, threadlist_tail_loader, &a, &tl->tail_loader) != TRAWL_OK)
+	if (bg_start(tl, "tail", threadlist_tail_loader, &a, &tl->tail_loader) != TRAWL_OK)
 		tl->tail_loader = NULL;
 }
 

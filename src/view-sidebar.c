@@ -97,7 +97,7 @@ sidebar_count(struct app *app, struct sidebar *sb)
 	struct sidebar_count_arg arg = {app->idx, sb};
 
 	TALLOC_FREE(sb->counter);
-	if (bg_start(sb, sidebar_counter, &arg, &sb->counter) != TRAWL_OK)
+	if (bg_start(sb, "filters", sidebar_counter, &arg, &sb->counter) != TRAWL_OK)
 		app_message(app, 1, "cannot start counting the filters");
 }
 

@@ -114,6 +114,15 @@ def children_of(pid):
     return out
 
 
+def comm_of(pid):
+    """The process name: trawl names its children trawl-ROLE (bg_start)."""
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
 def vm_kb(pid, field="VmHWM"):
     try:
         with open("/proc/%d/status" % pid) as f:
@@ -136,6 +145,7 @@ class HwmSampler(threading.Thread):
         self.root = None
         self.root_hwm = 0
         self.child_hwm = {}
+        self.child_role = {}
 
     def run(self):
         while not self.stop_flag:
@@ -149,7 +159,19 @@ class HwmSampler(threading.Thread):
                     h = vm_kb(c)
                     if h:
                         self.child_hwm[c] = max(self.child_hwm.get(c, 0), h)
+                        # named by bg_start just after the fork: until then "trawl"
+                        if not (self.child_role.get(c) or "").startswith("trawl-"):
+                            self.child_role[c] = comm_of(c)
             time.sleep(self.interval)
+
+    def role_peaks(self):
+        """{role: peak kB} over the children, by process name (trawl-loader, ...)."""
+        out = {}
+        for c, h in self.child_hwm.items():
+            role = self.child_role.get(c) or "?"
+            role = role[len("trawl-"):] if role.startswith("trawl-") else "other"
+            out[role] = max(out.get(role, 0), h)
+        return out
 
 
 def timed(argv, env, stdout=subprocess.DEVNULL, cwd=None):
@@ -416,7 +438,8 @@ class Bench:
     def load_and_rss(self):
         mark = os.path.join(self.work, "mark")
         tfile = os.path.join(self.work, "time-v")
-        ends, g_load, g_jump, ui_rss, child_rss, timev_rss = [], [], [], [], [], []
+        ends, g_load, g_jump, ui_rss, sum_rss, timev_rss = [], [], [], [], [], []
+        role_rss = {}
         verified = []
         for i in range(self.runs):
             if os.path.exists(tfile):
@@ -470,8 +493,12 @@ class Bench:
                 self.tm.kill(win)
             if sampler.root_hwm:
                 ui_rss.append(sampler.root_hwm / 1024)
-            if sampler.child_hwm:
-                child_rss.append(max(sampler.child_hwm.values()) / 1024)
+            peaks = sampler.role_peaks()
+            for role in ("loader", "counter"):
+                role_rss.setdefault(role, []).append(peaks.pop(role, 0) / 1024)
+            role_rss.setdefault("other", []).append(max(peaks.values() or [0]) / 1024)
+            if sampler.root_hwm:
+                sum_rss.append((sampler.root_hwm + sum(sampler.role_peaks().values())) / 1024)
             try:
                 with open(tfile) as f:
                     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())
@@ -489,10 +516,13 @@ class Bench:
                                       verified.count(False), len(verified)))
         self.add("rss", "peak RSS at end of *: UI process (VmHWM)", "trawl", "MiB", ui_rss,
                  "/proc/PID/status VmHWM just before exit")
-        self.add("rss", "peak RSS at end of *: loader child (VmHWM)", "trawl", "MiB", child_rss,
-                 "sampled every 50 ms while it lived: a lower bound")
-        self.add("rss", "peak RSS at end of *: UI + loader", "trawl", "MiB",
-                 [u + c for u, c in zip(ui_rss, child_rss)], "sum: both are resident at once")
+        for role, what in (("loader", "loader child (trawl-loader)"),
+                           ("counter", "counter child (trawl-counter)"),
+                           ("other", "largest other child (filters, tail)")):
+            self.add("rss", "peak RSS at end of *: %s" % what, "trawl", "MiB",
+                     role_rss.get(role, []), "VmHWM sampled every 50 ms while it lived: a lower bound")
+        self.add("rss", "peak RSS at end of *: UI + children", "trawl", "MiB", sum_rss,
+                 "sum of each process's peak, which need not coincide: an upper bound")
         self.add("rss", "max RSS of trawl or any waited child (time -v)", "trawl", "MiB",
                  timev_rss, "/usr/bin/time -v: max over the process and waited-for children")
         if self.refs:

@@ -100,8 +100,8 @@ def targets(b):
           lambda v, l: v < l, secs)
     check("key latency while loading < 50 ms (max)", col(rows, op, "trawl", max), 0.05,
           lambda v, l: v < l, secs)
-    check("RSS at end of `*` < 200 MiB (UI + loader)",
-          med(rows, "peak RSS at end of *: UI + loader", "trawl"), 200.0, lambda v, l: v < l,
+    check("RSS at end of `*` < 200 MiB (UI + children)",
+          med(rows, "peak RSS at end of *: UI + children", "trawl"), 200.0, lambda v, l: v < l,
           lambda v: "%.1f MiB" % v)
     t = med(rows, "bulk tag +benchx on *", "trawl")
     n = med(rows, "bulk tag +benchx on *", "notmuch tag")

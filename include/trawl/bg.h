@@ -36,8 +36,11 @@ enum bg_state {
 	BG_DIED, /* the pipe closed and the child died or failed */
 };
 
-/* Forks a child running fn(w, arg). */
-trawl_status_t bg_start(TALLOC_CTX *ctx, bg_fn fn, void *arg, bg_job_t **out);
+/*
+ * Forks a child running fn(w, arg).  The child's process name becomes
+ * "trawl-" + role (at most 9 bytes of it), so ps and top tell the jobs apart.
+ */
+trawl_status_t bg_start(TALLOC_CTX *ctx, const char *role, bg_fn fn, void *arg, bg_job_t **out);
 
 /* The fd to poll for input, or -1 once the job has ended. */
 int bg_fd(const bg_job_t *job);
