@@ -30,6 +30,9 @@ struct bg_writer {
 	int fd;
 };
 
+/* In a child: the pipe to its own parent, which a nested job must not hold. */
+static bg_writer_t *bg_self;
+
 static int
 bg_destructor(bg_job_t *job)
 {
@@ -71,7 +74,7 @@ bg_start(TALLOC_CTX *ctx, const char *role, bg_fn fn, void *arg, bg_job_t **out)
 {
 	bg_job_t *job;
 	int fds[2];
-	pid_t pid;
+	pid_t pid, parent;
 
 	*out = NULL;
 	job = talloc_zero(ctx, bg_job_t);
@@ -83,6 +86,7 @@ bg_start(TALLOC_CTX *ctx, const char *role, bg_fn fn, void *arg, bg_job_t **out)
 		return TRAWL_IO;
 	}
 	fflush(NULL);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
@@ -98,6 +102,18 @@ bg_start(TALLOC_CTX *ctx, const char *role, bg_fn fn, void *arg, bg_job_t **out)
 		close(fds[0]);
 		snprintf(name, sizeof(name), "trawl-%s", role);
 		prctl(PR_SET_NAME, name, 0, 0, 0);
+		if (bg_self) {
+			/*
+			 * A job started by a job: its parent's reader must see
+			 * the end of the pipe when the parent dies, and nobody
+			 * wants this one's work then.
+			 */
+			close(bg_self->fd);
+			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			if (getppid() != parent)
+				_exit(3);
+		}
+		bg_self = &w;
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGWINCH, SIG_DFL);
 		signal(SIGINT, SIG_IGN); /* Ctrl-C belongs to the UI */

@@ -28,6 +28,8 @@
  * sized from the density the first found, up to THREADLIST_WINDOW_MAX_DAYS.
  */
 #define THREADLIST_HEAD 64
+/* From this many rows on, a helper child builds half the head (threadlist_head_rows). */
+#define THREADLIST_HEAD_HELPER_MIN 8
 #define THREADLIST_WINDOW_DAYS 16
 #define THREADLIST_WINDOW_MAX_DAYS (30 * 366)
 /* Below this many messages sorting the whole query is as fast as a window. */
@@ -90,6 +92,135 @@ threadlist_window_min(void)
 	return test ? atoll(test) : THREADLIST_WINDOW_MIN_MESSAGES;
 }
 
+/* Builds row i of ids and sends it; 0 when the thread no longer matches. */
+static int
+threadlist_build_row(bg_writer_t *w, index_t *idx, const struct loader_arg *a, const char *id)
+{
+	TALLOC_CTX *row_ctx = talloc_new(NULL);
+	struct index_thread row;
+	int ok = index_thread_row(idx, row_ctx, id, a->query, a->sort, &row) == TRAWL_OK;
+
+	if (ok)
+		threadlist_send_row(w, &row);
+	talloc_free(row_ctx);
+	return ok;
+}
+
+struct head_part {
+	const struct loader_arg *a;
+	char **ids;
+	size_t n;
+	useconds_t delay_us;
+};
+
+/* Child of the loader: builds the head's odd rows on the other core. */
+static int
+threadlist_head_helper(bg_writer_t *w, void *arg)
+{
+	struct head_part *h = arg;
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	index_t *idx;
+	char *err = NULL;
+
+	const char *test = getenv("TRAWL_TEST_HEAD_HELPER_ROWS"); /* dies after that many */
+	size_t limit = test ? strtoul(test, NULL, 10) : (size_t)-1;
+
+	if (index_open_like(ctx, h->a->idx, &idx, &err) != TRAWL_OK)
+		return 1;
+	for (size_t i = 1; i < h->n; i += 2) {
+		if (limit-- == 0)
+			_exit(3);
+		if (!threadlist_build_row(w, idx, h->a, h->ids[i]))
+			break;
+		if (h->delay_us)
+			usleep(h->delay_us);
+	}
+	talloc_free(ctx);
+	return 0;
+}
+
+/* Rows the helper sent that the loader has not passed on yet. */
+struct head_queue {
+	char **rec;
+	size_t *len;
+	size_t n, first, cap;
+};
+
+static void
+threadlist_head_queue(void *ud, char type, const char *payload, size_t len)
+{
+	struct head_queue *q = ud;
+
+	if (type != 'T')
+		return;
+	if (q->n == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 32;
+		q->rec = talloc_realloc(NULL, q->rec, char *, q->cap);
+		q->len = talloc_realloc(NULL, q->len, size_t, q->cap);
+		if (!q->rec || !q->len)
+			abort();
+	}
+	q->rec[q->n] = talloc_memdup(q->rec, payload, len);
+	q->len[q->n++] = len;
+}
+
+/* Passes on the helper's next row, waiting for it; 0 when it has none (it stopped or died). */
+static int
+threadlist_head_forward(bg_writer_t *w, bg_job_t *helper, struct head_queue *q)
+{
+	while (q->first == q->n) {
+		struct pollfd pfd = {.fd = bg_fd(helper), .events = POLLIN};
+
+		if (pfd.fd < 0)
+			return 0;
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			return 0;
+		if (bg_poll(helper, 1 << 20, threadlist_head_queue, q) != BG_RUNNING &&
+		    q->first == q->n)
+			return 0;
+	}
+	bg_write(w, 'T', q->rec[q->first], q->len[q->first]);
+	q->first++;
+	return 1;
+}
+
+/*
+ * Sends the rows of the head's n ids in order; returns how many.  Building
+ * a row costs libnotmuch a few tens of microseconds per message of the
+ * thread, and nothing else runs before the first screen: a helper child
+ * builds the odd rows on the other core while this process builds the even
+ * ones and passes the helper's on in turn.  A row the helper did not send
+ * (it could not start, or died) is built here.
+ */
+static size_t
+threadlist_head_rows(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct loader_arg *a,
+		     char **ids, size_t n, useconds_t delay_us)
+{
+	struct head_part part = {a, ids, n, delay_us};
+	struct head_queue q = {0};
+	bg_job_t *helper = NULL;
+	size_t i;
+
+	/* On one core the two would take turns: no helper. */
+	if (n < THREADLIST_HEAD_HELPER_MIN || sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
+	    bg_start(ctx, "head", threadlist_head_helper, &part, &helper) != TRAWL_OK)
+		helper = NULL;
+	for (i = 0; i < n; i++) {
+		if (i % 2 && helper && threadlist_head_forward(w, helper, &q))
+			continue;
+		if (i % 2 && helper)
+			TALLOC_FREE(helper); /* it stopped: the rest are built here */
+		if (!threadlist_build_row(w, idx, a, ids[i]))
+			break; /* changed meanwhile: the cursor goes on from the rows sent */
+		if (delay_us)
+			usleep(delay_us);
+	}
+	talloc_free(helper); /* kills it if it is still running */
+	talloc_free(q.rec);
+	talloc_free(q.len);
+	return i;
+}
+
 /*
  * Child, before the cursor: sorting a large query whole is most of the time
  * to its first rows, and it grows with the cache.  A date window next to the
@@ -144,23 +275,8 @@ threadlist_head(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct load
 		if (days > THREADLIST_WINDOW_MAX_DAYS)
 			break;
 	}
-	for (size_t i = 0; i < n; i++) {
-		TALLOC_CTX *row_ctx = talloc_new(ctx);
-		struct index_thread row;
-
-		if (index_thread_row(idx, row_ctx, ids[i], a->query, a->sort, &row) != TRAWL_OK) {
-			/* Changed meanwhile: the cursor goes on from the rows sent. */
-			talloc_free(row_ctx);
-			n = i;
-			break;
-		}
-		threadlist_send_row(w, &row);
-		talloc_free(row_ctx);
-		if (delay_us)
-			usleep(delay_us);
-	}
 	*out = ids;
-	*n_out = n;
+	*n_out = threadlist_head_rows(w, idx, ctx, a, ids, n, delay_us);
 }
 
 /* Child: streams the query's threads as 'T' records, then 'E'. */

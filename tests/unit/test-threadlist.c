@@ -283,6 +283,20 @@ test_head_window_is_exact(void **state)
 			talloc_free(tl);
 		}
 	}
+	/*
+	 * A helper child builds every other row of the head; when it dies
+	 * part way (here after 3 rows), the loader builds the rest itself.
+	 */
+	setenv("TRAWL_TEST_HEAD_HELPER_ROWS", "3", 1);
+	for (int sort = 0; sort < 2; sort++) {
+		enum index_sort s = sort ? INDEX_SORT_OLDEST_FIRST : INDEX_SORT_NEWEST_FIRST;
+
+		tl = load(idx, "*", s);
+		assert_true(tl->head_rows > 8);
+		assert_same_as_index(idx, tl, "*", s);
+		talloc_free(tl);
+	}
+	unsetenv("TRAWL_TEST_HEAD_HELPER_ROWS");
 	/* The tail (the last screen for G) through a window at the other end. */
 	for (int sort = 0; sort < 2; sort++) {
 		enum index_sort s = sort ? INDEX_SORT_OLDEST_FIRST : INDEX_SORT_NEWEST_FIRST;
