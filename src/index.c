@@ -362,6 +362,30 @@ index_check_query(index_t *idx, const char *query)
 	return index_count_messages(idx, query, &n);
 }
 
+/*
+ * Runs query's message search in notmuch's order sort; on success the
+ * caller iterates *msgs and destroys *q (which owns them).
+ */
+static trawl_status_t
+index_search_messages(index_t *idx, const char *query, notmuch_sort_t sort, notmuch_query_t **q,
+		      notmuch_messages_t **msgs)
+{
+	notmuch_status_t st;
+	trawl_status_t ts = index_query(idx, query, q);
+
+	if (ts != TRAWL_OK)
+		return ts;
+	notmuch_query_set_sort(*q, sort);
+	st = notmuch_query_search_messages(*q, msgs);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		index_set_error(idx, "query '%s': %s", query, notmuch_status_to_string(st));
+		notmuch_query_destroy(*q);
+		*q = NULL;
+		return index_status(st);
+	}
+	return TRAWL_OK;
+}
+
 static trawl_status_t
 index_count(index_t *idx, const char *query, unsigned *count, int threads)
 {
@@ -450,31 +474,21 @@ index_set_add(TALLOC_CTX *ctx, uint64_t **set, size_t *cap, size_t *n, uint64_t 
 trawl_status_t
 index_count_threads(index_t *idx, const char *query, unsigned *count)
 {
-	TALLOC_CTX *tmp = talloc_new(NULL);
+	TALLOC_CTX *tmp;
 	notmuch_query_t *q;
 	notmuch_messages_t *msgs;
-	notmuch_status_t st;
 	trawl_status_t ts;
 	uint64_t *set = NULL;
 	size_t cap = 0, n = 0;
 	int other = 0;
 
 	*count = 0;
-	if (!tmp)
-		return TRAWL_NOMEM;
-	ts = index_query(idx, query, &q);
-	if (ts != TRAWL_OK) {
-		talloc_free(tmp);
+	ts = index_search_messages(idx, query, NOTMUCH_SORT_UNSORTED, &q, &msgs);
+	if (ts != TRAWL_OK)
 		return ts;
-	}
-	notmuch_query_set_sort(q, NOTMUCH_SORT_UNSORTED);
-	st = notmuch_query_search_messages(q, &msgs);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		index_set_error(idx, "query '%s': %s", query, notmuch_status_to_string(st));
-		notmuch_query_destroy(q);
-		talloc_free(tmp);
-		return index_status(st);
-	}
+	tmp = talloc_new(NULL);
+	if (!tmp)
+		ts = TRAWL_NOMEM;
 	for (; !other && ts == TRAWL_OK && notmuch_messages_valid(msgs);
 	     notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *m = notmuch_messages_get(msgs);
@@ -766,7 +780,6 @@ index_first_thread_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, enum in
 {
 	notmuch_query_t *q;
 	notmuch_messages_t *msgs;
-	notmuch_status_t st;
 	trawl_status_t ts;
 	char **ids;
 
@@ -775,18 +788,10 @@ index_first_thread_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, enum in
 	ids = talloc_zero_array(ctx, char *, want + 1);
 	if (!ids)
 		return TRAWL_NOMEM;
-	ts = index_query(idx, query, &q);
+	ts = index_search_messages(idx, query, index_notmuch_sort(sort), &q, &msgs);
 	if (ts != TRAWL_OK) {
 		talloc_free(ids);
 		return ts;
-	}
-	notmuch_query_set_sort(q, index_notmuch_sort(sort));
-	st = notmuch_query_search_messages(q, &msgs);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		index_set_error(idx, "query '%s': %s", query, notmuch_status_to_string(st));
-		notmuch_query_destroy(q);
-		talloc_free(ids);
-		return index_status(st);
 	}
 	for (; *n < want && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *m = notmuch_messages_get(msgs);
@@ -819,20 +824,12 @@ index_edge_date(index_t *idx, const char *query, enum index_sort sort, long long
 	notmuch_query_t *q;
 	notmuch_messages_t *msgs;
 	notmuch_message_t *m;
-	notmuch_status_t st;
 	trawl_status_t ts;
 
 	*out = 0;
-	ts = index_query(idx, query, &q);
+	ts = index_search_messages(idx, query, index_notmuch_sort(sort), &q, &msgs);
 	if (ts != TRAWL_OK)
 		return ts;
-	notmuch_query_set_sort(q, index_notmuch_sort(sort));
-	st = notmuch_query_search_messages(q, &msgs);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		index_set_error(idx, "query '%s': %s", query, notmuch_status_to_string(st));
-		notmuch_query_destroy(q);
-		return index_status(st);
-	}
 	ts = TRAWL_NOT_FOUND;
 	if (notmuch_messages_valid(msgs) && (m = notmuch_messages_get(msgs))) {
 		*out = (long long)notmuch_message_get_date(m);
@@ -1204,22 +1201,15 @@ index_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, notmuch_sort_t sort,
 {
 	notmuch_query_t *q;
 	notmuch_messages_t *msgs = NULL;
-	notmuch_status_t st;
 	trawl_status_t ts;
 	char **ids = NULL;
 	size_t len = 0, cap = 0;
 
 	*out = NULL;
 	*n = 0;
-	ts = index_query(idx, query, &q);
+	ts = index_search_messages(idx, query, sort, &q, &msgs);
 	if (ts != TRAWL_OK)
 		return ts;
-	notmuch_query_set_sort(q, sort);
-	st = notmuch_query_search_messages(q, &msgs);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		notmuch_query_destroy(q);
-		return index_check(idx, st, query);
-	}
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *m = notmuch_messages_get(msgs);
 
