@@ -210,6 +210,7 @@ class Bench:
         self.trawl = a.trawl
         self.runs = a.runs
         self.only = SECTIONS if a.only == "all" else a.only.split(",")
+        self.only_arg = a.only
         self.refs = a.refs == "1"
         self.rows = []  # (section, op, tool, unit, [values], note)
         self.notes = []

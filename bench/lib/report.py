@@ -175,5 +175,10 @@ def render(b, started):
     for x in b.extra:
         L.append(x)
         L.append("")
-    L.append("Made by `bench/run --size %s --runs %d` (see bench/README.md)." % (b.size, b.runs))
+    cmd = "bench/run --size %s --runs %d" % (b.size, b.runs)
+    if b.only_arg != "all":
+        cmd += " --only " + b.only_arg
+    if not b.refs:
+        cmd += " --no-refs"
+    L.append("Made by `%s` (see bench/README.md)." % cmd)
     return "\n".join(L) + "\n"
