@@ -246,7 +246,9 @@ threadlist_head(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct load
 		return;
 	/* A query known to be small is sorted whole as fast as a window is found. */
 	q_key = hints_count_key(ctx, a->query);
-	if (q_key && hints_get(a->hint_path, q_key, &count) && count < threadlist_window_min())
+	if (!q_key || !hints_get(a->hint_path, q_key, &count))
+		count = -1;
+	else if (count < threadlist_window_min())
 		return;
 	for (int k = 0; k < 2; k++) {
 		long long width = days * 86400;
@@ -267,9 +269,12 @@ threadlist_head(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct load
 			break;
 		/*
 		 * A query sparse near that date is selective: sorting it whole
-		 * costs less than the wide window it would need.
+		 * costs less than the wide window it would need, unless it is
+		 * known to be large.  (A head row costs two searches where the
+		 * cursor's costs one, so a mid-size query, sorted whole in a
+		 * few milliseconds, is better served by the cursor.)
 		 */
-		if (n < THREADLIST_HEAD / 8)
+		if (n < THREADLIST_HEAD / 8 || count < 0)
 			return;
 		days = days * 2 * THREADLIST_HEAD / (long long)n;
 		if (days > THREADLIST_WINDOW_MAX_DAYS)

@@ -270,6 +270,11 @@ test_head_window_is_exact(void **state)
 		assert_int_equal(index_edge_date(idx, "*", s, &edge), TRAWL_OK);
 		assert_true(bound == edge && bound == (sort ? ref[0].oldest : ref[0].newest));
 	}
+	/* A window too sparse for a head is widened only for a query known to be large. */
+	tl = load(idx, "*", INDEX_SORT_NEWEST_FIRST); /* sparse in 60 days, size unknown */
+	assert_int_equal(tl->head_rows, 0);
+	assert_same_as_index(idx, tl, "*", INDEX_SORT_NEWEST_FIRST);
+	talloc_free(tl); /* its counter left the count of `*`: the window is widened now */
 	for (int sort = 0; sort < 2; sort++) {
 		enum index_sort s = sort ? INDEX_SORT_OLDEST_FIRST : INDEX_SORT_NEWEST_FIRST;
 
