@@ -134,6 +134,34 @@ def vm_kb(pid, field="VmHWM"):
     return None
 
 
+class KeyPresser(threading.Thread):
+    """Presses j and k in turn every 0.5 s, timing each key to its frame mark."""
+
+    def __init__(self, tm, win, mark, alive, interval=0.5):
+        super().__init__(daemon=True)
+        self.tm, self.win, self.mark, self.alive = tm, win, mark, alive
+        self.interval = interval
+        self.stop_flag = False
+        self.lat = []
+
+    def run(self):
+        seen = {}
+        for kind, name, _ in read_marks(self.mark):
+            if kind == "key":
+                seen[name] = seen.get(name, 0) + 1
+        key = "j"
+        while not self.stop_flag:
+            ts, _ = self.tm.send(self.win, key)
+            tk = wait_mark(self.mark, "key", key, nth=seen.get(key, 0), timeout=10,
+                           alive=self.alive)
+            seen[key] = seen.get(key, 0) + 1
+            if tk is None:
+                break
+            self.lat.append(tk - ts)
+            key = "k" if key == "j" else "j"
+            time.sleep(self.interval)
+
+
 class HwmSampler(threading.Thread):
     """Polls VmHWM of a process tree: the root (trawl's UI) and its descendants."""
 
@@ -675,7 +703,14 @@ class Bench:
                 return None, None
             self.tm.send(win, "y", literal=True)
             ts, _ = self.tm.send(win, "Enter")
-            te = self.wait_count(cfg, "tag:benchx", total, 3600)
+            presser = KeyPresser(self.tm, win, mark, alive)
+            presser.start()
+            try:
+                te = self.wait_count(cfg, "tag:benchx", total, 3600)
+            finally:
+                presser.stop_flag = True
+                presser.join()
+            self.bulk_keys.extend(presser.lat)
             if te is None:
                 self.note("bulk: tag:benchx never reached %d" % total)
                 return None, None
@@ -695,6 +730,7 @@ class Bench:
                 self.nm("tag", "-benchx", "--", "tag:benchx", cfg=cfg)
 
     def bulk(self):
+        self.bulk_keys = []
         cfg = self.shadow("bulk-trawl")
         cfg2 = self.shadow("bulk-notmuch") if self.refs else None
         total = int(self.nm("count", "*", cfg=cfg))
@@ -715,6 +751,12 @@ class Bench:
                "count tag:benchx` agrees (polled every 0.2 s)" % total
         self.add("bulk", "bulk tag +benchx on *", "trawl", "msgs/s", tag_r, note)
         self.add("bulk", "undo of the bulk tag", "trawl", "msgs/s", undo_r)
+        srt = sorted(self.bulk_keys)
+        self.add("bulk", "key j/k → frame, during the bulk tag", "trawl", "s", self.bulk_keys,
+                 "a key every 0.5 s while the writer runs; timed from before `tmux send-keys`"
+                 + ("; p95 %.1f ms, %d over 50 ms" % (1000 * srt[int(len(srt) * 0.95)],
+                                                      sum(1 for x in srt if x > 0.05))
+                    if srt else ""))
         if cfg2:
             self.add("bulk", "bulk tag +benchx on *", "notmuch tag", "msgs/s", t_add,
                      "run alternately with trawl's")

@@ -100,6 +100,9 @@ def targets(b):
           lambda v, l: v < l, secs)
     check("key latency while loading < 50 ms (max)", col(rows, op, "trawl", max), 0.05,
           lambda v, l: v < l, secs)
+    check("key latency during the bulk tag < 50 ms (max)",
+          col(rows, "key j/k → frame, during the bulk tag", "trawl", max), 0.05,
+          lambda v, l: v < l, secs)
     check("RSS at end of `*` < 200 MiB (UI + children)",
           med(rows, "peak RSS at end of *: UI + children", "trawl"), 200.0, lambda v, l: v < l,
           lambda v: "%.1f MiB" % v)
