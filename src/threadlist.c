@@ -92,7 +92,7 @@ threadlist_window_min(void)
 	return test ? atoll(test) : THREADLIST_WINDOW_MIN_MESSAGES;
 }
 
-/* Builds row i of ids and sends it; 0 when the thread no longer matches. */
+/* Builds the row of thread id and sends it; 0 when the thread no longer matches. */
 static int
 threadlist_build_row(bg_writer_t *w, index_t *idx, const struct loader_arg *a, const char *id)
 {
@@ -121,7 +121,6 @@ threadlist_head_helper(bg_writer_t *w, void *arg)
 	TALLOC_CTX *ctx = talloc_new(NULL);
 	index_t *idx;
 	char *err = NULL;
-
 	const char *test = getenv("TRAWL_TEST_HEAD_HELPER_ROWS"); /* dies after that many */
 	size_t limit = test ? strtoul(test, NULL, 10) : (size_t)-1;
 

@@ -227,6 +227,18 @@ load(index_t *idx, const char *query, enum index_sort sort)
 	return tl;
 }
 
+/* Loads query, checks it row by row against the library, returns its head_rows. */
+static size_t
+load_exact(index_t *idx, const char *query, enum index_sort sort)
+{
+	struct threadlist *tl = load(idx, query, sort);
+	size_t head = tl->head_rows;
+
+	assert_same_as_index(idx, tl, query, sort);
+	talloc_free(tl);
+	return head;
+}
+
 /*
  * The head found through a date window next to the database's newest
  * (oldest) date gives exactly the rows the cursor gives, whatever the
@@ -271,37 +283,22 @@ test_head_window_is_exact(void **state)
 		assert_true(bound == edge && bound == (sort ? ref[0].oldest : ref[0].newest));
 	}
 	/* A window too sparse for a head is widened only for a query known to be large. */
-	tl = load(idx, "*", INDEX_SORT_NEWEST_FIRST); /* sparse in 60 days, size unknown */
-	assert_int_equal(tl->head_rows, 0);
-	assert_same_as_index(idx, tl, "*", INDEX_SORT_NEWEST_FIRST);
-	talloc_free(tl); /* its counter left the count of `*`: the window is widened now */
+	/* Sparse in 60 days and of unknown size; its counter leaves the count of `*`. */
+	assert_int_equal(load_exact(idx, "*", INDEX_SORT_NEWEST_FIRST), 0);
 	for (int sort = 0; sort < 2; sort++) {
 		enum index_sort s = sort ? INDEX_SORT_OLDEST_FIRST : INDEX_SORT_NEWEST_FIRST;
 
-		tl = load(idx, "*", s);
-		assert_true(tl->head_rows > 0);
-		assert_same_as_index(idx, tl, "*", s);
-		talloc_free(tl);
-		for (size_t q = 1; q < sizeof(queries) / sizeof(*queries); q++) {
-			tl = load(idx, queries[q], s);
-			assert_same_as_index(idx, tl, queries[q], s);
-			talloc_free(tl);
-		}
+		assert_true(load_exact(idx, "*", s) > 0); /* known large: the window is widened */
+		for (size_t q = 1; q < sizeof(queries) / sizeof(*queries); q++)
+			load_exact(idx, queries[q], s);
+		/*
+		 * A helper child builds every other row of the head; when it
+		 * dies part way (here after 3 rows), the loader builds the rest.
+		 */
+		setenv("TRAWL_TEST_HEAD_HELPER_ROWS", "3", 1);
+		assert_true(load_exact(idx, "*", s) > 8);
+		unsetenv("TRAWL_TEST_HEAD_HELPER_ROWS");
 	}
-	/*
-	 * A helper child builds every other row of the head; when it dies
-	 * part way (here after 3 rows), the loader builds the rest itself.
-	 */
-	setenv("TRAWL_TEST_HEAD_HELPER_ROWS", "3", 1);
-	for (int sort = 0; sort < 2; sort++) {
-		enum index_sort s = sort ? INDEX_SORT_OLDEST_FIRST : INDEX_SORT_NEWEST_FIRST;
-
-		tl = load(idx, "*", s);
-		assert_true(tl->head_rows > 8);
-		assert_same_as_index(idx, tl, "*", s);
-		talloc_free(tl);
-	}
-	unsetenv("TRAWL_TEST_HEAD_HELPER_ROWS");
 	/* The tail (the last screen for G) through a window at the other end. */
 	for (int sort = 0; sort < 2; sort++) {
 		enum index_sort s = sort ? INDEX_SORT_OLDEST_FIRST : INDEX_SORT_NEWEST_FIRST;
@@ -335,26 +332,16 @@ test_head_window_is_exact(void **state)
 		assert_non_null(f);
 		fprintf(f, "%s\tnewest\n%s\toldest\n", bounds[k], bounds[k]);
 		fclose(f);
-		tl = load(idx, "*", INDEX_SORT_NEWEST_FIRST);
-		assert_same_as_index(idx, tl, "*", INDEX_SORT_NEWEST_FIRST);
-		talloc_free(tl);
-		tl = load(idx, "*", INDEX_SORT_OLDEST_FIRST);
-		assert_same_as_index(idx, tl, "*", INDEX_SORT_OLDEST_FIRST);
-		talloc_free(tl);
+		load_exact(idx, "*", INDEX_SORT_NEWEST_FIRST);
+		load_exact(idx, "*", INDEX_SORT_OLDEST_FIRST);
 	}
 	/* A query counted small before is sorted whole, without a window. */
 	setenv("TRAWL_TEST_WINDOW_MIN", "1000", 1);
 	unlink(hints);
-	talloc_free(load(idx, "*", INDEX_SORT_NEWEST_FIRST));
-	tl = load(idx, "*", INDEX_SORT_NEWEST_FIRST);
-	assert_true(tl->head_rows > 0);
-	talloc_free(tl);
-	tl = load(idx, "attachment", INDEX_SORT_NEWEST_FIRST); /* its count goes into the hints */
-	talloc_free(tl);
-	tl = load(idx, "attachment", INDEX_SORT_NEWEST_FIRST);
-	assert_int_equal(tl->head_rows, 0);
-	assert_same_as_index(idx, tl, "attachment", INDEX_SORT_NEWEST_FIRST);
-	talloc_free(tl);
+	load_exact(idx, "*", INDEX_SORT_NEWEST_FIRST);
+	assert_true(load_exact(idx, "*", INDEX_SORT_NEWEST_FIRST) > 0);
+	load_exact(idx, "attachment", INDEX_SORT_NEWEST_FIRST); /* its count goes into the hints */
+	assert_int_equal(load_exact(idx, "attachment", INDEX_SORT_NEWEST_FIRST), 0);
 	unsetenv("TRAWL_TEST_WINDOW_MIN");
 	unsetenv("TRAWL_TEST_WINDOW_DAYS");
 	talloc_free(idx);
