@@ -418,9 +418,10 @@ static uint64_t
 index_thread_key(const char *tid)
 {
 	uint64_t v = 0;
-	size_t i;
 
-	for (i = 0; tid && i < 16; i++) {
+	if (!tid || strlen(tid) != 16)
+		return 0;
+	for (size_t i = 0; i < 16; i++) {
 		char c = tid[i];
 		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 
@@ -428,7 +429,7 @@ index_thread_key(const char *tid)
 			return 0;
 		v = v << 4 | (uint64_t)d;
 	}
-	return tid && tid[i] == '\0' && v != UINT64_MAX ? v + 1 : 0;
+	return v != UINT64_MAX ? v + 1 : 0;
 }
 
 /* Adds key (non-zero) to the open-addressed set; 1 when it was new, -1 out of memory. */
