@@ -267,6 +267,39 @@ index_named_query(index_t *idx, const char *name, TALLOC_CTX *ctx)
 }
 
 /*
+ * The name of the next query:NAME reference in *p (quoted or not), moving
+ * *p past it; NULL when there is none.  An empty name is "".
+ */
+static char *
+index_next_reference(const char **p, TALLOC_CTX *ctx)
+{
+	const char *q;
+	char *name;
+
+	for (q = strstr(*p, "query:"); q; q = strstr(q + 1, "query:"))
+		if (q == *p || !(isalnum((unsigned char)q[-1]) || q[-1] == '_'))
+			break; /* not part of a longer word */
+	if (!q)
+		return NULL;
+	q += 6;
+	if (*q == '"') {
+		name = talloc_strdup(ctx, "");
+		for (q++; *q && name; q++) {
+			if (*q == '"' && q[1] == '"')
+				q++;
+			else if (*q == '"')
+				break;
+			name = talloc_strndup_append(name, q, 1);
+		}
+	} else {
+		name = talloc_strndup(ctx, q, strcspn(q, " \t()"));
+		q += strcspn(q, " \t()");
+	}
+	*p = *q ? q + 1 : q;
+	return name ? name : talloc_strdup(ctx, "");
+}
+
+/*
  * libnotmuch 0.37 recurses without end (and crashes) on saved searches
  * that refer to each other in a cycle: follow every query:NAME reference
  * first and refuse a cycle with a message naming it.
@@ -275,26 +308,13 @@ static trawl_status_t
 index_check_references(index_t *idx, const char *query, const char **chain, int depth,
 		       TALLOC_CTX *ctx)
 {
-	for (const char *p = strstr(query, "query:"); p; p = strstr(p + 1, "query:")) {
-		char *name;
+	const char *p = query;
+	char *name;
+
+	while ((name = index_next_reference(&p, ctx))) {
 		const char *v;
 
-		if (p > query && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
-			continue; /* part of a longer word */
-		p += 6;
-		if (*p == '"') {
-			name = talloc_strdup(ctx, "");
-			for (p++; *p && name; p++) {
-				if (*p == '"' && p[1] == '"')
-					p++;
-				else if (*p == '"')
-					break;
-				name = talloc_strndup_append(name, p, 1);
-			}
-		} else {
-			name = talloc_strndup(ctx, p, strcspn(p, " \t()"));
-		}
-		if (!name || !*name)
+		if (!*name)
 			continue;
 		for (int i = 0; i < depth; i++)
 			if (!strcmp(chain[i], name)) {
@@ -319,6 +339,46 @@ index_check_references(index_t *idx, const char *query, const char **chain, int 
 			return TRAWL_QUERY;
 	}
 	return TRAWL_OK;
+}
+
+/* Appends query and the saved searches it uses to *acc; 0 when it depends on the clock. */
+static int
+index_fingerprint_add(index_t *idx, const char *query, int depth, TALLOC_CTX *ctx, char **acc)
+{
+	const char *p = query;
+	char *name;
+
+	/* date:1w.. and date:today move with the clock (any "date" is taken for one). */
+	if (strcasestr(query, "date") || depth > INDEX_MAX_QUERY_NESTING)
+		return 0;
+	*acc = talloc_asprintf_append(*acc, "%s\x1f", query);
+	while (*acc && (name = index_next_reference(&p, ctx))) {
+		const char *v = *name ? index_named_query(idx, name, ctx) : NULL;
+
+		*acc = talloc_asprintf_append(*acc, "query:%s=", name);
+		if (v && !index_fingerprint_add(idx, v, depth + 1, ctx, acc))
+			return 0;
+	}
+	return *acc != NULL;
+}
+
+char *
+index_query_fingerprint(index_t *idx, TALLOC_CTX *ctx, const char *query)
+{
+	char *acc = talloc_strdup(ctx, "");
+	notmuch_config_values_t *ex;
+
+	if (!acc || !index_fingerprint_add(idx, query && *query ? query : "*", 0, ctx, &acc)) {
+		talloc_free(acc);
+		return NULL;
+	}
+	acc = talloc_asprintf_append(acc, "reviewed=%s\x1f" "exclude=", idx->reviewed_tag);
+	for (ex = notmuch_config_get_values(idx->db, NOTMUCH_CONFIG_EXCLUDE_TAGS);
+	     acc && ex && notmuch_config_values_valid(ex); notmuch_config_values_move_to_next(ex))
+		acc = talloc_asprintf_append(acc, "%s\x1f", notmuch_config_values_get(ex));
+	if (ex)
+		notmuch_config_values_destroy(ex);
+	return acc;
 }
 
 /* Creates a query honouring the configured excluded tags, as notmuch search does. */

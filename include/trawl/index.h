@@ -131,6 +131,16 @@ trawl_status_t index_edge_date(index_t *idx, const char *query, enum index_sort 
 trawl_status_t index_thread_row(index_t *idx, TALLOC_CTX *ctx, const char *thread_id,
 				const char *query, enum index_sort sort, struct index_thread *row);
 
+/*
+ * Everything besides the database that decides query's threads and their
+ * rows: the query, the text of the saved searches it uses at any depth, the
+ * reviewed tag and the excluded tags.  NULL when the answer may change with
+ * the clock alone (any "date" in them: date:1w.. is relative) or on
+ * out-of-memory.  Two equal fingerprints on the same committed database
+ * give the same rows.
+ */
+char *index_query_fingerprint(index_t *idx, TALLOC_CTX *ctx, const char *query);
+
 /* The tag that marks a message as reviewed (default "reviewed"). */
 void index_set_reviewed_tag(index_t *idx, const char *tag);
 const char *index_reviewed_tag(const index_t *idx);
