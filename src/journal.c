@@ -62,10 +62,12 @@ journal_path_for(TALLOC_CTX *ctx, const char *db_path)
 	return journal_state_path(ctx, db_path, ".log");
 }
 
-char *
-journal_state_path(TALLOC_CTX *ctx, const char *db_path, const char *ext)
+/* The file of db_path ending in ext, in $<var>/trawl/sub (else ~/fallback/trawl/sub). */
+static char *
+journal_db_file(TALLOC_CTX *ctx, const char *var, const char *fallback, const char *sub,
+		const char *db_path, const char *ext)
 {
-	const char *state = getenv("XDG_STATE_HOME");
+	const char *xdg = getenv(var);
 	const char *home = getenv("HOME");
 	const char *base = strrchr(db_path, '/');
 	uint64_t h = 1469598103934665603ULL;
@@ -75,15 +77,27 @@ journal_state_path(TALLOC_CTX *ctx, const char *db_path, const char *ext)
 	for (const unsigned char *p = (const unsigned char *)db_path; *p; p++)
 		h = (h ^ *p) * 1099511628211ULL;
 	base = base && base[1] ? base + 1 : db_path;
-	dir = state && *state == '/' ? talloc_asprintf(ctx, "%s/trawl/journal", state)
-				     : talloc_asprintf(ctx, "%s/.local/state/trawl/journal",
-						       home ? home : ".");
+	dir = xdg && *xdg == '/'
+		      ? talloc_asprintf(ctx, "%s/trawl/%s", xdg, sub)
+		      : talloc_asprintf(ctx, "%s/%s/trawl/%s", home ? home : ".", fallback, sub);
 	name = journal_escape(ctx, base, 1);
 	for (char *p = name; p && *p; p++)
 		if (*p == '/' || *p == '%')
 			*p = '_';
 	return talloc_asprintf(ctx, "%s/%s-%016llx%s", dir, name ? name : "db",
 			       (unsigned long long)h, ext);
+}
+
+char *
+journal_state_path(TALLOC_CTX *ctx, const char *db_path, const char *ext)
+{
+	return journal_db_file(ctx, "XDG_STATE_HOME", ".local/state", "journal", db_path, ext);
+}
+
+char *
+journal_cache_path(TALLOC_CTX *ctx, const char *db_path, const char *ext)
+{
+	return journal_db_file(ctx, "XDG_CACHE_HOME", ".cache", "heads", db_path, ext);
 }
 
 /* Splits a line into at most max tab-separated fields (in place). */

@@ -53,6 +53,9 @@ char *journal_path_for(TALLOC_CTX *ctx, const char *db_path);
 /* Another per-database state file beside the journal: the same name ending in ext. */
 char *journal_state_path(TALLOC_CTX *ctx, const char *db_path, const char *ext);
 
+/* The same name ending in ext in $XDG_CACHE_HOME/trawl/heads/ (~/.cache): data to remake. */
+char *journal_cache_path(TALLOC_CTX *ctx, const char *db_path, const char *ext);
+
 /* Reads every entry (without their messages). */
 trawl_status_t journal_read(TALLOC_CTX *ctx, const char *path, struct journal_entry **entries,
 			    size_t *n);
