@@ -129,6 +129,8 @@ static const struct {
 	{"sync_maildir_flags", CONFIG_BOOL, offsetof(struct config, sync_maildir_flags),
 	 "rename mail files to match tags (off: files are evidence)"},
 	{"colour", CONFIG_BOOL, offsetof(struct config, colour), "use colours"},
+	{"head_cache", CONFIG_BOOL, offsetof(struct config, head_cache),
+	 "keep each list's first screen to show it at once next time (off: no copy kept)"},
 };
 
 static void
@@ -187,6 +189,7 @@ config_new(TALLOC_CTX *ctx)
 	cfg->attachment_dir = talloc_strdup(cfg, "");
 	cfg->sidebar_width = 28;
 	cfg->sidebar_visible = 1;
+	cfg->head_cache = 1;
 	cfg->colour = !(no_colour && *no_colour);
 	config_default_colours(cfg);
 	for (size_t i = 0; i < sizeof(config_default_bindings) / sizeof(config_default_bindings[0]);

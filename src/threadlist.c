@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "trawl/bg.h"
+#include "trawl/headcache.h"
 #include "trawl/hints.h"
 #include "trawl/threadlist.h"
 
@@ -42,6 +43,23 @@ struct loader_arg {
 	size_t skip;
 	size_t limit;          /* 0: every row */
 	const char *hint_path; /* hints for finding the head (see threadlist_head), or NULL */
+	const char *cache_path; /* the head cache (headcache.h), or NULL */
+};
+
+/*
+ * Where a job's rows go: to the UI through w (NULL for the counter, which
+ * only keeps them), and the first THREADLIST_HEAD of them, while key is
+ * set, into keep, which goes to the head cache once complete if the
+ * database has not changed since stamp, read before the handle was opened.
+ */
+struct rows_out {
+	bg_writer_t *w;
+	TALLOC_CTX *ctx;
+	const struct loader_arg *a;
+	char *key; /* the head cache's key of the list; NULL: nothing is kept */
+	char *stamp;
+	size_t stamp_len;
+	struct headcache_rows keep;
 };
 
 /* Appends s and its terminating NUL, the field separator of a record. */
@@ -57,9 +75,36 @@ threadlist_put_field(char **buf, const char *s)
 	*buf = nb;
 }
 
+/* Stores the rows kept if the database is still at the commit they were read at. */
+static void
+threadlist_keep_store(struct rows_out *o)
+{
+	size_t len;
+	char *now;
+
+	if (!o->key)
+		return;
+	now = headcache_stamp(o->ctx, index_db_path(o->a->idx), &len);
+	if (now && len == o->stamp_len && !memcmp(now, o->stamp, len))
+		headcache_put(o->a->cache_path, o->stamp, len, o->key, &o->keep);
+	o->key = NULL;
+}
+
+/* Sends a 'T' record and keeps it while the head cache wants rows. */
+static void
+threadlist_emit(struct rows_out *o, const char *rec, size_t len)
+{
+	if (o->w)
+		bg_write(o->w, 'T', rec, len);
+	if (o->key && !headcache_rows_add(o->ctx, &o->keep, rec, len))
+		o->key = NULL;
+	if (o->key && o->keep.n == THREADLIST_HEAD)
+		threadlist_keep_store(o);
+}
+
 /* Sends row as a 'T' record. */
 static void
-threadlist_send_row(bg_writer_t *w, const struct index_thread *row)
+threadlist_send_row(struct rows_out *o, const struct index_thread *row)
 {
 	char *buf = talloc_array(NULL, char, 0), num[128];
 
@@ -70,7 +115,7 @@ threadlist_send_row(bg_writer_t *w, const struct index_thread *row)
 	snprintf(num, sizeof(num), "%lld %lld %d %d %d", (long long)row->newest,
 		 (long long)row->oldest, row->matched, row->total, row->unreviewed);
 	threadlist_put_field(&buf, num);
-	bg_write(w, 'T', buf, talloc_get_size(buf));
+	threadlist_emit(o, buf, talloc_get_size(buf));
 	talloc_free(buf);
 }
 
@@ -94,14 +139,14 @@ threadlist_window_min(void)
 
 /* Builds the row of thread id and sends it; 0 when the thread no longer matches. */
 static int
-threadlist_build_row(bg_writer_t *w, index_t *idx, const struct loader_arg *a, const char *id)
+threadlist_build_row(struct rows_out *o, index_t *idx, const struct loader_arg *a, const char *id)
 {
 	TALLOC_CTX *row_ctx = talloc_new(NULL);
 	struct index_thread row;
 	int ok = index_thread_row(idx, row_ctx, id, a->query, a->sort, &row) == TRAWL_OK;
 
 	if (ok)
-		threadlist_send_row(w, &row);
+		threadlist_send_row(o, &row);
 	talloc_free(row_ctx);
 	return ok;
 }
@@ -123,13 +168,14 @@ threadlist_head_helper(bg_writer_t *w, void *arg)
 	char *err = NULL;
 	const char *test = getenv("TRAWL_TEST_HEAD_HELPER_ROWS"); /* dies after that many */
 	size_t limit = test ? strtoul(test, NULL, 10) : (size_t)-1;
+	struct rows_out o = {.w = w, .ctx = ctx, .a = h->a};
 
 	if (index_open_like(ctx, h->a->idx, &idx, &err) != TRAWL_OK)
 		return 1;
 	for (size_t i = 1; i < h->n; i += 2) {
 		if (limit-- == 0)
 			_exit(3);
-		if (!threadlist_build_row(w, idx, h->a, h->ids[i]))
+		if (!threadlist_build_row(&o, idx, h->a, h->ids[i]))
 			break;
 		if (h->delay_us)
 			usleep(h->delay_us);
@@ -165,7 +211,7 @@ threadlist_head_queue(void *ud, char type, const char *payload, size_t len)
 
 /* Passes on the helper's next row, waiting for it; 0 when it has none (it stopped or died). */
 static int
-threadlist_head_forward(bg_writer_t *w, bg_job_t *helper, struct head_queue *q)
+threadlist_head_forward(struct rows_out *o, bg_job_t *helper, struct head_queue *q)
 {
 	while (q->first == q->n) {
 		struct pollfd pfd = {.fd = bg_fd(helper), .events = POLLIN};
@@ -178,7 +224,7 @@ threadlist_head_forward(bg_writer_t *w, bg_job_t *helper, struct head_queue *q)
 		    q->first == q->n)
 			return 0;
 	}
-	bg_write(w, 'T', q->rec[q->first], q->len[q->first]);
+	threadlist_emit(o, q->rec[q->first], q->len[q->first]);
 	q->first++;
 	return 1;
 }
@@ -192,7 +238,7 @@ threadlist_head_forward(bg_writer_t *w, bg_job_t *helper, struct head_queue *q)
  * (it could not start, or died) is built here.
  */
 static size_t
-threadlist_head_rows(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct loader_arg *a,
+threadlist_head_rows(struct rows_out *o, index_t *idx, TALLOC_CTX *ctx, const struct loader_arg *a,
 		     char **ids, size_t n, useconds_t delay_us)
 {
 	struct head_part part = {a, ids, n, delay_us};
@@ -205,11 +251,11 @@ threadlist_head_rows(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct
 	    bg_start(ctx, "head", threadlist_head_helper, &part, &helper) != TRAWL_OK)
 		helper = NULL;
 	for (i = 0; i < n; i++) {
-		if (i % 2 && helper && threadlist_head_forward(w, helper, &q))
+		if (i % 2 && helper && threadlist_head_forward(o, helper, &q))
 			continue;
 		if (i % 2 && helper)
 			TALLOC_FREE(helper); /* it stopped: the rest are built here */
-		if (!threadlist_build_row(w, idx, a, ids[i]))
+		if (!threadlist_build_row(o, idx, a, ids[i]))
 			break; /* changed meanwhile: the cursor goes on from the rows sent */
 		if (delay_us)
 			usleep(delay_us);
@@ -230,7 +276,7 @@ threadlist_head_rows(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct
  * the cursor would build it.  Returns the ids sent (*n of them).
  */
 static void
-threadlist_head(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct loader_arg *a,
+threadlist_head(struct rows_out *o, index_t *idx, TALLOC_CTX *ctx, const struct loader_arg *a,
 		useconds_t delay_us, char ***out, size_t *n_out)
 {
 	long long hint, count, days = threadlist_window_days();
@@ -280,56 +326,87 @@ threadlist_head(bg_writer_t *w, index_t *idx, TALLOC_CTX *ctx, const struct load
 			break;
 	}
 	*out = ids;
-	*n_out = threadlist_head_rows(w, idx, ctx, a, ids, n, delay_us);
+	*n_out = threadlist_head_rows(o, idx, ctx, a, ids, n, delay_us);
 }
 
-/* Child: streams the query's threads as 'T' records, then 'E'. */
-static int
-threadlist_loader(bg_writer_t *w, void *arg)
+/* The head cache's key of a's list: its sort and its query's fingerprint; NULL: not kept. */
+static char *
+threadlist_cache_key(TALLOC_CTX *ctx, index_t *idx, const struct loader_arg *a)
 {
-	struct loader_arg *a = arg;
-	TALLOC_CTX *ctx = talloc_new(NULL);
-	index_t *idx;
+	char *fp = a->cache_path ? index_query_fingerprint(idx, ctx, a->query) : NULL;
+
+	return fp ? talloc_asprintf(ctx, "%d\x1f%s", (int)a->sort, fp) : NULL;
+}
+
+/*
+ * The head from the cache, when it holds the list at the commit idx was
+ * opened at (stamp, read before the opening, is still the database's):
+ * sends its rows and returns 1 with their ids.  Otherwise returns 0, with
+ * o set to keep the first rows sent for the cache when the list can be
+ * kept.
+ */
+static int
+threadlist_head_cached(struct rows_out *o, index_t *idx, char *stamp, size_t stamp_len,
+		       char ***ids_out, size_t *n_out)
+{
+	struct headcache_rows rows;
+	char *key, *now, **ids;
+	size_t len;
+
+	if (!stamp || !(key = threadlist_cache_key(o->ctx, idx, o->a)))
+		return 0;
+	/* Nothing committed between the two readings: the handle is at stamp's commit. */
+	now = headcache_stamp(o->ctx, index_db_path(o->a->idx), &len);
+	if (!now || len != stamp_len || memcmp(now, stamp, len))
+		return 0;
+	o->key = key;
+	o->stamp = stamp;
+	o->stamp_len = stamp_len;
+	if (!headcache_get(o->ctx, o->a->cache_path, stamp, stamp_len, key, &rows) ||
+	    !(ids = talloc_array(o->ctx, char *, rows.n)))
+		return 0;
+	for (size_t i = 0; i < rows.n; i++) {
+		if (!memchr(rows.rec[i], '\0', rows.len[i]))
+			return 0; /* not a record: the file is damaged */
+		ids[i] = rows.rec[i]; /* a record starts with its thread id */
+	}
+	o->key = NULL;
+	for (size_t i = 0; i < rows.n; i++)
+		threadlist_emit(o, rows.rec[i], rows.len[i]);
+	*ids_out = ids;
+	*n_out = rows.n;
+	return 1;
+}
+
+/*
+ * Sends the rows of a cursor over a->query from a->skip on, but for the
+ * head's n_head ids sent already, until the list ends, a->limit rows are
+ * sent or, with until_kept, o has kept the head cache's rows.
+ */
+static trawl_status_t
+threadlist_cursor_rows(struct rows_out *o, index_t *idx, const struct loader_arg *a, char **head,
+		       size_t n_head, int until_kept, useconds_t delay_us)
+{
+	TALLOC_CTX *ctx;
 	index_cursor_t *cur;
-	char *err = NULL, **head = NULL;
-	const char *delay = getenv("TRAWL_TEST_LOADER_DELAY_US");
-	useconds_t delay_us = delay ? (useconds_t)strtoul(delay, NULL, 10) : 0;
-	size_t n_head = 0, head_left;
+	size_t head_left = n_head;
 	trawl_status_t ts;
 
-	if (index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK) {
-		bg_write(w, 'X', err, strlen(err));
-		return 0;
-	}
-	if (a->skip == 0 && a->limit == 0) {
-		char num[32];
-
-		threadlist_head(w, idx, ctx, a, delay_us, &head, &n_head);
-		snprintf(num, sizeof(num), "%zu", n_head);
-		bg_write(w, 'H', num, strlen(num));
-	}
-	head_left = n_head;
+	/* The cursor sorts the whole query before its first row: not for rows not wanted. */
+	if (until_kept && !o->key)
+		return TRAWL_OK;
+	ctx = talloc_new(o->ctx);
 	ts = index_cursor_open(idx, ctx, a->query, a->sort, a->skip, &cur);
-	if (ts != TRAWL_OK) {
-		const char *e = index_last_error(idx);
-
-		bg_write(w, 'X', e, strlen(e));
-		return 0;
-	}
-	for (size_t sent = 0; !a->limit || sent < a->limit; sent++) {
+	for (size_t sent = 0; ts == TRAWL_OK && (!a->limit || sent < a->limit); sent++) {
 		TALLOC_CTX *row_ctx = talloc_new(ctx);
 		struct index_thread row;
 		size_t k = 0;
 
-		ts = index_cursor_next(cur, row_ctx, &row);
-		if (ts == TRAWL_NOT_FOUND)
+		if (until_kept && !o->key)
 			break;
-		if (ts != TRAWL_OK) {
-			const char *e = index_last_error(idx);
-
-			bg_write(w, 'X', e, strlen(e));
-			return 0;
-		}
+		ts = index_cursor_next(cur, row_ctx, &row);
+		if (ts != TRAWL_OK)
+			break;
 		/* The first row of `*` gives the database's date bound for the next head. */
 		if (sent == 0 && a->skip == 0 && index_is_all(a->query))
 			hints_set(a->hint_path,
@@ -344,14 +421,77 @@ threadlist_loader(bg_writer_t *w, void *arg)
 			talloc_free(row_ctx);
 			continue;
 		}
-		threadlist_send_row(w, &row);
+		threadlist_send_row(o, &row);
 		talloc_free(row_ctx);
 		if (delay_us)
 			usleep(delay_us);
 	}
+	talloc_free(ctx);
+	if (ts == TRAWL_NOT_FOUND)
+		threadlist_keep_store(o); /* the whole list is shorter than a head */
+	return ts == TRAWL_NOT_FOUND ? TRAWL_OK : ts;
+}
+
+/* Child: streams the query's threads as 'T' records, then 'E'. */
+static int
+threadlist_loader(bg_writer_t *w, void *arg)
+{
+	struct loader_arg *a = arg;
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	index_t *idx;
+	char *err = NULL, **head = NULL, *stamp = NULL;
+	const char *delay = getenv("TRAWL_TEST_LOADER_DELAY_US");
+	useconds_t delay_us = delay ? (useconds_t)strtoul(delay, NULL, 10) : 0;
+	size_t n_head = 0, stamp_len = 0;
+	int first = a->skip == 0 && a->limit == 0;
+	struct rows_out o = {.w = w, .ctx = ctx, .a = a};
+
+	/* Before the opening: see threadlist_head_cached. */
+	if (first && a->cache_path)
+		stamp = headcache_stamp(ctx, index_db_path(a->idx), &stamp_len);
+	if (index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK) {
+		bg_write(w, 'X', err, strlen(err));
+		return 0;
+	}
+	if (first) {
+		char num[32];
+		int cached = threadlist_head_cached(&o, idx, stamp, stamp_len, &head, &n_head);
+
+		if (!cached)
+			threadlist_head(&o, idx, ctx, a, delay_us, &head, &n_head);
+		snprintf(num, sizeof(num), "%zu%s", n_head, cached ? " cached" : "");
+		bg_write(w, 'H', num, strlen(num));
+	}
+	if (threadlist_cursor_rows(&o, idx, a, head, n_head, 0, delay_us) != TRAWL_OK) {
+		const char *e = index_last_error(idx);
+
+		bg_write(w, 'X', e, strlen(e));
+		return 0;
+	}
 	bg_write(w, 'E', "", 0);
 	talloc_free(ctx);
 	return 0;
+}
+
+/*
+ * Counter, after each of trawl's commits: the list's first rows at the new
+ * commit for the head cache, so that opening the list again shows them at
+ * once.  Nothing when the cache has them or the list cannot be kept.
+ */
+static void
+threadlist_refresh_head(index_t *idx, TALLOC_CTX *ctx, const struct loader_arg *a, char *stamp,
+			size_t stamp_len)
+{
+	struct rows_out o = {.ctx = ctx, .a = a};
+	char **head = NULL;
+	size_t n_head = 0;
+
+	if (threadlist_head_cached(&o, idx, stamp, stamp_len, &head, &n_head) || !o.key)
+		return;
+	threadlist_head(&o, idx, ctx, a, 0, &head, &n_head);
+	if (threadlist_cursor_rows(&o, idx, a, head, n_head, 1, 0) != TRAWL_OK)
+		o.key = NULL;
+	threadlist_keep_store(&o);
 }
 
 /*
@@ -459,6 +599,7 @@ threadlist_tail_loader(bg_writer_t *w, void *arg)
 	index_t *idx;
 	index_cursor_t *cur;
 	char *err = NULL;
+	struct rows_out o = {.w = w, .ctx = ctx, .a = a};
 
 	if (!keep || index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK)
 		return 0; /* the main loader reports errors */
@@ -495,7 +636,7 @@ threadlist_tail_loader(bg_writer_t *w, void *arg)
 		fprintf(stderr, "tail window\n");
 	}
 	for (size_t i = 0; i < n; i++)
-		threadlist_send_row(w, &keep[i]);
+		threadlist_send_row(&o, &keep[i]);
 	bg_write(w, 'E', "", 0);
 	talloc_free(ctx);
 	return 0;
@@ -508,9 +649,13 @@ threadlist_counter(bg_writer_t *w, void *arg)
 	struct loader_arg *a = arg;
 	TALLOC_CTX *ctx = talloc_new(NULL);
 	index_t *idx;
-	char *err = NULL, *q, num[32];
+	char *err = NULL, *q, num[32], *stamp = NULL;
 	unsigned n;
+	size_t stamp_len = 0;
 
+	/* Before the opening: see threadlist_head_cached. */
+	if (a->cache_path)
+		stamp = headcache_stamp(ctx, index_db_path(a->idx), &stamp_len);
 	if (index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK) {
 		bg_write(w, 'X', err, strlen(err));
 		return 0;
@@ -529,6 +674,8 @@ threadlist_counter(bg_writer_t *w, void *arg)
 		snprintf(num, sizeof(num), "%u", n);
 		bg_write(w, 'R', num, strlen(num));
 	}
+	/* Before the thread count, which takes seconds on a large cache and may be cut short. */
+	threadlist_refresh_head(idx, ctx, a, stamp, stamp_len);
 	if (index_count_threads(idx, a->query, &n) == TRAWL_OK) {
 		snprintf(num, sizeof(num), "%u", n);
 		bg_write(w, 'H', num, strlen(num));
@@ -611,7 +758,8 @@ threadlist_start_loader(struct threadlist *tl)
 		skip = tl->n_rows > THREADLIST_RESTART_OVERLAP ? tl->n_rows - THREADLIST_RESTART_OVERLAP
 							       : 0;
 	}
-	a = (struct loader_arg){tl->idx, tl->query, tl->sort, skip, 0, tl->hint_path};
+	a = (struct loader_arg){tl->idx, tl->query, tl->sort, skip, 0, tl->hint_path,
+				tl->cache_path};
 	tl->loader_skip = tl->n_rows;
 	if (bg_start(tl, "loader", threadlist_loader, &a, &tl->loader) != TRAWL_OK) {
 		tl->state = THREADLIST_ERROR;
@@ -631,7 +779,8 @@ threadlist_destructor(struct threadlist *tl)
 }
 
 struct threadlist *
-threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort sort)
+threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort sort,
+	       unsigned flags)
 {
 	struct threadlist *tl = talloc_zero(ctx, struct threadlist);
 
@@ -647,6 +796,8 @@ threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort
 	tl->n_messages = tl->n_reviewed = tl->n_threads = -1;
 	tl->state = THREADLIST_LOADING;
 	tl->hint_path = hints_path_for(tl, index_db_path(idx));
+	if (flags & THREADLIST_HEAD_CACHE)
+		tl->cache_path = headcache_path_for(tl, index_db_path(idx));
 	threadlist_start_loader(tl);
 	/* Counting waits for the first rows: on 2 cores it would slow the first screen. */
 	tl->count_pending = 1;
@@ -657,7 +808,7 @@ threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort
 void
 threadlist_recount(struct threadlist *tl)
 {
-	struct loader_arg a = {tl->idx, tl->query, tl->sort, 0, 0, tl->hint_path};
+	struct loader_arg a = {tl->idx, tl->query, tl->sort, 0, 0, tl->hint_path, tl->cache_path};
 
 	TALLOC_FREE(tl->counter);
 	if (bg_start(tl, "counter", threadlist_counter, &a, &tl->counter) != TRAWL_OK)
@@ -752,6 +903,7 @@ threadlist_on_loader(void *ud, char type, const char *payload, size_t len)
 
 		snprintf(num, sizeof(num), "%.*s", (int)(len < 31 ? len : 31), payload);
 		tl->head_rows = strtoul(num, NULL, 10);
+		tl->head_cached = strstr(num, " cached") != NULL;
 		break;
 	}
 	case 'E':
@@ -880,7 +1032,7 @@ threadlist_load_tail(struct threadlist *tl, size_t n)
 	struct loader_arg a = {tl->idx, tl->query,
 			       tl->sort == INDEX_SORT_OLDEST_FIRST ? INDEX_SORT_NEWEST_FIRST
 								   : INDEX_SORT_OLDEST_FIRST,
-			       0, n, tl->hint_path};
+			       0, n, tl->hint_path, NULL};
 
 	/* Once per list: the tail shrinks as the rows before it arrive. */
 	if (tl->state != THREADLIST_LOADING || tl->tail_limit)

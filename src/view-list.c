@@ -17,7 +17,8 @@ listview_new(struct app *app, const char *query)
 		return NULL;
 	lv->tl = threadlist_new(lv, app->idx, query,
 				app->cfg->oldest_first ? INDEX_SORT_OLDEST_FIRST
-						       : INDEX_SORT_NEWEST_FIRST);
+						       : INDEX_SORT_NEWEST_FIRST,
+				app->cfg->head_cache ? THREADLIST_HEAD_CACHE : 0);
 	if (!lv->tl) {
 		talloc_free(lv);
 		return NULL;

@@ -54,6 +54,7 @@ struct config {
 	int sidebar_visible;
 	int oldest_first;
 	int sync_maildir_flags;
+	int head_cache;
 	int colour; /* 0 when NO_COLOR is set or "set colour off" */
 
 	struct config_binding *bindings;

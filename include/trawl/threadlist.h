@@ -9,6 +9,9 @@
  * the first rows through a small date window next to the database's newest
  * (oldest) date when the hints file knows it, so they do not wait for the
  * whole query to be sorted either (threadlist.c says why that is exact).
+ * A list opened again on a database nobody has committed to since takes
+ * its first rows from the head cache (headcache.h), which the counter
+ * brings up to date after each of trawl's commits.
  * If the loader dies
  * (libnotmuch 0.37 aborts readers when another process commits during a
  * long iteration), it is restarted from the last row received.
@@ -62,13 +65,23 @@ struct threadlist {
 	size_t loader_skip; /* rows loaded when the current loader started */
 	const char **seen;  /* thread ids already listed (a hash set), kept after a restart */
 	char *hint_path;    /* per-database hints for the loader (see threadlist.c), or NULL */
-	size_t head_rows;   /* first rows the loader found through a date window */
+	char *cache_path;   /* the head cache (headcache.h), or NULL */
+	size_t head_rows;   /* first rows the loader found through a date window or the cache */
+	int head_cached;    /* ... from the head cache */
 	size_t n_seen, cap_seen;
 };
 
-/* Starts loading query; NULL on out-of-memory.  Errors show up as THREADLIST_ERROR. */
+/* threadlist_new() flags. */
+enum {
+	THREADLIST_HEAD_CACHE = 1, /* read and keep the first rows in the head cache */
+};
+
+/*
+ * Starts loading query; NULL on out-of-memory.  Errors show up as
+ * THREADLIST_ERROR.  flags: THREADLIST_HEAD_CACHE or 0.
+ */
 struct threadlist *threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query,
-				  enum index_sort sort);
+				  enum index_sort sort, unsigned flags);
 
 /*
  * Takes what the background jobs have sent (at most budget bytes) and

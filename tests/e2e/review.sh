@@ -2,13 +2,15 @@
 # End-to-end review workflow, checked with the notmuch CLI afterwards:
 # R marks five messages reviewed; a bulk tag is undone exactly; a change
 # made while another process holds the write lock lands after release;
+# reopening shows every commit, whether the first screen comes from the
+# head cache or not;
 # kill -9 during a bulk change leaves whole batches only; and no mail file
 # is renamed or changed, even with maildir.synchronize_flags=true.
 : "${top_srcdir:?}" "${top_builddir:?}"
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 12
+tap_plan 15
 fixture_init
 fixture_db
 # The notmuch config will ask for flag sync: trawl must still not rename files.
@@ -93,6 +95,46 @@ if [ "$n" = 1 ]; then tap_ok "notmuch sees the change"; else tap_not_ok "notmuch
 tmux_keys q
 tmux_wait_exit >/dev/null
 tmux_stop
+
+# --- The head cache: kept after trawl's own commit, never shown after another's.
+heads="$XDG_CACHE_HOME/trawl/heads"
+tmux_start 100 30 "$TRAWL"
+tmux_wait_for "4 threads  6 messages" >/dev/null
+tmux_keys t
+tmux_wait_for "tag thread:" >/dev/null
+tmux_keys "+cachecheck" Enter
+tmux_wait_for "(cachecheck" >/dev/null
+i=0
+while [ $i -lt 200 ] && ! cat "$heads"/*.heads 2>/dev/null | grep -aq cachecheck; do
+	sleep 0.05
+	i=$((i + 1))
+done
+tmux_keys q
+tmux_wait_exit >/dev/null
+tmux_stop
+tap_check "after trawl's commit the head cache holds the new first screen" \
+	sh -c "cat '$heads'/*.heads | grep -aq cachecheck"
+# Another program, with flag sync off (the notmuch CLI renames files when it is on).
+sed 's/synchronize_flags=true/synchronize_flags=false/' "$NOTMUCH_CONFIG" >"$FIXTURE_DIR/nosync"
+NOTMUCH_CONFIG="$FIXTURE_DIR/nosync" notmuch tag -cachecheck +othercheck -- '*'
+tmux_start 100 30 "$TRAWL"
+tmux_wait_for "4 threads  6 messages" >/dev/null
+# (The filters pane lists tags too: look for the rows' tag column.)
+if tmux_screen | grep -q "(inbox othercheck" && ! tmux_screen | grep -q "cachecheck"; then
+	tap_ok "after another program's commit the first screen shows it, not the kept one"
+else
+	tap_not_ok "after another program's commit the first screen shows it, not the kept one"
+	tmux_screen | sed 's/^/# /'
+fi
+tmux_keys q
+tmux_wait_exit >/dev/null
+tmux_stop
+tmux_start 100 30 "$TRAWL"
+tap_check "reopened unchanged, the first screen is the same" tmux_wait_for "(inbox othercheck"
+tmux_keys q
+tmux_wait_exit >/dev/null
+tmux_stop
+NOTMUCH_CONFIG="$FIXTURE_DIR/nosync" notmuch tag -othercheck -- '*'
 
 # --- kill -9 during a bulk change: whole batches only.
 tmux_start 100 30 env TRAWL_TEST_BATCH=2 TRAWL_TEST_WRITER_DELAY_US=1500000 "$TRAWL"

@@ -11,6 +11,7 @@
 
 #include "fixture.h"
 #include "trawl/demo.h"
+#include "trawl/headcache.h"
 #include "trawl/hints.h"
 #include "trawl/journal.h"
 #include "trawl/threadlist.h"
@@ -24,6 +25,7 @@ static int
 setup(void **state)
 {
 	struct ctx *c = talloc_zero(NULL, struct ctx);
+
 	c->idx = fixture_index(c, NULL, &c->f);
 	/* Mark one message reviewed so the counts have something to count. */
 	assert_int_equal(fixture_sh(c->f, "notmuch tag +reviewed -- id:budget-2@example.org"), 0);
@@ -36,7 +38,7 @@ static void
 test_load_all_and_count(void **state)
 {
 	struct ctx *c = *state;
-	struct threadlist *tl = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST);
+	struct threadlist *tl = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST, 0);
 
 	threadlist_wait(tl);
 	assert_int_equal(tl->state, THREADLIST_DONE);
@@ -57,7 +59,7 @@ static void
 test_oldest_first(void **state)
 {
 	struct ctx *c = *state;
-	struct threadlist *tl = threadlist_new(c, c->idx, "", INDEX_SORT_OLDEST_FIRST);
+	struct threadlist *tl = threadlist_new(c, c->idx, "", INDEX_SORT_OLDEST_FIRST, 0);
 
 	threadlist_wait(tl);
 	assert_int_equal(tl->n_rows, 4);
@@ -69,7 +71,8 @@ static void
 test_bad_query_is_an_error_state(void **state)
 {
 	struct ctx *c = *state;
-	struct threadlist *tl = threadlist_new(c, c->idx, "from:alice and (", INDEX_SORT_NEWEST_FIRST);
+	struct threadlist *tl =
+		threadlist_new(c, c->idx, "from:alice and (", INDEX_SORT_NEWEST_FIRST, 0);
 
 	threadlist_wait(tl);
 	assert_int_equal(tl->state, THREADLIST_ERROR);
@@ -82,7 +85,8 @@ static void
 test_empty_result(void **state)
 {
 	struct ctx *c = *state;
-	struct threadlist *tl = threadlist_new(c, c->idx, "tag:nosuchtag", INDEX_SORT_NEWEST_FIRST);
+	struct threadlist *tl =
+		threadlist_new(c, c->idx, "tag:nosuchtag", INDEX_SORT_NEWEST_FIRST, 0);
 
 	threadlist_wait(tl);
 	assert_int_equal(tl->state, THREADLIST_DONE);
@@ -99,7 +103,7 @@ kill_loader_midway(struct ctx *c, int sig)
 	pid_t first;
 
 	setenv("TRAWL_TEST_LOADER_DELAY_US", "150000", 1);
-	tl = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST);
+	tl = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST, 0);
 	while (tl->n_rows < 1 && tl->state == THREADLIST_LOADING) {
 		threadlist_poll(tl, 1 << 16);
 		usleep(5000);
@@ -112,7 +116,7 @@ kill_loader_midway(struct ctx *c, int sig)
 
 	assert_int_equal(tl->state, THREADLIST_DONE);
 	assert_non_null(strstr(tl->notice, "resumed at row"));
-	ref = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST);
+	ref = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST, 0);
 	threadlist_wait(ref);
 	assert_int_equal(tl->n_rows, ref->n_rows);
 	for (size_t i = 0; i < ref->n_rows; i++)
@@ -141,10 +145,10 @@ test_tail_then_join(void **state)
 	struct threadlist *tl, *ref;
 	int saw_gap = 0;
 
-	ref = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST);
+	ref = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST, 0);
 	threadlist_wait(ref);
 	setenv("TRAWL_TEST_LOADER_DELAY_US", "200000", 1);
-	tl = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST);
+	tl = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST, 0);
 	threadlist_load_tail(tl, 2);
 	while (tl->state == THREADLIST_LOADING) {
 		threadlist_poll(tl, 1 << 16);
@@ -182,7 +186,7 @@ test_short_tail_is_whole_list(void **state)
 	struct threadlist *tl;
 
 	setenv("TRAWL_TEST_LOADER_DELAY_US", "100000", 1);
-	tl = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST);
+	tl = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST, 0);
 	threadlist_load_tail(tl, 50);
 	threadlist_wait(tl);
 	unsetenv("TRAWL_TEST_LOADER_DELAY_US");
@@ -219,12 +223,18 @@ assert_same_as_index(index_t *idx, struct threadlist *tl, const char *query, enu
 }
 
 static struct threadlist *
-load(index_t *idx, const char *query, enum index_sort sort)
+load_with(index_t *idx, const char *query, enum index_sort sort, unsigned flags)
 {
-	struct threadlist *tl = threadlist_new(idx, idx, query, sort);
+	struct threadlist *tl = threadlist_new(idx, idx, query, sort, flags);
 
 	threadlist_wait(tl);
 	return tl;
+}
+
+static struct threadlist *
+load(index_t *idx, const char *query, enum index_sort sort)
+{
+	return load_with(idx, query, sort, 0);
 }
 
 /* Loads query, checks it row by row against the library, returns its head_rows. */
@@ -308,7 +318,7 @@ test_head_window_is_exact(void **state)
 
 		assert_int_equal(index_threads(idx, tmp, "*", s, 0, 1000000, &ref, &n), TRAWL_OK);
 		setenv("TRAWL_TEST_LOADER_DELAY_US", "200000", 1);
-		tl = threadlist_new(idx, idx, "*", s);
+		tl = threadlist_new(idx, idx, "*", s, 0);
 		threadlist_load_tail(tl, 20);
 		while (!tl->tail_done)
 			threadlist_poll(tl, 1 << 20), usleep(2000);
@@ -379,6 +389,186 @@ test_hints_file(void **state)
 	assert_int_equal(fixture_sh(c->f, "test $(wc -l < '%s') -le 256", path), 0);
 }
 
+/* Loads query with the head cache, checks it row by row, returns whether its head came from it. */
+static int
+load_cached(index_t *idx, const char *query, enum index_sort sort)
+{
+	struct threadlist *tl = load_with(idx, query, sort, THREADLIST_HEAD_CACHE);
+	int cached = tl->head_cached;
+
+	assert_same_as_index(idx, tl, query, sort);
+	if (cached)
+		assert_true(tl->head_rows > 0);
+	talloc_free(tl);
+	return cached;
+}
+
+/*
+ * A list opened again on a database nobody committed to since takes its
+ * head from the cache, and it is exactly the library's; a commit by any
+ * program makes the cache unusable until a loader, or the counter that
+ * runs after trawl's own commits, stores the new head.
+ */
+static void
+test_head_cache(void **state)
+{
+	struct ctx *c = *state;
+	char *err = NULL, *dir = talloc_asprintf(c, "%s/cached", c->f->dir), *cfg, *heads, *tid;
+	index_t *idx;
+	struct threadlist *tl;
+	FILE *f;
+
+	assert_int_equal(demo_make_cache(c, dir, 600, &err), TRAWL_OK);
+	cfg = talloc_asprintf(c, "%s/notmuch-config", dir);
+	assert_int_equal(index_open(c, NULL, cfg, &idx, &err), TRAWL_OK);
+	heads = headcache_path_for(c, index_db_path(idx));
+	unlink(heads);
+
+	for (int sort = 0; sort < 2; sort++) {
+		enum index_sort s = sort ? INDEX_SORT_OLDEST_FIRST : INDEX_SORT_NEWEST_FIRST;
+
+		assert_false(load_cached(idx, "*", s));
+		assert_int_equal(access(heads, R_OK), 0);
+		assert_true(load_cached(idx, "*", s));
+		assert_false(load_cached(idx, "not tag:reviewed", s));
+		assert_true(load_cached(idx, "not tag:reviewed", s));
+	}
+	tl = load_with(idx, "*", INDEX_SORT_NEWEST_FIRST, THREADLIST_HEAD_CACHE);
+	assert_true(tl->n_rows > 64 && tl->head_cached && tl->head_rows == 64);
+	tid = talloc_strdup(c, tl->rows[0].thread_id);
+	talloc_free(tl);
+	/* A list that may change with the clock alone is never kept. */
+	assert_false(load_cached(idx, "date:2000..", INDEX_SORT_NEWEST_FIRST));
+	assert_false(load_cached(idx, "date:2000..", INDEX_SORT_NEWEST_FIRST));
+
+	/* Another program commits: the cache is not used, the rows show its change... */
+	assert_int_equal(fixture_sh(c->f, "NOTMUCH_CONFIG='%s' notmuch tag +flagged -- thread:%s",
+				    cfg, tid),
+			 0);
+	assert_int_equal(index_reopen(idx), TRAWL_OK);
+	tl = load_with(idx, "*", INDEX_SORT_NEWEST_FIRST, THREADLIST_HEAD_CACHE);
+	assert_false(tl->head_cached);
+	assert_non_null(strstr(tl->rows[0].tags, "flagged"));
+	assert_same_as_index(idx, tl, "*", INDEX_SORT_NEWEST_FIRST);
+	/* ...and the loader kept the new head. */
+	assert_true(load_cached(idx, "*", INDEX_SORT_NEWEST_FIRST));
+
+	/* After a commit the counter stores the open list's new head. */
+	assert_int_equal(fixture_sh(c->f, "NOTMUCH_CONFIG='%s' notmuch tag -flagged -- thread:%s",
+				    cfg, tid),
+			 0);
+	assert_int_equal(index_reopen(idx), TRAWL_OK);
+	threadlist_recount(tl);
+	threadlist_wait(tl);
+	talloc_free(tl);
+	tl = load_with(idx, "*", INDEX_SORT_NEWEST_FIRST, THREADLIST_HEAD_CACHE);
+	assert_true(tl->head_cached);
+	assert_null(strstr(tl->rows[0].tags, "flagged"));
+	assert_same_as_index(idx, tl, "*", INDEX_SORT_NEWEST_FIRST);
+	talloc_free(tl);
+
+	/* A damaged file reads as empty and is replaced. */
+	f = fopen(heads, "r+");
+	assert_non_null(f);
+	fseek(f, 40, SEEK_SET);
+	fputs("R 99999\n", f);
+	fclose(f);
+	assert_false(load_cached(idx, "*", INDEX_SORT_NEWEST_FIRST));
+	assert_true(load_cached(idx, "*", INDEX_SORT_NEWEST_FIRST));
+
+	/* Turned off ("set head_cache off"), it is neither read nor written. */
+	unlink(heads);
+	tl = load(idx, "*", INDEX_SORT_NEWEST_FIRST);
+	assert_false(tl->head_cached);
+	talloc_free(tl);
+	assert_int_equal(access(heads, F_OK), -1);
+	talloc_free(idx);
+}
+
+/* The keys: everything but the database that decides the rows, and nothing tied to the clock. */
+static void
+test_query_fingerprint(void **state)
+{
+	struct ctx *c = *state;
+	char *a, *b;
+
+	assert_int_equal(fixture_sh(c->f, "notmuch config set query.recent 'date:1w..' && "
+					  "notmuch config set query.work 'tag:work' && notmuch config "
+					  "set query.both 'query:work or query:recent'"),
+			 0);
+	assert_int_equal(index_reopen(c->idx), TRAWL_OK);
+	assert_null(index_query_fingerprint(c->idx, c, "date:1w.."));
+	assert_null(index_query_fingerprint(c->idx, c, "from:alice and date:today"));
+	assert_null(index_query_fingerprint(c->idx, c, "query:recent"));
+	assert_null(index_query_fingerprint(c->idx, c, "query:both"));
+	a = index_query_fingerprint(c->idx, c, "query:work");
+	assert_non_null(a);
+	assert_non_null(strstr(a, "tag:work"));
+	b = index_query_fingerprint(c->idx, c, "*");
+	assert_non_null(b);
+	assert_non_null(strstr(b, "reviewed=reviewed"));
+	/* A saved search's new text is a new key. */
+	assert_int_equal(fixture_sh(c->f, "notmuch config set query.work 'tag:work or tag:urgent'"),
+			 0);
+	assert_int_equal(index_reopen(c->idx), TRAWL_OK);
+	b = index_query_fingerprint(c->idx, c, "query:work");
+	assert_non_null(b);
+	assert_string_not_equal(a, b);
+	assert_int_equal(fixture_sh(c->f, "notmuch config set query.recent && notmuch config set "
+					  "query.work && notmuch config set query.both"),
+			 0);
+	assert_int_equal(index_reopen(c->idx), TRAWL_OK);
+}
+
+/* The cache file: read back as written; one commit's entries; the oldest go; damage is empty. */
+static void
+test_headcache_file(void **state)
+{
+	struct ctx *c = *state;
+	char *path = talloc_asprintf(c, "%s/state/x/db.heads", c->f->dir), key[32], *buf;
+	struct headcache_rows rows = {0}, got;
+	struct headcache_file file;
+	const char rec[] = "0000000000000001\0Alice\0Hi\0inbox\0" "1 1 1 1 1";
+
+	assert_true(headcache_rows_add(c, &rows, rec, sizeof(rec)));
+	assert_true(headcache_rows_add(c, &rows, "", 0));
+	assert_int_equal(headcache_get(c, path, "s1", 2, "k", &got), 0);
+	headcache_put(path, "s1", 2, "k", &rows);
+	assert_int_equal(headcache_get(c, path, "s1", 2, "k", &got), 1);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.len[0], sizeof(rec));
+	assert_memory_equal(got.rec[0], rec, sizeof(rec));
+	assert_int_equal(got.len[1], 0);
+	assert_int_equal(headcache_get(c, path, "s2", 2, "k", &got), 0);
+	assert_int_equal(headcache_get(c, path, "s1", 2, "other", &got), 0);
+	/* A new commit's entry drops the old commit's. */
+	headcache_put(path, "s2", 2, "k2", &rows);
+	assert_int_equal(headcache_get(c, path, "s1", 2, "k", &got), 0);
+	assert_int_equal(headcache_get(c, path, "s2", 2, "k2", &got), 1);
+	for (int i = 0; i < HEADCACHE_MAX_ENTRIES + 5; i++) {
+		snprintf(key, sizeof(key), "q%d", i);
+		headcache_put(path, "s2", 2, key, &rows);
+	}
+	assert_int_equal(headcache_get(c, path, "s2", 2, "q0", &got), 0);
+	assert_int_equal(headcache_get(c, path, "s2", 2, "q36", &got), 1);
+	/* Parsing: what format writes parses back to the same bytes; a cut file is no file. */
+	static const char good[] = "trawl-heads 1\nS 2\ns2\nK 1\nk\nR 3\na\0b\nR 0\n\n";
+	static const char orphan[] = "trawl-heads 1\nR 1\nx\n";
+	static const char too_long[] = "trawl-heads 1\nS 1\nx\nK 1\nk\nR 99\nx\n";
+
+	assert_true(headcache_parse(c, good, sizeof(good) - 1, &file));
+	assert_int_equal(file.n, 1);
+	assert_int_equal(file.entries[0].rows.n, 2);
+	buf = headcache_format(c, &file);
+	assert_int_equal(talloc_get_size(buf), sizeof(good) - 1);
+	assert_memory_equal(buf, good, sizeof(good) - 1);
+	for (size_t cut = 0; cut < sizeof(good) - 1; cut++)
+		if (cut != 21 && cut != 27 && cut != 35) /* the ends of whole records */
+			assert_false(headcache_parse(c, good, cut, &file));
+	assert_false(headcache_parse(c, orphan, sizeof(orphan) - 1, &file));
+	assert_false(headcache_parse(c, too_long, sizeof(too_long) - 1, &file));
+}
+
 int
 main(void)
 {
@@ -393,6 +583,9 @@ main(void)
 		cmocka_unit_test(test_short_tail_is_whole_list),
 		cmocka_unit_test(test_head_window_is_exact),
 		cmocka_unit_test(test_hints_file),
+		cmocka_unit_test(test_head_cache),
+		cmocka_unit_test(test_query_fingerprint),
+		cmocka_unit_test(test_headcache_file),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
