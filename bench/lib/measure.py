@@ -251,6 +251,7 @@ class Bench:
         e = dict(os.environ)
         e.update(HOME=self.home, XDG_STATE_HOME=os.path.join(self.home, ".local/state"),
                  XDG_CONFIG_HOME=os.path.join(self.home, ".config"),
+                 XDG_CACHE_HOME=os.path.join(self.home, ".cache"),
                  XDG_DATA_HOME=os.path.join(self.home, ".local/share"),
                  NOTMUCH_CONFIG=cfg or self.cfg, LANG="C.UTF-8", LC_ALL="C.UTF-8")
         e.update(extra)
@@ -260,6 +261,7 @@ class Bench:
         """The subset passed to programs started in tmux."""
         e = {"HOME": self.home, "XDG_STATE_HOME": os.path.join(self.home, ".local/state"),
              "XDG_CONFIG_HOME": os.path.join(self.home, ".config"),
+             "XDG_CACHE_HOME": os.path.join(self.home, ".cache"),
              "XDG_DATA_HOME": os.path.join(self.home, ".local/share"),
              "NOTMUCH_CONFIG": cfg or self.cfg, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         e.update(extra)
@@ -356,24 +358,83 @@ class Bench:
             self.tm.wait_gone(win)
         self.add("first", "harness: tmux launch → program runs", "tmux+sh", "s", vals)
 
+    def head_kept(self, query):
+        """Whether trawl's head cache holds query's list at the database's current commit
+        (see src/headcache.c: the stamp is the bytes of Xapian's version file)."""
+        d = os.path.join(self.home, ".cache/trawl/heads")
+        db = self.nm("config", "get", "database.path").strip()
+        stamp = None
+        for p in (os.path.join(db, ".notmuch/xapian/iamglass"),
+                  os.path.join(db, "xapian/iamglass")):
+            if os.path.exists(p):
+                with open(p, "rb") as f:
+                    stamp = f.read()
+                break
+        if stamp is None or not os.path.isdir(d):
+            return False
+        head = b"trawl-heads 1\nS %d\n" % len(stamp) + stamp + b"\n"
+        for name in os.listdir(d):
+            try:
+                with open(os.path.join(d, name), "rb") as f:
+                    data = f.read()
+            except OSError:
+                continue
+            if data.startswith(head) and (b"\x1f" + query.encode() + b"\x1f") in data:
+                return True
+        return False
+
+    def touch_db(self):
+        """A commit by another program (notmuch tag on one message, alternately + and -):
+        the database the head cache was kept at is gone."""
+        if not hasattr(self, "touch_id"):
+            self.touch_id = self.nm("search", "--output=messages", "--limit=1", "*").strip()
+            self.touched = False
+        self.touched = not self.touched
+        self.nm("tag", ("+" if self.touched else "-") + "benchtouch", "--", self.touch_id)
+
     def first_screen(self, query, label):
+        """Two starts per run: right after another program's commit (trawl finds the head
+        through libnotmuch: the first opening of a list, or any opening after a change by
+        anyone), and a reopening of a list on a database nobody changed since trawl last
+        had it open (the head comes from trawl's head cache).  Between them, one start that
+        stays until its loader has kept the head, as a reviewer's session does."""
         mark = os.path.join(self.work, "mark")
-        vals = []
-        # One run first, not counted: it leaves the hints (the database's
-        # newest date) that a reviewer's later starts find, as the page cache
-        # is warm for every tool.
+        after_commit, reopened, unkept = [], [], 0
+        # One run first, not counted: it leaves the hints (the database's newest
+        # date) that a reviewer's later starts find, as the page cache is warm
+        # for every tool.
         t0, win = self.trawl_launch(query, mark, exit_at="first-screen")
         wait_mark(mark, "first-screen", timeout=120)
         time.sleep(0.3)
         if not self.tm.wait_gone(win, 30):
             self.tm.kill(win)
         for _ in range(self.runs):
+            self.touch_db()
             t0, win = self.trawl_launch(query, mark, exit_at="first-screen")
             t = wait_mark(mark, "first-screen", timeout=120)
-            vals.append(t - t0 if t else None)
+            after_commit.append(t - t0 if t else None)
             if not self.tm.wait_gone(win, 30):
                 self.tm.kill(win)
-        self.add("first", "first screen, %s" % label, "trawl", "s", vals)
+            t0, win = self.trawl_launch(query, mark)
+            wait_mark(mark, "first-screen", timeout=120)
+            end = time.time() + 60
+            while time.time() < end and not self.head_kept(query):
+                time.sleep(0.01)
+            self.tm.kill(win)
+            if not self.head_kept(query):
+                unkept += 1
+                continue
+            t0, win = self.trawl_launch(query, mark, exit_at="first-screen")
+            t = wait_mark(mark, "first-screen", timeout=120)
+            reopened.append(t - t0 if t else None)
+            if not self.tm.wait_gone(win, 30):
+                self.tm.kill(win)
+        if self.touched:
+            self.touch_db()
+        self.add("first", "first screen, %s" % label, "trawl", "s", after_commit,
+                 "after another program's commit")
+        self.add("first", "first screen, %s, reopened" % label, "trawl", "s", reopened,
+                 "head cache; %d runs found it not kept" % unkept if unkept else "head cache")
 
     # -- references: notmuch CLI
     def nm_refs(self, query, label):

@@ -91,6 +91,9 @@ def targets(b):
         check("first screen `%s` less the tmux launch ≤ 1.5 × `--limit=50`" % q,
               t - h if t is not None and h is not None else None,
               f * 1.5 if f else None, le, secs)
+        r = med(rows, op + ", reopened", "trawl")
+        check("first screen `%s`, reopened (head cache) ≤ 1.5 × `--limit=50`" % q, r,
+              f * 1.5 if f else None, le, secs)
     check("last screen: G at first screen → last screen ≤ 200 ms",
           med(rows, "G pressed at first screen → last screen, *", "trawl"), 0.2, le, secs)
     check("last screen: G on a loaded list ≤ 200 ms",
