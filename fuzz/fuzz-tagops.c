@@ -11,16 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "trawl/config.h"
 #include "trawl/tagops.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define fuzz_check(cond)                                                                   \
-	do {                                                                               \
-		if (!(cond))                                                               \
-			abort();                                                           \
-	} while (0)
 
 static void
 fuzz_tagops(TALLOC_CTX *ctx, const char *line)

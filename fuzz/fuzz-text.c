@@ -14,20 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "trawl/text.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 static locale_t fuzz_utf8_locale;
 static locale_t fuzz_c_locale;
-
-/* Aborts, so that libFuzzer records the input, when an invariant fails. */
-#define fuzz_check(cond)                                                                   \
-	do {                                                                               \
-		if (!(cond))                                                               \
-			abort();                                                           \
-	} while (0)
 
 /* Code points that must never reach the terminal. */
 static int
