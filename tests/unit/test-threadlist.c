@@ -249,6 +249,19 @@ load_exact(index_t *idx, const char *query, enum index_sort sort)
 	return head;
 }
 
+/* A demo cache of n messages in the fixture's dir/name, opened; *cfg is its notmuch config. */
+static index_t *
+demo_index(struct ctx *c, const char *name, unsigned n, char **cfg)
+{
+	char *err = NULL, *dir = talloc_asprintf(c, "%s/%s", c->f->dir, name);
+	index_t *idx;
+
+	assert_int_equal(demo_make_cache(c, dir, n, &err), TRAWL_OK);
+	*cfg = talloc_asprintf(c, "%s/notmuch-config", dir);
+	assert_int_equal(index_open(c, NULL, *cfg, &idx, &err), TRAWL_OK);
+	return idx;
+}
+
 /*
  * The head found through a date window next to the database's newest
  * (oldest) date gives exactly the rows the cursor gives, whatever the
@@ -258,15 +271,12 @@ static void
 test_head_window_is_exact(void **state)
 {
 	struct ctx *c = *state;
-	char *err = NULL, *dir = talloc_asprintf(c, "%s/demo", c->f->dir), *cfg, *hints;
+	char *cfg, *hints;
 	const char *queries[] = {"*", "not tag:reviewed", "from:\"Hélène\" or to:conseil", "attachment"};
-	index_t *idx;
+	index_t *idx = demo_index(c, "demo", 1200, &cfg);
 	struct threadlist *tl;
 	FILE *f;
 
-	assert_int_equal(demo_make_cache(c, dir, 1200, &err), TRAWL_OK);
-	cfg = talloc_asprintf(c, "%s/notmuch-config", dir);
-	assert_int_equal(index_open(c, NULL, cfg, &idx, &err), TRAWL_OK);
 	hints = journal_state_path(c, index_db_path(idx), ".hints");
 	unlink(hints);
 	/* The demo cache is small: every query would be sorted whole. */
@@ -413,14 +423,11 @@ static void
 test_head_cache(void **state)
 {
 	struct ctx *c = *state;
-	char *err = NULL, *dir = talloc_asprintf(c, "%s/cached", c->f->dir), *cfg, *heads, *tid;
-	index_t *idx;
+	char *cfg, *heads, *tid;
+	index_t *idx = demo_index(c, "cached", 600, &cfg);
 	struct threadlist *tl;
 	FILE *f;
 
-	assert_int_equal(demo_make_cache(c, dir, 600, &err), TRAWL_OK);
-	cfg = talloc_asprintf(c, "%s/notmuch-config", dir);
-	assert_int_equal(index_open(c, NULL, cfg, &idx, &err), TRAWL_OK);
 	heads = headcache_path_for(c, index_db_path(idx));
 	unlink(heads);
 
