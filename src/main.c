@@ -291,7 +291,7 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 	if (config_errors)
 		app_message(app, 1, "%s", config_errors);
 	time_t last_check = time(NULL);
-	int marked = 0, dirty = 1, keyed = 0;
+	int marked = 0, dirty = 1, keyed = 0, drawn_full = 0;
 	uint64_t drawn_sig = 0;
 	double last_draw = 0;
 	char bench_key[80] = "";
@@ -306,16 +306,17 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		double interval = seen_change && !full ? MAIN_FILL_INTERVAL : MAIN_REDRAW_INTERVAL;
 
 		/*
-		 * Redraw after every key, and when the rows on screen change and
-		 * the pane is full (the first screen, the last one after G) or was
-		 * empty.  Other redraws caused by loading are spaced out: rows
-		 * streaming into a pane that is filling, every 30 ms (on two cores
-		 * a frame per row takes the CPU from the loader and the terminal,
-		 * so the screen would fill later); counts and rows out of sight,
-		 * every 100 ms.
+		 * Redraw after every key, when the rows on screen change and the
+		 * pane is full (the first screen, the last one after G) or was
+		 * empty, and when the pane becomes full with its rows drawn
+		 * already (a short list's rows, then its end).  Other redraws
+		 * caused by loading are spaced out: rows streaming into a pane
+		 * that is filling, every 30 ms (on two cores a frame per row takes
+		 * the CPU from the loader and the terminal, so the screen would
+		 * fill later); counts and rows out of sight, every 100 ms.
 		 */
 		if (dirty && (keyed || (seen_change && (full || last_draw == 0)) ||
-			      t - last_draw >= interval)) {
+			      (full && !drawn_full) || t - last_draw >= interval)) {
 			app_draw(app);
 			if (app->repaint) {
 				ui_invalidate();
@@ -328,6 +329,7 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 			}
 			main_bench_mark(app, &marked);
 			dirty = keyed = 0;
+			drawn_full = full;
 			last_draw = t;
 			drawn_sig = sig;
 		} else if (dirty) {
