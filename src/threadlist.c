@@ -343,7 +343,8 @@ threadlist_cache_key(TALLOC_CTX *ctx, index_t *idx, const struct loader_arg *a)
  * opened at (stamp, read before the opening, is still the database's):
  * sends its rows and returns 1 with their ids.  Otherwise returns 0, with
  * o set to keep the first rows sent for the cache when the list can be
- * kept.
+ * kept.  Fewer than THREADLIST_HEAD rows are kept only at the end of the
+ * list, so such a head is the whole list.
  */
 static int
 threadlist_head_cached(struct rows_out *o, index_t *idx, char *stamp, size_t stamp_len,
@@ -461,6 +462,12 @@ threadlist_loader(bg_writer_t *w, void *arg)
 			threadlist_head(&o, idx, ctx, a, delay_us, &head, &n_head);
 		snprintf(num, sizeof(num), "%zu%s", n_head, cached ? " cached" : "");
 		bg_write(w, 'H', num, strlen(num));
+		/* A short list kept whole needs no cursor, which sorts the whole query. */
+		if (cached && n_head < THREADLIST_HEAD) {
+			bg_write(w, 'E', "", 0);
+			talloc_free(ctx);
+			return 0;
+		}
 	}
 	if (threadlist_cursor_rows(&o, idx, a, head, n_head, 0, delay_us) != TRAWL_OK) {
 		const char *e = index_last_error(idx);

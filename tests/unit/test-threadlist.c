@@ -444,6 +444,11 @@ test_head_cache(void **state)
 	assert_true(tl->n_rows > 64 && tl->head_cached && tl->head_rows == 64);
 	tid = talloc_strdup(c, tl->rows[0].thread_id);
 	talloc_free(tl);
+	/* A list shorter than a head is kept whole: reopened, it is complete at once. */
+	assert_false(load_cached(idx, talloc_asprintf(c, "thread:%s", tid), INDEX_SORT_NEWEST_FIRST));
+	assert_true(load_cached(idx, talloc_asprintf(c, "thread:%s", tid), INDEX_SORT_NEWEST_FIRST));
+	assert_false(load_cached(idx, "tag:nosuchtag", INDEX_SORT_NEWEST_FIRST));
+	assert_false(load_cached(idx, "tag:nosuchtag", INDEX_SORT_NEWEST_FIRST)); /* nothing kept */
 	/* A list that may change with the clock alone is never kept. */
 	assert_false(load_cached(idx, "date:2000..", INDEX_SORT_NEWEST_FIRST));
 	assert_false(load_cached(idx, "date:2000..", INDEX_SORT_NEWEST_FIRST));
