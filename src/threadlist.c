@@ -495,10 +495,9 @@ threadlist_refresh_head(index_t *idx, TALLOC_CTX *ctx, const struct loader_arg *
 
 	if (threadlist_head_cached(&o, idx, stamp, stamp_len, &head, &n_head) || !o.key)
 		return;
+	/* The rows are stored as soon as a head's worth is kept or the list ends. */
 	threadlist_head(&o, idx, ctx, a, 0, &head, &n_head);
-	if (threadlist_cursor_rows(&o, idx, a, head, n_head, 1, 0) != TRAWL_OK)
-		o.key = NULL;
-	threadlist_keep_store(&o);
+	threadlist_cursor_rows(&o, idx, a, head, n_head, 1, 0);
 }
 
 /*

@@ -374,7 +374,9 @@ class Bench:
         """Whether trawl's head cache holds query's list at the database's current commit
         (see src/headcache.c: the stamp is the bytes of Xapian's version file)."""
         d = os.path.join(self.home, ".cache/trawl/heads")
-        db = self.nm("config", "get", "database.path").strip()
+        if not hasattr(self, "db_path"):  # polled every 10 ms: one notmuch run, not one a poll
+            self.db_path = self.nm("config", "get", "database.path").strip()
+        db = self.db_path
         stamp = None
         for p in (os.path.join(db, ".notmuch/xapian/iamglass"),
                   os.path.join(db, "xapian/iamglass")):
