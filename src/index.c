@@ -21,6 +21,10 @@ struct index {
 	char *config_path;
 	char *last_error;
 	char *reviewed_tag;
+	char *version_path;     /* Xapian's version file, replaced by every commit; NULL if unknown */
+	struct stat version;    /* ... as it was when db was opened */
+	int have_version;
+	unsigned open_cursors;  /* cursors hold notmuch objects of db: no reopening meanwhile */
 };
 
 struct index_cursor {
@@ -53,6 +57,37 @@ index_set_error(index_t *idx, const char *fmt, ...)
 	va_start(ap, fmt);
 	idx->last_error = talloc_vasprintf(idx, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * Records the failure of a libnotmuch call: what failed (printf style),
+ * the status, and libnotmuch's own detail for the statuses whose detail it
+ * logs just then (Xapian's exception text, a query's syntax error), never
+ * a bare "A Xapian exception occurred".  Returns our status.
+ */
+static trawl_status_t
+index_fail(index_t *idx, notmuch_status_t st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static trawl_status_t
+index_fail(index_t *idx, notmuch_status_t st, const char *fmt, ...)
+{
+	const char *detail = NULL;
+	char *what, *d = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	what = talloc_vasprintf(NULL, fmt, ap);
+	va_end(ap);
+	if ((st == NOTMUCH_STATUS_XAPIAN_EXCEPTION || st == NOTMUCH_STATUS_BAD_QUERY_SYNTAX) &&
+	    idx->db)
+		detail = notmuch_database_status_string(idx->db);
+	if (detail && *detail)
+		d = index_chomp(what, detail);
+	index_set_error(idx, "%s: %s", what ? what : "reading the database",
+			d && *d ? d : notmuch_status_to_string(st));
+	talloc_free(what);
+	return index_status(st);
 }
 
 trawl_status_t
@@ -97,6 +132,51 @@ index_chomp(TALLOC_CTX *ctx, const char *msg)
 	return s;
 }
 
+/*
+ * Xapian's version file of the database: every commit replaces it (a new
+ * file renamed over the old), so a stat tells whether the handle still
+ * sees the newest commit.  notmuch's layouts: PATH/.notmuch/xapian,
+ * PATH/xapian, and the XDG data directory of a split configuration.
+ */
+static void
+index_version_find(index_t *idx)
+{
+	const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	const char *profile = getenv("NOTMUCH_PROFILE");
+	char *cand[3];
+
+	cand[0] = talloc_asprintf(idx, "%s/.notmuch/xapian/iamglass", idx->db_path);
+	cand[1] = talloc_asprintf(idx, "%s/xapian/iamglass", idx->db_path);
+	if (data && *data == '/')
+		cand[2] = talloc_asprintf(idx, "%s/notmuch/%s/xapian/iamglass", data,
+					  profile && *profile ? profile : "default");
+	else
+		cand[2] = talloc_asprintf(idx, "%s/.local/share/notmuch/%s/xapian/iamglass",
+					  home ? home : "", profile && *profile ? profile : "default");
+	for (int i = 0; i < 3; i++) {
+		if (!idx->version_path && cand[i] && stat(cand[i], &idx->version) == 0) {
+			idx->version_path = cand[i];
+			idx->have_version = 1;
+		} else {
+			talloc_free(cand[i]);
+		}
+	}
+}
+
+/* Whether the version file differs from the one the handle was opened after. */
+static int
+index_version_moved(const index_t *idx)
+{
+	struct stat st;
+
+	if (!idx->version_path || stat(idx->version_path, &st) != 0)
+		return 0;
+	return !idx->have_version || st.st_ino != idx->version.st_ino ||
+	       st.st_size != idx->version.st_size ||
+	       st.st_mtim.tv_sec != idx->version.st_mtim.tv_sec ||
+	       st.st_mtim.tv_nsec != idx->version.st_mtim.tv_nsec;
+}
+
 trawl_status_t
 index_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path, index_t **out,
 	   char **error)
@@ -136,6 +216,7 @@ index_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path, index_
 	idx->config_path = talloc_strdup(idx, path ? path : "");
 	idx->last_error = talloc_strdup(idx, "");
 	idx->reviewed_tag = talloc_strdup(idx, "reviewed");
+	index_version_find(idx);
 	*out = idx;
 	return TRAWL_OK;
 }
@@ -185,7 +266,17 @@ index_reopen(index_t *idx)
 	notmuch_database_t *db = NULL;
 	char *msg = NULL;
 	notmuch_status_t st;
+	struct stat before;
+	int have = 0;
 
+	/* A cursor's query and threads are notmuch objects of the handle. */
+	if (idx->open_cursors) {
+		index_set_error(idx, "reopening %s: a list is being read", idx->db_path);
+		return TRAWL_DB;
+	}
+	/* Before the opening: a commit in between leaves the file moved, so we reopen again. */
+	if (idx->version_path && stat(idx->version_path, &before) == 0)
+		have = 1;
 	/*
 	 * A new handle rather than notmuch_database_reopen(): the config
 	 * (saved searches among it) is cached when a handle opens.
@@ -201,29 +292,64 @@ index_reopen(index_t *idx)
 	free(msg);
 	notmuch_database_destroy(idx->db);
 	idx->db = db;
+	idx->have_version = have;
+	if (have)
+		idx->version = before;
 	return TRAWL_OK;
 }
 
 trawl_status_t
-index_changed(index_t *idx, int *changed)
+index_refresh(index_t *idx, int *reopened)
 {
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	index_t *fresh;
-	char *err = NULL;
-	unsigned long mine, theirs;
-	const char *uuid_mine, *uuid_theirs;
-	trawl_status_t ts;
+	trawl_status_t ts = TRAWL_OK;
 
-	*changed = 0;
-	ts = index_open_like(tmp, idx, &fresh, &err);
-	if (ts == TRAWL_OK) {
-		mine = notmuch_database_get_revision(idx->db, &uuid_mine);
-		theirs = notmuch_database_get_revision(fresh->db, &uuid_theirs);
-		*changed = mine != theirs || strcmp(uuid_mine, uuid_theirs) != 0;
+	if (reopened)
+		*reopened = 0;
+	if (!idx->open_cursors && index_version_moved(idx)) {
+		ts = index_reopen(idx);
+		if (ts == TRAWL_OK && reopened)
+			*reopened = 1;
 	}
-	talloc_free(tmp);
 	return ts;
 }
+
+unsigned long
+index_revision(const index_t *idx, const char **uuid)
+{
+	const char *u = NULL;
+	unsigned long rev = notmuch_database_get_revision(idx->db, &u);
+
+	if (uuid)
+		*uuid = u ? u : "";
+	return rev;
+}
+
+/*
+ * After a read failed with a database error: reopens the handle when no
+ * cursor holds on to it; 1 when the read may be tried again.
+ */
+static int
+index_recover(index_t *idx)
+{
+	char *why = talloc_strdup(NULL, idx->last_error);
+	int ok = !idx->open_cursors && index_reopen(idx) == TRAWL_OK;
+
+	/* The first failure's detail, should the second fail too. */
+	if (!ok && why)
+		index_set_error(idx, "%s", why);
+	talloc_free(why);
+	return ok;
+}
+
+#define INDEX_READ(idx, call)                                        \
+	({                                                           \
+		trawl_status_t ts_;                                  \
+		index_refresh((idx), NULL);                          \
+		ts_ = (call);                                        \
+		if (ts_ == TRAWL_DB && index_recover(idx))           \
+			ts_ = (call);                                \
+		ts_;                                                 \
+	})
 
 const char *
 index_db_path(const index_t *idx)
@@ -401,7 +527,7 @@ index_query(index_t *idx, const char *query, notmuch_query_t **out)
 	st = notmuch_query_create_with_syntax(idx->db, query && *query ? query : "*",
 					      NOTMUCH_QUERY_SYNTAX_XAPIAN, out);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
-		index_set_error(idx, "query '%s': %s", query, notmuch_status_to_string(st));
+		index_fail(idx, st, "query '%s'", query);
 		return index_status(st);
 	}
 	for (ex = notmuch_config_get_values(idx->db, NOTMUCH_CONFIG_EXCLUDE_TAGS);
@@ -438,7 +564,7 @@ index_search_messages(index_t *idx, const char *query, notmuch_sort_t sort, notm
 	notmuch_query_set_sort(*q, sort);
 	st = notmuch_query_search_messages(*q, msgs);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
-		index_set_error(idx, "query '%s': %s", query, notmuch_status_to_string(st));
+		index_fail(idx, st, "query '%s'", query);
 		notmuch_query_destroy(*q);
 		*q = NULL;
 		return index_status(st);
@@ -461,14 +587,14 @@ index_count(index_t *idx, const char *query, unsigned *count, int threads)
 		     : notmuch_query_count_messages(q, count);
 	notmuch_query_destroy(q);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
-		index_set_error(idx, "query '%s': %s", query, notmuch_status_to_string(st));
+		index_fail(idx, st, "query '%s'", query);
 		return index_status(st);
 	}
 	return TRAWL_OK;
 }
 
-trawl_status_t
-index_count_messages(index_t *idx, const char *query, unsigned *count)
+static trawl_status_t
+index_count_messages_once(index_t *idx, const char *query, unsigned *count)
 {
 	return index_count(idx, query, count, 0);
 }
@@ -532,8 +658,8 @@ index_set_add(TALLOC_CTX *ctx, uint64_t **set, size_t *cap, size_t *n, uint64_t 
  * ids are 16 hex digits, so a set of numbers does the same in 107 MB (the
  * match itself) and the same time.  Any other id: the library's count.
  */
-trawl_status_t
-index_count_threads(index_t *idx, const char *query, unsigned *count)
+static trawl_status_t
+index_count_threads_once(index_t *idx, const char *query, unsigned *count)
 {
 	TALLOC_CTX *tmp;
 	notmuch_query_t *q;
@@ -649,8 +775,8 @@ index_copy_thread(TALLOC_CTX *ctx, notmuch_thread_t *t, const char *reviewed,
 	return TRAWL_OK;
 }
 
-trawl_status_t
-index_threads(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
+static trawl_status_t
+index_threads_once(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
 	      size_t offset, size_t limit, struct index_thread **out, size_t *n)
 {
 	notmuch_query_t *q;
@@ -669,7 +795,7 @@ index_threads(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort 
 								   : NOTMUCH_SORT_NEWEST_FIRST);
 	st = notmuch_query_search_threads(q, &threads);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
-		index_set_error(idx, "query '%s': %s", query, notmuch_status_to_string(st));
+		index_fail(idx, st, "query '%s'", query);
 		notmuch_query_destroy(q);
 		return index_status(st);
 	}
@@ -711,8 +837,8 @@ index_strcmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-trawl_status_t
-index_all_tags(index_t *idx, TALLOC_CTX *ctx, char ***out, size_t *n)
+static trawl_status_t
+index_all_tags_once(index_t *idx, TALLOC_CTX *ctx, char ***out, size_t *n)
 {
 	notmuch_tags_t *tags = notmuch_database_get_all_tags(idx->db);
 	char **v = NULL;
@@ -760,14 +886,16 @@ index_reviewed_tag(const index_t *idx)
 static int
 index_cursor_destructor(index_cursor_t *cur)
 {
-	if (cur->query)
+	if (cur->query) {
 		notmuch_query_destroy(cur->query);
+		cur->idx->open_cursors--;
+	}
 	cur->query = NULL;
 	return 0;
 }
 
-trawl_status_t
-index_cursor_open(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
+static trawl_status_t
+index_cursor_open_once(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
 		  size_t skip, index_cursor_t **out)
 {
 	index_cursor_t *cur;
@@ -784,13 +912,14 @@ index_cursor_open(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_s
 		talloc_free(cur);
 		return ts;
 	}
+	idx->open_cursors++;
 	talloc_set_destructor(cur, index_cursor_destructor);
 	notmuch_query_set_sort(cur->query, sort == INDEX_SORT_OLDEST_FIRST
 						   ? NOTMUCH_SORT_OLDEST_FIRST
 						   : NOTMUCH_SORT_NEWEST_FIRST);
 	st = notmuch_query_search_threads(cur->query, &cur->threads);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
-		index_set_error(idx, "query '%s': %s", query, notmuch_status_to_string(st));
+		index_fail(idx, st, "query '%s'", query);
 		talloc_free(cur);
 		return index_status(st);
 	}
@@ -835,8 +964,8 @@ index_notmuch_sort(enum index_sort sort)
 	return sort == INDEX_SORT_OLDEST_FIRST ? NOTMUCH_SORT_OLDEST_FIRST : NOTMUCH_SORT_NEWEST_FIRST;
 }
 
-trawl_status_t
-index_first_thread_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
+static trawl_status_t
+index_first_thread_ids_once(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
 		       size_t want, char ***out, size_t *n)
 {
 	notmuch_query_t *q;
@@ -879,8 +1008,8 @@ index_first_thread_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, enum in
 	return TRAWL_OK;
 }
 
-trawl_status_t
-index_edge_date(index_t *idx, const char *query, enum index_sort sort, long long *out)
+static trawl_status_t
+index_edge_date_once(index_t *idx, const char *query, enum index_sort sort, long long *out)
 {
 	notmuch_query_t *q;
 	notmuch_messages_t *msgs;
@@ -901,8 +1030,8 @@ index_edge_date(index_t *idx, const char *query, enum index_sort sort, long long
 	return ts;
 }
 
-trawl_status_t
-index_thread_row(index_t *idx, TALLOC_CTX *ctx, const char *thread_id, const char *query,
+static trawl_status_t
+index_thread_row_once(index_t *idx, TALLOC_CTX *ctx, const char *thread_id, const char *query,
 		 enum index_sort sort, struct index_thread *row)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -998,8 +1127,8 @@ index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, const char *reviewe
 	return ts;
 }
 
-trawl_status_t
-index_thread_messages(index_t *idx, TALLOC_CTX *ctx, const char *thread_id, const char *query,
+static trawl_status_t
+index_thread_messages_once(index_t *idx, TALLOC_CTX *ctx, const char *thread_id, const char *query,
 		      struct index_message **out, size_t *n)
 {
 	notmuch_query_t *q;
@@ -1022,7 +1151,7 @@ index_thread_messages(index_t *idx, TALLOC_CTX *ctx, const char *thread_id, cons
 	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
 	st = notmuch_query_search_threads(q, &threads);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
-		index_set_error(idx, "thread %s: %s", thread_id, notmuch_status_to_string(st));
+		index_fail(idx, st, "thread %s", thread_id);
 		notmuch_query_destroy(q);
 		return index_status(st);
 	}
@@ -1062,8 +1191,8 @@ index_in_database_config(index_t *idx, const char *key, const char *val)
 	return found;
 }
 
-trawl_status_t
-index_saved_searches(index_t *idx, TALLOC_CTX *ctx, struct index_search **out, size_t *n)
+static trawl_status_t
+index_saved_searches_once(index_t *idx, TALLOC_CTX *ctx, struct index_search **out, size_t *n)
 {
 	notmuch_config_pairs_t *pairs;
 	struct index_search *v = NULL;
@@ -1274,6 +1403,11 @@ index_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, notmuch_sort_t sort,
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *m = notmuch_messages_get(msgs);
 
+		if (!m) {
+			notmuch_query_destroy(q);
+			index_set_error(idx, "query '%s': reading a message failed", query);
+			return TRAWL_DB;
+		}
 		if (len == cap) {
 			cap = cap ? cap * 2 : 1024;
 			ids = talloc_realloc(ctx, ids, char *, cap);
@@ -1291,8 +1425,8 @@ index_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, notmuch_sort_t sort,
 	return TRAWL_OK;
 }
 
-trawl_status_t
-index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***out, size_t *n)
+static trawl_status_t
+index_message_ids_once(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***out, size_t *n)
 {
 	return index_ids(idx, ctx, query, NOTMUCH_SORT_UNSORTED, out, n);
 }
@@ -1320,8 +1454,8 @@ index_save_search(index_t *idx, const char *name, const char *query)
 	return ts;
 }
 
-trawl_status_t
-index_message_ids_sorted(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
+static trawl_status_t
+index_message_ids_sorted_once(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
 			 char ***ids, size_t *n)
 {
 	return index_ids(idx, ctx, query,
@@ -1346,8 +1480,8 @@ index_push(TALLOC_CTX *ctx, char ***v, size_t *n, const char *s)
 	return 0;
 }
 
-trawl_status_t
-index_message_info(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
+static trawl_status_t
+index_message_info_once(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
 		   const char *property_prefix, struct index_message_info *out)
 {
 	notmuch_message_t *m = NULL;
@@ -1398,4 +1532,172 @@ index_message_info(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
 	    !out->tags)
 		return TRAWL_NOMEM;
 	return TRAWL_OK;
+}
+
+/*
+ * The public reads: each runs on the newest commit (index_refresh) and,
+ * when it fails with a database error, which is what a read of a revision
+ * that a later commit has discarded gives (Xapian's DatabaseModifiedError,
+ * "A Xapian exception occurred"), once more on a reopened handle.  This is
+ * the one place that makes reads survive other revisions: callers never
+ * retry.
+ */
+
+trawl_status_t
+index_count_messages(index_t *idx, const char *query, unsigned *count)
+{
+	return INDEX_READ(idx, index_count_messages_once(idx, query, count));
+}
+
+trawl_status_t
+index_count_threads(index_t *idx, const char *query, unsigned *count)
+{
+	return INDEX_READ(idx, index_count_threads_once(idx, query, count));
+}
+
+trawl_status_t
+index_threads(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
+	      size_t offset, size_t limit, struct index_thread **out, size_t *n)
+{
+	return INDEX_READ(idx, index_threads_once(idx, ctx, query, sort, offset, limit, out, n));
+}
+
+trawl_status_t
+index_all_tags(index_t *idx, TALLOC_CTX *ctx, char ***out, size_t *n)
+{
+	return INDEX_READ(idx, index_all_tags_once(idx, ctx, out, n));
+}
+
+trawl_status_t
+index_cursor_open(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
+		  size_t skip, index_cursor_t **out)
+{
+	return INDEX_READ(idx, index_cursor_open_once(idx, ctx, query, sort, skip, out));
+}
+
+trawl_status_t
+index_first_thread_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
+		       size_t want, char ***out, size_t *n)
+{
+	return INDEX_READ(idx, index_first_thread_ids_once(idx, ctx, query, sort, want, out, n));
+}
+
+trawl_status_t
+index_edge_date(index_t *idx, const char *query, enum index_sort sort, long long *out)
+{
+	return INDEX_READ(idx, index_edge_date_once(idx, query, sort, out));
+}
+
+trawl_status_t
+index_thread_row(index_t *idx, TALLOC_CTX *ctx, const char *thread_id, const char *query,
+		 enum index_sort sort, struct index_thread *row)
+{
+	return INDEX_READ(idx, index_thread_row_once(idx, ctx, thread_id, query, sort, row));
+}
+
+trawl_status_t
+index_thread_messages(index_t *idx, TALLOC_CTX *ctx, const char *thread_id, const char *query,
+		      struct index_message **out, size_t *n)
+{
+	return INDEX_READ(idx, index_thread_messages_once(idx, ctx, thread_id, query, out, n));
+}
+
+trawl_status_t
+index_saved_searches(index_t *idx, TALLOC_CTX *ctx, struct index_search **out, size_t *n)
+{
+	return INDEX_READ(idx, index_saved_searches_once(idx, ctx, out, n));
+}
+
+static trawl_status_t
+index_changed_threads_once(index_t *idx, TALLOC_CTX *ctx, unsigned long from, unsigned long to,
+			   char ***out, size_t *n)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *query = talloc_asprintf(tmp, "lastmod:%lu..%lu", from, to);
+	notmuch_query_t *q;
+	notmuch_messages_t *msgs;
+	trawl_status_t ts;
+	uint64_t *set = NULL;
+	size_t cap = 0, n_set = 0, len = 0;
+	char **ids = NULL;
+
+	*out = NULL;
+	*n = 0;
+	if (!query) {
+		talloc_free(tmp);
+		return TRAWL_NOMEM;
+	}
+	ts = index_search_messages(idx, query, NOTMUCH_SORT_UNSORTED, &q, &msgs);
+	if (ts != TRAWL_OK) {
+		talloc_free(tmp);
+		return ts;
+	}
+	for (; ts == TRAWL_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *m = notmuch_messages_get(msgs);
+		const char *tid = m ? notmuch_message_get_thread_id(m) : NULL;
+		uint64_t key = tid ? index_thread_key(tid) : 0;
+		int fresh = 1;
+
+		if (!m) {
+			index_set_error(idx, "%s: reading a message failed", query);
+			ts = TRAWL_DB;
+			break;
+		}
+		if (key) {
+			fresh = index_set_add(tmp, &set, &cap, &n_set, key);
+		} else if (tid) {
+			/* An id notmuch did not make: a linear look, as rare as such ids. */
+			for (size_t k = 0; fresh && k < len; k++)
+				fresh = strcmp(ids[k], tid) != 0;
+		}
+		if (fresh < 0) {
+			ts = TRAWL_NOMEM;
+		} else if (fresh && tid) {
+			char **v = talloc_realloc(ctx, ids, char *, len + 1);
+
+			if (!v || !(v[len] = talloc_strdup(v, tid)))
+				ts = TRAWL_NOMEM;
+			if (v)
+				ids = v;
+			if (ts == TRAWL_OK)
+				len++;
+		}
+		notmuch_message_destroy(m);
+	}
+	notmuch_query_destroy(q);
+	talloc_free(tmp);
+	if (ts != TRAWL_OK) {
+		talloc_free(ids);
+		return ts;
+	}
+	*out = ids;
+	*n = len;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***out, size_t *n)
+{
+	return INDEX_READ(idx, index_message_ids_once(idx, ctx, query, out, n));
+}
+
+trawl_status_t
+index_message_ids_sorted(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_sort sort,
+			 char ***ids, size_t *n)
+{
+	return INDEX_READ(idx, index_message_ids_sorted_once(idx, ctx, query, sort, ids, n));
+}
+
+trawl_status_t
+index_message_info(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
+		   const char *property_prefix, struct index_message_info *out)
+{
+	return INDEX_READ(idx, index_message_info_once(idx, ctx, message_id, property_prefix, out));
+}
+
+trawl_status_t
+index_changed_threads(index_t *idx, TALLOC_CTX *ctx, unsigned long from, unsigned long to,
+		      char ***out, size_t *n)
+{
+	return INDEX_READ(idx, index_changed_threads_once(idx, ctx, from, to, out, n));
 }

@@ -8,7 +8,12 @@
  * database can be reopened at any time.
  *
  * Errors: functions return a trawl_status_t; index_last_error() gives the
- * detail of the last failure (a string owned by the index).
+ * detail of the last failure (a string owned by the index), with
+ * libnotmuch's own detail when it has one.
+ *
+ * Every read runs on the newest commit and survives later ones: when a
+ * read fails because a commit discarded the revision it was reading, the
+ * handle is reopened and the read run once more (index.c, INDEX_READ).
  */
 #ifndef TRAWL_INDEX_H
 #define TRAWL_INDEX_H
@@ -66,11 +71,21 @@ char *index_query_and(TALLOC_CTX *ctx, const char *a, const char *b);
 trawl_status_t index_reopen(index_t *idx);
 
 /*
- * Sets *changed when another process has committed to the database since
- * idx was opened or reopened (opens a second handle to look: call it every
- * few seconds, not per keypress).
+ * Reopens the read-only handle when a commit (trawl's or another
+ * program's) has come since it was opened; *reopened (may be NULL) says
+ * whether it did.  It costs a stat of Xapian's version file, so every
+ * read does it first: reads see the newest commit.  Not while a cursor of
+ * idx is open.
  */
-trawl_status_t index_changed(index_t *idx, int *changed);
+trawl_status_t index_refresh(index_t *idx, int *reopened);
+
+/*
+ * The revision the read handle sees (notmuch's lastmod counter: the query
+ * lastmod:A..B finds the messages changed by the commits A to B) and, in
+ * *uuid (may be NULL; owned by the index), the database's UUID: a new UUID
+ * is a new database, whose revisions start again.
+ */
+unsigned long index_revision(const index_t *idx, const char **uuid);
 
 /* The database path and the config path in use ("" when none). */
 const char *index_db_path(const index_t *idx);
@@ -214,6 +229,13 @@ typedef int (*index_before_commit_fn)(void *ud, const struct index_old_tags *old
 trawl_status_t index_apply(index_t *idx, TALLOC_CTX *ctx, const struct index_change *changes,
 			   size_t n, int sync_maildir_flags, index_before_commit_fn before_commit,
 			   void *ud, struct index_old_tags **old);
+
+/*
+ * The ids of the threads with a message changed by the commits from to to
+ * (lastmod:FROM..TO), each once; a talloc array (child of ctx).
+ */
+trawl_status_t index_changed_threads(index_t *idx, TALLOC_CTX *ctx, unsigned long from,
+				     unsigned long to, char ***out, size_t *n);
 
 /* The ids of the messages matching query, a snapshot (talloc array, child of ctx). */
 trawl_status_t index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***ids,
