@@ -10,6 +10,7 @@
 #include "trawl/bg.h"
 #include "trawl/cmd-export.h"
 #include "trawl/cmd.h"
+#include "trawl/feed.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
 #include "trawl/util.h"
@@ -24,6 +25,31 @@ app_history_path(TALLOC_CTX *ctx)
 	if (state && *state == '/')
 		return talloc_asprintf(ctx, "%s/trawl/history", state);
 	return talloc_asprintf(ctx, "%s/.local/state/trawl/history", home ? home : ".");
+}
+
+/*
+ * A new database under the same path (its UUID changed: rebuilt, restored
+ * from a copy): revisions start again, so nothing can be updated from
+ * them; everything is read again.  Other commits reach each model through
+ * its own subscription.
+ */
+static void
+app_on_commit(void *ud, const struct feed_event *ev)
+{
+	struct app *app = ud;
+
+	if (!ev->new_database)
+		return;
+	threadview_close(app);
+	listview_reload(app);
+	sidebar_reload(app);
+	app_message(app, 0, "the database was replaced: everything was read again");
+}
+
+const char *
+app_query(const struct app *app)
+{
+	return app->list->tl->query;
 }
 
 struct app *
@@ -41,11 +67,14 @@ app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query, in
 	app->sidebar_visible = cfg->sidebar_visible;
 	app->focus = APP_FOCUS_LIST;
 	index_set_reviewed_tag(idx, cfg->reviewed_tag);
-	app->query = talloc_strdup(app, query && *query ? query : "*");
+	app->feed = feed_new(app, idx);
+	if (!app->feed)
+		abort();
+	feed_subscribe(app->feed, app, app_on_commit, app);
 	app->review = review_new(app, idx, cfg->reviewer, cfg->sync_maildir_flags);
-	app->list = listview_new(app, app->query);
+	app->list = listview_new(app, query && *query ? query : "*");
 	app->sidebar = sidebar_new(app);
-	if (!app->scr || !app->list || !app->query || !app->history_path || !app->review)
+	if (!app->scr || !app->list || !app->history_path || !app->review)
 		abort();
 	return app;
 }
@@ -96,13 +125,6 @@ app_search(struct app *app, const char *query)
 	threadview_close(app);
 	talloc_free(app->list);
 	app->list = lv;
-	/* query may be app->query itself (a refresh): copy before freeing. */
-	{
-		char *q = talloc_strdup(app, query);
-
-		talloc_free(app->query);
-		app->query = q;
-	}
 	app->focus = APP_FOCUS_LIST;
 }
 
@@ -114,7 +136,7 @@ app_draw_status(struct app *app, int y)
 	int x;
 
 	screen_fill(app->scr, 0, y, app->scr->w, SCREEN_STATUS);
-	x = screen_puts(app->scr, 0, y, app->scr->w / 2, app->query, SCREEN_STATUS);
+	x = screen_puts(app->scr, 0, y, app->scr->w / 2, tl->query, SCREEN_STATUS);
 	if (tl->n_threads >= 0)
 		util_group_digits(n1, sizeof(n1), (unsigned long long)tl->n_threads);
 	if (tl->n_messages >= 0)
@@ -138,8 +160,6 @@ app_draw_status(struct app *app, int y)
 		s = talloc_asprintf_append(s, "  [%s]",
 					   app->snapshot ? "taking a snapshot of the messages…" : rs);
 	}
-	if (s && app->db_changed)
-		s = talloc_asprintf_append(s, "  [database changed: = refreshes]");
 	if (s && *tl->count_error)
 		s = talloc_asprintf_append(s, "  [%s]", tl->count_error);
 	if (s)
@@ -200,12 +220,14 @@ app_list_sig(const struct app *app)
 int
 app_poll(struct app *app)
 {
-	int changed = listview_poll(app);
+	int changed;
 
+	/* The writer's records first: a commit it reports is seen by the feed at once. */
+	changed = review_poll(app->review);
+	changed |= feed_poll(app->feed);
+	changed |= listview_poll(app);
 	changed |= sidebar_poll(app);
-	changed |= review_poll(app->review);
 	changed |= review_snapshot_poll(app);
-	changed |= review_catch_up(app);
 	changed |= search_write_poll(app);
 	changed |= export_poll(app);
 	return changed;
@@ -229,15 +251,6 @@ app_fds(const struct app *app, int *fds, int max)
 	if (export_fd(app) >= 0 && n < max)
 		fds[n++] = export_fd(app);
 	return n;
-}
-
-void
-app_check_database(struct app *app)
-{
-	int changed = 0;
-
-	if (!app->db_changed && index_changed(app->idx, &changed) == TRAWL_OK && changed)
-		app->db_changed = 1;
 }
 
 void

@@ -157,7 +157,7 @@ export_start(struct app *app, const struct export_pending *p, int force)
 {
 	struct export_request r = {
 	        .idx = app->idx,
-	        .o = {.query = app->query, .csv = p->csv, .force = force},
+	        .o = {.query = app_query(app), .csv = p->csv, .force = force},
 	};
 	struct export_job *j;
 
@@ -197,7 +197,7 @@ static void
 export_to(struct app *app, const char *line)
 {
 	struct export_pending *p;
-	struct exporter_opts o = {.query = app->query};
+	struct exporter_opts o = {.query = app_query(app)};
 	const char *home = getenv("HOME");
 	char *err = NULL;
 	size_t n;

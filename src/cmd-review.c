@@ -94,21 +94,40 @@ review_reviewed_ops(struct app *app, int add)
 	return ops;
 }
 
+/*
+ * Whether the messages of query (a thread or one message) are all
+ * reviewed: as committed (the index reads the newest commit), then as the
+ * queued changes will leave them.  -1 when the index cannot say.
+ */
+static int
+review_is_reviewed(struct app *app, const char *query, const char *thread_id)
+{
+	const char *tag = app->cfg->reviewed_tag;
+	char *q = index_query_and(app, query, talloc_asprintf(app, "not %s",
+								index_quote_term(app, "tag", tag)));
+	unsigned left = 0;
+	int queued = review_queued_tag(app->review, query, thread_id, tag);
+
+	if (queued >= 0)
+		return queued;
+	if (!q || index_count_messages(app->idx, q, &left) != TRAWL_OK) {
+		app_message(app, 1, "%s", index_last_error(app->idx));
+		return -1;
+	}
+	return left == 0;
+}
+
 void
 cmd_toggle_reviewed(struct app *app, int argc, char **argv)
 {
 	char *thread_id = NULL;
 	const char *q = review_target(app, &thread_id, 0);
-	int add;
+	int reviewed;
 	struct tagops *ops;
 
-	if (!q)
+	if (!q || (reviewed = review_is_reviewed(app, q, thread_id)) < 0)
 		return;
-	if (app->focus == APP_FOCUS_THREAD)
-		add = !threadview_current_reviewed(app);
-	else
-		add = listview_current(app)->unreviewed > 0;
-	ops = review_reviewed_ops(app, add);
+	ops = review_reviewed_ops(app, !reviewed);
 	if (ops)
 		review_apply(app, q, thread_id, ops);
 }
@@ -323,23 +342,23 @@ review_bulk_ops(struct app *app, const char *line, void *data)
 		return;
 	}
 	talloc_steal(s, s->ops);
-	s->query = talloc_strdup(s, app->query);
+	s->query = talloc_strdup(s, app_query(app));
 	for (size_t i = 0; i < tl->n_rows && i < 3; i++)
 		first = talloc_asprintf_append(first, "%s\"%s\"", i ? ", " : "", tl->rows[i].subject);
 	if (tl->n_messages >= 0)
 		label = talloc_asprintf(s, "%s on %ld messages of %s (%s%s)? y/n: ",
-					line, tl->n_messages, app->query, first,
+					line, tl->n_messages, app_query(app), first,
 					tl->n_rows > 3 ? "…" : "");
 	else
 		label = talloc_asprintf(s, "%s on every message of %s (still counting; %s%s)? y/n: ",
-					line, app->query, first, tl->n_rows > 3 ? "…" : "");
+					line, app_query(app), first, tl->n_rows > 3 ? "…" : "");
 	app_prompt(app, label, "", NULL, review_bulk_confirm, s);
 }
 
 void
 cmd_tag_all(struct app *app, int argc, char **argv)
 {
-	char *label = talloc_asprintf(app, "tag all messages of %s: ", app->query);
+	char *label = talloc_asprintf(app, "tag all messages of %s: ", app_query(app));
 
 	app_prompt(app, label, "", NULL, review_bulk_ops, NULL);
 	talloc_free(label);
@@ -375,22 +394,3 @@ cmd_cancel(struct app *app, int argc, char **argv)
 	}
 }
 
-/* Brings the views up to date with what the write queue committed. */
-int
-review_catch_up(struct app *app)
-{
-	const struct review_job *job = app->review->finished;
-
-	if (app->review_serial == app->review->serial)
-		return 0;
-	app->review_serial = app->review->serial;
-	if (job && job->thread_id)
-		listview_refresh_thread(app, job->thread_id);
-	else
-		listview_reload(app);
-	if (app->thread)
-		threadview_refresh_tags(app);
-	threadlist_recount(app->list->tl);
-	sidebar_recount(app);
-	return 1;
-}

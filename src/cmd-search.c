@@ -157,13 +157,13 @@ search_save_checked(struct app *app, const char *name, const char *query, const 
 static void
 search_save_done(struct app *app, const char *line, void *data)
 {
-	search_save_checked(app, line, app->query, NULL);
+	search_save_checked(app, line, app_query(app), NULL);
 }
 
 void
 cmd_save_search(struct app *app, int argc, char **argv)
 {
-	char *label = talloc_asprintf(app, "save '%s' as: ", app->query);
+	char *label = talloc_asprintf(app, "save '%s' as: ", app_query(app));
 
 	app_prompt(app, label, "", NULL, search_save_done, NULL);
 	talloc_free(label);

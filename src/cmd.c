@@ -162,8 +162,7 @@ cmd_refresh(struct app *app, int argc, char **argv)
 		talloc_free(keep);
 		return;
 	}
-	app->db_changed = 0;
-	app_search(app, app->query);
+	app_search(app, app_query(app));
 	if (app->list && keep)
 		app->list->want_thread = talloc_steal(app->list, keep);
 	else
@@ -276,7 +275,7 @@ cmd_select_and(struct app *app, int argc, char **argv)
 
 	if (!e)
 		return;
-	q = index_query_and(app, app->query, e->query);
+	q = index_query_and(app, app_query(app), e->query);
 	app_search(app, q);
 	talloc_free(q);
 	app->focus = APP_FOCUS_LIST;
@@ -297,7 +296,7 @@ static void
 cmd_toggle_order(struct app *app, int argc, char **argv)
 {
 	app->cfg->oldest_first = !app->cfg->oldest_first;
-	app_search(app, app->query);
+	app_search(app, app_query(app));
 	app_message(app, 0, "%s first", app->cfg->oldest_first ? "oldest" : "newest");
 }
 

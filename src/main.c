@@ -212,6 +212,8 @@ main_bench_mark(struct app *app, int *marked)
 #define MAIN_REDRAW_INTERVAL 0.1
 /* The same while the first screen fills: rows stream in, the screen shows them. */
 #define MAIN_FILL_INTERVAL 0.03
+/* How often the change feed looks for commits (a stat of one file). */
+#define MAIN_FEED_INTERVAL_MS 200
 
 static double
 main_now(void)
@@ -290,7 +292,6 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		app->now = (time_t)strtoll(now, NULL, 10);
 	if (config_errors)
 		app_message(app, 1, "%s", config_errors);
-	time_t last_check = time(NULL);
 	int marked = 0, dirty = 1, keyed = 0, drawn_full = 0;
 	uint64_t drawn_sig = 0;
 	double last_draw = 0;
@@ -298,7 +299,7 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 
 	while (!app->quit && !main_got_signal) {
 		struct pollfd pfd[8];
-		int fds[7], n, nf = 0, timeout = 1000, full = main_screen_full(app);
+		int fds[7], n, nf = 0, timeout = MAIN_FEED_INTERVAL_MS, full = main_screen_full(app);
 		char key[64];
 		double t = main_now();
 		uint64_t sig = app_list_sig(app);
@@ -341,7 +342,10 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		n = app_fds(app, fds, 7);
 		for (int i = 0; i < n; i++)
 			pfd[nf++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
-		/* Wake at least once a second so counts and retries show. */
+		/*
+		 * Wake at least every MAIN_FEED_INTERVAL_MS: the change feed looks
+		 * for other programs' commits then (a stat), and retries show.
+		 */
 		if (poll(pfd, (nfds_t)nf, timeout) < 0 && errno != EINTR)
 			break;
 		/* Keys first: the UI answers before it takes more rows. */
@@ -362,12 +366,6 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		}
 		if (!app->quit && app_poll(app))
 			dirty = 1;
-		if (time(NULL) - last_check >= 3) {
-			/* Notice `notmuch new` or another client writing while we read. */
-			app_check_database(app);
-			last_check = time(NULL);
-			dirty = 1;
-		}
 		if (!app->quit && (pfd[0].revents & (POLLHUP | POLLERR)))
 			break;
 	}

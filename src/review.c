@@ -389,6 +389,27 @@ review_fd(const struct review *rv)
 	return bg_fd(rv->writer);
 }
 
+int
+review_queued_tag(const struct review *rv, const char *query, const char *thread_id,
+		  const char *tag)
+{
+	char *whole = thread_id ? talloc_asprintf(NULL, "thread:%s", thread_id) : NULL;
+	int said = -1;
+
+	for (size_t i = 0; i < rv->n_queue; i++) {
+		const struct review_job *j = rv->queue[i];
+
+		if (!j->ops || !j->query ||
+		    (strcmp(j->query, query) && !(whole && !strcmp(j->query, whole))))
+			continue;
+		for (size_t k = 0; k < j->ops->n; k++)
+			if (!strcmp(j->ops->ops[k].tag, tag))
+				said = j->ops->ops[k].add;
+	}
+	talloc_free(whole);
+	return said;
+}
+
 size_t
 review_pending(const struct review *rv)
 {

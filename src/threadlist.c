@@ -704,6 +704,93 @@ threadlist_counter(bg_writer_t *w, void *arg)
 	return 0;
 }
 
+/*
+ * Following commits.  The updater reads the threads of the messages changed
+ * since the list's revision (lastmod:), the ones on screen first, each as
+ * a row exactly as the loader would send it ('T') or, when the thread no
+ * longer matches, its id ('G'); 'V' first says which revision it reads.
+ */
+struct updater_arg {
+	index_t *idx;
+	const char *query;
+	enum index_sort sort;
+	unsigned long from;
+	char **priority;
+	size_t n_priority;
+};
+
+static int
+threadlist_strcmp_p(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sends thread id's row, or 'G' when it no longer matches; 0 on a read error. */
+static int
+threadlist_update_one(struct rows_out *o, index_t *idx, const char *id)
+{
+	TALLOC_CTX *row_ctx = talloc_new(NULL);
+	struct index_thread row;
+	trawl_status_t ts = index_thread_row(idx, row_ctx, id, o->a->query, o->a->sort, &row);
+
+	if (ts == TRAWL_OK)
+		threadlist_send_row(o, &row);
+	else if (ts == TRAWL_NOT_FOUND)
+		bg_write(o->w, 'G', id, strlen(id));
+	talloc_free(row_ctx);
+	return ts == TRAWL_OK || ts == TRAWL_NOT_FOUND;
+}
+
+static int
+threadlist_updater(bg_writer_t *w, void *arg)
+{
+	struct updater_arg *a = arg;
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct loader_arg la = {.query = a->query, .sort = a->sort};
+	struct rows_out o = {.w = w, .ctx = ctx, .a = &la};
+	index_t *idx;
+	char *err = NULL, num[32], **ids = NULL, *done;
+	size_t n = 0;
+	unsigned long to;
+
+	if (index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK) {
+		bg_write(w, 'X', err, strlen(err));
+		return 0;
+	}
+	la.idx = idx;
+	to = index_revision(idx, NULL);
+	snprintf(num, sizeof(num), "%lu", to);
+	bg_write(w, 'V', num, strlen(num));
+	if (to >= a->from && index_changed_threads(idx, ctx, a->from, to, &ids, &n) != TRAWL_OK) {
+		bg_write(w, 'X', index_last_error(idx), strlen(index_last_error(idx)));
+		return 0;
+	}
+	done = talloc_zero_array(ctx, char, n ? n : 1);
+	if (!done)
+		_exit(4);
+	if (n > 1)
+		qsort(ids, n, sizeof(*ids), threadlist_strcmp_p);
+	for (size_t i = 0; i < a->n_priority; i++) {
+		char **hit = n ? bsearch(&a->priority[i], ids, n, sizeof(*ids), threadlist_strcmp_p)
+			       : NULL;
+
+		if (!hit || done[hit - ids])
+			continue;
+		if (!threadlist_update_one(&o, idx, *hit))
+			goto failed;
+		done[hit - ids] = 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!done[i] && !threadlist_update_one(&o, idx, ids[i]))
+			goto failed;
+	bg_write(w, 'E', "", 0);
+	talloc_free(ctx);
+	return 0;
+failed:
+	bg_write(w, 'X', index_last_error(idx), strlen(index_last_error(idx)));
+	return 0;
+}
+
 /* Rows a restarted loader reads again, in case other programs' changes moved them. */
 #define THREADLIST_RESTART_OVERLAP 64
 
@@ -747,26 +834,51 @@ threadlist_seen_add(struct threadlist *tl, const char *id)
 	return 1;
 }
 
+/* Starts the set of thread ids seen with every row listed so far. */
+static void
+threadlist_seen_init(struct threadlist *tl)
+{
+	if (tl->seen)
+		return;
+	for (size_t i = 0; i < tl->n_rows; i++)
+		threadlist_seen_add(tl, tl->rows[i].thread_id);
+	if (!tl->seen) /* no rows yet: an empty set all the same */
+		tl->seen = talloc_zero_array(tl, const char *, tl->cap_seen = 1024);
+	if (!tl->seen)
+		abort();
+}
+
+/* Adds a copy of id to the set seen (the updater's rows can go, the id stays). */
+static void
+threadlist_seen_note(struct threadlist *tl, const char *id)
+{
+	char *copy = talloc_strdup(tl, id);
+
+	if (!copy)
+		abort();
+	if (!threadlist_seen_add(tl, copy))
+		talloc_free(copy);
+}
+
 static void
 threadlist_start_loader(struct threadlist *tl)
 {
-	size_t skip = tl->n_rows;
+	size_t skip = tl->loaded;
 	struct loader_arg a;
 
 	/*
 	 * After a restart, read a few rows again and drop the ones already
 	 * here: commits by other programs may have moved threads meanwhile.
 	 */
-	if (tl->n_rows) {
-		if (!tl->seen)
-			for (size_t i = 0; i < tl->n_rows; i++)
-				threadlist_seen_add(tl, tl->rows[i].thread_id);
-		skip = tl->n_rows > THREADLIST_RESTART_OVERLAP ? tl->n_rows - THREADLIST_RESTART_OVERLAP
+	if (tl->loaded) {
+		threadlist_seen_init(tl);
+		skip = tl->loaded > THREADLIST_RESTART_OVERLAP ? tl->loaded - THREADLIST_RESTART_OVERLAP
 							       : 0;
 	}
 	a = (struct loader_arg){tl->idx, tl->query, tl->sort, skip, 0, tl->hint_path,
 				tl->cache_path};
-	tl->loader_skip = tl->n_rows;
+	tl->loaded = skip;
+	tl->loader_skip = skip;
 	if (bg_start(tl, "loader", threadlist_loader, &a, &tl->loader) != TRAWL_OK) {
 		tl->state = THREADLIST_ERROR;
 		tl->error = talloc_asprintf(tl, "cannot start the loader: %s", strerror(errno));
@@ -780,7 +892,8 @@ threadlist_destructor(struct threadlist *tl)
 	talloc_free(tl->loader);
 	talloc_free(tl->counter);
 	talloc_free(tl->tail_loader);
-	tl->loader = tl->counter = tl->tail_loader = NULL;
+	talloc_free(tl->updater);
+	tl->loader = tl->counter = tl->tail_loader = tl->updater = NULL;
 	return 0;
 }
 
@@ -804,6 +917,9 @@ threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort
 	tl->hint_path = hints_path_for(tl, index_db_path(idx));
 	if (flags & THREADLIST_HEAD_CACHE)
 		tl->cache_path = headcache_path_for(tl, index_db_path(idx));
+	/* The loader's handle opens after this: its rows are of this revision or newer. */
+	index_refresh(idx, NULL);
+	tl->rev = index_revision(idx, NULL);
 	threadlist_start_loader(tl);
 	/* Counting waits for the first rows: on 2 cores it would slow the first screen. */
 	tl->count_pending = 1;
@@ -868,31 +984,381 @@ threadlist_parse_row(TALLOC_CTX *ctx, struct index_thread **rows, size_t *n, siz
 	return row;
 }
 
+/* Row i of a tail array found by thread id; -1 if absent. */
+static long
+threadlist_tail_find(const struct threadlist *tl, const char *id)
+{
+	for (size_t k = tl->n_tail; k > 0; k--)
+		if (!strcmp(tl->tail[k - 1].thread_id, id))
+			return (long)(k - 1);
+	return -1;
+}
+
 static void
 threadlist_add_row(struct threadlist *tl, const char *p, size_t len)
 {
 	struct index_thread *row;
+	long k;
 
 	if (tl->state != THREADLIST_LOADING)
 		return;
+	tl->loaded++;
 	row = threadlist_parse_row(tl, &tl->rows, &tl->n_rows, &tl->cap_rows, p, len);
-	if (row && tl->seen && !threadlist_seen_add(tl, row->thread_id)) {
-		tl->n_rows--; /* read again after a restart */
-		return;
-	}
-	if (!row || !tl->n_tail)
+	if (!row)
 		return;
 	/*
 	 * A row of the tail arrived in order: it leaves the tail, so no thread
 	 * shows twice.  The list is exact when the loader ends; the tail only
-	 * stands in for rows not loaded yet.
+	 * stands in for rows not loaded yet.  An update may have read the
+	 * tail's row at a newer revision than the loader's: that one stays.
 	 */
-	for (size_t k = tl->n_tail; k > 0; k--)
-		if (!strcmp(tl->tail[k - 1].thread_id, row->thread_id)) {
-			memmove(&tl->tail[k - 1], &tl->tail[k], (tl->n_tail - k) * sizeof(*tl->tail));
-			tl->n_tail--;
+	k = tl->n_tail ? threadlist_tail_find(tl, row->thread_id) : -1;
+	if (k >= 0) {
+		if (tl->seen && !threadlist_seen_add(tl, row->thread_id)) {
+			*row = tl->tail[k];
+			talloc_steal(tl->rows, row->thread_id);
+		}
+		memmove(&tl->tail[k], &tl->tail[k + 1], (tl->n_tail - (size_t)k - 1) * sizeof(*tl->tail));
+		tl->n_tail--;
+		return;
+	}
+	/* Read again after a restart, or read already at a newer revision by an update. */
+	if (tl->seen && !threadlist_seen_add(tl, row->thread_id))
+		tl->n_rows--;
+}
+
+/* Whether row a comes before row b in the list's order (ties: a does not). */
+static int
+threadlist_before(const struct threadlist *tl, const struct index_thread *a,
+		  const struct index_thread *b)
+{
+	return tl->sort == INDEX_SORT_OLDEST_FIRST ? a->oldest < b->oldest : a->newest > b->newest;
+}
+
+static int
+threadlist_cmp_newest(const void *x, const void *y)
+{
+	const struct index_thread *a = x, *b = y;
+
+	return (a->newest < b->newest) - (a->newest > b->newest);
+}
+
+static int
+threadlist_cmp_oldest(const void *x, const void *y)
+{
+	const struct index_thread *a = x, *b = y;
+
+	return (a->oldest > b->oldest) - (a->oldest < b->oldest);
+}
+
+/*
+ * Merges the rows add[0..n) into the list at their places, in one pass
+ * from the end (the rows array keeps its strings as children, so it grows
+ * in place); their strings move to the rows array.
+ */
+static void
+threadlist_merge(struct threadlist *tl, struct index_thread *add, size_t n)
+{
+	size_t i, j, out;
+
+	if (!n)
+		return;
+	qsort(add, n, sizeof(*add),
+	      tl->sort == INDEX_SORT_OLDEST_FIRST ? threadlist_cmp_oldest : threadlist_cmp_newest);
+	if (tl->n_rows + n > tl->cap_rows) {
+		size_t cap = (tl->n_rows + n) * 2;
+		struct index_thread *r = talloc_realloc(tl, tl->rows, struct index_thread, cap);
+
+		if (!r)
+			abort();
+		tl->rows = r;
+		tl->cap_rows = cap;
+	}
+	for (i = 0; i < n; i++)
+		talloc_steal(tl->rows, add[i].thread_id);
+	i = tl->n_rows, j = n, out = tl->n_rows + n;
+	while (j > 0) {
+		/* An added row goes after the rows with the same date. */
+		if (i > 0 && threadlist_before(tl, &add[j - 1], &tl->rows[i - 1]))
+			tl->rows[--out] = tl->rows[--i];
+		else
+			tl->rows[--out] = add[--j];
+	}
+	tl->n_rows += n;
+}
+
+/*
+ * Rows waiting for the loader to pass their place join the list once it
+ * has (or the list is complete): before, the rows between would be missing.
+ */
+static void
+threadlist_flush_pending(struct threadlist *tl)
+{
+	size_t keep = 0, n = 0;
+	struct index_thread *ready;
+
+	if (!tl->n_pending)
+		return;
+	ready = talloc_array(NULL, struct index_thread, tl->n_pending);
+	if (!ready)
+		abort();
+	for (size_t i = 0; i < tl->n_pending; i++) {
+		struct index_thread *p = &tl->pending[i];
+
+		if (tl->state != THREADLIST_LOADING ||
+		    (tl->n_rows && !threadlist_before(tl, &tl->rows[tl->n_rows - 1], p)))
+			ready[n++] = *p;
+		else
+			tl->pending[keep++] = *p;
+	}
+	tl->n_pending = keep;
+	threadlist_merge(tl, ready, n);
+	talloc_free(ready);
+}
+
+/* Drops id from the pending rows. */
+static void
+threadlist_pending_drop(struct threadlist *tl, const char *id)
+{
+	for (size_t i = 0; i < tl->n_pending; i++)
+		if (!strcmp(tl->pending[i].thread_id, id)) {
+			memmove(&tl->pending[i], &tl->pending[i + 1],
+				(tl->n_pending - i - 1) * sizeof(*tl->pending));
+			tl->n_pending--;
 			return;
 		}
+}
+
+/* A map from thread id to row, for applying a batch of updates. */
+struct threadlist_map {
+	long *slot; /* row index + 1, 0 empty */
+	size_t mask;
+};
+
+static void
+threadlist_map_build(TALLOC_CTX *ctx, const struct threadlist *tl, struct threadlist_map *m)
+{
+	size_t cap = 1024;
+
+	while (cap < tl->n_rows * 2)
+		cap *= 2;
+	m->slot = talloc_zero_array(ctx, long, cap);
+	if (!m->slot)
+		abort();
+	m->mask = cap - 1;
+	for (size_t r = 0; r < tl->n_rows; r++) {
+		size_t h = threadlist_hash(tl->rows[r].thread_id) & m->mask;
+
+		while (m->slot[h])
+			h = (h + 1) & m->mask;
+		m->slot[h] = (long)r + 1;
+	}
+}
+
+static long
+threadlist_map_find(const struct threadlist *tl, const struct threadlist_map *m, const char *id)
+{
+	for (size_t h = threadlist_hash(id) & m->mask; m->slot[h]; h = (h + 1) & m->mask)
+		if (!strcmp(tl->rows[m->slot[h] - 1].thread_id, id))
+			return m->slot[h] - 1;
+	return -1;
+}
+
+/*
+ * Applies what the updater sent since the last poll: rows in place, rows
+ * dropped, rows joining (at their place, or pending).  One pass over the
+ * rows at most, however many updates came.
+ */
+static void
+threadlist_apply_updates(struct threadlist *tl)
+{
+	TALLOC_CTX *tmp;
+	struct threadlist_map map;
+	char *drop;
+	struct index_thread *join;
+	size_t n_join = 0, n_drop = 0;
+
+	if (!tl->n_upd && !tl->n_gone)
+		return;
+	tmp = talloc_new(NULL);
+	threadlist_seen_init(tl);
+	threadlist_map_build(tmp, tl, &map);
+	drop = talloc_zero_array(tmp, char, tl->n_rows ? tl->n_rows : 1);
+	join = talloc_array(tmp, struct index_thread, tl->n_upd ? tl->n_upd : 1);
+	if (!drop || !join)
+		abort();
+	for (size_t i = 0; i < tl->n_upd; i++) {
+		struct index_thread *u = &tl->upd[i];
+		long r = threadlist_map_find(tl, &map, u->thread_id), k;
+
+		threadlist_seen_note(tl, u->thread_id);
+		threadlist_pending_drop(tl, u->thread_id);
+		if (r >= 0 && !drop[r] && !threadlist_before(tl, u, &tl->rows[r]) &&
+		    !threadlist_before(tl, &tl->rows[r], u)) {
+			/* Same place: in place (the old strings stay with the array). */
+			talloc_steal(tl->rows, u->thread_id);
+			tl->rows[r] = *u;
+		} else if (r >= 0 || (k = threadlist_tail_find(tl, u->thread_id)) < 0) {
+			/* Moved (a new message), or new to the list. */
+			if (r >= 0 && !drop[r]) {
+				drop[r] = 1;
+				n_drop++;
+			}
+			talloc_steal(tmp, u->thread_id);
+			join[n_join++] = *u;
+		} else {
+			talloc_steal(tl->tail, u->thread_id);
+			tl->tail[k] = *u;
+		}
+	}
+	for (size_t i = 0; i < tl->n_gone; i++) {
+		long r = threadlist_map_find(tl, &map, tl->gone[i]), k;
+
+		threadlist_seen_note(tl, tl->gone[i]);
+		threadlist_pending_drop(tl, tl->gone[i]);
+		for (size_t j = 0; j < n_join; j++)
+			if (!strcmp(join[j].thread_id, tl->gone[i]))
+				join[j--] = join[--n_join];
+		if (r >= 0 && !drop[r]) {
+			drop[r] = 1;
+			n_drop++;
+		} else if (r < 0 && (k = threadlist_tail_find(tl, tl->gone[i])) >= 0) {
+			memmove(&tl->tail[k], &tl->tail[k + 1],
+				(tl->n_tail - (size_t)k - 1) * sizeof(*tl->tail));
+			tl->n_tail--;
+		}
+	}
+	if (n_drop) {
+		size_t out = 0;
+
+		for (size_t r = 0; r < tl->n_rows; r++)
+			if (!drop[r])
+				tl->rows[out++] = tl->rows[r];
+		tl->n_rows = out;
+	}
+	/* Joining rows beyond the rows loaded so far wait for the loader to get there. */
+	if (n_join) {
+		if (tl->n_pending + n_join > tl->cap_pending) {
+			tl->cap_pending = (tl->n_pending + n_join) * 2;
+			tl->pending = talloc_realloc(tl, tl->pending, struct index_thread,
+						     tl->cap_pending);
+			if (!tl->pending)
+				abort();
+		}
+		for (size_t j = 0; j < n_join; j++) {
+			talloc_steal(tl->pending, join[j].thread_id);
+			tl->pending[tl->n_pending++] = join[j];
+		}
+		threadlist_flush_pending(tl);
+	}
+	TALLOC_FREE(tl->upd);
+	tl->n_upd = tl->cap_upd = 0;
+	TALLOC_FREE(tl->gone);
+	tl->n_gone = 0;
+	talloc_free(tmp);
+}
+
+static void
+threadlist_start_update(struct threadlist *tl)
+{
+	struct updater_arg a = {tl->idx, tl->query, tl->sort, tl->rev + 1, tl->priority,
+				tl->n_priority};
+
+	tl->update_again = 0;
+	if (bg_start(tl, "updater", threadlist_updater, &a, &tl->updater) != TRAWL_OK)
+		tl->updater = NULL;
+}
+
+static void
+threadlist_on_updater(void *ud, char type, const char *payload, size_t len)
+{
+	struct threadlist *tl = ud;
+
+	switch (type) {
+	case 'V': {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%.*s", (int)(len < 31 ? len : 31), payload);
+		tl->update_to = strtoul(num, NULL, 10);
+		break;
+	}
+	case 'T':
+		threadlist_parse_row(tl, &tl->upd, &tl->n_upd, &tl->cap_upd, payload, len);
+		break;
+	case 'G': {
+		char **g = talloc_realloc(tl, tl->gone, char *, tl->n_gone + 1);
+
+		if (!g)
+			abort();
+		tl->gone = g;
+		g[tl->n_gone] = talloc_strndup(g, payload, len);
+		if (g[tl->n_gone])
+			tl->n_gone++;
+		break;
+	}
+	case 'E':
+		if (tl->update_to > tl->rev)
+			tl->rev = tl->update_to;
+		break;
+	}
+}
+
+void
+threadlist_update(struct threadlist *tl, char *const *priority, size_t n)
+{
+	TALLOC_FREE(tl->priority);
+	tl->n_priority = 0;
+	if (n) {
+		tl->priority = talloc_array(tl, char *, n);
+		for (size_t i = 0; tl->priority && i < n; i++)
+			tl->priority[tl->n_priority++] = talloc_strdup(tl->priority, priority[i]);
+	}
+	/* One updater at a time: the next starts from where this one ends. */
+	if (tl->updater)
+		tl->update_again = 1;
+	else
+		threadlist_start_update(tl);
+	threadlist_recount(tl);
+}
+
+static void
+threadlist_on_commit(void *ud, const struct feed_event *ev)
+{
+	struct threadlist *tl = ud;
+	char **ids;
+	size_t n = 0;
+
+	/* A new database is read again whole, by whoever owns the list. */
+	if (ev->new_database)
+		return;
+	ids = talloc_array(NULL, char *, tl->n_visible ? tl->n_visible : 1);
+	for (size_t i = 0; ids && i < tl->n_visible; i++) {
+		const struct index_thread *r = threadlist_row(tl, tl->visible_first + i);
+
+		if (r)
+			ids[n++] = r->thread_id;
+	}
+	threadlist_update(tl, ids, n);
+	talloc_free(ids);
+}
+
+void
+threadlist_follow(struct threadlist *tl, struct feed *feed)
+{
+	feed_subscribe(feed, tl, threadlist_on_commit, tl);
+}
+
+void
+threadlist_set_visible(struct threadlist *tl, size_t first, size_t n)
+{
+	tl->visible_first = first;
+	tl->n_visible = n;
+}
+
+int
+threadlist_updating(const struct threadlist *tl)
+{
+	return tl->updater != NULL || tl->update_again;
 }
 
 static void
@@ -916,6 +1382,7 @@ threadlist_on_loader(void *ud, char type, const char *payload, size_t len)
 		tl->state = THREADLIST_DONE;
 		TALLOC_FREE(tl->tail);
 		tl->n_tail = tl->cap_tail = 0;
+		threadlist_flush_pending(tl);
 		break;
 	case 'X':
 		tl->state = THREADLIST_ERROR;
@@ -1002,6 +1469,19 @@ threadlist_poll(struct threadlist *tl, size_t budget)
 		if (st != BG_RUNNING)
 			TALLOC_FREE(tl->tail_loader);
 	}
+	if (tl->updater) {
+		enum bg_state st = bg_poll(tl->updater, budget, threadlist_on_updater, tl);
+
+		changed |= tl->n_upd || tl->n_gone;
+		threadlist_apply_updates(tl);
+		if (st != BG_RUNNING) {
+			/* A failed update is tried again from the same revision with the next commit. */
+			TALLOC_FREE(tl->updater);
+			changed = 1;
+			if (tl->update_again)
+				threadlist_start_update(tl);
+		}
+	}
 	if (tl->loader) {
 		enum bg_state st = bg_poll(tl->loader, budget, threadlist_on_loader, tl);
 
@@ -1012,7 +1492,7 @@ threadlist_poll(struct threadlist *tl, size_t budget)
 			changed = 1;
 			if (tl->state == THREADLIST_LOADING) {
 				/* Died before its end record: resume after the last row we have. */
-				tl->restarts = tl->n_rows > tl->loader_skip ? 0 : tl->restarts + 1;
+				tl->restarts = tl->loaded > tl->loader_skip ? 0 : tl->restarts + 1;
 				if (tl->restarts > THREADLIST_MAX_FRUITLESS_RESTARTS) {
 					tl->state = THREADLIST_ERROR;
 					tl->error = talloc_asprintf(tl, "the loader keeps failing (%s)",
@@ -1027,6 +1507,8 @@ threadlist_poll(struct threadlist *tl, size_t budget)
 			talloc_free(how);
 		}
 	}
+	if (tl->n_pending && tl->n_rows != before)
+		threadlist_flush_pending(tl);
 	threadlist_maybe_count(tl);
 	return changed || before != tl->n_rows || state != tl->state ||
 	       counts != tl->n_messages + tl->n_reviewed + tl->n_threads;
@@ -1082,6 +1564,8 @@ threadlist_fds(const struct threadlist *tl, int *fds)
 		fds[n++] = bg_fd(tl->counter);
 	if (bg_fd(tl->tail_loader) >= 0)
 		fds[n++] = bg_fd(tl->tail_loader);
+	if (bg_fd(tl->updater) >= 0)
+		fds[n++] = bg_fd(tl->updater);
 	return n;
 }
 
@@ -1095,10 +1579,11 @@ void
 threadlist_wait(struct threadlist *tl)
 {
 	for (;;) {
-		struct pollfd pfd[3];
-		int fds[3], n = threadlist_fds(tl, fds);
+		struct pollfd pfd[4];
+		int fds[4], n = threadlist_fds(tl, fds);
 
-		if (n == 0 && !tl->loader && !tl->counter && !tl->count_pending && !tl->tail_loader)
+		if (n == 0 && !tl->loader && !tl->counter && !tl->count_pending && !tl->tail_loader &&
+		    !tl->updater)
 			return;
 		for (int i = 0; i < n; i++)
 			pfd[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};

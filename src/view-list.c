@@ -23,6 +23,7 @@ listview_new(struct app *app, const char *query)
 		talloc_free(lv);
 		return NULL;
 	}
+	threadlist_follow(lv->tl, app->feed);
 	return lv;
 }
 
@@ -49,8 +50,27 @@ listview_poll(struct app *app)
 	in_tail = threadlist_has_gap(lv->tl) && lv->cursor > lv->tl->n_rows;
 	if (in_tail)
 		from_end = len - lv->cursor;
+	/* Updates move rows: the cursor stays on its thread. */
+	{
+		const struct index_thread *cur = threadlist_row(lv->tl, lv->cursor);
+
+		talloc_free(lv->cursor_thread);
+		lv->cursor_thread = cur ? talloc_strdup(lv, cur->thread_id) : NULL;
+	}
 	/* A bounded slice per wake-up keeps keys responsive while a big list loads. */
 	changed = threadlist_poll(lv->tl, 256 * 1024);
+	if (changed && lv->cursor_thread) {
+		const struct index_thread *cur = threadlist_row(lv->tl, lv->cursor);
+
+		if (!cur || strcmp(cur->thread_id, lv->cursor_thread)) {
+			long row = threadlist_find(lv->tl, lv->cursor_thread);
+
+			if (row >= 0)
+				lv->cursor = (size_t)row;
+			else if (lv->cursor >= threadlist_len(lv->tl) && threadlist_len(lv->tl))
+				lv->cursor = threadlist_len(lv->tl) - 1;
+		}
+	}
 	if (in_tail && threadlist_len(lv->tl) >= from_end)
 		lv->cursor = threadlist_len(lv->tl) - from_end;
 	if (changed && lv->want_thread) {
@@ -168,6 +188,7 @@ list_draw(struct app *app, int x, int y, int w, int h)
 	size_t len = threadlist_len(tl);
 
 	view_scroll_to(lv->cursor, &lv->top, len, h);
+	threadlist_set_visible(tl, lv->top, (size_t)h);
 	for (int i = 0; i < h; i++) {
 		size_t r = lv->top + (size_t)i;
 		const struct index_thread *row = threadlist_row(tl, r);
@@ -247,46 +268,11 @@ listview_next_unreviewed(struct app *app)
 }
 
 void
-listview_refresh_thread(struct app *app, const char *thread_id)
-{
-	struct threadlist *tl = app->list->tl;
-	long row = threadlist_find(tl, thread_id);
-	TALLOC_CTX *tmp;
-	struct index_thread *fresh;
-	size_t n = 0;
-	char *q;
-
-	if (row < 0)
-		return;
-	tmp = talloc_new(NULL);
-	q = talloc_asprintf(tmp, "thread:%s", thread_id);
-	/* Matched counts are relative to the query; a thread that no longer matches keeps its row. */
-	if (index_threads(app->idx, tmp, index_query_and(tmp, q, tl->query), tl->sort, 0, 1, &fresh,
-			  &n) != TRAWL_OK ||
-	    n == 0)
-		index_threads(app->idx, tmp, q, tl->sort, 0, 1, &fresh, &n);
-	if (n == 1 && threadlist_row(tl, (size_t)row)) {
-		struct index_thread *r = threadlist_row(tl, (size_t)row);
-
-		/* The old strings stay with the array until it is freed: rows are small. */
-		r->authors = talloc_steal(tl, fresh->authors);
-		r->subject = talloc_steal(tl, fresh->subject);
-		r->tags = talloc_steal(tl, fresh->tags);
-		r->matched = fresh->matched;
-		r->total = fresh->total;
-		r->unreviewed = fresh->unreviewed;
-		r->newest = fresh->newest;
-		r->oldest = fresh->oldest;
-	}
-	talloc_free(tmp);
-}
-
-void
 listview_reload(struct app *app)
 {
 	const struct index_thread *cur = listview_current(app);
 	char *keep = cur ? talloc_strdup(NULL, cur->thread_id) : NULL;
-	struct listview *lv = listview_new(app, app->query);
+	struct listview *lv = listview_new(app, app_query(app));
 
 	if (!lv) {
 		talloc_free(keep);

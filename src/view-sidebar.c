@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "trawl/bg.h"
+#include "trawl/feed.h"
 #include "trawl/hints.h"
 #include "trawl/view.h"
 
@@ -129,6 +130,56 @@ sidebar_fill(struct app *app, struct sidebar *sb)
 	sb->count_pending = 1;
 }
 
+static int
+sidebar_entry_cmp(const void *x, const void *y)
+{
+	const struct sidebar_entry *a = x, *b = y;
+
+	return a->is_search != b->is_search ? a->is_search - b->is_search
+					     : strcmp(a->label, b->label);
+}
+
+/*
+ * A commit can add a tag (t +relevant), remove the last message of one, or
+ * change any count: the entries are listed again, keeping each one's
+ * counts until the new ones arrive, and counted again.
+ */
+static void
+sidebar_on_commit(void *ud, const struct feed_event *ev)
+{
+	struct app *app = ud;
+	struct sidebar *sb = app->sidebar;
+	struct sidebar_entry *old;
+	size_t n_old;
+
+	char *want;
+
+	if (!sb || ev->new_database)
+		return;
+	want = sb->n ? talloc_strdup(NULL, sb->entries[sb->cursor].label) : NULL;
+	n_old = sb->n;
+	old = talloc_steal(NULL, sb->entries);
+	sb->entries = NULL;
+	sb->n = 0;
+	if (n_old > 1)
+		qsort(old, n_old, sizeof(*old), sidebar_entry_cmp);
+	sidebar_reload_at(app, want);
+	talloc_free(want);
+	for (size_t i = 0; old && i < sb->n; i++) {
+		const struct sidebar_entry *o =
+			bsearch(&sb->entries[i], old, n_old, sizeof(*old), sidebar_entry_cmp);
+
+		if (o && !o->error) {
+			sb->entries[i].total = o->total;
+			sb->entries[i].unreviewed = o->unreviewed;
+		}
+	}
+	talloc_free(old);
+	/* Counted at once: the list's first rows are there already. */
+	sb->count_pending = 0;
+	sidebar_count(app, sb);
+}
+
 struct sidebar *
 sidebar_new(struct app *app)
 {
@@ -137,6 +188,7 @@ sidebar_new(struct app *app)
 	if (!sb)
 		abort();
 	sidebar_fill(app, sb);
+	feed_subscribe(app->feed, sb, sidebar_on_commit, app);
 	return sb;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "trawl/render.h"
+#include "trawl/feed.h"
 #include "trawl/view.h"
 
 #define THREAD_MAX_INDENT 16 /* columns of reply-depth indentation at most */
@@ -254,6 +255,13 @@ thread_layout(struct app *app, int width)
 		}
 }
 
+/* Each commit may change the tags of the thread's messages: read them again. */
+static void
+threadview_on_commit(void *ud, const struct feed_event *ev)
+{
+	threadview_refresh_tags(ud);
+}
+
 trawl_status_t
 threadview_open(struct app *app, const char *thread_id)
 {
@@ -267,7 +275,7 @@ threadview_open(struct app *app, const char *thread_id)
 	tv = talloc_zero(app, struct threadview);
 	if (!tv)
 		abort();
-	ts = index_thread_messages(app->idx, tv, thread_id, app->query, &msgs, &n);
+	ts = index_thread_messages(app->idx, tv, thread_id, app_query(app), &msgs, &n);
 	if (ts != TRAWL_OK) {
 		app_message(app, 1, "%s", index_last_error(app->idx));
 		talloc_free(tv);
@@ -290,6 +298,7 @@ threadview_open(struct app *app, const char *thread_id)
 		first_unreviewed = n - 1;
 	}
 	app->thread = tv;
+	feed_subscribe(app->feed, tv, threadview_on_commit, app);
 	thread_layout(app, app->scr->w);
 	for (size_t l = 0; l < tv->n_lines; l++)
 		if (tv->lines[l].msg == first_unreviewed && tv->lines[l].summary) {
@@ -507,7 +516,7 @@ threadview_refresh_tags(struct app *app)
 	struct index_message *msgs;
 	size_t n;
 
-	if (!tv || index_thread_messages(app->idx, tv, tv->thread_id, app->query, &msgs, &n) !=
+	if (!tv || index_thread_messages(app->idx, tv, tv->thread_id, app_query(app), &msgs, &n) !=
 			   TRAWL_OK)
 		return;
 	for (size_t i = 0; i < n; i++)

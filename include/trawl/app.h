@@ -29,6 +29,7 @@ struct listview {
 	size_t cursor, top;
 	int follow_end; /* G pressed while loading: keep the cursor on the last row */
 	char *want_thread; /* after a reload, put the cursor back on this thread */
+	char *cursor_thread; /* the cursor's thread before the model changes */
 };
 
 /* The filters pane: saved searches then tags, with counts filled in the background. */
@@ -76,13 +77,12 @@ struct app {
 	char *search_written;         /* its name, for the filters cursor */
 	int help;                  /* the help screen is shown */
 	size_t help_top;
-	char *query;
+	struct feed *feed;         /* tells the models of every commit */
 	char *message;             /* last message for the status line */
 	int message_is_error;
 	int quit;
 	time_t now;                /* for relative dates; fixed in tests */
 	char *history_path;
-	int db_changed;            /* another process committed: "=" refreshes */
 	int repaint;               /* repaint the whole terminal on the next frame (C-l) */
 	char **external;           /* a program to run with the terminal handed over (argv), or NULL */
 };
@@ -91,6 +91,9 @@ struct app {
 struct app *app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query,
 		    int w, int h);
 void app_free(struct app *app);
+
+/* The query of the thread list on screen. */
+const char *app_query(const struct app *app);
 
 /* Runs query in the thread list (keeps the previous one if it is invalid). */
 void app_search(struct app *app, const char *query);
@@ -123,9 +126,6 @@ void app_prompt(struct app *app, const char *label, const char *initial,
 
 /* Runs a command string as a key binding or the ':' line would. */
 void app_run(struct app *app, const char *command);
-
-/* Notes whether another process changed the database (call every few seconds). */
-void app_check_database(struct app *app);
 
 /* Resizes the screen and the views. */
 void app_resize(struct app *app, int w, int h);

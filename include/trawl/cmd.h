@@ -47,6 +47,5 @@ void cmd_open_attachment(struct app *app, int argc, char **argv);
 
 /* Called from app_poll. */
 int review_snapshot_poll(struct app *app);
-int review_catch_up(struct app *app);
 
 #endif

@@ -81,6 +81,14 @@ struct review_job *review_undo(struct review *rv, int redo, const char **why);
 int review_poll(struct review *rv);
 int review_fd(const struct review *rv);
 
+/*
+ * What the queue, once written, will have done to tag on the messages of
+ * query: 1 added, 0 removed, -1 nothing queued says (the newest queued job
+ * on exactly query, or on the whole of thread_id, decides).
+ */
+int review_queued_tag(const struct review *rv, const char *query, const char *thread_id,
+		      const char *tag);
+
 /* Messages queued and not yet committed. */
 size_t review_pending(const struct review *rv);
 

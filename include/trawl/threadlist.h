@@ -26,6 +26,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "trawl/feed.h"
 #include "trawl/index.h"
 
 enum threadlist_state {
@@ -69,6 +70,27 @@ struct threadlist {
 	size_t head_rows;   /* first rows the loader found through a date window or the cache */
 	int head_cached;    /* ... from the head cache */
 	size_t n_seen, cap_seen;
+	size_t loaded;      /* rows the loaders sent: the current loader's place in the query */
+	/*
+	 * Following commits (threadlist_update): rev is the revision every row
+	 * reflects at least; an updater job reads again the threads changed
+	 * since, and its rows replace, join or leave the list.  A thread that
+	 * newly matches beyond the rows loaded so far waits in pending until
+	 * the loader passes its place.
+	 */
+	unsigned long rev;
+	struct bg_job *updater;
+	unsigned long update_to;  /* the revision the running updater reads */
+	int update_again;         /* commits came while it ran */
+	char **priority;          /* thread ids to read first (those on screen) */
+	size_t n_priority;
+	struct index_thread *upd; /* rows the updater sent, applied once per poll */
+	size_t n_upd, cap_upd;
+	char **gone;              /* threads that no longer match */
+	size_t n_gone;
+	struct index_thread *pending;
+	size_t n_pending, cap_pending;
+	size_t visible_first, n_visible; /* rows on screen: updated first */
 };
 
 /* threadlist_new() flags. */
@@ -89,7 +111,7 @@ struct threadlist *threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *que
  */
 int threadlist_poll(struct threadlist *tl, size_t budget);
 
-/* The fds to wait on (at most 3); returns how many. */
+/* The fds to wait on (at most 4); returns how many. */
 int threadlist_fds(const struct threadlist *tl, int *fds);
 
 /* Logical rows: the loaded rows, then (while a tail is shown) one gap row and the tail. */
@@ -109,6 +131,26 @@ pid_t threadlist_loader_pid(const struct threadlist *tl);
 
 /* Counts again in the background (after tag changes); old counts stay until new ones arrive. */
 void threadlist_recount(struct threadlist *tl);
+
+/*
+ * Brings the rows to the index's revision in the background: the threads
+ * of the messages changed since the rows were read (lastmod:) are read
+ * again, priority[0..n) (thread ids, e.g. those on screen) first; a row is
+ * updated in place, dropped when its thread no longer matches, and a
+ * thread that now matches joins at its place.  Row pointers and indices
+ * change as rows join or leave: find rows by thread id afterwards.  Counts
+ * are counted again too.
+ */
+void threadlist_update(struct threadlist *tl, char *const *priority, size_t n);
+
+/* Updates the list on every commit the feed reports (until the list is freed). */
+void threadlist_follow(struct threadlist *tl, struct feed *feed);
+
+/* The rows on screen, which an update reads first. */
+void threadlist_set_visible(struct threadlist *tl, size_t first, size_t n);
+
+/* Whether an update is reading (tests, the bench). */
+int threadlist_updating(const struct threadlist *tl);
 
 /* Blocks until loading and counting end (tests and non-interactive use). */
 void threadlist_wait(struct threadlist *tl);

@@ -47,8 +47,6 @@ int listview_poll(struct app *app);
 uint64_t listview_visible_sig(const struct app *app, int h);
 /* Moves to the next thread with unreviewed messages; 0 if none is loaded below. */
 int listview_next_unreviewed(struct app *app);
-/* Re-reads one thread's row (after a tag change committed). */
-void listview_refresh_thread(struct app *app, const char *thread_id);
 /* Runs the query again, keeping the cursor on the same thread. */
 void listview_reload(struct app *app);
 

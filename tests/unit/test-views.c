@@ -183,7 +183,7 @@ test_bad_query_keeps_results(void **state)
 	app_search(c->app, "from:alice and (");
 	assert_true(c->app->message_is_error);
 	assert_int_equal(c->app->list->tl->n_rows, rows);
-	assert_string_equal(c->app->query, "*");
+	assert_string_equal(app_query(c->app), "*");
 }
 
 static void
@@ -196,7 +196,7 @@ test_sidebar_select_tag(void **state)
 	/* Entries: all messages, then the tags inbox and unread. */
 	app_key(c->app, "j");
 	app_key(c->app, "Enter");
-	assert_string_equal(c->app->query, "tag:\"inbox\"");
+	assert_string_equal(app_query(c->app), "tag:\"inbox\"");
 	assert_int_equal(c->app->focus, APP_FOCUS_LIST);
 	wait_loaded(c->app);
 	assert_int_equal(c->app->list->tl->n_rows, 4);
