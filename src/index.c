@@ -1440,6 +1440,13 @@ index_save_search(index_t *idx, const char *name, const char *query)
 
 	if (!key)
 		return TRAWL_NOMEM;
+	/*
+	 * notmuch expands query:NAME with Xapian's parser, which takes a bare
+	 * "*" for nothing: every message is "path:**" there (a message
+	 * always has a file below the database path).
+	 */
+	if (query && index_is_all(query))
+		query = "path:**";
 	ts = index_open_rw(idx, &db);
 	if (ts == TRAWL_OK) {
 		ts = index_check(idx, notmuch_database_set_config(db, key, query ? query : ""),

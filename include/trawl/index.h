@@ -241,7 +241,11 @@ trawl_status_t index_changed_threads(index_t *idx, TALLOC_CTX *ctx, unsigned lon
 trawl_status_t index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***ids,
 				 size_t *n);
 
-/* Sets (or with query NULL deletes) the saved search name, on a short-lived read-write handle. */
+/*
+ * Sets (or with query NULL deletes) the saved search name, on a
+ * short-lived read-write handle.  A query of every message ("*") is
+ * stored as one that query:NAME resolves to every message.
+ */
 trawl_status_t index_save_search(index_t *idx, const char *name, const char *query);
 
 /* Every tag in the database, sorted; a talloc array of strings. */

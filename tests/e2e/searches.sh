@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 13
+tap_plan 15
 fixture_init
 fixture_db
 
@@ -78,6 +78,29 @@ tmux_keys q
 tmux_wait_exit >/dev/null
 if [ "$(notmuch config get query.alice)" = from:alice ]; then tap_ok "refusing keeps the old query"; else
 	tap_not_ok "refusing keeps the old query"; fi
+tmux_stop
+# Every message: notmuch's named query parser takes a bare * for nothing.
+"$TRAWL" search save everything '*'
+if [ "$(notmuch count query:everything)" = "$(notmuch count '*')" ]; then
+	tap_ok "search save NAME '*': notmuch count query:NAME is every message"
+else
+	tap_not_ok "search save NAME '*': notmuch count query:NAME is every message"
+	tap_diag "query.everything = $(notmuch config get query.everything)"
+fi
+tmux_start 120 30 "$TRAWL" '*'
+tmux_wait_for "*  4 threads" >/dev/null
+tmux_keys S
+tmux_wait_for "as:" >/dev/null
+tmux_keys all-of-it Enter
+tmux_wait_for "saved searches updated" >/dev/null
+if [ "$(notmuch count query:all-of-it)" = "$(notmuch count '*')" ]; then
+	tap_ok "S on every message saves a query notmuch resolves to every message"
+else
+	tap_not_ok "S on every message saves a query notmuch resolves to every message"
+	tap_diag "query.all-of-it = $(notmuch config get query.all-of-it)"
+fi
+tmux_keys q
+tmux_wait_exit >/dev/null
 tmux_stop
 check_sanitizer_logs
 exit 0
