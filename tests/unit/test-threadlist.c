@@ -581,6 +581,89 @@ test_headcache_file(void **state)
 	assert_false(headcache_parse(c, too_long, sizeof(too_long) - 1, &file));
 }
 
+/* Reads external commits in: refreshes the index and brings tl up to date. */
+static void
+update_after(struct ctx *c, struct threadlist *tl, const char *cmd)
+{
+	int reopened = 0;
+
+	assert_int_equal(fixture_sh(c->f, "%s", cmd), 0);
+	assert_int_equal(index_refresh(c->idx, &reopened), TRAWL_OK);
+	assert_true(reopened);
+	threadlist_update(tl, NULL, 0);
+	assert_true(threadlist_updating(tl));
+	threadlist_wait(tl);
+	assert_false(threadlist_updating(tl));
+	assert_int_equal(tl->rev, index_revision(c->idx, NULL));
+}
+
+/*
+ * The model follows commits from a lastmod range alone: a changed thread's
+ * row is rewritten in place, a thread that leaves the query's membership
+ * leaves the list, one that joins it comes in at its place in sort order,
+ * and afterwards the list equals a fresh load row for row.
+ */
+static void
+test_update_from_lastmod(void **state)
+{
+	struct ctx *c = *state;
+	const char *q = "not tag:hidden";
+	struct threadlist *tl = load(c->idx, q, INDEX_SORT_NEWEST_FIRST);
+	char *first, *second, *third;
+	unsigned long rev0 = tl->rev;
+	long before;
+
+	assert_int_equal(tl->n_rows, 4);
+	assert_true(rev0 > 0);
+	first = talloc_strdup(tl, tl->rows[0].thread_id);
+	second = talloc_strdup(tl, tl->rows[1].thread_id);
+	third = talloc_strdup(tl, tl->rows[2].thread_id);
+	before = tl->n_reviewed;
+
+	/* Tags change, membership does not: rows rewritten, same order, new counts. */
+	update_after(c, tl,
+		     talloc_asprintf(tl, "notmuch tag +relevant +reviewed -- thread:%s", second));
+	assert_true(tl->rev > rev0);
+	assert_int_equal(tl->n_rows, 4);
+	assert_string_equal(tl->rows[1].thread_id, second);
+	assert_non_null(strstr(tl->rows[1].tags, "relevant"));
+	assert_int_equal(tl->rows[1].unreviewed, 0);
+	assert_true(tl->n_reviewed > before);
+	assert_same_as_index(c->idx, tl, q, INDEX_SORT_NEWEST_FIRST);
+
+	/* A tag the query filters on: the thread leaves, the others keep their order. */
+	update_after(c, tl, talloc_asprintf(tl, "notmuch tag +hidden -- thread:%s", first));
+	assert_int_equal(tl->n_rows, 3);
+	assert_int_equal(threadlist_find(tl, first), -1);
+	assert_int_equal(threadlist_find(tl, second), 0);
+	assert_int_equal(threadlist_find(tl, third), 1);
+	assert_int_equal(tl->n_threads, 3);
+	assert_same_as_index(c->idx, tl, q, INDEX_SORT_NEWEST_FIRST);
+
+	/* ...and joins again at its place when the tag goes. */
+	update_after(c, tl, talloc_asprintf(tl, "notmuch tag -hidden -- thread:%s", first));
+	assert_int_equal(tl->n_rows, 4);
+	assert_int_equal(threadlist_find(tl, first), 0);
+	assert_same_as_index(c->idx, tl, q, INDEX_SORT_NEWEST_FIRST);
+
+	/* Several threads in one commit range, two commits before the update runs. */
+	assert_int_equal(fixture_sh(c->f, "notmuch tag +hidden -- thread:%s thread:%s", second,
+				    third),
+			 0);
+	update_after(c, tl, talloc_asprintf(tl, "notmuch tag +late -- thread:%s", first));
+	assert_int_equal(tl->n_rows, 2);
+	assert_non_null(strstr(tl->rows[0].tags, "late"));
+	assert_same_as_index(c->idx, tl, q, INDEX_SORT_NEWEST_FIRST);
+
+	assert_int_equal(fixture_sh(c->f, "notmuch tag -hidden -relevant -late -- '*' && "
+					  "notmuch tag -reviewed -- thread:%s && "
+					  "notmuch tag +reviewed -- id:budget-2@example.org",
+				    second),
+			 0);
+	assert_int_equal(index_reopen(c->idx), TRAWL_OK);
+	talloc_free(tl);
+}
+
 int
 main(void)
 {
@@ -598,6 +681,7 @@ main(void)
 		cmocka_unit_test(test_head_cache),
 		cmocka_unit_test(test_query_fingerprint),
 		cmocka_unit_test(test_headcache_file),
+		cmocka_unit_test(test_update_from_lastmod),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -17,6 +17,7 @@
 
 #include "fixture.h"
 #include "trawl/app.h"
+#include "trawl/feed.h"
 #include "trawl/view.h"
 
 struct ctx {
@@ -223,6 +224,62 @@ test_config_bind_needs_a_command(void **state)
 	talloc_free(ctx);
 }
 
+/* Polls the app until its list is updated to the index's revision. */
+static void
+wait_followed(struct app *app)
+{
+	for (int i = 0; i < 2000; i++) {
+		app_poll(app);
+		if (!threadlist_updating(app->list->tl) && app->list->tl->rev == feed_revision(app->feed) &&
+		    feed_revision(app->feed) == index_revision(app->idx, NULL) &&
+		    !app->list->tl->counter)
+			return;
+		usleep(5000);
+	}
+	fail_msg("the list did not follow the commit");
+}
+
+/*
+ * Another program's commit reaches the list through the change feed alone
+ * (no reload): the thread above the cursor leaves the query, the cursor
+ * stays on its thread, and a changed row shows its new tag.
+ */
+static void
+test_commit_keeps_cursor(void **state)
+{
+	struct ctx *c = *state;
+	struct listview *lv;
+	char *above, *here;
+
+	app_search(c->app, "not tag:hidden");
+	wait_loaded(c->app);
+	lv = c->app->list;
+	assert_int_equal(lv->tl->n_rows, 4);
+	app_key(c->app, "j");
+	app_key(c->app, "j");
+	assert_int_equal(lv->cursor, 2);
+	above = talloc_strdup(c, lv->tl->rows[0].thread_id);
+	here = talloc_strdup(c, lv->tl->rows[2].thread_id);
+	assert_int_equal(fixture_sh(c->f, "notmuch tag +hidden -- thread:%s && "
+					  "notmuch tag +relevant -- thread:%s",
+				    above, here),
+			 0);
+	wait_followed(c->app);
+	assert_true(c->app->list == lv); /* followed, not reloaded */
+	assert_int_equal(lv->tl->n_rows, 3);
+	assert_int_equal(lv->cursor, 1);
+	assert_string_equal(lv->tl->rows[lv->cursor].thread_id, here);
+	assert_non_null(strstr(lv->tl->rows[lv->cursor].tags, "relevant"));
+	assert_string_equal(app_query(c->app), "not tag:hidden");
+
+	assert_int_equal(fixture_sh(c->f, "notmuch tag -hidden -relevant -- '*'"), 0);
+	wait_followed(c->app);
+	assert_int_equal(lv->tl->n_rows, 4);
+	assert_string_equal(lv->tl->rows[lv->cursor].thread_id, here);
+	app_search(c->app, "*");
+	wait_loaded(c->app);
+}
+
 int
 main(void)
 {
@@ -235,6 +292,7 @@ main(void)
 		cmocka_unit_test(test_config_bind_needs_a_command),
 		cmocka_unit_test(test_bad_query_keeps_results),
 		cmocka_unit_test(test_sidebar_select_tag),
+		cmocka_unit_test(test_commit_keeps_cursor),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
