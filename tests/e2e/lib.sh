@@ -93,22 +93,53 @@ _tmux() {
 # on exit.
 tmux_start() {
 	: "${FIXTURE_DIR:?tmux_start needs fixture_init first}"
-	_w=$1 _h=$2
-	shift 2
 	trap 'tmux_stop; fixture_cleanup' EXIT
 	trap 'exit 130' INT HUP TERM
-	rm -f "$FIXTURE_DIR/exit-status"
+	E2E_PANE=e2e
+	_tmux_spawn new-session "$@"
+}
+
+# tmux_start_other NAME WIDTH HEIGHT CMD...: start CMD as tmux_start does,
+# in a second session NAME of the same server (a second terminal: two
+# trawl sessions side by side), and make it the one the other tmux_*
+# functions act on; tmux_use switches between them.  Its exit status goes
+# to $FIXTURE_DIR/exit-status.NAME.
+tmux_start_other() {
+	E2E_PANE=$1
+	shift
+	_tmux_spawn new-session "$@"
+}
+
+# tmux_use NAME: act on session NAME from now on (e2e is tmux_start's).
+tmux_use() {
+	E2E_PANE=$1
+}
+
+_tmux_status_file() {
+	if [ "${E2E_PANE:-e2e}" = e2e ]; then
+		echo "$FIXTURE_DIR/exit-status"
+	else
+		echo "$FIXTURE_DIR/exit-status.$E2E_PANE"
+	fi
+}
+
+_tmux_spawn() {
+	shift
+	_w=$1 _h=$2
+	shift 2
+	_status=$(_tmux_status_file)
+	rm -f "$_status"
 	# Start a placeholder first and set the options, then respawn the pane
 	# with the real command: a program that exits at once must not take
 	# the session (and its exit status) with it before remain-on-exit.
-	_tmux -f /dev/null new-session -d -s e2e -x "$_w" -y "$_h" 'cat' \; \
+	_tmux -f /dev/null new-session -d -s "$E2E_PANE" -x "$_w" -y "$_h" 'cat' \; \
 		set-option -g status off \; \
 		set-option -g remain-on-exit on \; \
-		resize-window -t e2e -x "$_w" -y "$_h" || return 1
+		resize-window -t "$E2E_PANE" -x "$_w" -y "$_h" || return 1
 	# tmux 3.3 sometimes loses #{pane_dead_status} of a process that exits
 	# fast, so a wrapper shell also writes the exit status to a file.
 	# shellcheck disable=SC2016
-	_tmux respawn-pane -k -t e2e -- env -i \
+	_tmux respawn-pane -k -t "$E2E_PANE" -- env -i \
 		PATH="$PATH" TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
 		HOME="$HOME" NOTMUCH_CONFIG="${NOTMUCH_CONFIG:-}" \
 		XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-$HOME/.config}" \
@@ -119,7 +150,7 @@ tmux_start() {
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$FIXTURE_DIR/asan" \
 		UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$FIXTURE_DIR/asan" \
 		LSAN_OPTIONS="${LSAN_OPTIONS:-}" \
-		E2E_STATUS_FILE="$FIXTURE_DIR/exit-status" \
+		E2E_STATUS_FILE="$_status" \
 		sh -c '"$@"; echo $? >"$E2E_STATUS_FILE.tmp"; mv "$E2E_STATUS_FILE.tmp" "$E2E_STATUS_FILE"' \
 		sh "$@"
 }
@@ -127,12 +158,12 @@ tmux_start() {
 # tmux_keys KEYS...: send keys to the pane (tmux send-keys syntax: "q",
 # "Enter", "C-c", "Down", or text).
 tmux_keys() {
-	_tmux send-keys -t e2e "$@"
+	_tmux send-keys -t "${E2E_PANE:-e2e}" "$@"
 }
 
 # tmux_screen: print the visible pane text (capture-pane -p).
 tmux_screen() {
-	_tmux capture-pane -p -t e2e
+	_tmux capture-pane -p -t "${E2E_PANE:-e2e}"
 }
 
 # _tmux_diag_screen: the screen as TAP diagnostics, framed.
@@ -151,7 +182,8 @@ _tmux_deadline() {
 
 # _tmux_exited: print the program's exit status if it has exited.
 _tmux_exited() {
-	[ -f "$FIXTURE_DIR/exit-status" ] && cat "$FIXTURE_DIR/exit-status"
+	_f=$(_tmux_status_file)
+	[ -f "$_f" ] && cat "$_f"
 }
 
 # tmux_wait_for TEXT [TIMEOUT]: poll the screen every 50 ms until it
@@ -204,8 +236,9 @@ tmux_wait_exit() {
 	_tmux_deadline "${1:-}"
 	TMUX_EXIT_STATUS=timeout
 	while :; do
-		if [ -f "$FIXTURE_DIR/exit-status" ]; then
-			TMUX_EXIT_STATUS=$(cat "$FIXTURE_DIR/exit-status")
+		_f=$(_tmux_status_file)
+		if [ -f "$_f" ]; then
+			TMUX_EXIT_STATUS=$(cat "$_f")
 			return "$TMUX_EXIT_STATUS"
 		fi
 		[ "$(date +%s)" -ge "$_deadline" ] && break
@@ -218,17 +251,17 @@ tmux_wait_exit() {
 
 # tmux_alive: succeed if the program is still running.
 tmux_alive() {
-	[ ! -f "$FIXTURE_DIR/exit-status" ]
+	[ ! -f "$(_tmux_status_file)" ]
 }
 
 # tmux_resize WIDTH HEIGHT: resize the pane (the program gets SIGWINCH).
 tmux_resize() {
-	_tmux resize-window -t e2e -x "$1" -y "$2"
+	_tmux resize-window -t "${E2E_PANE:-e2e}" -x "$1" -y "$2"
 }
 
 # tmux_title: print the pane title (as set by the program with OSC 0/2).
 tmux_title() {
-	_tmux display-message -p -t e2e '#{pane_title}'
+	_tmux display-message -p -t "${E2E_PANE:-e2e}" '#{pane_title}'
 }
 
 # tmux_stop: kill the private tmux server (and the program); idempotent.
