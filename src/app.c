@@ -240,8 +240,8 @@ app_fds(const struct app *app, int *fds, int max)
 
 	if (max >= 2)
 		n = threadlist_fds(app->list->tl, fds);
-	if (app->sidebar && bg_fd(app->sidebar->counter) >= 0 && n < max)
-		fds[n++] = bg_fd(app->sidebar->counter);
+	if (app->sidebar && filters_fd(app->sidebar->fl) >= 0 && n < max)
+		fds[n++] = filters_fd(app->sidebar->fl);
 	if (review_fd(app->review) >= 0 && n < max)
 		fds[n++] = review_fd(app->review);
 	if (bg_fd(app->snapshot) >= 0 && n < max)

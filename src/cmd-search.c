@@ -170,10 +170,10 @@ cmd_save_search(struct app *app, int argc, char **argv)
 }
 
 /* The saved search under the filters cursor, or NULL with a message. */
-static const struct sidebar_entry *
+static const struct filter *
 search_selected(struct app *app)
 {
-	const struct sidebar_entry *e = sidebar_current(app);
+	const struct filter *e = sidebar_current(app);
 	struct index_search *s;
 	size_t n;
 	int in_file = 0;
@@ -213,7 +213,7 @@ search_rename_done(struct app *app, const char *line, void *data)
 void
 cmd_rename_search(struct app *app, int argc, char **argv)
 {
-	const struct sidebar_entry *e = search_selected(app);
+	const struct filter *e = search_selected(app);
 
 	if (e)
 		app_prompt(app, "rename to: ", e->label, NULL, search_rename_done,
@@ -233,7 +233,7 @@ search_edit_done(struct app *app, const char *line, void *data)
 void
 cmd_edit_search(struct app *app, int argc, char **argv)
 {
-	const struct sidebar_entry *e = search_selected(app);
+	const struct filter *e = search_selected(app);
 	struct index_search *s;
 	size_t n;
 
@@ -258,7 +258,7 @@ search_delete_done(struct app *app, const char *line, void *data)
 void
 cmd_delete_search(struct app *app, int argc, char **argv)
 {
-	const struct sidebar_entry *e = search_selected(app);
+	const struct filter *e = search_selected(app);
 
 	if (e)
 		app_prompt(app, talloc_asprintf(app, "delete the saved search '%s'? y/n: ", e->label),

@@ -259,7 +259,7 @@ cmd_toggle_sidebar(struct app *app, int argc, char **argv)
 static void
 cmd_select(struct app *app, int argc, char **argv)
 {
-	const struct sidebar_entry *e = sidebar_current(app);
+	const struct filter *e = sidebar_current(app);
 
 	if (!e)
 		return;
@@ -270,7 +270,7 @@ cmd_select(struct app *app, int argc, char **argv)
 static void
 cmd_select_and(struct app *app, int argc, char **argv)
 {
-	const struct sidebar_entry *e = sidebar_current(app);
+	const struct filter *e = sidebar_current(app);
 	char *q;
 
 	if (!e)

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "trawl/config.h"
+#include "trawl/filters.h"
 #include "trawl/index.h"
 #include "trawl/screen.h"
 #include "trawl/threadlist.h"
@@ -32,20 +33,12 @@ struct listview {
 	char *cursor_thread; /* the cursor's thread before the model changes */
 };
 
-/* The filters pane: saved searches then tags, with counts filled in the background. */
-struct sidebar_entry {
-	char *label;  /* shown: saved search name or tag */
-	char *query;  /* run on select */
-	int is_search;
-	long total, unreviewed; /* -1 while counting */
-	char *error;  /* a broken saved search */
-};
-
+/* The filters pane: the filters model plus the cursor over it. */
 struct sidebar {
-	struct sidebar_entry *entries;
-	size_t n, cursor, top;
-	struct bg_job *counter;
-	int count_pending; /* counting waits for the list's first rows */
+	struct filters *fl;
+	size_t cursor, top;
+	unsigned serial;    /* the model's serial the cursor was placed for */
+	char *cursor_label; /* the cursor's entry, found again when the model lists anew */
 };
 
 struct threadview; /* view-thread.c */

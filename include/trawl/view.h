@@ -52,7 +52,7 @@ void listview_reload(struct app *app);
 
 /* view-sidebar.c */
 struct sidebar *sidebar_new(struct app *app);
-const struct sidebar_entry *sidebar_current(const struct app *app);
+const struct filter *sidebar_current(const struct app *app);
 int sidebar_poll(struct app *app);
 void sidebar_reload(struct app *app);
 /* The same, putting the cursor on the entry labelled want if there is one. */

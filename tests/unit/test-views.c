@@ -36,7 +36,7 @@ wait_loaded(struct app *app)
 	for (int i = 0; i < 2000; i++) {
 		app_poll(app);
 		if (app->list->tl->state != THREADLIST_LOADING && !app->list->tl->counter &&
-		    !app->sidebar->counter)
+		    !app->sidebar->fl->counter && !app->sidebar->fl->count_pending)
 			return;
 		usleep(5000);
 	}
