@@ -227,6 +227,7 @@ app_poll(struct app *app)
 	changed |= feed_poll(app->feed);
 	changed |= listview_poll(app);
 	changed |= sidebar_poll(app);
+	changed |= threadview_poll(app);
 	changed |= review_snapshot_poll(app);
 	changed |= search_write_poll(app);
 	changed |= export_poll(app);
@@ -242,6 +243,8 @@ app_fds(const struct app *app, int *fds, int max)
 		n = threadlist_fds(app->list->tl, fds);
 	if (app->sidebar && filters_fd(app->sidebar->fl) >= 0 && n < max)
 		fds[n++] = filters_fd(app->sidebar->fl);
+	if (threadview_fd(app) >= 0 && n < max)
+		fds[n++] = threadview_fd(app);
 	if (review_fd(app->review) >= 0 && n < max)
 		fds[n++] = review_fd(app->review);
 	if (bg_fd(app->snapshot) >= 0 && n < max)

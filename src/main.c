@@ -298,8 +298,8 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 	char bench_key[80] = "";
 
 	while (!app->quit && !main_got_signal) {
-		struct pollfd pfd[8];
-		int fds[7], n, nf = 0, timeout = MAIN_FEED_INTERVAL_MS, full = main_screen_full(app);
+		struct pollfd pfd[13];
+		int fds[12], n, nf = 0, timeout = MAIN_FEED_INTERVAL_MS, full = main_screen_full(app);
 		char key[64];
 		double t = main_now();
 		uint64_t sig = app_list_sig(app);
@@ -339,7 +339,7 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		if (app->quit)
 			break;
 		pfd[nf++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
-		n = app_fds(app, fds, 7);
+		n = app_fds(app, fds, 12);
 		for (int i = 0; i < n; i++)
 			pfd[nf++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
 		/*

@@ -11,14 +11,14 @@
 #include <string.h>
 
 #include "trawl/render.h"
-#include "trawl/feed.h"
+#include "trawl/thread.h"
 #include "trawl/view.h"
 
 #define THREAD_MAX_INDENT 16 /* columns of reply-depth indentation at most */
 #define THREAD_QUOTE_KEEP 3  /* quoted lines kept visible when quotes are folded */
 
 struct tv_message {
-	struct index_message m;
+	const struct index_message *m; /* the model's message */
 	int expanded;
 	enum render_mode mode;
 	struct render_message *r; /* NULL until first expanded */
@@ -37,7 +37,8 @@ struct tv_line {
 };
 
 struct threadview {
-	char *thread_id;
+	struct thread *th; /* the model */
+	unsigned serial;   /* the model's serial the lines were laid out for */
 	struct tv_message *msgs;
 	size_t n_msgs;
 	struct tv_line *lines;
@@ -122,9 +123,9 @@ thread_render(struct app *app, struct tv_message *tm)
 		return;
 	if (!tm->mem)
 		tm->mem = talloc_new(app->thread);
-	if (render_file(tm->mem, tm->m.filename, &opts, &tm->r) != TRAWL_OK)
+	if (render_file(tm->mem, tm->m->filename, &opts, &tm->r) != TRAWL_OK)
 		tm->render_error = talloc_asprintf(tm->mem, "[cannot read the message file %s]",
-						   tm->m.filename);
+						   tm->m->filename);
 }
 
 static void
@@ -132,19 +133,19 @@ thread_add_message(struct app *app, size_t i, int width)
 {
 	struct threadview *tv = app->thread;
 	struct tv_message *tm = &tv->msgs[i];
-	int indent = tm->m.depth * 2 > THREAD_MAX_INDENT ? THREAD_MAX_INDENT : tm->m.depth * 2;
+	int indent = tm->m->depth * 2 > THREAD_MAX_INDENT ? THREAD_MAX_INDENT : tm->m->depth * 2;
 	int w = width - indent;
 	char date[64], *summary;
 	struct tm lt;
-	int unreviewed = !tm->m.reviewed;
+	int unreviewed = !tm->m->reviewed;
 	struct text_run *run;
 	size_t quote_run = 0;
 
-	localtime_r(&tm->m.date, &lt);
+	localtime_r(&tm->m->date, &lt);
 	strftime(date, sizeof(date), "%a %d %b %Y %H:%M", &lt);
 	summary = talloc_asprintf(tv->line_mem, "%s %s  %s%s%s%s", tm->expanded ? "\u25be" : "\u25b8",
-				  tm->m.from, date, *tm->m.tags ? "  (" : "", tm->m.tags,
-				  *tm->m.tags ? ")" : "");
+				  tm->m->from, date, *tm->m->tags ? "  (" : "", tm->m->tags,
+				  *tm->m->tags ? ")" : "");
 	if (text_decode(tv->line_mem, summary, strlen(summary), 0, &run) != TRAWL_OK)
 		abort();
 	thread_add_line(tv, i, indent, unreviewed ? SCREEN_UNREVIEWED : SCREEN_DIM, run, 0,
@@ -182,7 +183,7 @@ thread_add_message(struct app *app, size_t i, int width)
 			thread_add_text(tv, tv->line_mem, i, indent + 2, SCREEN_HEADER, h, w - 2);
 		}
 		thread_add_text(tv, tv->line_mem, i, indent + 2, SCREEN_TAGS,
-				talloc_asprintf(tv->line_mem, "Tags: %s", tm->m.tags), w - 2);
+				talloc_asprintf(tv->line_mem, "Tags: %s", tm->m->tags), w - 2);
 		thread_add_text(tv, tv->line_mem, i, indent, SCREEN_NORMAL, "", w);
 	}
 	for (size_t k = 0; k < tm->r->n_lines; k++) {
@@ -232,13 +233,11 @@ thread_layout(struct app *app, int width)
 	tv->render_budget = THREAD_RENDER_BUDGET;
 	if (tv->n_msgs) {
 		/* A title line: the thread's subject and how much of it is left to review. */
-		size_t unrev = 0;
+		size_t unrev = tv->th->n_unreviewed;
 		char *title;
 
-		for (size_t i = 0; i < tv->n_msgs; i++)
-			unrev += !tv->msgs[i].m.reviewed;
 		title = talloc_asprintf(tv->line_mem, "%s  (%zu message%s, %zu not reviewed)",
-					*tv->msgs[0].m.subject ? tv->msgs[0].m.subject : "(no subject)",
+					*tv->msgs[0].m->subject ? tv->msgs[0].m->subject : "(no subject)",
 					tv->n_msgs, tv->n_msgs == 1 ? "" : "s", unrev);
 		thread_add_text(tv, tv->line_mem, 0, 0, SCREEN_TITLE, title, width);
 	}
@@ -255,38 +254,34 @@ thread_layout(struct app *app, int width)
 		}
 }
 
-/* Each commit may change the tags of the thread's messages: read them again. */
-static void
-threadview_on_commit(void *ud, const struct feed_event *ev)
-{
-	threadview_refresh_tags(ud);
-}
-
 trawl_status_t
 threadview_open(struct app *app, const char *thread_id)
 {
 	struct threadview *tv;
-	struct index_message *msgs;
+	const struct index_message *msgs;
 	size_t n;
 	trawl_status_t ts;
 	size_t first_unreviewed = (size_t)-1;
+	char *err = NULL;
 
 	threadview_close(app);
 	tv = talloc_zero(app, struct threadview);
 	if (!tv)
 		abort();
-	ts = index_thread_messages(app->idx, tv, thread_id, app_query(app), &msgs, &n);
+	ts = thread_open(tv, app->idx, thread_id, app_query(app), &tv->th, &err);
 	if (ts != TRAWL_OK) {
-		app_message(app, 1, "%s", index_last_error(app->idx));
+		app_message(app, 1, "%s", err ? err : trawl_status_str(ts));
 		talloc_free(tv);
 		return ts;
 	}
-	tv->thread_id = talloc_strdup(tv, thread_id);
+	msgs = tv->th->msgs;
+	n = tv->th->n;
+	tv->serial = tv->th->serial;
 	tv->msgs = talloc_zero_array(tv, struct tv_message, n ? n : 1);
 	tv->n_msgs = n;
 	tv->fold_quotes = 0;
 	for (size_t i = 0; i < n; i++) {
-		tv->msgs[i].m = msgs[i];
+		tv->msgs[i].m = &msgs[i];
 		tv->msgs[i].expanded = !msgs[i].reviewed;
 		tv->msgs[i].mode = RENDER_MODE_TEXT;
 		if (tv->msgs[i].expanded && first_unreviewed == (size_t)-1)
@@ -298,7 +293,7 @@ threadview_open(struct app *app, const char *thread_id)
 		first_unreviewed = n - 1;
 	}
 	app->thread = tv;
-	feed_subscribe(app->feed, tv, threadview_on_commit, app);
+	thread_follow(tv->th, app->feed);
 	thread_layout(app, app->scr->w);
 	for (size_t l = 0; l < tv->n_lines; l++)
 		if (tv->lines[l].msg == first_unreviewed && tv->lines[l].summary) {
@@ -370,7 +365,7 @@ threadview_command(struct app *app, const char *name)
 		return 1;
 	} else if (!strcmp(name, "next-unreviewed")) {
 		for (size_t i = cur + 1; i < tv->n_msgs; i++)
-			if (!tv->msgs[i].m.reviewed) {
+			if (!tv->msgs[i].m->reviewed) {
 				tv->msgs[i].expanded = 1;
 				thread_layout(app, tv->width);
 				thread_goto_msg(app, i);
@@ -461,7 +456,7 @@ const struct view_ops view_thread_ops = {
 const char *
 threadview_thread_id(const struct app *app)
 {
-	return app->thread ? app->thread->thread_id : NULL;
+	return app->thread ? app->thread->th->thread_id : NULL;
 }
 
 static const struct tv_message *
@@ -479,7 +474,7 @@ threadview_current_message(const struct app *app)
 {
 	const struct tv_message *tm = thread_current(app);
 
-	return tm ? tm->m.message_id : NULL;
+	return tm ? tm->m->message_id : NULL;
 }
 
 int
@@ -487,7 +482,7 @@ threadview_current_reviewed(const struct app *app)
 {
 	const struct tv_message *tm = thread_current(app);
 
-	return tm ? tm->m.reviewed : 0;
+	return tm ? tm->m->reviewed : 0;
 }
 
 int
@@ -500,7 +495,7 @@ threadview_next_unreviewed(struct app *app)
 		return 0;
 	cur = tv->lines[tv->cursor].msg;
 	for (size_t i = cur + 1; i < tv->n_msgs; i++)
-		if (!tv->msgs[i].m.reviewed) {
+		if (!tv->msgs[i].m->reviewed) {
 			tv->msgs[i].expanded = 1;
 			thread_layout(app, tv->width);
 			thread_goto_msg(app, i);
@@ -509,24 +504,25 @@ threadview_next_unreviewed(struct app *app)
 	return 0;
 }
 
-void
-threadview_refresh_tags(struct app *app)
+int
+threadview_poll(struct app *app)
 {
 	struct threadview *tv = app->thread;
-	struct index_message *msgs;
-	size_t n;
 
-	if (!tv || index_thread_messages(app->idx, tv, tv->thread_id, app_query(app), &msgs, &n) !=
-			   TRAWL_OK)
-		return;
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < tv->n_msgs; k++)
-			if (!strcmp(tv->msgs[k].m.message_id, msgs[i].message_id)) {
-				tv->msgs[k].m.tags = talloc_steal(tv, msgs[i].tags);
-				tv->msgs[k].m.reviewed = msgs[i].reviewed;
-			}
-	talloc_free(msgs);
+	if (!tv)
+		return 0;
+	thread_poll(tv->th);
+	if (tv->serial == tv->th->serial)
+		return 0;
+	tv->serial = tv->th->serial;
 	thread_layout(app, tv->width);
+	return 1;
+}
+
+int
+threadview_fd(const struct app *app)
+{
+	return app->thread ? thread_fd(app->thread->th) : -1;
 }
 
 const struct render_message *
@@ -547,5 +543,5 @@ threadview_current_file(const struct app *app)
 {
 	const struct tv_message *tm = thread_current(app);
 
-	return tm ? tm->m.filename : NULL;
+	return tm ? tm->m->filename : NULL;
 }

@@ -73,8 +73,10 @@ const struct render_message *threadview_current_render(struct app *app);
 const char *threadview_current_file(const struct app *app);
 /* Moves to (and expands) the next unreviewed message below; 0 if none. */
 int threadview_next_unreviewed(struct app *app);
-/* Re-reads the tags of the thread's messages (after a tag change committed). */
-void threadview_refresh_tags(struct app *app);
+/* Takes the thread model's news (tags changed by a commit) and lays out again; nonzero if so. */
+int threadview_poll(struct app *app);
+/* The thread model's fd, or -1. */
+int threadview_fd(const struct app *app);
 
 /* view-help.c: lines of the help screen for the focused context. */
 size_t helpview_lines(const struct app *app);
