@@ -1,20 +1,16 @@
 /*
- * app: the session state, the screen layout and the status line.  See
- * include/trawl/app.h; commands and key dispatch are in cmd.c.
+ * app: the session state, its background jobs and the prompt line.  See
+ * include/trawl/app.h; panes are in view*.c, commands in cmd*.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "trawl/bg.h"
-#include "trawl/cmd-export.h"
-#include "trawl/cmd.h"
+#include "trawl/app.h"
 #include "trawl/feed.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
-#include "trawl/util.h"
-#include "trawl/view.h"
 
 static char *
 app_history_path(TALLOC_CTX *ctx)
@@ -27,33 +23,8 @@ app_history_path(TALLOC_CTX *ctx)
 	return talloc_asprintf(ctx, "%s/.local/state/trawl/history", home ? home : ".");
 }
 
-/*
- * A new database under the same path (its UUID changed: rebuilt, restored
- * from a copy): revisions start again, so nothing can be updated from
- * them; everything is read again.  Other commits reach each model through
- * its own subscription.
- */
-static void
-app_on_commit(void *ud, const struct feed_event *ev)
-{
-	struct app *app = ud;
-
-	if (!ev->new_database)
-		return;
-	threadview_close(app);
-	listview_reload(app);
-	sidebar_reload(app);
-	app_message(app, 0, "the database was replaced: everything was read again");
-}
-
-const char *
-app_query(const struct app *app)
-{
-	return app->list->tl->query;
-}
-
 struct app *
-app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query, int w, int h)
+app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, int w, int h)
 {
 	struct app *app = talloc_zero(ctx, struct app);
 
@@ -70,11 +41,8 @@ app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query, in
 	app->feed = feed_new(app, idx);
 	if (!app->feed)
 		abort();
-	feed_subscribe(app->feed, app, app_on_commit, app);
 	app->review = review_new(app, idx, cfg->reviewer, cfg->sync_maildir_flags);
-	app->list = listview_new(app, query && *query ? query : "*");
-	app->sidebar = sidebar_new(app);
-	if (!app->scr || !app->list || !app->history_path || !app->review)
+	if (!app->scr || !app->history_path || !app->review)
 		abort();
 	return app;
 }
@@ -84,13 +52,17 @@ app_free(struct app *app)
 {
 	if (!app)
 		return;
-	/* Views (and their background jobs) go before the index they read. */
-	threadview_close(app);
+	/* Panes (and their background jobs) go before the index they read. */
+	TALLOC_FREE(app->thread);
 	TALLOC_FREE(app->list);
 	TALLOC_FREE(app->sidebar);
 	TALLOC_FREE(app->prompt);
-	TALLOC_FREE(app->snapshot);
-	TALLOC_FREE(app->search_writer);
+	/* Each job's owner (never the app itself) goes; its destructor empties the slot. */
+	for (size_t i = 0; i < app->n_jobs; i++)
+		if (app->jobs[i])
+			talloc_free(talloc_parent(app->jobs[i]));
+	TALLOC_FREE(app->jobs);
+	app->n_jobs = 0;
 	TALLOC_FREE(app->review);
 	talloc_free(app);
 }
@@ -107,114 +79,47 @@ app_message(struct app *app, int is_error, const char *fmt, ...)
 	app->message_is_error = is_error;
 }
 
-void
-app_search(struct app *app, const char *query)
+static int
+app_job_destroy(struct app_job *j)
 {
-	struct listview *lv;
-
-	/* Check the syntax first, so a typo keeps the previous results on screen. */
-	if (index_check_query(app->idx, query) != TRAWL_OK) {
-		app_message(app, 1, "%s", index_last_error(app->idx));
-		return;
-	}
-	lv = listview_new(app, query);
-	if (!lv) {
-		app_message(app, 1, "out of memory");
-		return;
-	}
-	threadview_close(app);
-	talloc_free(app->list);
-	app->list = lv;
-	app->focus = APP_FOCUS_LIST;
+	for (size_t i = 0; i < j->app->n_jobs; i++)
+		if (j->app->jobs[i] == j)
+			j->app->jobs[i] = NULL;
+	return 0;
 }
 
-static void
-app_draw_status(struct app *app, int y)
+struct app_job *
+app_add_job(struct app *app, TALLOC_CTX *owner, int (*poll)(struct app *app, void *ud),
+	    int (*fds)(const struct app *app, void *ud, int *fds, int max), void *ud)
 {
-	struct threadlist *tl = app->list->tl;
-	char *s, n1[32], n2[32], n3[32];
-	int x;
+	struct app_job *j = owner != app ? talloc_zero(owner, struct app_job) : NULL;
+	size_t i;
 
-	screen_fill(app->scr, 0, y, app->scr->w, SCREEN_STATUS);
-	x = screen_puts(app->scr, 0, y, app->scr->w / 2, tl->query, SCREEN_STATUS);
-	if (tl->n_threads >= 0)
-		util_group_digits(n1, sizeof(n1), (unsigned long long)tl->n_threads);
-	if (tl->n_messages >= 0)
-		util_group_digits(n2, sizeof(n2), (unsigned long long)tl->n_messages);
-	if (tl->n_reviewed >= 0)
-		util_group_digits(n3, sizeof(n3), (unsigned long long)tl->n_reviewed);
-	s = talloc_asprintf(app, "  %s threads  %s messages  reviewed %s/%s%s",
-			    tl->n_threads >= 0 ? n1 : "counting…",
-			    tl->n_messages >= 0 ? n2 : "counting…",
-			    tl->n_reviewed >= 0 ? n3 : "…",
-			    tl->n_messages >= 0 ? n2 : "…", "");
-	if (s && tl->n_messages > 0 && tl->n_reviewed >= 0)
-		s = talloc_asprintf_append(s, " (%ld%%)", tl->n_reviewed * 100 / tl->n_messages);
-	if (s && tl->state == THREADLIST_LOADING)
-		s = talloc_asprintf_append(s, "  loading %zu…", tl->n_rows);
-	if (s && *tl->notice)
-		s = talloc_asprintf_append(s, "  [%s]", tl->notice);
-	if (s && (app->snapshot || app->review->n_queue || *app->review->error)) {
-		char *rs = review_status(s, app->review);
-
-		s = talloc_asprintf_append(s, "  [%s]",
-					   app->snapshot ? "taking a snapshot of the messages…" : rs);
+	if (!j) /* out of memory, or owned by the app: app_free() could not end it first */
+		abort();
+	*j = (struct app_job){poll, fds, NULL, ud, app};
+	for (i = 0; i < app->n_jobs && app->jobs[i]; i++)
+		;
+	if (i == app->n_jobs) {
+		app->jobs = talloc_realloc(app, app->jobs, struct app_job *, app->n_jobs + 1);
+		if (!app->jobs)
+			abort();
+		app->n_jobs++;
 	}
-	if (s && *tl->count_error)
-		s = talloc_asprintf_append(s, "  [%s]", tl->count_error);
-	if (s)
-		screen_puts(app->scr, x, y, app->scr->w - x, s, SCREEN_STATUS);
-	talloc_free(s);
+	app->jobs[i] = j;
+	talloc_set_destructor(j, app_job_destroy);
+	return j;
 }
 
-static void
-app_draw_help(struct app *app, int h)
+char *
+app_jobs_status(TALLOC_CTX *ctx, const struct app *app)
 {
-	view_help_ops.draw(app, 0, 0, app->scr->w, h);
-}
+	char *s = talloc_strdup(ctx, "");
 
-void
-app_draw(struct app *app)
-{
-	struct screen *scr = app->scr;
-	int h = scr->h - 2, x = 0;
-
-	screen_clear(scr);
-	if (h < 1)
-		h = 1;
-	if (app->help) {
-		app_draw_help(app, h);
-	} else if (app->focus == APP_FOCUS_THREAD && app->thread) {
-		view_thread_ops.draw(app, 0, 0, scr->w, h);
-	} else {
-		if (app->sidebar_visible && scr->w >= 40) {
-			int sw = app->cfg->sidebar_width;
-
-			if (sw > scr->w / 3)
-				sw = scr->w / 3;
-			view_sidebar_ops.draw(app, 0, 0, sw, h);
-			x = sw;
-		}
-		view_list_ops.draw(app, x, 0, scr->w - x, h);
-	}
-	app_draw_status(app, scr->h - 2);
-	if (app->prompt) {
-		prompt_draw(app->prompt, scr, scr->h - 1);
-	} else if (app->message) {
-		screen_puts(scr, 0, scr->h - 1, scr->w, app->message,
-			    app->message_is_error ? SCREEN_ERROR : SCREEN_NORMAL);
-	} else if (app->list->tl->state == THREADLIST_ERROR) {
-		screen_puts(scr, 0, scr->h - 1, scr->w, app->list->tl->error, SCREEN_ERROR);
-	}
-}
-
-uint64_t
-app_list_sig(const struct app *app)
-{
-	/* The pane's height as app_draw() lays it out. */
-	if (app->focus != APP_FOCUS_LIST || app->help)
-		return 0;
-	return listview_visible_sig(app, app->scr->h - 2 < 1 ? 1 : app->scr->h - 2);
+	for (size_t i = 0; s && i < app->n_jobs; i++)
+		if (app->jobs[i] && app->jobs[i]->status)
+			s = talloc_asprintf_append(s, "%s%s", *s ? "; " : "", app->jobs[i]->status);
+	return s;
 }
 
 int
@@ -225,12 +130,13 @@ app_poll(struct app *app)
 	/* The writer's records first: a commit it reports is seen by the feed at once. */
 	changed = review_poll(app->review);
 	changed |= feed_poll(app->feed);
-	changed |= listview_poll(app);
-	changed |= sidebar_poll(app);
-	changed |= threadview_poll(app);
-	changed |= review_snapshot_poll(app);
-	changed |= search_write_poll(app);
-	changed |= export_poll(app);
+	/* A job may free itself or add one: slots are read afresh each time. */
+	for (size_t i = 0; i < app->n_jobs; i++) {
+		struct app_job *j = app->jobs[i];
+
+		if (j && j->poll)
+			changed |= j->poll(app, j->ud);
+	}
 	return changed;
 }
 
@@ -239,21 +145,27 @@ app_fds(const struct app *app, int *fds, int max)
 {
 	int n = 0;
 
-	if (max >= 2)
-		n = threadlist_fds(app->list->tl, fds);
-	if (app->sidebar && filters_fd(app->sidebar->fl) >= 0 && n < max)
-		fds[n++] = filters_fd(app->sidebar->fl);
-	if (threadview_fd(app) >= 0 && n < max)
-		fds[n++] = threadview_fd(app);
 	if (review_fd(app->review) >= 0 && n < max)
 		fds[n++] = review_fd(app->review);
-	if (bg_fd(app->snapshot) >= 0 && n < max)
-		fds[n++] = bg_fd(app->snapshot);
-	if (bg_fd(app->search_writer) >= 0 && n < max)
-		fds[n++] = bg_fd(app->search_writer);
-	if (export_fd(app) >= 0 && n < max)
-		fds[n++] = export_fd(app);
+	for (size_t i = 0; i < app->n_jobs && n < max; i++) {
+		const struct app_job *j = app->jobs[i];
+
+		if (j && j->fds)
+			n += j->fds(app, j->ud, fds + n, max - n);
+	}
 	return n;
+}
+
+void
+app_prompt(struct app *app, const char *label, const char *initial, const char *history_path,
+	   app_prompt_fn done, void *data)
+{
+	talloc_free(app->prompt);
+	app->prompt = prompt_new(app, label, initial, history_path);
+	if (!app->prompt)
+		abort();
+	app->prompt_done = done;
+	app->prompt_data = data ? talloc_steal(app->prompt, data) : NULL;
 }
 
 void

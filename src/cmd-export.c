@@ -13,6 +13,7 @@
 #include "trawl/bg.h"
 #include "trawl/cmd-export.h"
 #include "trawl/exporter.h"
+#include "trawl/view.h"
 
 /* The export in progress (one at a time), a talloc child of its app. */
 struct export_job {
@@ -118,14 +119,12 @@ export_on_record(void *ud, char type, const char *payload, size_t len)
 	}
 }
 
-int
-export_poll(struct app *app)
+static int
+export_poll(struct app *app, void *ud)
 {
-	struct export_job *j = export_current;
+	struct export_job *j = ud;
 	enum bg_state st;
 
-	if (!j || j->app != app)
-		return 0;
 	st = bg_poll(j->job, 1 << 16, export_on_record, j);
 	if (st == BG_RUNNING) {
 		app_message(app, 0, "exporting to %s: %zu/%zu messages…", j->dest, j->done,
@@ -146,10 +145,16 @@ export_poll(struct app *app)
 	return 1;
 }
 
-int
-export_fd(const struct app *app)
+static int
+export_fds(const struct app *app, void *ud, int *fds, int max)
 {
-	return export_current && export_current->app == app ? bg_fd(export_current->job) : -1;
+	const struct export_job *j = ud;
+
+	(void)app;
+	if (max < 1 || bg_fd(j->job) < 0)
+		return 0;
+	fds[0] = bg_fd(j->job);
+	return 1;
 }
 
 static void
@@ -157,7 +162,7 @@ export_start(struct app *app, const struct export_pending *p, int force)
 {
 	struct export_request r = {
 	        .idx = app->idx,
-	        .o = {.query = app_query(app), .csv = p->csv, .force = force},
+	        .o = {.query = view_query(app), .csv = p->csv, .force = force},
 	};
 	struct export_job *j;
 
@@ -180,6 +185,7 @@ export_start(struct app *app, const struct export_pending *p, int force)
 	}
 	talloc_set_destructor(j, export_job_destructor);
 	export_current = j;
+	app_add_job(app, j, export_poll, export_fds, j);
 	app_message(app, 0, "exporting to %s…", j->dest);
 }
 
@@ -197,7 +203,7 @@ static void
 export_to(struct app *app, const char *line)
 {
 	struct export_pending *p;
-	struct exporter_opts o = {.query = app_query(app)};
+	struct exporter_opts o = {.query = view_query(app)};
 	const char *home = getenv("HOME");
 	char *err = NULL;
 	size_t n;

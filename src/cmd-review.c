@@ -151,7 +151,7 @@ cmd_review_next(struct app *app, int argc, char **argv)
 			app_message(app, 0, "no unreviewed thread below");
 			return;
 		}
-		app_run(app, "open");
+		cmd_run(app, "open");
 		return;
 	}
 	if (!listview_next_unreviewed(app))
@@ -214,13 +214,34 @@ cmd_tag_thread(struct app *app, int argc, char **argv)
 	review_tag_prompt(app, 1);
 }
 
-/* A bulk change: the query and ops confirmed, waiting for the snapshot of ids. */
+/*
+ * A bulk change: the query and ops confirmed, waiting for the snapshot of
+ * ids; once started, polled as an app job (one at a time).
+ */
 struct snapshot_state {
 	char *query;
 	struct tagops *ops;
 	char **ids;
 	size_t n, cap;
+	struct app *app;
+	bg_job_t *job;
 };
+
+static struct snapshot_state *snapshot_current;
+
+static int
+snapshot_destructor(struct snapshot_state *s)
+{
+	if (snapshot_current == s)
+		snapshot_current = NULL;
+	return 0;
+}
+
+int
+cmd_review_snapshotting(const struct app *app)
+{
+	return snapshot_current && snapshot_current->app == app;
+}
 
 static int
 review_snapshot_child(bg_writer_t *w, void *arg)
@@ -262,8 +283,8 @@ review_snapshot_child(bg_writer_t *w, void *arg)
 static void
 review_on_snapshot(void *ud, char type, const char *payload, size_t len)
 {
-	struct app *app = ud;
-	struct snapshot_state *s = app->snapshot_state;
+	struct snapshot_state *s = ud;
+	struct app *app = s->app;
 
 	if (type == 'X') {
 		app_message(app, 1, "%.*s", (int)len, payload);
@@ -282,26 +303,35 @@ review_on_snapshot(void *ud, char type, const char *payload, size_t len)
 	}
 }
 
-/* Called from app_poll: takes snapshot ids and queues the bulk job when complete. */
-int
-review_snapshot_poll(struct app *app)
+/* The app job: takes snapshot ids and queues the bulk job when complete. */
+static int
+review_snapshot_poll(struct app *app, void *ud)
 {
+	struct snapshot_state *s = ud;
 	enum bg_state st;
 
-	if (!app->snapshot)
-		return 0;
-	st = bg_poll(app->snapshot, 1 << 20, review_on_snapshot, app);
+	st = bg_poll(s->job, 1 << 20, review_on_snapshot, s);
 	if (st == BG_RUNNING)
 		return 1;
-	TALLOC_FREE(app->snapshot);
-	if (st == BG_DONE && app->snapshot_state->n > 0)
-		review_tag(app->review, app->snapshot_state->query, NULL, app->snapshot_state->ids,
-			   app->snapshot_state->n, app->snapshot_state->ops, 1);
+	if (st == BG_DONE && s->n > 0)
+		review_tag(app->review, s->query, NULL, s->ids, s->n, s->ops, 1);
 	else if (st == BG_DONE)
 		app_message(app, 0, "no message matches any more: nothing changed");
 	else
 		app_message(app, 1, "taking the snapshot failed; nothing changed");
-	TALLOC_FREE(app->snapshot_state);
+	talloc_free(s);
+	return 1;
+}
+
+static int
+review_snapshot_fds(const struct app *app, void *ud, int *fds, int max)
+{
+	const struct snapshot_state *s = ud;
+
+	(void)app;
+	if (max < 1 || bg_fd(s->job) < 0)
+		return 0;
+	fds[0] = bg_fd(s->job);
 	return 1;
 }
 
@@ -315,18 +345,24 @@ review_bulk_confirm(struct app *app, const char *line, void *data)
 		app_message(app, 0, "bulk change not applied");
 		return;
 	}
-	if (app->snapshot) {
+	if (cmd_review_snapshotting(app)) {
 		app_message(app, 1, "a bulk change is already starting");
 		return;
 	}
 	/* The snapshot is taken now: mail added later is not touched. */
-	app->snapshot_state = talloc_steal(app, s);
+	s = talloc_steal(app, s);
+	s->app = app;
 	arg[0] = s->query;
 	arg[1] = (const char *)app->idx;
-	if (bg_start(app, "snapshot", review_snapshot_child, arg, &app->snapshot) != TRAWL_OK) {
+	if (bg_start(s, "snapshot", review_snapshot_child, arg, &s->job) != TRAWL_OK) {
 		app_message(app, 1, "cannot start the snapshot");
-		TALLOC_FREE(app->snapshot_state);
+		talloc_free(s);
+		return;
 	}
+	talloc_set_destructor(s, snapshot_destructor);
+	snapshot_current = s;
+	app_add_job(app, s, review_snapshot_poll, review_snapshot_fds, s)->status =
+		"taking a snapshot of the messages…";
 }
 
 static void
@@ -342,23 +378,23 @@ review_bulk_ops(struct app *app, const char *line, void *data)
 		return;
 	}
 	talloc_steal(s, s->ops);
-	s->query = talloc_strdup(s, app_query(app));
+	s->query = talloc_strdup(s, view_query(app));
 	for (size_t i = 0; i < tl->n_rows && i < 3; i++)
 		first = talloc_asprintf_append(first, "%s\"%s\"", i ? ", " : "", tl->rows[i].subject);
 	if (tl->n_messages >= 0)
 		label = talloc_asprintf(s, "%s on %ld messages of %s (%s%s)? y/n: ",
-					line, tl->n_messages, app_query(app), first,
+					line, tl->n_messages, view_query(app), first,
 					tl->n_rows > 3 ? "…" : "");
 	else
 		label = talloc_asprintf(s, "%s on every message of %s (still counting; %s%s)? y/n: ",
-					line, app_query(app), first, tl->n_rows > 3 ? "…" : "");
+					line, view_query(app), first, tl->n_rows > 3 ? "…" : "");
 	app_prompt(app, label, "", NULL, review_bulk_confirm, s);
 }
 
 void
 cmd_tag_all(struct app *app, int argc, char **argv)
 {
-	char *label = talloc_asprintf(app, "tag all messages of %s: ", app_query(app));
+	char *label = talloc_asprintf(app, "tag all messages of %s: ", view_query(app));
 
 	app_prompt(app, label, "", NULL, review_bulk_ops, NULL);
 	talloc_free(label);
@@ -379,9 +415,8 @@ cmd_undo(struct app *app, int argc, char **argv)
 void
 cmd_cancel(struct app *app, int argc, char **argv)
 {
-	if (app->snapshot) {
-		TALLOC_FREE(app->snapshot);
-		TALLOC_FREE(app->snapshot_state);
+	if (cmd_review_snapshotting(app)) {
+		talloc_free(snapshot_current);
 		app_message(app, 0, "bulk change cancelled before it started");
 	} else if (app->review->n_queue && app->review->queue[0]->bulk) {
 		size_t done = app->review->queue[0]->done, n = app->review->queue[0]->n;

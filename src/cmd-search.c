@@ -51,22 +51,49 @@ search_on_record(void *ud, char type, const char *payload, size_t len)
 		app_message(app, 1, "saving the search failed: %.*s", (int)len, payload);
 }
 
-int
-search_write_poll(struct app *app)
+/* A saved search being written (one at a time), polled as an app job. */
+struct search_job {
+	struct app *app;
+	bg_job_t *job;
+	char *written; /* its name, for the filters cursor, or NULL */
+};
+
+static struct search_job *search_current;
+
+static int
+search_job_destructor(struct search_job *j)
 {
+	if (search_current == j)
+		search_current = NULL;
+	return 0;
+}
+
+static int
+search_write_poll(struct app *app, void *ud)
+{
+	struct search_job *j = ud;
 	enum bg_state st;
 
-	if (!app->search_writer)
-		return 0;
-	st = bg_poll(app->search_writer, 1 << 16, search_on_record, app);
+	st = bg_poll(j->job, 1 << 16, search_on_record, app);
 	if (st == BG_RUNNING)
 		return 0;
-	TALLOC_FREE(app->search_writer);
 	index_reopen(app->idx);
-	sidebar_reload_at(app, app->search_written);
-	TALLOC_FREE(app->search_written);
+	sidebar_reload_at(app, j->written);
+	talloc_free(j);
 	if (!app->message_is_error)
 		app_message(app, 0, "saved searches updated");
+	return 1;
+}
+
+static int
+search_write_fds(const struct app *app, void *ud, int *fds, int max)
+{
+	const struct search_job *j = ud;
+
+	(void)app;
+	if (max < 1 || bg_fd(j->job) < 0)
+		return 0;
+	fds[0] = bg_fd(j->job);
 	return 1;
 }
 
@@ -74,18 +101,24 @@ static void
 search_write(struct app *app, const char *name, const char *query, const char *old_name)
 {
 	struct search_write sw = {app->idx, (char *)name, (char *)query, (char *)old_name};
+	struct search_job *j;
 
-	if (app->search_writer) {
+	if (search_current && search_current->app == app) {
 		app_message(app, 1, "a saved search is still being written");
 		return;
 	}
-	if (bg_start(app, "save", search_write_child, &sw, &app->search_writer) != TRAWL_OK) {
+	j = talloc_zero(app, struct search_job);
+	if (!j || bg_start(j, "save", search_write_child, &sw, &j->job) != TRAWL_OK) {
 		app_message(app, 1, "cannot start writing the saved search");
+		talloc_free(j);
 		return;
 	}
+	j->app = app;
+	j->written = query ? talloc_strdup(j, name) : NULL;
+	talloc_set_destructor(j, search_job_destructor);
+	search_current = j;
+	app_add_job(app, j, search_write_poll, search_write_fds, j);
 	app_message(app, 0, "writing the saved search…");
-	talloc_free(app->search_written);
-	app->search_written = query ? talloc_strdup(app, name) : NULL;
 }
 
 static int
@@ -157,13 +190,13 @@ search_save_checked(struct app *app, const char *name, const char *query, const 
 static void
 search_save_done(struct app *app, const char *line, void *data)
 {
-	search_save_checked(app, line, app_query(app), NULL);
+	search_save_checked(app, line, view_query(app), NULL);
 }
 
 void
 cmd_save_search(struct app *app, int argc, char **argv)
 {
-	char *label = talloc_asprintf(app, "save '%s' as: ", app_query(app));
+	char *label = talloc_asprintf(app, "save '%s' as: ", view_query(app));
 
 	app_prompt(app, label, "", NULL, search_save_done, NULL);
 	talloc_free(label);

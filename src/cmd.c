@@ -1,6 +1,7 @@
 /*
  * cmd: the command table and key dispatch.  See include/trawl/cmd.h.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,13 @@ static void
 cmd_search_done(struct app *app, const char *line, void *data)
 {
 	if (*line)
-		app_search(app, line);
+		view_search(app, line);
 }
 
 static void
 cmd_command_done(struct app *app, const char *line, void *data)
 {
-	app_run(app, line);
+	cmd_run(app, line);
 }
 
 static char *
@@ -100,11 +101,97 @@ cmd_last(struct app *app, int argc, char **argv)
 	cmd_move(app, VIEW_LAST);
 }
 
+/* The context whose bindings the help shows: the pane under the help screen. */
+static enum config_context
+cmd_help_context(const struct app *app)
+{
+	switch (app->focus) {
+	case APP_FOCUS_SIDEBAR:
+		return CONFIG_SIDEBAR;
+	case APP_FOCUS_THREAD:
+		return CONFIG_THREAD;
+	default:
+		return CONFIG_LIST;
+	}
+}
+
+/* The keys that run command in context, whether bound there or globally. */
+static char *
+cmd_help_keys(TALLOC_CTX *ctx, const struct config *cfg, enum config_context context,
+	  const char *command)
+{
+	char *keys = talloc_strdup(ctx, "");
+
+	for (size_t i = 0; keys && i < cfg->n_bindings; i++) {
+		const struct config_binding *b = &cfg->bindings[i];
+		const char *effective = config_lookup(cfg, context, b->key);
+		int seen = 0;
+
+		if (b->context != context && b->context != CONFIG_GLOBAL)
+			continue;
+		if (!effective || strcmp(effective, command) != 0)
+			continue;
+		/* A key bound both globally and here is listed once. */
+		for (size_t j = 0; j < i; j++)
+			seen |= strcmp(cfg->bindings[j].key, b->key) == 0 &&
+				(cfg->bindings[j].context == context ||
+				 cfg->bindings[j].context == CONFIG_GLOBAL);
+		if (!seen)
+			keys = talloc_asprintf_append(keys, "%s%s", *keys ? ", " : "", b->key);
+	}
+	return keys;
+}
+
+static void
+cmd_help_add(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+cmd_help_add(struct app *app, const char *fmt, ...)
+{
+	va_list ap;
+
+	app->help_lines =
+		talloc_realloc(app, app->help_lines, char *, app->n_help_lines + 1);
+	if (!app->help_lines)
+		abort();
+	va_start(ap, fmt);
+	app->help_lines[app->n_help_lines++] = talloc_vasprintf(app->help_lines, fmt, ap);
+	va_end(ap);
+}
+
+/* Makes the help screen's lines: every binding of the focused pane with its command's help. */
+static void
+cmd_help_make(struct app *app)
+{
+	enum config_context context = cmd_help_context(app);
+	TALLOC_CTX *tmp = talloc_new(NULL);
+
+	TALLOC_FREE(app->help_lines);
+	app->n_help_lines = 0;
+	cmd_help_add(app, "trawl key bindings: %s pane   (q or ? closes; j/k scroll)",
+		     config_context_name(context));
+	cmd_help_add(app, "%s", "");
+	for (size_t i = 0; i < cmd_count; i++) {
+		const struct cmd_entry *c = &cmd_table[i];
+		char *keys;
+
+		if (!cmd_applies(c, context))
+			continue;
+		keys = cmd_help_keys(tmp, app->cfg, context, c->name);
+		cmd_help_add(app, "%-18s %-18s %s", *keys ? keys : "-", c->name, c->help);
+	}
+	cmd_help_add(app, "%s", "");
+	cmd_help_add(app, "%s", "Rebind keys in ~/.config/trawl/config: bind list J next-unreviewed");
+	talloc_free(tmp);
+}
+
 static void
 cmd_help(struct app *app, int argc, char **argv)
 {
 	app->help = !app->help;
 	app->help_top = 0;
+	if (app->help)
+		cmd_help_make(app);
 }
 
 static void
@@ -123,7 +210,7 @@ cmd_quit(struct app *app, int argc, char **argv)
 	size_t pending = review_pending(app->review);
 	char *label;
 
-	if (pending == 0 && !app->snapshot) {
+	if (pending == 0 && !cmd_review_snapshotting(app)) {
 		app->quit = 1;
 		return;
 	}
@@ -162,7 +249,7 @@ cmd_refresh(struct app *app, int argc, char **argv)
 		talloc_free(keep);
 		return;
 	}
-	app_search(app, app_query(app));
+	view_search(app, view_query(app));
 	if (app->list && keep)
 		app->list->want_thread = talloc_steal(app->list, keep);
 	else
@@ -177,7 +264,7 @@ cmd_search(struct app *app, int argc, char **argv)
 	char *q = cmd_join(app, argc, argv, 1);
 
 	if (q && *q)
-		app_search(app, q);
+		view_search(app, q);
 	talloc_free(q);
 }
 
@@ -263,7 +350,7 @@ cmd_select(struct app *app, int argc, char **argv)
 
 	if (!e)
 		return;
-	app_search(app, e->query);
+	view_search(app, e->query);
 	app->focus = APP_FOCUS_LIST;
 }
 
@@ -275,8 +362,8 @@ cmd_select_and(struct app *app, int argc, char **argv)
 
 	if (!e)
 		return;
-	q = index_query_and(app, app_query(app), e->query);
-	app_search(app, q);
+	q = index_query_and(app, view_query(app), e->query);
+	view_search(app, q);
 	talloc_free(q);
 	app->focus = APP_FOCUS_LIST;
 }
@@ -296,7 +383,7 @@ static void
 cmd_toggle_order(struct app *app, int argc, char **argv)
 {
 	app->cfg->oldest_first = !app->cfg->oldest_first;
-	app_search(app, app_query(app));
+	view_search(app, view_query(app));
 	app_message(app, 0, "%s first", app->cfg->oldest_first ? "oldest" : "newest");
 }
 
@@ -405,7 +492,7 @@ cmd_applies(const struct cmd_entry *cmd, enum config_context context)
 }
 
 void
-app_run(struct app *app, const char *command)
+cmd_run(struct app *app, const char *command)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	char **argv, *err = NULL;
@@ -437,18 +524,6 @@ app_run(struct app *app, const char *command)
 	talloc_free(tmp);
 }
 
-void
-app_prompt(struct app *app, const char *label, const char *initial, const char *history_path,
-	   app_prompt_fn done, void *data)
-{
-	talloc_free(app->prompt);
-	app->prompt = prompt_new(app, label, initial, history_path);
-	if (!app->prompt)
-		abort();
-	app->prompt_done = done;
-	app->prompt_data = data ? talloc_steal(app->prompt, data) : NULL;
-}
-
 static void
 cmd_prompt_submit(struct app *app)
 {
@@ -469,7 +544,7 @@ cmd_prompt_submit(struct app *app)
 }
 
 void
-app_key(struct app *app, const char *key)
+cmd_key(struct app *app, const char *key)
 {
 	const char *command;
 
@@ -496,5 +571,5 @@ app_key(struct app *app, const char *key)
 	}
 	talloc_free(app->message);
 	app->message = NULL;
-	app_run(app, command);
+	cmd_run(app, command);
 }

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "trawl/app.h"
+#include "trawl/cmd.h"
 #include "trawl/demo.h"
 #include "trawl/exporter.h"
 #include "trawl/importer.h"
@@ -29,6 +30,7 @@
 #include "trawl/render.h"
 #include "trawl/text.h"
 #include "trawl/ui-curses.h"
+#include "trawl/view.h"
 
 static const char usage_text[] =
 	"usage: trawl [--cache DIR] [--search NAME] [QUERY...]\n"
@@ -287,7 +289,8 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	ui_size(&w, &h);
-	app = app_new(ctx, idx, cfg, query, w, h);
+	app = app_new(ctx, idx, cfg, w, h);
+	view_start(app, query);
 	if (now)
 		app->now = (time_t)strtoll(now, NULL, 10);
 	if (config_errors)
@@ -302,7 +305,7 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		int fds[12], n, nf = 0, timeout = MAIN_FEED_INTERVAL_MS, full = main_screen_full(app);
 		char key[64];
 		double t = main_now();
-		uint64_t sig = app_list_sig(app);
+		uint64_t sig = view_list_sig(app);
 		int seen_change = sig != drawn_sig;
 		double interval = seen_change && !full ? MAIN_FILL_INTERVAL : MAIN_REDRAW_INTERVAL;
 
@@ -318,7 +321,7 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		 */
 		if (dirty && (keyed || (seen_change && (full || last_draw == 0)) ||
 			      (full && !drawn_full) || t - last_draw >= interval)) {
-			app_draw(app);
+			view_draw(app);
 			if (app->repaint) {
 				ui_invalidate();
 				app->repaint = 0;
@@ -356,7 +359,7 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 				app_resize(app, w, h);
 				continue;
 			}
-			app_key(app, key);
+			cmd_key(app, key);
 			if (app->external)
 				main_run_external(app);
 			if (getenv("TRAWL_BENCH_MARK"))

@@ -8,6 +8,29 @@
 #include "trawl/bg.h"
 #include "trawl/view.h"
 
+static int listview_poll(struct app *app);
+
+static int
+listview_job_poll(struct app *app, void *ud)
+{
+	/* A list being replaced (a new search) is not polled. */
+	return ud == app->list ? listview_poll(app) : 0;
+}
+
+static int
+listview_job_fds(const struct app *app, void *ud, int *fds, int max)
+{
+	const struct listview *lv = ud;
+	int got[4], n = threadlist_fds(lv->tl, got);
+
+	(void)app;
+	if (n > max)
+		n = max;
+	for (int i = 0; i < n; i++)
+		fds[i] = got[i];
+	return n;
+}
+
 struct listview *
 listview_new(struct app *app, const char *query)
 {
@@ -24,6 +47,7 @@ listview_new(struct app *app, const char *query)
 		return NULL;
 	}
 	threadlist_follow(lv->tl, app->feed);
+	app_add_job(app, lv, listview_job_poll, listview_job_fds, lv);
 	return lv;
 }
 
@@ -35,7 +59,7 @@ listview_current(const struct app *app)
 	return lv ? threadlist_row(lv->tl, lv->cursor) : NULL;
 }
 
-int
+static int
 listview_poll(struct app *app)
 {
 	struct listview *lv = app->list;
@@ -272,7 +296,7 @@ listview_reload(struct app *app)
 {
 	const struct index_thread *cur = listview_current(app);
 	char *keep = cur ? talloc_strdup(NULL, cur->thread_id) : NULL;
-	struct listview *lv = listview_new(app, app_query(app));
+	struct listview *lv = listview_new(app, view_query(app));
 
 	if (!lv) {
 		talloc_free(keep);

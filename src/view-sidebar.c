@@ -33,6 +33,26 @@ sidebar_keep_label(struct sidebar *sb)
 		sb->cursor < sb->fl->n ? talloc_strdup(sb, sb->fl->entries[sb->cursor].label) : NULL;
 }
 
+static int sidebar_poll(struct app *app);
+
+static int
+sidebar_job_poll(struct app *app, void *ud)
+{
+	return ud == app->sidebar ? sidebar_poll(app) : 0;
+}
+
+static int
+sidebar_job_fds(const struct app *app, void *ud, int *fds, int max)
+{
+	const struct sidebar *sb = ud;
+
+	(void)app;
+	if (max < 1 || filters_fd(sb->fl) < 0)
+		return 0;
+	fds[0] = filters_fd(sb->fl);
+	return 1;
+}
+
 struct sidebar *
 sidebar_new(struct app *app)
 {
@@ -44,6 +64,7 @@ sidebar_new(struct app *app)
 	filters_follow(sb->fl, app->feed);
 	sb->serial = sb->fl->serial;
 	sidebar_keep_label(sb);
+	app_add_job(app, sb, sidebar_job_poll, sidebar_job_fds, sb);
 	return sb;
 }
 
@@ -81,7 +102,7 @@ sidebar_current(const struct app *app)
 	return sb && sb->cursor < sb->fl->n ? &sb->fl->entries[sb->cursor] : NULL;
 }
 
-int
+static int
 sidebar_poll(struct app *app)
 {
 	struct sidebar *sb = app->sidebar;

@@ -254,6 +254,34 @@ thread_layout(struct app *app, int width)
 		}
 }
 
+/* The app job: takes the thread model's news (tags a commit changed) and lays out again. */
+static int
+threadview_poll(struct app *app, void *ud)
+{
+	struct threadview *tv = ud;
+
+	if (tv != app->thread)
+		return 0;
+	thread_poll(tv->th);
+	if (tv->serial == tv->th->serial)
+		return 0;
+	tv->serial = tv->th->serial;
+	thread_layout(app, tv->width);
+	return 1;
+}
+
+static int
+threadview_fds(const struct app *app, void *ud, int *fds, int max)
+{
+	const struct threadview *tv = ud;
+
+	(void)app;
+	if (max < 1 || thread_fd(tv->th) < 0)
+		return 0;
+	fds[0] = thread_fd(tv->th);
+	return 1;
+}
+
 trawl_status_t
 threadview_open(struct app *app, const char *thread_id)
 {
@@ -268,7 +296,7 @@ threadview_open(struct app *app, const char *thread_id)
 	tv = talloc_zero(app, struct threadview);
 	if (!tv)
 		abort();
-	ts = thread_open(tv, app->idx, thread_id, app_query(app), &tv->th, &err);
+	ts = thread_open(tv, app->idx, thread_id, view_query(app), &tv->th, &err);
 	if (ts != TRAWL_OK) {
 		app_message(app, 1, "%s", err ? err : trawl_status_str(ts));
 		talloc_free(tv);
@@ -294,6 +322,7 @@ threadview_open(struct app *app, const char *thread_id)
 	}
 	app->thread = tv;
 	thread_follow(tv->th, app->feed);
+	app_add_job(app, tv, threadview_poll, threadview_fds, tv);
 	thread_layout(app, app->scr->w);
 	for (size_t l = 0; l < tv->n_lines; l++)
 		if (tv->lines[l].msg == first_unreviewed && tv->lines[l].summary) {
@@ -502,27 +531,6 @@ threadview_next_unreviewed(struct app *app)
 			return 1;
 		}
 	return 0;
-}
-
-int
-threadview_poll(struct app *app)
-{
-	struct threadview *tv = app->thread;
-
-	if (!tv)
-		return 0;
-	thread_poll(tv->th);
-	if (tv->serial == tv->th->serial)
-		return 0;
-	tv->serial = tv->th->serial;
-	thread_layout(app, tv->width);
-	return 1;
-}
-
-int
-threadview_fd(const struct app *app)
-{
-	return app->thread ? thread_fd(app->thread->th) : -1;
 }
 
 const struct render_message *

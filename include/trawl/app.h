@@ -1,8 +1,13 @@
 /*
- * app: the state of one trawl session that views draw and commands act on.
+ * app: the state of one trawl session: the index, the config, the screen,
+ * the panes on it (the view stack), the status-line message and the list
+ * of background jobs the event loop polls.  The app knows nothing of the
+ * views or the commands: views (view.h) draw the models into the screen,
+ * commands (cmd.h) act on the app and the views, and each registers the
+ * jobs it starts with app_add_job().
  *
  * The app is the talloc root of a session: the index is created first and
- * freed last (app_free() frees the views explicitly before it, since a
+ * freed last (app_free() frees the panes explicitly before it, since a
  * parent's destructor runs before its children are freed).
  */
 #ifndef TRAWL_APP_H
@@ -13,10 +18,8 @@
 #include <time.h>
 
 #include "trawl/config.h"
-#include "trawl/filters.h"
 #include "trawl/index.h"
 #include "trawl/screen.h"
-#include "trawl/threadlist.h"
 
 enum app_focus {
 	APP_FOCUS_SIDEBAR,
@@ -24,23 +27,8 @@ enum app_focus {
 	APP_FOCUS_THREAD,
 };
 
-/* The thread list pane: a threadlist model plus the cursor over it. */
-struct listview {
-	struct threadlist *tl;
-	size_t cursor, top;
-	int follow_end; /* G pressed while loading: keep the cursor on the last row */
-	char *want_thread; /* after a reload, put the cursor back on this thread */
-	char *cursor_thread; /* the cursor's thread before the model changes */
-};
-
-/* The filters pane: the filters model plus the cursor over it. */
-struct sidebar {
-	struct filters *fl;
-	size_t cursor, top;
-	unsigned serial;    /* the model's serial the cursor was placed for */
-	char *cursor_label; /* the cursor's entry, found again when the model lists anew */
-};
-
+struct listview;   /* view.h: the panes */
+struct sidebar;
 struct threadview; /* view-thread.c */
 
 struct prompt;     /* prompt.c */
@@ -50,27 +38,42 @@ struct app;
 /* What to do with the prompt's line when Enter is pressed. */
 typedef void (*app_prompt_fn)(struct app *app, const char *line, void *data);
 
+/*
+ * A background job the event loop polls (see app_add_job): poll takes
+ * what it sent and returns nonzero when a frame is due; fds gives the fds
+ * to wait on (at most max; returns how many).  status, when set, is shown
+ * on the status line while the job runs.
+ */
+struct app_job {
+	int (*poll)(struct app *app, void *ud);
+	int (*fds)(const struct app *app, void *ud, int *fds, int max);
+	const char *status;
+	void *ud;
+	struct app *app;
+};
+
 struct app {
 	index_t *idx;
 	struct config *cfg;
 	struct screen *scr;
+	/* The view stack: the panes, drawn by view.h. */
 	enum app_focus focus;
 	int sidebar_visible;
 	struct sidebar *sidebar;
 	struct listview *list;
 	struct threadview *thread; /* NULL unless a thread is open */
+	int help;                  /* the help screen is shown, with these lines: */
+	char **help_lines;
+	size_t n_help_lines, help_top;
 	struct prompt *prompt;     /* NULL unless the prompt line is active */
 	app_prompt_fn prompt_done; /* called with the line on Enter */
 	void *prompt_data;         /* owned by the prompt (freed with it) */
+	/* The models every pane shares. */
 	struct review *review;     /* the write queue */
-	unsigned review_serial;    /* last review->serial the views caught up with */
-	struct bg_job *snapshot;   /* taking the message ids of a bulk change */
-	struct snapshot_state *snapshot_state;
-	struct bg_job *search_writer; /* writing a saved search */
-	char *search_written;         /* its name, for the filters cursor */
-	int help;                  /* the help screen is shown */
-	size_t help_top;
 	struct feed *feed;         /* tells the models of every commit */
+	/* Background jobs: slots are NULL once their owner is freed. */
+	struct app_job **jobs;
+	size_t n_jobs;
 	char *message;             /* last message for the status line */
 	int message_is_error;
 	int quit;
@@ -80,35 +83,38 @@ struct app {
 	char **external;           /* a program to run with the terminal handed over (argv), or NULL */
 };
 
-/* Makes the app on an open index; queries start loading.  Aborts on out-of-memory. */
-struct app *app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query,
-		    int w, int h);
+/*
+ * Makes the session state on an open index (the write queue and the
+ * change feed; no panes: view_start() opens them).  Aborts on
+ * out-of-memory.
+ */
+struct app *app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, int w, int h);
 void app_free(struct app *app);
-
-/* The query of the thread list on screen. */
-const char *app_query(const struct app *app);
-
-/* Runs query in the thread list (keeps the previous one if it is invalid). */
-void app_search(struct app *app, const char *query);
 
 /* Sets the status-line message (printf style). */
 void app_message(struct app *app, int is_error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Draws every visible pane into app->scr. */
-void app_draw(struct app *app);
+/*
+ * Polls poll/fds with ud between keys until owner is freed (owner is
+ * the job's own state, never the app: app_free() frees the owners).
+ * Aborts on out-of-memory.
+ */
+struct app_job *app_add_job(struct app *app, TALLOC_CTX *owner,
+			    int (*poll)(struct app *app, void *ud),
+			    int (*fds)(const struct app *app, void *ud, int *fds, int max), void *ud);
 
-/* Takes what background jobs sent; returns nonzero when a redraw is due. */
+/*
+ * Takes what the write queue, the change feed and every job sent; returns
+ * nonzero when a redraw is due.
+ */
 int app_poll(struct app *app);
 
-/* A hash of the thread list rows on screen (0 when the list is not shown). */
-uint64_t app_list_sig(const struct app *app);
-
-/* The fds background jobs may write to (at most max); returns how many. */
+/* The fds the write queue and the jobs may write to (at most max); returns how many. */
 int app_fds(const struct app *app, int *fds, int max);
 
-/* Handles one key by name ("j", "C-d", "Enter"...): prompt, then bindings. */
-void app_key(struct app *app, const char *key);
+/* The status texts of the running jobs, "; "-separated ("" if none), allocated on ctx. */
+char *app_jobs_status(TALLOC_CTX *ctx, const struct app *app);
 
 /*
  * Opens the prompt line with label and initial text; done gets the line
@@ -117,10 +123,7 @@ void app_key(struct app *app, const char *key);
 void app_prompt(struct app *app, const char *label, const char *initial,
 		const char *history_path, app_prompt_fn done, void *data);
 
-/* Runs a command string as a key binding or the ':' line would. */
-void app_run(struct app *app, const char *command);
-
-/* Resizes the screen and the views. */
+/* Resizes the screen. */
 void app_resize(struct app *app, int w, int h);
 
 #endif

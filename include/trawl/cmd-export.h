@@ -5,7 +5,7 @@
  * before overwriting, and runs the export (exporter_run) in a child
  * process, so the reader stays responsive and survives a crash of the
  * export.  One export runs at a time; its state is owned by the app (a
- * talloc child) and ends with it.
+ * talloc child), polled as an app job, and ends with it.
  */
 #ifndef TRAWL_CMD_EXPORT_H
 #define TRAWL_CMD_EXPORT_H
@@ -14,11 +14,5 @@
 
 /* The "export" command: prompts for the destination (or takes it as argv[1]). */
 void cmd_export(struct app *app, int argc, char **argv);
-
-/* Takes the export's progress; nonzero when a redraw is due.  Called from app_poll(). */
-int export_poll(struct app *app);
-
-/* The fd to poll for the export's progress, or -1 when none runs.  For app_fds(). */
-int export_fd(const struct app *app);
 
 #endif

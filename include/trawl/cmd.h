@@ -1,13 +1,20 @@
 /*
- * cmd: the command table.  Keys are bound to command strings, the ':'
- * line runs the same strings, and the help screen is generated from the
- * table, so a command has exactly one name, one help text and one
- * function.
+ * cmd: the command table and key dispatch.  Keys are bound to command
+ * strings, the ':' line runs the same strings, and the help screen is
+ * generated from the table, so a command has exactly one name, one help
+ * text and one function.  Commands act on the app and its panes (view.h);
+ * the jobs they start register with app_add_job().
  */
 #ifndef TRAWL_CMD_H
 #define TRAWL_CMD_H
 
 #include "trawl/app.h"
+
+/* Handles one key by name ("j", "C-d", "Enter"...): the prompt line first, then the bindings. */
+void cmd_key(struct app *app, const char *key);
+
+/* Runs a command string as a key binding or the ':' line would. */
+void cmd_run(struct app *app, const char *command);
 
 /* Contexts a command applies to, as a mask of (1 << enum config_context); 0 for all. */
 struct cmd_entry {
@@ -39,13 +46,12 @@ void cmd_save_search(struct app *app, int argc, char **argv);
 void cmd_rename_search(struct app *app, int argc, char **argv);
 void cmd_edit_search(struct app *app, int argc, char **argv);
 void cmd_delete_search(struct app *app, int argc, char **argv);
-int search_write_poll(struct app *app);
 
 /* cmd-attach.c: attachments. */
 void cmd_save_attachment(struct app *app, int argc, char **argv);
 void cmd_open_attachment(struct app *app, int argc, char **argv);
 
-/* Called from app_poll. */
-int review_snapshot_poll(struct app *app);
+/* Whether a bulk change is still taking its snapshot of message ids (not queued yet). */
+int cmd_review_snapshotting(const struct app *app);
 
 #endif

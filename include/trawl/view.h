@@ -3,6 +3,10 @@
  * (struct view_ops, as tig does), so commands such as "next" or
  * "page-down" work the same way on whichever pane has the focus.
  *
+ * A pane draws a model (threadlist.h, thread.h, filters.h) and keeps
+ * only what is its own: the cursor, the scroll position, what is
+ * expanded.  The models read the index in the background and follow the
+ * change feed; each pane registers its model's polling as an app job.
  * Views draw into app->scr; strings from mail go through screen_puts()
  * and so through the text module's neutraliser.
  */
@@ -13,6 +17,25 @@
 #include <stdint.h>
 
 #include "trawl/app.h"
+#include "trawl/filters.h"
+#include "trawl/threadlist.h"
+
+/* The thread list pane: a threadlist model plus the cursor over it. */
+struct listview {
+	struct threadlist *tl;
+	size_t cursor, top;
+	int follow_end; /* G pressed while loading: keep the cursor on the last row */
+	char *want_thread; /* after a reload, put the cursor back on this thread */
+	char *cursor_thread; /* the cursor's thread before the model changes */
+};
+
+/* The filters pane: the filters model plus the cursor over it. */
+struct sidebar {
+	struct filters *fl;
+	size_t cursor, top;
+	unsigned serial;    /* the model's serial the cursor was placed for */
+	char *cursor_label; /* the cursor's entry, found again when the model lists anew */
+};
 
 #define VIEW_FIRST LONG_MIN
 #define VIEW_LAST LONG_MAX
@@ -29,6 +52,21 @@ struct view_ops {
 
 extern const struct view_ops view_sidebar_ops, view_list_ops, view_thread_ops, view_help_ops;
 
+/* Opens the panes on app: the thread list of query ("" or NULL: "*") and the filters. */
+void view_start(struct app *app, const char *query);
+
+/* The query of the thread list on screen. */
+const char *view_query(const struct app *app);
+
+/* Runs query in the thread list (keeps the previous one if it is invalid). */
+void view_search(struct app *app, const char *query);
+
+/* Draws every visible pane and the status line into app->scr. */
+void view_draw(struct app *app);
+
+/* A hash of the thread list rows on screen (0 when the list is not shown). */
+uint64_t view_list_sig(const struct app *app);
+
 /* The pane that has the focus (the help screen when shown). */
 const struct view_ops *view_focused(const struct app *app);
 
@@ -42,7 +80,6 @@ const char *view_format_date(time_t t, time_t now, char *buf, size_t len);
 /* view-list.c */
 struct listview *listview_new(struct app *app, const char *query);
 const struct index_thread *listview_current(const struct app *app);
-int listview_poll(struct app *app);
 /* A hash of what the list pane of height h shows: a change means a frame is due. */
 uint64_t listview_visible_sig(const struct app *app, int h);
 /* Moves to the next thread with unreviewed messages; 0 if none is loaded below. */
@@ -53,7 +90,6 @@ void listview_reload(struct app *app);
 /* view-sidebar.c */
 struct sidebar *sidebar_new(struct app *app);
 const struct filter *sidebar_current(const struct app *app);
-int sidebar_poll(struct app *app);
 void sidebar_reload(struct app *app);
 /* The same, putting the cursor on the entry labelled want if there is one. */
 void sidebar_reload_at(struct app *app, const char *want);
@@ -73,12 +109,7 @@ const struct render_message *threadview_current_render(struct app *app);
 const char *threadview_current_file(const struct app *app);
 /* Moves to (and expands) the next unreviewed message below; 0 if none. */
 int threadview_next_unreviewed(struct app *app);
-/* Takes the thread model's news (tags changed by a commit) and lays out again; nonzero if so. */
-int threadview_poll(struct app *app);
-/* The thread model's fd, or -1. */
-int threadview_fd(const struct app *app);
 
-/* view-help.c: lines of the help screen for the focused context. */
-size_t helpview_lines(const struct app *app);
+
 
 #endif

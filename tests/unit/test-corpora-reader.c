@@ -19,6 +19,7 @@
 
 #include "fixture.h"
 #include "trawl/app.h"
+#include "trawl/cmd.h"
 #include "trawl/view.h"
 
 static const char *
@@ -71,7 +72,8 @@ test_open_every_thread(void **state)
 	ctx = talloc_new(NULL);
 	idx = fixture_index(ctx, corpora_path(), &f);
 	cfg = config_new(ctx);
-	app = app_new(ctx, idx, cfg, "*", 80, 24);
+	app = app_new(ctx, idx, cfg, 80, 24);
+	view_start(app, "*");
 	while (app->list->tl->state == THREADLIST_LOADING) {
 		app_poll(app);
 		usleep(2000);
@@ -83,25 +85,25 @@ test_open_every_thread(void **state)
 
 		app->list->cursor = r;
 		app->focus = APP_FOCUS_LIST;
-		app_run(app, "open");
+		cmd_run(app, "open");
 		assert_int_equal(app->focus, APP_FOCUS_THREAD);
 		/* Expand every message, draw, and page through the start of it. */
-		app_run(app, "toggle-all");
+		cmd_run(app, "toggle-all");
 		if (app->focus != APP_FOCUS_THREAD)
 			fail_msg("thread %zu closed", r);
 		for (int k = 0; k < 3; k++) {
-			app_draw(app);
+			view_draw(app);
 			assert_screen_safe(app->scr);
-			app_run(app, "page-down");
+			cmd_run(app, "page-down");
 		}
-		app_run(app, "toggle-raw");
-		app_draw(app);
+		cmd_run(app, "toggle-raw");
+		view_draw(app);
 		assert_screen_safe(app->scr);
-		app_run(app, "toggle-headers");
-		app_draw(app);
+		cmd_run(app, "toggle-headers");
+		view_draw(app);
 		assert_screen_safe(app->scr);
 		messages += (size_t)app->list->tl->rows[r].total;
-		app_run(app, "back");
+		cmd_run(app, "back");
 		t = now_s() - t;
 		if (t > worst)
 			worst = t;

@@ -27,6 +27,8 @@
 
 #include "fixture.h"
 #include "trawl/cmd-export.h"
+#include "trawl/cmd.h"
+#include "trawl/view.h"
 #include "trawl/exporter.h"
 #include "trawl/importer.h"
 #include "trawl/index-build.h"
@@ -551,24 +553,23 @@ test_cmd_export(void **state)
 
 	assert_int_equal(index_open(t, NULL, NULL, &idx, &err), TRAWL_OK);
 	cfg = config_new(t);
-	app = app_new(t, idx, cfg, "*", 80, 24);
-	assert_int_equal(export_fd(app), -1);
+	app = app_new(t, idx, cfg, 80, 24);
+	view_start(app, "*");
 	cmd_export(app, 2, argv);
-	assert_true(export_fd(app) >= 0);
-	for (i = 0; i < 2000 && export_fd(app) >= 0; i++) {
-		export_poll(app);
+	assert_non_null(strstr(app->message, "exporting to"));
+	/* The export is an app job: the session's poll takes its progress and its end. */
+	for (i = 0; i < 2000 && !strstr(app->message, "exported"); i++) {
+		app_poll(app);
 		usleep(5000);
 	}
-	export_poll(app);
-	assert_int_equal(export_fd(app), -1);
 	assert_non_null(strstr(app->message, "exported"));
 	assert_int_equal(stat(dest, &st), 0);
 	assert_int_equal(stat(talloc_asprintf(t, "%s/reader.csv", c->dir), &st), 0);
 	/* Again: now it asks before overwriting. */
 	cmd_export(app, 2, argv);
 	assert_non_null(app->prompt);
-	app_key(app, "n");
-	app_key(app, "Enter");
+	cmd_key(app, "n");
+	cmd_key(app, "Enter");
 	assert_string_equal(app->message, "not exported");
 	app_free(app);
 	talloc_free(t);

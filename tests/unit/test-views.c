@@ -17,6 +17,7 @@
 
 #include "fixture.h"
 #include "trawl/app.h"
+#include "trawl/cmd.h"
 #include "trawl/feed.h"
 #include "trawl/view.h"
 
@@ -53,7 +54,8 @@ setup(void **state)
 	unsetenv("NO_COLOR");
 	c->idx = fixture_index(c, NULL, &c->f);
 	c->cfg = config_new(c);
-	c->app = app_new(c, c->idx, c->cfg, "*", 80, 24);
+	c->app = app_new(c, c->idx, c->cfg, 80, 24);
+	view_start(c->app, "*");
 	c->app->now = TEST_NOW;
 	wait_loaded(c->app);
 	*state = c;
@@ -79,7 +81,7 @@ check_golden(struct app *app, const char *name)
 	size_t got_len = 0;
 	FILE *f = open_memstream(&got, &got_len);
 
-	app_draw(app);
+	view_draw(app);
 	screen_dump(app->scr, f);
 	fclose(f);
 	if (getenv("TRAWL_UPDATE_GOLDEN")) {
@@ -116,9 +118,9 @@ test_list_60x20_without_sidebar(void **state)
 	struct ctx *c = *state;
 
 	app_resize(c->app, 60, 20);
-	app_run(c->app, "toggle-sidebar");
+	cmd_run(c->app, "toggle-sidebar");
 	check_golden(c->app, "list-60x20");
-	app_run(c->app, "toggle-sidebar");
+	cmd_run(c->app, "toggle-sidebar");
 	app_resize(c->app, 80, 24);
 }
 
@@ -129,7 +131,7 @@ test_hostile_subject_is_neutralised(void **state)
 	char *row;
 	int found = 0;
 
-	app_draw(c->app);
+	view_draw(c->app);
 	for (int y = 0; y < c->app->scr->h; y++) {
 		row = screen_row_text(c, c->app->scr, y);
 		if (strstr(row, "Invoice")) {
@@ -154,13 +156,13 @@ test_thread_view(void **state)
 	struct ctx *c = *state;
 
 	/* The budget thread is the last row, newest first. */
-	app_run(c->app, "last");
-	app_run(c->app, "open");
+	cmd_run(c->app, "last");
+	cmd_run(c->app, "open");
 	assert_int_equal(c->app->focus, APP_FOCUS_THREAD);
 	check_golden(c->app, "thread-80x24");
-	app_run(c->app, "back");
+	cmd_run(c->app, "back");
 	assert_int_equal(c->app->focus, APP_FOCUS_LIST);
-	app_run(c->app, "first");
+	cmd_run(c->app, "first");
 }
 
 static void
@@ -168,10 +170,10 @@ test_help_lists_bindings(void **state)
 {
 	struct ctx *c = *state;
 
-	app_key(c->app, "?");
+	cmd_key(c->app, "?");
 	assert_true(c->app->help);
 	check_golden(c->app, "help-list-80x24");
-	app_key(c->app, "q");
+	cmd_key(c->app, "q");
 	assert_false(c->app->help);
 }
 
@@ -181,10 +183,10 @@ test_bad_query_keeps_results(void **state)
 	struct ctx *c = *state;
 	size_t rows = c->app->list->tl->n_rows;
 
-	app_search(c->app, "from:alice and (");
+	view_search(c->app, "from:alice and (");
 	assert_true(c->app->message_is_error);
 	assert_int_equal(c->app->list->tl->n_rows, rows);
-	assert_string_equal(app_query(c->app), "*");
+	assert_string_equal(view_query(c->app), "*");
 }
 
 static void
@@ -192,16 +194,16 @@ test_sidebar_select_tag(void **state)
 {
 	struct ctx *c = *state;
 
-	app_key(c->app, "Tab");
+	cmd_key(c->app, "Tab");
 	assert_int_equal(c->app->focus, APP_FOCUS_SIDEBAR);
 	/* Entries: all messages, then the tags inbox and unread. */
-	app_key(c->app, "j");
-	app_key(c->app, "Enter");
-	assert_string_equal(app_query(c->app), "tag:\"inbox\"");
+	cmd_key(c->app, "j");
+	cmd_key(c->app, "Enter");
+	assert_string_equal(view_query(c->app), "tag:\"inbox\"");
 	assert_int_equal(c->app->focus, APP_FOCUS_LIST);
 	wait_loaded(c->app);
 	assert_int_equal(c->app->list->tl->n_rows, 4);
-	app_search(c->app, "*");
+	view_search(c->app, "*");
 	wait_loaded(c->app);
 }
 
@@ -251,12 +253,12 @@ test_commit_keeps_cursor(void **state)
 	struct listview *lv;
 	char *above, *here;
 
-	app_search(c->app, "not tag:hidden");
+	view_search(c->app, "not tag:hidden");
 	wait_loaded(c->app);
 	lv = c->app->list;
 	assert_int_equal(lv->tl->n_rows, 4);
-	app_key(c->app, "j");
-	app_key(c->app, "j");
+	cmd_key(c->app, "j");
+	cmd_key(c->app, "j");
 	assert_int_equal(lv->cursor, 2);
 	above = talloc_strdup(c, lv->tl->rows[0].thread_id);
 	here = talloc_strdup(c, lv->tl->rows[2].thread_id);
@@ -270,13 +272,13 @@ test_commit_keeps_cursor(void **state)
 	assert_int_equal(lv->cursor, 1);
 	assert_string_equal(lv->tl->rows[lv->cursor].thread_id, here);
 	assert_non_null(strstr(lv->tl->rows[lv->cursor].tags, "relevant"));
-	assert_string_equal(app_query(c->app), "not tag:hidden");
+	assert_string_equal(view_query(c->app), "not tag:hidden");
 
 	assert_int_equal(fixture_sh(c->f, "notmuch tag -hidden -relevant -- '*'"), 0);
 	wait_followed(c->app);
 	assert_int_equal(lv->tl->n_rows, 4);
 	assert_string_equal(lv->tl->rows[lv->cursor].thread_id, here);
-	app_search(c->app, "*");
+	view_search(c->app, "*");
 	wait_loaded(c->app);
 }
 
