@@ -79,10 +79,16 @@ feed_poll(struct feed *feed)
 	struct feed_event ev;
 	const char *uuid;
 	unsigned long rev;
+	int reopened = 0;
 
-	index_refresh(feed->idx, NULL);
+	index_refresh(feed->idx, &reopened);
 	rev = index_revision(feed->idx, &uuid);
-	if (rev == feed->rev && !strcmp(uuid, feed->uuid))
+	/*
+	 * A commit that leaves the revision alone (a saved search written by
+	 * notmuch config set) still changed the database: it is reported
+	 * with an empty range, from = to + 1.
+	 */
+	if (rev == feed->rev && !strcmp(uuid, feed->uuid) && !reopened)
 		return 0;
 	ev.from = feed->rev + 1;
 	ev.to = rev;

@@ -24,6 +24,8 @@ struct index {
 	char *version_path;     /* Xapian's version file, replaced by every commit; NULL if unknown */
 	struct stat version;    /* ... as it was when db was opened */
 	int have_version;
+	struct stat config;     /* the config file (saved searches live there too) when db was opened */
+	int have_config;
 	unsigned open_cursors;  /* cursors hold notmuch objects of db: no reopening meanwhile */
 };
 
@@ -165,16 +167,36 @@ index_version_find(index_t *idx)
 
 /* Whether the version file differs from the one the handle was opened after. */
 static int
+index_stat_moved(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino != b->st_ino || a->st_size != b->st_size ||
+	       a->st_mtim.tv_sec != b->st_mtim.tv_sec || a->st_mtim.tv_nsec != b->st_mtim.tv_nsec;
+}
+
+/*
+ * Whether a commit replaced Xapian's version file, or someone rewrote the
+ * config file (notmuch config set query.NAME writes saved searches there),
+ * since the handle opened.
+ */
+static int
 index_version_moved(const index_t *idx)
 {
 	struct stat st;
+	int have_config = idx->config_path && *idx->config_path && stat(idx->config_path, &st) == 0;
 
+	if (have_config != idx->have_config || (have_config && index_stat_moved(&st, &idx->config)))
+		return 1;
 	if (!idx->version_path || stat(idx->version_path, &st) != 0)
 		return 0;
-	return !idx->have_version || st.st_ino != idx->version.st_ino ||
-	       st.st_size != idx->version.st_size ||
-	       st.st_mtim.tv_sec != idx->version.st_mtim.tv_sec ||
-	       st.st_mtim.tv_nsec != idx->version.st_mtim.tv_nsec;
+	return !idx->have_version || index_stat_moved(&st, &idx->version);
+}
+
+/* Remembers the config file as the handle about to open reads it. */
+static void
+index_config_seen(index_t *idx)
+{
+	idx->have_config = idx->config_path && *idx->config_path &&
+			   stat(idx->config_path, &idx->config) == 0;
 }
 
 trawl_status_t
@@ -217,6 +239,7 @@ index_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path, index_
 	idx->last_error = talloc_strdup(idx, "");
 	idx->reviewed_tag = talloc_strdup(idx, "reviewed");
 	index_version_find(idx);
+	index_config_seen(idx);
 	*out = idx;
 	return TRAWL_OK;
 }
@@ -277,6 +300,7 @@ index_reopen(index_t *idx)
 	/* Before the opening: a commit in between leaves the file moved, so we reopen again. */
 	if (idx->version_path && stat(idx->version_path, &before) == 0)
 		have = 1;
+	index_config_seen(idx);
 	/*
 	 * A new handle rather than notmuch_database_reopen(): the config
 	 * (saved searches among it) is cached when a handle opens.

@@ -783,6 +783,15 @@ threadlist_updater(bg_writer_t *w, void *arg)
 	for (size_t i = 0; i < n; i++)
 		if (!done[i] && !threadlist_update_one(&o, idx, ids[i]))
 			goto failed;
+	/*
+	 * The rows on screen are read again even when none of their messages
+	 * changed: a message removed (notmuch new after its file went) leaves
+	 * no trace that lastmod: finds, but the commit brought us here.
+	 */
+	for (size_t i = 0; i < a->n_priority; i++)
+		if (!(n && bsearch(&a->priority[i], ids, n, sizeof(*ids), threadlist_strcmp_p)) &&
+		    !threadlist_update_one(&o, idx, a->priority[i]))
+			goto failed;
 	bg_write(w, 'E', "", 0);
 	talloc_free(ctx);
 	return 0;

@@ -16,7 +16,8 @@
 
 struct feed_event {
 	unsigned long from;  /* the first revision not seen before */
-	unsigned long to;    /* the revision the index sees now */
+	unsigned long to;    /* the revision the index sees now; from = to + 1 when the
+			      * commit left the revision alone (a saved search written) */
 	int new_database;    /* the UUID changed: revisions start again, reload everything */
 };
 

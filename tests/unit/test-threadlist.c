@@ -583,18 +583,25 @@ test_headcache_file(void **state)
 
 /* Reads external commits in: refreshes the index and brings tl up to date. */
 static void
-update_after(struct ctx *c, struct threadlist *tl, const char *cmd)
+update_after_on_screen(struct ctx *c, struct threadlist *tl, const char *cmd, char *const *shown,
+		       size_t n_shown)
 {
 	int reopened = 0;
 
 	assert_int_equal(fixture_sh(c->f, "%s", cmd), 0);
 	assert_int_equal(index_refresh(c->idx, &reopened), TRAWL_OK);
 	assert_true(reopened);
-	threadlist_update(tl, NULL, 0);
+	threadlist_update(tl, shown, n_shown);
 	assert_true(threadlist_updating(tl));
 	threadlist_wait(tl);
 	assert_false(threadlist_updating(tl));
 	assert_int_equal(tl->rev, index_revision(c->idx, NULL));
+}
+
+static void
+update_after(struct ctx *c, struct threadlist *tl, const char *cmd)
+{
+	update_after_on_screen(c, tl, cmd, NULL, 0);
 }
 
 /*
@@ -654,6 +661,24 @@ test_update_from_lastmod(void **state)
 	assert_int_equal(tl->n_rows, 2);
 	assert_non_null(strstr(tl->rows[0].tags, "late"));
 	assert_same_as_index(c->idx, tl, q, INDEX_SORT_NEWEST_FIRST);
+
+	/*
+	 * A message removed (its file gone, notmuch new) leaves nothing for
+	 * lastmod: to find, but the rows on screen are read again: its
+	 * thread leaves the list.
+	 */
+	assert_int_equal(fixture_sh(c->f, "notmuch search --output=files thread:%s > '%s/gone' && "
+					  "test $(wc -l < '%s/gone') = 1 && mkdir -p '%s/kept' && "
+					  "mv \"$(cat '%s/gone')\" '%s/kept/'",
+				    first, c->f->dir, c->f->dir, c->f->dir, c->f->dir, c->f->dir),
+			 0);
+	update_after_on_screen(c, tl, "notmuch new --quiet", &first, 1);
+	assert_int_equal(threadlist_find(tl, first), -1);
+	assert_same_as_index(c->idx, tl, q, INDEX_SORT_NEWEST_FIRST);
+	assert_int_equal(fixture_sh(c->f, "mv '%s'/kept/* \"$(dirname \"$(cat '%s/gone')\")/\" && "
+					  "notmuch new --quiet",
+				    c->f->dir, c->f->dir),
+			 0);
 
 	assert_int_equal(fixture_sh(c->f, "notmuch tag -hidden -relevant -late -- '*' && "
 					  "notmuch tag -reviewed -- thread:%s && "
