@@ -89,7 +89,8 @@ screen_put_run(struct screen *s, int x, int y, int maxw, const struct text_run *
 {
 	int col = 0;
 
-	if (y < 0 || y >= s->h || x >= s->w)
+	/* Whatever a caller computed from a tiny terminal, nothing lands outside the grid. */
+	if (y < 0 || y >= s->h || x < 0 || x >= s->w || maxw <= 0)
 		return 0;
 	if (x + maxw > s->w)
 		maxw = s->w - x;
@@ -133,7 +134,7 @@ screen_puts(struct screen *s, int x, int y, int maxw, const char *text, enum scr
 	} else {
 		/* Cut, leaving a column for the ellipsis. */
 		used = screen_put_run(s, x, y, maxw - 1, run, 0, run->len, attr);
-		if (x + used < s->w) {
+		if (y >= 0 && y < s->h && x >= 0 && x + used < s->w) {
 			struct screen_cell *c = screen_cell(s, x + used, y);
 
 			screen_blank(c, attr);

@@ -119,12 +119,21 @@ void
 view_draw(struct app *app)
 {
 	struct screen *scr = app->scr;
-	int h = scr->h - 2, x = 0;
+	int h = scr->h - 2, x = 0, status_y = scr->h - 2, message_y = scr->h - 1;
 
 	screen_clear(scr);
+	/*
+	 * A terminal of one or two rows keeps the lines that say what goes
+	 * on: the prompt (or the status) on one row; status and message on two.
+	 */
+	if (scr->h == 1) {
+		status_y = app->prompt ? -1 : 0;
+		message_y = app->prompt ? 0 : -1;
+	}
 	if (h < 1)
-		h = 1;
-	if (app->help) {
+		h = 0;
+	if (h == 0) {
+	} else if (app->help) {
 		view_draw_help(app, h);
 	} else if (app->focus == APP_FOCUS_THREAD && app->thread) {
 		view_thread_ops.draw(app, 0, 0, scr->w, h);
@@ -139,14 +148,16 @@ view_draw(struct app *app)
 		}
 		view_list_ops.draw(app, x, 0, scr->w - x, h);
 	}
-	view_draw_status(app, scr->h - 2);
-	if (app->prompt) {
-		prompt_draw(app->prompt, scr, scr->h - 1);
+	if (status_y >= 0)
+		view_draw_status(app, status_y);
+	if (message_y < 0) {
+	} else if (app->prompt) {
+		prompt_draw(app->prompt, scr, message_y);
 	} else if (app->message) {
-		screen_puts(scr, 0, scr->h - 1, scr->w, app->message,
+		screen_puts(scr, 0, message_y, scr->w, app->message,
 			    app->message_is_error ? SCREEN_ERROR : SCREEN_NORMAL);
 	} else if (app->list->tl->state == THREADLIST_ERROR) {
-		screen_puts(scr, 0, scr->h - 1, scr->w, app->list->tl->error, SCREEN_ERROR);
+		screen_puts(scr, 0, message_y, scr->w, app->list->tl->error, SCREEN_ERROR);
 	}
 }
 

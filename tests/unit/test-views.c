@@ -282,6 +282,33 @@ test_commit_keeps_cursor(void **state)
 	wait_loaded(c->app);
 }
 
+/* Tiny terminals draw what fits and nothing outside the screen (1x1 crashed: issue 22). */
+static void
+test_tiny_terminal(void **state)
+{
+	struct ctx *c = *state;
+	static const int sizes[][2] = {{1, 1}, {5, 1}, {1, 5}, {2, 2}, {40, 1}, {40, 2}, {3, 3}, {80, 24}};
+
+	for (int pane = 0; pane < 3; pane++) {
+		if (pane == 1)
+			cmd_key(c->app, "Enter"); /* the thread view */
+		if (pane == 2)
+			cmd_key(c->app, "?");
+		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			app_resize(c->app, sizes[i][0], sizes[i][1]);
+			app_message(c->app, 0, "a status message longer than any of these tiny screens");
+			view_draw(c->app);
+			cmd_key(c->app, "j");
+			view_draw(c->app);
+		}
+	}
+	cmd_key(c->app, "q");
+	cmd_key(c->app, "q");
+	assert_int_equal(c->app->scr->w, 80);
+	assert_false(c->app->help);
+	assert_null(c->app->thread);
+}
+
 int
 main(void)
 {
@@ -295,6 +322,7 @@ main(void)
 		cmocka_unit_test(test_bad_query_keeps_results),
 		cmocka_unit_test(test_sidebar_select_tag),
 		cmocka_unit_test(test_commit_keeps_cursor),
+		cmocka_unit_test(test_tiny_terminal),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
