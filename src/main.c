@@ -216,6 +216,11 @@ main_bench_mark(struct app *app, int *marked)
 #define MAIN_FILL_INTERVAL 0.03
 /* How often the change feed looks for commits (a stat of one file). */
 #define MAIN_FEED_INTERVAL_MS 200
+/*
+ * The job fds waited on besides the terminal; app_fds() never gives more.
+ * A job beyond them is still polled at the feed interval.
+ */
+#define MAIN_MAX_FDS 16
 
 static double
 main_now(void)
@@ -301,8 +306,8 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 	char bench_key[80] = "";
 
 	while (!app->quit && !main_got_signal) {
-		struct pollfd pfd[13];
-		int fds[12], n, nf = 0, timeout = MAIN_FEED_INTERVAL_MS, full = main_screen_full(app);
+		struct pollfd pfd[MAIN_MAX_FDS + 1];
+		int fds[MAIN_MAX_FDS], n, nf = 0, timeout = MAIN_FEED_INTERVAL_MS, full = main_screen_full(app);
 		char key[64];
 		double t = main_now();
 		uint64_t sig = view_list_sig(app);
@@ -342,7 +347,7 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		if (app->quit)
 			break;
 		pfd[nf++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
-		n = app_fds(app, fds, 12);
+		n = app_fds(app, fds, MAIN_MAX_FDS);
 		for (int i = 0; i < n; i++)
 			pfd[nf++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
 		/*
