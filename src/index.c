@@ -3,12 +3,14 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <notmuch.h>
 
@@ -1255,28 +1257,70 @@ index_saved_searches_once(index_t *idx, TALLOC_CTX *ctx, struct index_search **o
 	return TRAWL_OK;
 }
 
-/* Opens a read-write handle; tells a held lock from other failures. */
+/*
+ * Whether another process holds the database's write lock.  libnotmuch
+ * 0.37 has no status for it (opening fails with a Xapian exception), so
+ * the lock itself is asked: Xapian takes it with fcntl() on the xapian
+ * directory's flintlock file, which F_GETLK reports without taking it.
+ */
+static int
+index_lock_held(const index_t *idx)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	char *path;
+	int fd, held = 0;
+
+	if (!idx->version_path)
+		return 0;
+	path = talloc_asprintf(NULL, "%.*s/flintlock",
+			       (int)(strrchr(idx->version_path, '/') - idx->version_path),
+			       idx->version_path);
+	fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		held = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+		close(fd);
+	}
+	talloc_free(path);
+	return held;
+}
+
+/* Opens a read-write handle; tells a held lock and a read-only database from other failures. */
 static trawl_status_t
 index_open_rw(index_t *idx, notmuch_database_t **db)
 {
-	char *msg = NULL;
+	char *msg = NULL, *dir;
 	notmuch_status_t st;
 	trawl_status_t ts;
 
 	*db = NULL;
+	/*
+	 * libnotmuch opens with Xapian's DB_RETRY_LOCK: it would block until
+	 * the holder lets go.  Asked first, a held lock is said at once, so
+	 * the caller can queue, retry and tell the user.
+	 */
+	if (index_lock_held(idx)) {
+		index_set_error(idx, "opening %s for writing: another program holds the write lock",
+				idx->db_path);
+		return TRAWL_LOCKED;
+	}
 	st = notmuch_database_open_with_config(idx->db_path, NOTMUCH_DATABASE_MODE_READ_WRITE,
 					       idx->config_path, NULL, db, &msg);
 	if (st == NOTMUCH_STATUS_SUCCESS) {
 		free(msg);
 		return TRAWL_OK;
 	}
-	if (msg && (strstr(msg, "lock") || strstr(msg, "Lock")))
+	dir = idx->version_path ? talloc_strndup(NULL, idx->version_path,
+						   (size_t)(strrchr(idx->version_path, '/') -
+							    idx->version_path))
+				: NULL;
+	if (index_lock_held(idx))
 		ts = TRAWL_LOCKED;
-	else if (msg && (strstr(msg, "ermission") || strstr(msg, "Read-only") ||
-			 strstr(msg, "read-only")))
+	else if ((dir && access(dir, W_OK) != 0 && (errno == EACCES || errno == EROFS)) ||
+		 (msg && (strstr(msg, "ermission denied") || strstr(msg, "ead-only file"))))
 		ts = TRAWL_READ_ONLY;
 	else
 		ts = index_status(st);
+	talloc_free(dir);
 	index_set_error(idx, "opening %s for writing: %s", idx->db_path,
 			msg ? msg : notmuch_status_to_string(st));
 	free(msg);

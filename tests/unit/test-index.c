@@ -145,6 +145,38 @@ test_open_missing_database(void **state)
 	talloc_free(err);
 }
 
+/*
+ * A held write lock is found by asking the lock, at once (libnotmuch
+ * would block until it is released), not by reading "lock" in an error
+ * message: a failure that only mentions the lock (the lock file cannot be
+ * opened) is an error, not a lock to wait for forever.
+ */
+static void
+test_lock_is_asked_not_guessed(void **state)
+{
+	struct ctx *c = *state;
+	const char *bin = getenv("top_builddir") ? getenv("top_builddir") : ".";
+	char *lock = talloc_asprintf(c, "%s/.notmuch/xapian/flintlock", c->f->mail);
+	char line[64];
+	FILE *holder;
+	trawl_status_t ts;
+
+	holder = popen(talloc_asprintf(c, "sleep 2 | %s/tests/unit/hold-lock 30", bin), "r");
+	assert_non_null(holder);
+	assert_non_null(fgets(line, sizeof(line), holder));
+	assert_string_equal(line, "locked\n");
+	assert_int_equal(index_save_search(c->idx, "probe", "tag:inbox"), TRAWL_LOCKED);
+	pclose(holder);
+
+	assert_int_equal(fixture_sh(c->f, "rm -f '%s' && mkdir '%s'", lock, lock), 0);
+	ts = index_save_search(c->idx, "probe", "tag:inbox");
+	assert_int_equal(fixture_sh(c->f, "rmdir '%s'", lock), 0);
+	assert_int_not_equal(ts, TRAWL_OK);
+	assert_int_not_equal(ts, TRAWL_LOCKED);
+	assert_non_null(strstr(index_last_error(c->idx), "lock"));
+	assert_int_equal(index_save_search(c->idx, "probe", NULL), TRAWL_OK);
+}
+
 int
 main(void)
 {
@@ -156,6 +188,7 @@ main(void)
 		cmocka_unit_test(test_bad_query),
 		cmocka_unit_test(test_all_tags),
 		cmocka_unit_test(test_open_missing_database),
+		cmocka_unit_test(test_lock_is_asked_not_guessed),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
