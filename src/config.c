@@ -457,13 +457,16 @@ config_apply_line(struct config *cfg, const char *line, TALLOC_CTX *ctx, char **
 	return ts;
 }
 
+/* Errors kept word for word; the rest are counted (a broken file must not slow the start). */
+#define CONFIG_MAX_ERRORS 10
+
 trawl_status_t
 config_load_file(struct config *cfg, const char *path, char **errors)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0;
-	unsigned lineno = 0;
+	unsigned lineno = 0, n_errors = 0;
 
 	*errors = NULL;
 	if (!f) {
@@ -476,13 +479,16 @@ config_load_file(struct config *cfg, const char *path, char **errors)
 		char *err = NULL;
 
 		lineno++;
-		if (config_apply_line(cfg, line, cfg, &err) != TRAWL_OK) {
+		if (config_apply_line(cfg, line, cfg, &err) != TRAWL_OK &&
+		    ++n_errors <= CONFIG_MAX_ERRORS)
 			*errors = talloc_asprintf_append(*errors ? *errors : talloc_strdup(cfg, ""),
 							 "%s%s:%u: %s", *errors ? "\n" : "", path,
 							 lineno, err ? err : "error");
-			talloc_free(err);
-		}
+		talloc_free(err);
 	}
+	if (n_errors > CONFIG_MAX_ERRORS)
+		*errors = talloc_asprintf_append(*errors, "\n%s: %u more errors not shown", path,
+						 n_errors - CONFIG_MAX_ERRORS);
 	free(line);
 	fclose(f);
 	return *errors ? TRAWL_PARSE : TRAWL_OK;

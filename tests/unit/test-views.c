@@ -309,6 +309,33 @@ test_tiny_terminal(void **state)
 	assert_null(c->app->thread);
 }
 
+/* 100,000 bad lines: the first ten are reported word for word, the rest counted (issue 22). */
+static void
+test_config_many_errors(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct config *cfg = config_new(ctx);
+	char *path = talloc_asprintf(ctx, "%s/bad-config", getenv("HOME")), *errors = NULL;
+	FILE *f = fopen(path, "w");
+	size_t lines = 0;
+
+	(void)state;
+	assert_non_null(f);
+	for (int i = 0; i < 100000; i++)
+		fprintf(f, "nosuchdirective %d\n", i);
+	fputs("set sidebar_width 31\n", f);
+	fclose(f);
+	assert_int_equal(config_load_file(cfg, path, &errors), TRAWL_PARSE);
+	for (const char *p = errors; p && *p; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 10);
+	assert_non_null(strstr(errors, ":1: "));
+	assert_non_null(strstr(errors, "99990 more errors not shown"));
+	assert_int_equal(cfg->sidebar_width, 31);
+	unlink(path);
+	talloc_free(ctx);
+}
+
 int
 main(void)
 {
@@ -323,6 +350,7 @@ main(void)
 		cmocka_unit_test(test_sidebar_select_tag),
 		cmocka_unit_test(test_commit_keeps_cursor),
 		cmocka_unit_test(test_tiny_terminal),
+		cmocka_unit_test(test_config_many_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
