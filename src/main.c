@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
 #include <talloc.h>
 
 #include "config.h"
@@ -522,18 +523,36 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 	return ferror(stdout) ? 1 : 0;
 }
 
-/* Writes s as a JSON string. */
+/*
+ * Writes s as a JSON string in plain ASCII: everything else as \\uXXXX
+ * (surrogate pairs above the BMP), so the data stays exact while no
+ * control, bidi override or invalid byte reaches a terminal; invalid
+ * UTF-8 becomes U+FFFD.
+ */
 static void
 main_json_string(FILE *f, const char *s)
 {
+	const char *p = s, *end = s + strlen(s);
+
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
+	while (p < end) {
+		gunichar c = g_utf8_get_char_validated(p, end - p);
+
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			c = 0xfffd;
+			p++;
+		} else {
+			p = g_utf8_next_char(p);
+		}
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", (int)c);
+		else if (c >= 0x20 && c < 0x7f)
+			fputc((int)c, f);
+		else if (c < 0x10000)
+			fprintf(f, "\\u%04x", (unsigned)c);
 		else
-			fputc(*p, f);
+			fprintf(f, "\\u%04x\\u%04x", 0xd800 + ((unsigned)(c - 0x10000) >> 10),
+				0xdc00 + ((unsigned)(c - 0x10000) & 0x3ff));
 	}
 	fputc('"', f);
 }

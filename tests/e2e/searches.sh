@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 15
+tap_plan 16
 fixture_init
 fixture_db
 
@@ -23,6 +23,7 @@ if [ "$(notmuch count 'query:"à relire 2017"')" = 6 ]; then tap_ok "notmuch sea
 notmuch config set query.alice from:alice
 notmuch config set query.loop-a query:loop-b
 notmuch config set query.loop-b query:loop-a
+notmuch config set "query.bidi$(printf '\342\200\256')x" "subject:$(printf '\342\200\256')"
 "$TRAWL" search list --json > "$FIXTURE_DIR/list.json"
 if python3 - "$FIXTURE_DIR/list.json" <<'PY'
 import json, sys
@@ -32,6 +33,15 @@ assert data["à relire 2017"]["query"] == "date:2017 and not tag:reviewed"
 assert "error" in data["loop-a"] or "messages" in data["loop-a"]
 PY
 then tap_ok "search list --json parses and counts"; else tap_not_ok "search list --json parses and counts"; fi
+# A bidi override in a name or query reaches the consumer exact, the terminal never.
+if LC_ALL=C grep -q "$(printf '\342\200\256')" "$FIXTURE_DIR/list.json"; then
+	tap_not_ok "search list --json writes no raw U+202E"
+elif python3 -c 'import json,sys; d={e["name"]:e for e in json.load(open(sys.argv[1]))}; assert d["bidi\u202ex"]["query"] == "subject:\u202e"' "$FIXTURE_DIR/list.json"; then
+	tap_ok "search list --json writes no raw U+202E"
+else
+	tap_not_ok "search list --json writes no raw U+202E"
+fi
+notmuch config set "query.bidi$(printf '\342\200\256')x"
 if "$TRAWL" search delete "no such search" 2> "$FIXTURE_DIR/err"; then tap_not_ok "deleting a missing search fails"; else
 	[ "$(wc -l < "$FIXTURE_DIR/err")" = 1 ] && tap_ok "deleting a missing search fails with one line" ||
 		tap_not_ok "deleting a missing search fails with one line"
