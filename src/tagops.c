@@ -46,6 +46,12 @@ tagops_parse(TALLOC_CTX *ctx, const char *s, struct tagops **out, char **error)
 						 w);
 			goto fail;
 		}
+		/* notmuch refuses such a tag (it reads as an option): never make one, remove one yes. */
+		if (w[0] == '+' && w[1] == '-') {
+			*error = talloc_asprintf(ctx, "'%s': a tag may not start with '-' (notmuch refuses it)",
+						 w);
+			goto fail;
+		}
 		/* A later operation on the same tag replaces the earlier one. */
 		for (k = 0; k < ops->n; k++)
 			if (!strcmp(ops->ops[k].tag, w + 1))

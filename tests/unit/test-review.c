@@ -82,6 +82,11 @@ test_tagops_parse(void **state)
 	assert_int_not_equal(tagops_parse(c, "+", &o, &err), TRAWL_OK);
 	assert_int_not_equal(tagops_parse(c, "+\"x", &o, &err), TRAWL_OK);
 	assert_int_not_equal(tagops_parse(c, "+a\x1b", &o, &err), TRAWL_OK);
+	/* A tag notmuch refuses is never made; one that exists can still go. */
+	assert_int_not_equal(tagops_parse(c, "+-x", &o, &err), TRAWL_OK);
+	assert_non_null(strstr(err, "may not start with '-'"));
+	assert_int_equal(tagops_parse(c, "--x", &o, &err), TRAWL_OK);
+	assert_string_equal(o->ops[0].tag, "-x");
 }
 
 static void
