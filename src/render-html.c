@@ -75,6 +75,8 @@ html_silent_structured(void *ctx, xmlErrorPtr error)
 	(void)error;
 }
 
+static size_t html_restore_controls(char *s, size_t len);
+
 static int
 html_in_list(const char *name, const char *const *list)
 {
@@ -253,6 +255,9 @@ html_add_link(struct html_out *o, const char *url)
 		o->links_cap = cap;
 	}
 	o->links[o->n_links] = talloc_strdup(o->ctx, url);
+	if (o->links[o->n_links])
+		o->links[o->n_links][html_restore_controls(o->links[o->n_links],
+							   strlen(o->links[o->n_links]))] = '\0';
 	if (!o->links[o->n_links]) {
 		o->failed = 1;
 		return 0;
@@ -434,6 +439,74 @@ html_walk(struct html_out *o, xmlNodePtr top)
 	}
 }
 
+/*
+ * libxml2 drops the C0 controls XML forbids (ESC among them) without a
+ * trace, so a sequence planted in HTML would reach the reader as harmless
+ * looking text ("[2J") instead of a visible ESC.  Before parsing, each
+ * such control becomes a private-use character (U+F700 + the byte) that
+ * the parser keeps; afterwards it becomes the control again, which the
+ * text module then shows neutralised, as in a plain-text part.
+ */
+#define HTML_CTRL_BASE 0xf700
+
+static int
+html_is_ctrl(unsigned char c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
+}
+
+static char *
+html_protect_controls(TALLOC_CTX *ctx, const char *s, size_t len, size_t *out_len)
+{
+	size_t n = 0, k = 0;
+	char *out;
+
+	for (size_t i = 0; i < len; i++)
+		n += html_is_ctrl((unsigned char)s[i]);
+	out = talloc_array(ctx, char, len + 2 * n + 1);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned cp = HTML_CTRL_BASE + c;
+
+		if (!html_is_ctrl(c)) {
+			out[k++] = (char)c;
+			continue;
+		}
+		out[k++] = (char)(0xe0 | (cp >> 12));
+		out[k++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[k++] = (char)(0x80 | (cp & 0x3f));
+	}
+	out[k] = '\0';
+	*out_len = k;
+	return out;
+}
+
+/* Turns the private-use stand-ins back into their controls, in place; returns the new length. */
+static size_t
+html_restore_controls(char *s, size_t len)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		const unsigned char *p = (const unsigned char *)s + i;
+
+		if (p[0] == 0xef && i + 2 < len && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
+			unsigned cp = ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
+
+			if (cp >= HTML_CTRL_BASE && cp <= HTML_CTRL_BASE + 0x7f &&
+			    html_is_ctrl((unsigned char)(cp - HTML_CTRL_BASE))) {
+				s[k++] = (char)(cp - HTML_CTRL_BASE);
+				i += 2;
+				continue;
+			}
+		}
+		s[k++] = s[i];
+	}
+	return k;
+}
+
 trawl_status_t
 render_html_to_text(TALLOC_CTX *ctx, const char *html, size_t len, int first_link,
 		    struct render_html **out)
@@ -461,6 +534,12 @@ render_html_to_text(TALLOC_CTX *ctx, const char *html, size_t len, int first_lin
 	if (len > 0 && len <= (size_t)RENDER_MAX_BODY * 2) {
 		/* libxml2 stops at the first ill-formed byte: give it none. */
 		clean = render_utf8_sanitize(r, html, len, &len);
+		if (clean) {
+			char *safe = html_protect_controls(r, clean, len, &len);
+
+			talloc_free(clean);
+			clean = safe;
+		}
 		if (!clean) {
 			talloc_free(r);
 			return TRAWL_NOMEM;
@@ -489,6 +568,7 @@ render_html_to_text(TALLOC_CTX *ctx, const char *html, size_t len, int first_lin
 			return TRAWL_NOMEM;
 		}
 	} else {
+		o.len = html_restore_controls(o.buf, o.len);
 		o.buf[o.len] = '\0';
 	}
 	r->text = o.buf;

@@ -97,7 +97,67 @@ struct render_state {
 	/* render_save_attachment(): the attachment wanted, once found (a reference). */
 	int want_index;
 	GMimeObject *want_obj;
+
+	/* Header lines GMime would not take (an invalid name): shown, not dropped. */
+	char **bad_headers;
+	size_t n_bad_headers;
 };
+
+/* Bad header lines kept for display; more only count. */
+#define RENDER_MAX_BAD_HEADERS 32
+
+static void
+render_parser_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer ud)
+{
+	struct render_state *st = ud;
+	size_t len;
+	char *line;
+
+	(void)offset;
+	if (code != GMIME_CRIT_INVALID_HEADER_NAME || !item ||
+	    st->n_bad_headers >= RENDER_MAX_BAD_HEADERS)
+		return;
+	len = strlen(item);
+	while (len > 0 && (item[len - 1] == '\n' || item[len - 1] == '\r'))
+		len--;
+	if (len > RENDER_MAX_HEADER)
+		len = RENDER_MAX_HEADER;
+	line = render_utf8_sanitize(st, item, len, NULL);
+	if (!line)
+		return;
+	st->bad_headers = talloc_realloc(st, st->bad_headers, char *, st->n_bad_headers + 1);
+	if (st->bad_headers)
+		st->bad_headers[st->n_bad_headers++] = line;
+	else
+		st->n_bad_headers = 0;
+}
+
+/*
+ * Adds the header lines GMime refused (an invalid name, say with an ESC in
+ * it) to the message's headers, so the headers view shows that they are
+ * there; the text module makes their bytes harmless on screen.
+ */
+static int
+render_add_bad_headers(struct render_state *st)
+{
+	struct render_message *m = st->msg;
+	struct render_header *h;
+
+	if (!st->n_bad_headers)
+		return 0;
+	h = talloc_realloc(m, m->headers, struct render_header, m->n_headers + st->n_bad_headers);
+	if (!h)
+		return -1;
+	m->headers = h;
+	for (size_t i = 0; i < st->n_bad_headers; i++) {
+		h[m->n_headers].name = talloc_strdup(h, "X-Trawl-Invalid-Header");
+		h[m->n_headers].value = talloc_strdup(h, st->bad_headers[i]);
+		if (!h[m->n_headers].name || !h[m->n_headers].value)
+			return -1;
+		m->n_headers++;
+	}
+	return 0;
+}
 
 static pthread_once_t render_once = PTHREAD_ONCE_INIT;
 static unsigned long render_warning_count;
@@ -1477,6 +1537,7 @@ render_state_new(TALLOC_CTX *ctx, enum render_mode mode)
 	g_mime_parser_options_set_parameter_compliance_mode(st->options,
 							    GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_address_compliance_mode(st->options, GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_warning_callback(st->options, render_parser_warning, st);
 	return st;
 }
 
@@ -1561,7 +1622,7 @@ render_run(struct render_state *st)
 		goto done;
 	}
 	if (render_collect_headers(m, st->options, st->message, &m->headers, &m->n_headers) < 0 ||
-	    render_set_summary(st) < 0)
+	    render_add_bad_headers(st) < 0 || render_set_summary(st) < 0)
 		return TRAWL_NOMEM;
 	if (st->mode == RENDER_MODE_HEADERS)
 		render_header_lines(st, m->headers, m->n_headers, 1, 0, 0);

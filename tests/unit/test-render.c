@@ -141,6 +141,34 @@ now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * Controls the parsers would drop without a trace are kept, so the text
+ * module shows them neutralised: ESC inside HTML (libxml2 drops it) and a
+ * header whose name holds an ESC (GMime refuses the line).  Issue 22.
+ */
+static void
+test_controls_not_dropped(void **state)
+{
+	void *ctx = talloc_new(NULL);
+	static const char msg[] = "From: a@b.c\r\nSubject: s\r\n"
+				  "X-Evil\x1b[31m: red\r\n"
+				  "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+				  "<p>before\x1b[2Jafter <a href=\"http://x/\x1b]0;t\x07\">l</a></p>\r\n";
+	struct render_message *m = parse(ctx, msg, sizeof(msg) - 1, RENDER_MODE_TEXT);
+	int found = 0;
+
+	(void)state;
+	assert_non_null(find_line(m, RENDER_LINE_BODY, "before\x1b[2Jafter"));
+	assert_non_null(find_line(m, -1, "http://x/\x1b]0;t\x07"));
+	for (size_t i = 0; i < m->n_headers; i++)
+		found |= !strcmp(m->headers[i].name, "X-Trawl-Invalid-Header") &&
+			 strstr(m->headers[i].value, "X-Evil\x1b[31m: red");
+	assert_true(found);
+	m = parse(ctx, msg, sizeof(msg) - 1, RENDER_MODE_HEADERS);
+	assert_non_null(find_line(m, RENDER_LINE_HEADER, "X-Evil\x1b[31m: red"));
+	talloc_free(ctx);
+}
+
 /* ------------------------------------------------------------ escapes and charsets */
 
 static void
@@ -926,6 +954,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape_8bit),
+		cmocka_unit_test(test_controls_not_dropped),
 		cmocka_unit_test(test_escape_qp),
 		cmocka_unit_test(test_escape_base64),
 		cmocka_unit_test(test_c1_and_bidi),
