@@ -1,10 +1,13 @@
 /*
  * cmd-attach: saving and opening attachments from the thread view.  A file
  * is written only where the user says (after a prompt), under the
- * attachment's safe name, never overwriting; an external program runs only
- * on the explicit open key, with the saved file as a path argument, never
- * through a shell.
+ * attachment's safe name, never overwriting.  An external program runs
+ * only after a question that names it and the attachment, answered y,
+ * with the file as a path argument, never through a shell; the private
+ * copy it is given lives in a directory of its own that is removed when
+ * the session ends (quit, SIGTERM, SIGHUP).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +25,36 @@ struct attach_pick {
 	int index;  /* 1-based attachment number, 0 until chosen */
 	int open;   /* open after saving */
 	size_t n;   /* attachments in the message */
+	char *what; /* the attachment as the question names it: name, type, size */
+	const char *program; /* the opener the question names */
 };
+
+/* A private directory holding copies handed to an opener; removed with the session. */
+struct attach_private {
+	char *dir;
+};
+
+static int
+attach_private_destroy(struct attach_private *pd)
+{
+	DIR *d = opendir(pd->dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *f;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		f = talloc_asprintf(pd, "%s/%s", pd->dir, e->d_name);
+		if (f)
+			unlink(f);
+		talloc_free(f);
+	}
+	if (d)
+		closedir(d);
+	rmdir(pd->dir);
+	return 0;
+}
 
 static char *
 attach_default_dir(TALLOC_CTX *ctx, const struct app *app)
@@ -80,16 +112,44 @@ attach_save_to(struct app *app, struct attach_pick *p, const char *dir)
 		app_message(app, 0, "saved %s", saved);
 		return;
 	}
-	if (attach_on_path("run-mailcap") || attach_on_path("xdg-open")) {
-		app->external = talloc_array(app, char *, 3);
-		app->external[0] = talloc_strdup(app->external, attach_on_path("run-mailcap")
-									? "run-mailcap"
-									: "xdg-open");
-		app->external[1] = talloc_strdup(app->external, saved);
-		app->external[2] = NULL;
-	} else {
-		app_message(app, 1, "saved %s; no run-mailcap or xdg-open to open it", saved);
+	app->external = talloc_array(app, char *, 3);
+	app->external[0] = talloc_strdup(app->external, p->program);
+	app->external[1] = talloc_strdup(app->external, saved);
+	app->external[2] = NULL;
+}
+
+/* Opens the chosen attachment from a private copy (the question was answered y). */
+static void
+attach_open_private(struct app *app, struct attach_pick *p)
+{
+	const char *runtime = getenv("XDG_RUNTIME_DIR");
+	struct attach_private *pd = talloc_zero(app, struct attach_private);
+
+	if (!pd)
+		return;
+	pd->dir = runtime && *runtime ? talloc_asprintf(pd, "%s/trawl-open.XXXXXX", runtime)
+				      : talloc_strdup(pd, "/tmp/trawl-open.XXXXXX");
+	if (!pd->dir || !mkdtemp(pd->dir)) {
+		app_message(app, 1, "cannot make a private directory: %s", strerror(errno));
+		talloc_free(pd);
+		return;
 	}
+	/* The app owns it: freed (and the directory removed) when the session ends. */
+	talloc_set_destructor(pd, attach_private_destroy);
+	chmod(pd->dir, 0700);
+	attach_save_to(app, p, pd->dir);
+}
+
+static void
+attach_open_confirmed(struct app *app, const char *line, void *data)
+{
+	struct attach_pick *p = data;
+
+	if (strcmp(line, "y") && strcmp(line, "yes")) {
+		app_message(app, 0, "not opened");
+		return;
+	}
+	attach_open_private(app, p);
 }
 
 static void
@@ -107,22 +167,35 @@ attach_dir_done(struct app *app, const char *line, void *data)
 static void
 attach_ask_dir(struct app *app, struct attach_pick *p)
 {
+	const struct render_message *r = threadview_current_render(app);
 	char *label = talloc_asprintf(p, "save attachment %d to directory: ", p->index);
 
-	if (p->open) {
-		/* Opening keeps a private copy; nothing is written where the user did not look. */
-		char tmpl[] = "/tmp/trawl-open.XXXXXX";
-		const char *runtime = getenv("XDG_RUNTIME_DIR");
-		char *dir = runtime && *runtime ? talloc_asprintf(p, "%s/trawl-open.XXXXXX", runtime)
-						: talloc_strdup(p, tmpl);
+	if (r && p->index >= 1 && (size_t)p->index <= r->n_attachments) {
+		const struct render_attachment *a = &r->attachments[p->index - 1];
 
-		if (!mkdtemp(dir)) {
-			app_message(app, 1, "cannot make a private directory: %s", strerror(errno));
+		p->what = talloc_asprintf(p, "attachment %d '%s' (%s, %zu bytes)", p->index,
+					  *a->filename ? a->filename : a->safe_name, a->mime_type,
+					  a->size);
+	} else {
+		p->what = talloc_asprintf(p, "attachment %d", p->index);
+	}
+
+	if (p->open) {
+		/*
+		 * Nothing goes to another program unasked: the question names
+		 * the program and the attachment (drawn neutralised, as all
+		 * text from mail), and only y opens a private copy.
+		 */
+		p->program = attach_on_path("run-mailcap") ? "run-mailcap"
+			     : attach_on_path("xdg-open") ? "xdg-open"
+							  : NULL;
+		if (!p->program) {
+			app_message(app, 1, "no run-mailcap or xdg-open to open it (s saves it)");
 			talloc_free(p);
 			return;
 		}
-		attach_save_to(app, p, dir);
-		talloc_free(p);
+		label = talloc_asprintf(p, "open %s with %s? y/n: ", p->what, p->program);
+		app_prompt(app, label, "", NULL, attach_open_confirmed, p);
 		return;
 	}
 	app_prompt(app, label, attach_default_dir(p, app), NULL, attach_dir_done, p);

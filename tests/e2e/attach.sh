@@ -1,13 +1,14 @@
 #!/bin/sh
 # End-to-end attachments: saving asks for a directory and writes the safe
 # base name there (a path-traversal name stays inside), never overwriting;
-# opening runs run-mailcap/xdg-open only on the key, with a private copy's
-# path as its argument.
+# opening runs run-mailcap/xdg-open only after a question that names the
+# program and the attachment is answered y, with a private copy's path as
+# its argument; the private copy is gone when trawl ends, by q or SIGTERM.
 : "${top_srcdir:?}" "${top_builddir:?}"
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 7
+tap_plan 11
 fixture_init
 fixture_db
 cp "$top_srcdir/tests/corpus/attach/attach-1.eml" "$FIXTURE_DIR/mail/cur/"
@@ -47,7 +48,15 @@ else
 	ls -la "$HOME/Downloads/trawl" | sed 's/^/# /'
 fi
 [ -e "$FIXTURE_DIR/opened" ] && tap_not_ok "nothing is opened before the open key" || tap_ok "nothing is opened before the open key"
+tmux_keys a 2 Enter
+tap_check "open asks first, naming the program and the attachment" \
+	tmux_wait_for "open attachment 2 '../../etc/passwd' (application/octet-stream, 22 bytes) with run-mailc"
+tmux_keys n Enter
+tmux_wait_for "not opened" >/dev/null
+[ -e "$FIXTURE_DIR/opened" ] && tap_not_ok "n opens nothing" || tap_ok "n opens nothing"
 tmux_keys a 1 Enter
+tmux_wait_for "with run-mailcap? y/n" >/dev/null
+tmux_keys y Enter
 i=0
 while [ ! -e "$FIXTURE_DIR/opened-copy" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 if [ "$(cat "$FIXTURE_DIR/opened-copy" 2>/dev/null)" = "quarterly report body" ] &&
@@ -57,8 +66,36 @@ else
 	tap_not_ok "open runs the opener with a private copy's path"
 	sed 's/^/# /' "$FIXTURE_DIR/opened" 2>/dev/null
 fi
+copy=$(cat "$FIXTURE_DIR/opened" 2>/dev/null)
 tmux_keys q q
 tmux_wait_exit >/dev/null
+if [ -n "$copy" ] && [ ! -e "$copy" ] && [ ! -e "$(dirname "$copy")" ]; then
+	tap_ok "the private copy is removed when trawl quits"
+else
+	tap_not_ok "the private copy is removed when trawl quits"
+	tap_diag "copy: $copy"
+fi
+# Killed by SIGTERM (a closed terminal, a logout) it cleans up too.
+rm -f "$FIXTURE_DIR/opened" "$FIXTURE_DIR/opened-copy"
+tmux_stop
+tmux_start 100 30 "$TRAWL" id:attach-1@example.org
+tmux_wait_for "Figures attached" >/dev/null
+tmux_keys Enter
+tmux_wait_for "[attachment 1" >/dev/null
+tmux_keys a 1 Enter
+tmux_wait_for "with run-mailcap? y/n" >/dev/null
+tmux_keys y Enter
+i=0
+while [ ! -e "$FIXTURE_DIR/opened-copy" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+copy=$(cat "$FIXTURE_DIR/opened" 2>/dev/null)
+pkill -TERM -f "^$TRAWL id:attach-1" 2>/dev/null || pkill -TERM -x trawl
+tmux_wait_exit >/dev/null
+if [ -n "$copy" ] && [ ! -e "$(dirname "$copy")" ]; then
+	tap_ok "the private copy is removed on SIGTERM"
+else
+	tap_not_ok "the private copy is removed on SIGTERM"
+	tap_diag "copy: $copy"
+fi
 tmux_stop
 check_sanitizer_logs
 exit 0
