@@ -44,6 +44,13 @@ app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, int w, int h)
 	app->review = review_new(app, idx, cfg->reviewer, cfg->sync_maildir_flags);
 	if (!app->scr || !app->history_path || !app->review)
 		abort();
+	/* Where the case's state went (a fallback, a journal moved), said once. */
+	{
+		const char *notice = journal_take_notice();
+
+		if (notice)
+			app_message(app, 0, "%s", notice);
+	}
 	return app;
 }
 
@@ -65,6 +72,12 @@ app_free(struct app *app)
 	app->n_jobs = 0;
 	TALLOC_FREE(app->review);
 	talloc_free(app);
+}
+
+void
+app_config_changed(struct app *app)
+{
+	review_set_reviewer(app->review, app->cfg->reviewer);
 }
 
 void

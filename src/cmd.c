@@ -518,6 +518,8 @@ cmd_run(struct app *app, const char *command)
 		/* Config directives work on the command line too. */
 		if (config_apply_line(app->cfg, command, tmp, &err) != TRAWL_OK)
 			app_message(app, 1, "%s", err);
+		else
+			app_config_changed(app);
 	} else {
 		app_message(app, 1, "unknown command: %s", argv[0]);
 	}

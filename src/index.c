@@ -1770,6 +1770,39 @@ index_message_info(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
 	return INDEX_READ(idx, index_message_info_once(idx, ctx, message_id, property_prefix, out));
 }
 
+static trawl_status_t
+index_message_tags_once(index_t *idx, TALLOC_CTX *ctx, const char *message_id, char ***tags,
+			size_t *n)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t st = notmuch_database_find_message(idx->db, message_id, &m);
+	notmuch_tags_t *t;
+	int bad = 0;
+
+	*tags = NULL;
+	*n = 0;
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return index_check(idx, st, message_id);
+	if (!m) {
+		index_set_error(idx, "id:%s: no such message", message_id);
+		return TRAWL_NOT_FOUND;
+	}
+	for (t = notmuch_message_get_tags(m); t && notmuch_tags_valid(t);
+	     notmuch_tags_move_to_next(t))
+		bad |= index_push(ctx, tags, n, notmuch_tags_get(t));
+	if (t)
+		notmuch_tags_destroy(t);
+	notmuch_message_destroy(m);
+	return bad ? TRAWL_NOMEM : TRAWL_OK;
+}
+
+trawl_status_t
+index_message_tags(index_t *idx, TALLOC_CTX *ctx, const char *message_id, char ***tags,
+		   size_t *n)
+{
+	return INDEX_READ(idx, index_message_tags_once(idx, ctx, message_id, tags, n));
+}
+
 trawl_status_t
 index_changed_threads(index_t *idx, TALLOC_CTX *ctx, unsigned long from, unsigned long to,
 		      char ***out, size_t *n)

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,16 +58,43 @@ journal_unescape(TALLOC_CTX *ctx, const char *s)
 	return out;
 }
 
-char *
-journal_path_for(TALLOC_CTX *ctx, const char *db_path)
+/* ------------------------------------------------------------ where */
+
+static char *journal_notice;
+
+const char *
+journal_take_notice(void)
 {
-	return journal_state_path(ctx, db_path, ".log");
+	static char said[1024];
+
+	if (!journal_notice)
+		return NULL;
+	snprintf(said, sizeof(said), "%s", journal_notice);
+	talloc_free(journal_notice);
+	journal_notice = NULL;
+	return said;
 }
 
-/* The file of db_path ending in ext, in $<var>/trawl/sub (else ~/fallback/trawl/sub). */
+enum { JOURNAL_SAID_FALLBACK, JOURNAL_SAID_MOVED };
+
+/* Keeps msg (a talloc string, taken) as the notice, unless one of its kind was said already. */
+static void
+journal_say(int kind, char *msg)
+{
+	static int said[2];
+
+	if (said[kind]++ || !msg) {
+		talloc_free(msg);
+		return;
+	}
+	talloc_free(journal_notice);
+	journal_notice = msg;
+}
+
+/* The old place of db_path's file ending in ext: $<var>/trawl/sub (else ~/fallback/trawl/sub). */
 static char *
-journal_db_file(TALLOC_CTX *ctx, const char *var, const char *fallback, const char *sub,
-		const char *db_path, const char *ext)
+journal_xdg_file(TALLOC_CTX *ctx, const char *var, const char *fallback, const char *sub,
+		 const char *db_path, const char *ext)
 {
 	const char *xdg = getenv(var);
 	const char *home = getenv("HOME");
@@ -88,16 +117,234 @@ journal_db_file(TALLOC_CTX *ctx, const char *var, const char *fallback, const ch
 			       (unsigned long long)h, ext);
 }
 
+/*
+ * The case's state directory, <db>/.notmuch/trawl, made if needed; NULL
+ * when the database has no .notmuch directory or it cannot be written.
+ */
+static char *
+journal_case_dir(TALLOC_CTX *ctx, const char *db_path)
+{
+	char *nm = talloc_asprintf(ctx, "%s/.notmuch", db_path), *dir;
+	struct stat st;
+
+	if (!nm || stat(nm, &st) != 0 || !S_ISDIR(st.st_mode))
+		return NULL;
+	dir = talloc_asprintf(ctx, "%s/trawl", nm);
+	if (!dir || (mkdir(dir, 0700) != 0 && errno != EEXIST) || stat(dir, &st) != 0 ||
+	    !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0) {
+		journal_say(JOURNAL_SAID_FALLBACK,
+			    talloc_asprintf(NULL, "%s cannot be written: trawl keeps its journal "
+						  "and caches in the XDG state and cache directories",
+					    nm));
+		return NULL;
+	}
+	return dir;
+}
+
+/* Copies from to to (whole, synced, then renamed into place); 0 on success. */
+static int
+journal_copy_file(const char *from, const char *to)
+{
+	char *tmp = talloc_asprintf(NULL, "%s.tmp", to), buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+	ssize_t r = 0;
+
+	if (in >= 0 && tmp)
+		out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	while (out >= 0 && (r = read(in, buf, sizeof(buf))) > 0)
+		if (util_write_all(out, buf, (size_t)r) < 0) {
+			r = -1;
+			break;
+		}
+	if (out >= 0 && r == 0 && fsync(out) == 0 && close(out) == 0) {
+		out = -1;
+		rc = rename(tmp, to);
+	}
+	if (out >= 0)
+		close(out);
+	if (rc != 0 && tmp)
+		unlink(tmp);
+	if (in >= 0)
+		close(in);
+	talloc_free(tmp);
+	return rc;
+}
+
+char *
+journal_path_for(TALLOC_CTX *ctx, const char *db_path)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *dir = journal_case_dir(tmp, db_path);
+	char *old = journal_xdg_file(tmp, "XDG_STATE_HOME", ".local/state", "journal", db_path,
+				     ".log");
+	char *path;
+
+	if (!dir) {
+		path = talloc_strdup(ctx, old);
+		talloc_free(tmp);
+		return path;
+	}
+	path = talloc_asprintf(ctx, "%s/journal.log", dir);
+	/* A journal from before the move: it comes along, once, whole. */
+	if (access(path, F_OK) != 0 && access(old, F_OK) == 0) {
+		if (journal_copy_file(old, path) == 0) {
+			unlink(old);
+			journal_say(JOURNAL_SAID_MOVED,
+				    talloc_asprintf(NULL,
+						    "the review journal moved beside the database: "
+						    "%s (was %s)",
+						    path, old));
+		} else {
+			journal_say(JOURNAL_SAID_MOVED,
+				    talloc_asprintf(NULL,
+						    "cannot move the review journal %s beside the "
+						    "database: %s",
+						    old, strerror(errno)));
+			talloc_free(path);
+			path = talloc_strdup(ctx, old);
+		}
+	}
+	talloc_free(tmp);
+	return path;
+}
+
 char *
 journal_state_path(TALLOC_CTX *ctx, const char *db_path, const char *ext)
 {
-	return journal_db_file(ctx, "XDG_STATE_HOME", ".local/state", "journal", db_path, ext);
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *dir = journal_case_dir(tmp, db_path);
+	char *path = dir ? talloc_asprintf(ctx, "%s/%s", dir, ext[0] == '.' ? ext + 1 : ext)
+			 : journal_xdg_file(ctx, "XDG_STATE_HOME", ".local/state", "journal",
+					    db_path, ext);
+
+	talloc_free(tmp);
+	return path;
 }
 
 char *
 journal_cache_path(TALLOC_CTX *ctx, const char *db_path, const char *ext)
 {
-	return journal_db_file(ctx, "XDG_CACHE_HOME", ".cache", "heads", db_path, ext);
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *dir = journal_case_dir(tmp, db_path);
+	char *old = journal_xdg_file(tmp, "XDG_CACHE_HOME", ".cache", "heads", db_path, ext);
+	char *path;
+
+	if (!dir) {
+		path = talloc_strdup(ctx, old);
+	} else {
+		path = talloc_asprintf(ctx, "%s/%s", dir, ext[0] == '.' ? ext + 1 : ext);
+		/* An old cache holds subjects and authors of the evidence: it goes. */
+		unlink(old);
+	}
+	talloc_free(tmp);
+	return path;
+}
+
+/* ------------------------------------------------------------ sessions */
+
+static char journal_token[64];
+static int journal_token_fd = -1;
+
+static char *
+journal_session_file(TALLOC_CTX *ctx, const char *path, const char *token)
+{
+	return talloc_asprintf(ctx, "%s.sessions/%s", path, token);
+}
+
+const char *
+journal_session(const char *path)
+{
+	if (!*journal_token) {
+		uint32_t r = 0;
+
+		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+			r = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 8;
+		snprintf(journal_token, sizeof(journal_token), "%ld-%lld-%08x", (long)getpid(),
+			 (long long)time(NULL), r);
+	}
+	if (journal_token_fd < 0 && path) {
+		char *f = journal_session_file(NULL, path, journal_token);
+
+		util_mkdirs_for(f);
+		/* Kept for the process's life (children share it): its lock says "open". */
+		journal_token_fd = f ? open(f, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+		if (journal_token_fd >= 0 && flock(journal_token_fd, LOCK_EX | LOCK_NB) != 0) {
+			close(journal_token_fd);
+			journal_token_fd = -1;
+		}
+		talloc_free(f);
+	}
+	return journal_token;
+}
+
+int
+journal_session_alive(const char *path, const char *token)
+{
+	char *f;
+	int fd, alive = 0;
+
+	if (!token || !*token)
+		return 0;
+	if (!strcmp(token, journal_token))
+		return 1;
+	f = journal_session_file(NULL, path, token);
+	fd = f ? open(f, O_RDWR | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+			alive = 1;
+		} else {
+			/* Nobody holds it: that session ended; its file goes. */
+			unlink(f);
+		}
+		close(fd);
+	}
+	talloc_free(f);
+	return alive;
+}
+
+/* ------------------------------------------------------------ lines */
+
+static uint32_t
+journal_sum(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Appends the checksum field and the newline to line (a talloc string). */
+static char *
+journal_seal(char *line)
+{
+	return line ? talloc_asprintf_append_buffer(line, "\t~%08x\n",
+						    journal_sum(line, strlen(line)))
+		    : NULL;
+}
+
+/*
+ * Checks and strips a line's checksum in place.  1: sealed and intact;
+ * 0: no checksum (an older line); -1: damaged.
+ */
+static int
+journal_unseal(char *line, size_t len)
+{
+	char *tab;
+	unsigned long sum;
+	char *end;
+
+	if (len == 0 || line[len - 1] != '\n')
+		return -1; /* torn: the end of the file without its newline */
+	line[--len] = '\0';
+	tab = strrchr(line, '\t');
+	if (!tab || tab[1] != '~')
+		return 0;
+	sum = strtoul(tab + 2, &end, 16);
+	if (*end || end - (tab + 2) != 8 || sum != journal_sum(line, (size_t)(tab - line)))
+		return -1;
+	*tab = '\0';
+	return 1;
 }
 
 /* Splits a line into at most max tab-separated fields (in place). */
@@ -106,7 +353,6 @@ journal_fields(char *line, char **f, int max)
 {
 	int n = 0;
 
-	line[strcspn(line, "\n")] = '\0';
 	while (n < max) {
 		f[n++] = line;
 		line = strchr(line, '\t');
@@ -115,6 +361,55 @@ journal_fields(char *line, char **f, int max)
 		*line++ = '\0';
 	}
 	return n;
+}
+
+/*
+ * Reads the journal's good lines, calling fn(ud, fields, n) for each;
+ * counts the damaged ones.  Lines without a checksum are taken only
+ * before the first line that has one (they predate it).
+ */
+static trawl_status_t
+journal_scan(const char *path, void (*fn)(void *ud, char **f, int nf), void *ud,
+	     size_t *damaged)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, bad = 0;
+	ssize_t len;
+	int sealed_seen = 0;
+
+	if (damaged)
+		*damaged = 0;
+	if (!f)
+		return errno == ENOENT ? TRAWL_OK : TRAWL_IO;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		char *fl[12];
+		int st = journal_unseal(line, (size_t)len), nf;
+
+		if (st < 0 || (st == 0 && sealed_seen)) {
+			bad++;
+			continue;
+		}
+		sealed_seen |= st > 0;
+		nf = journal_fields(line, fl, 12);
+		fn(ud, fl, nf);
+	}
+	free(line);
+	fclose(f);
+	if (damaged)
+		*damaged = bad;
+	return TRAWL_OK;
+}
+
+static int
+journal_number(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return 0;
+	*out = strtoul(s, &end, 10);
+	return *end == '\0';
 }
 
 static struct journal_entry *
@@ -126,121 +421,222 @@ journal_find(struct journal_entry *e, size_t n, unsigned long id)
 	return NULL;
 }
 
+struct journal_read_state {
+	TALLOC_CTX *ctx;
+	struct journal_entry *e;
+	size_t n;
+	int failed;
+};
+
+static void
+journal_read_line(void *ud, char **fl, int nf)
+{
+	struct journal_read_state *r = ud;
+	struct journal_entry *x;
+	unsigned long id, v;
+
+	if (nf < 2 || !journal_number(fl[1], &id))
+		return;
+	if (nf >= 9 && !strcmp(fl[0], "E")) {
+		struct journal_entry *e = talloc_realloc(r->ctx, r->e, struct journal_entry, r->n + 1);
+
+		if (!e) {
+			r->failed = 1;
+			return;
+		}
+		r->e = e;
+		x = &e[r->n++];
+		memset(x, 0, sizeof(*x));
+		x->id = id;
+		x->time = (time_t)strtoll(fl[2], NULL, 10);
+		x->reviewer = journal_unescape(e, fl[3]);
+		x->kind = journal_unescape(e, fl[4]);
+		x->undoes = strtoul(fl[5], NULL, 10);
+		x->query = journal_unescape(e, fl[6]);
+		x->ops = journal_unescape(e, fl[7]);
+		x->count = strtoul(fl[8], NULL, 10);
+		x->session = journal_unescape(e, nf >= 10 ? fl[9] : "");
+		x->end = talloc_strdup(e, "");
+	} else if (nf >= 4 && !strcmp(fl[0], "C") && journal_number(fl[3], &v) &&
+		   (x = journal_find(r->e, r->n, id))) {
+		x->committed += v;
+	} else if (nf >= 4 && !strcmp(fl[0], "X") && (x = journal_find(r->e, r->n, id))) {
+		talloc_free(x->end);
+		x->end = journal_unescape(r->e, fl[3]);
+	}
+}
+
+trawl_status_t
+journal_read_checked(TALLOC_CTX *ctx, const char *path, struct journal_entry **out,
+		     size_t *n_out, size_t *damaged)
+{
+	struct journal_read_state r = {ctx, NULL, 0, 0};
+	trawl_status_t ts = journal_scan(path, journal_read_line, &r, damaged);
+
+	*out = r.e;
+	*n_out = r.e ? r.n : 0;
+	return ts == TRAWL_OK && r.failed ? TRAWL_NOMEM : ts;
+}
+
 trawl_status_t
 journal_read(TALLOC_CTX *ctx, const char *path, struct journal_entry **out, size_t *n_out)
 {
-	FILE *f = fopen(path, "r");
-	struct journal_entry *e = NULL;
-	size_t n = 0;
-	char *line = NULL;
-	size_t cap = 0;
+	return journal_read_checked(ctx, path, out, n_out, NULL);
+}
 
-	*out = NULL;
-	*n_out = 0;
-	if (!f)
-		return errno == ENOENT ? TRAWL_OK : TRAWL_IO;
-	while (getline(&line, &cap, f) > 0) {
-		char *fl[10];
-		int nf = journal_fields(line, fl, 10);
-		struct journal_entry *x;
+/* A delta field ("+a -b", escaped) as tag operations; NULL when absent or unreadable. */
+static struct tagops *
+journal_parse_delta(TALLOC_CTX *ctx, const char *field)
+{
+	struct tagops *ops = talloc_zero(ctx, struct tagops);
+	char *copy = talloc_strdup(ctx, field);
 
-		if (nf >= 9 && !strcmp(fl[0], "E")) {
-			e = talloc_realloc(ctx, e, struct journal_entry, n + 1);
-			if (!e)
-				break;
-			x = &e[n++];
-			memset(x, 0, sizeof(*x));
-			x->id = strtoul(fl[1], NULL, 10);
-			x->time = (time_t)strtoll(fl[2], NULL, 10);
-			x->reviewer = journal_unescape(e, fl[3]);
-			x->kind = journal_unescape(e, fl[4]);
-			x->undoes = strtoul(fl[5], NULL, 10);
-			x->query = journal_unescape(e, fl[6]);
-			x->ops = journal_unescape(e, fl[7]);
-			x->count = strtoul(fl[8], NULL, 10);
-			x->end = talloc_strdup(e, "");
-		} else if (nf >= 4 && !strcmp(fl[0], "C") &&
-			   (x = journal_find(e, n, strtoul(fl[1], NULL, 10)))) {
-			x->committed += strtoul(fl[3], NULL, 10);
-		} else if (nf >= 4 && !strcmp(fl[0], "X") &&
-			   (x = journal_find(e, n, strtoul(fl[1], NULL, 10)))) {
-			talloc_free(x->end);
-			x->end = journal_unescape(e, fl[3]);
-		}
+	if (!ops || !copy)
+		return NULL;
+	for (char *t = strtok(copy, " "); t; t = strtok(NULL, " ")) {
+		char *tag;
+
+		if ((t[0] != '+' && t[0] != '-') || !t[1])
+			continue;
+		tag = journal_unescape(ops, t + 1);
+		ops->ops = talloc_realloc(ops, ops->ops, struct tagop, ops->n + 1);
+		if (!tag || !ops->ops)
+			return NULL;
+		ops->ops[ops->n].tag = tag;
+		ops->ops[ops->n].add = t[0] == '+';
+		ops->n++;
 	}
-	free(line);
-	fclose(f);
-	*out = e;
-	*n_out = e ? n : 0;
-	return TRAWL_OK;
+	talloc_free(copy);
+	return ops;
+}
+
+struct journal_batches_state {
+	TALLOC_CTX *ctx;
+	unsigned long id;
+	struct journal_batch *b;
+	size_t n;
+	char ***old;   /* per batch, per message: old tags (for load_changes) */
+	size_t **n_old;
+};
+
+static struct journal_batch *
+journal_batch_get(struct journal_batches_state *s, size_t batch)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->b[i].batch == batch)
+			return &s->b[i];
+	s->b = talloc_realloc(s->ctx, s->b, struct journal_batch, s->n + 1);
+	s->old = talloc_realloc(s->ctx, s->old, char **, s->n + 1);
+	s->n_old = talloc_realloc(s->ctx, s->n_old, size_t *, s->n + 1);
+	if (!s->b || !s->old || !s->n_old)
+		return NULL;
+	memset(&s->b[s->n], 0, sizeof(s->b[s->n]));
+	s->b[s->n].batch = batch;
+	s->old[s->n] = NULL;
+	s->n_old[s->n] = NULL;
+	return &s->b[s->n++];
+}
+
+static void
+journal_batches_line(void *ud, char **fl, int nf)
+{
+	struct journal_batches_state *s = ud;
+	struct journal_batch *b;
+	unsigned long id, batch;
+	size_t k, i;
+	char *mid;
+
+	if (nf < 4 || !journal_number(fl[1], &id) || id != s->id || !journal_number(fl[2], &batch))
+		return;
+	if (!strcmp(fl[0], "C")) {
+		if ((b = journal_batch_get(s, batch)))
+			b->committed = 1;
+		return;
+	}
+	if (strcmp(fl[0], "M") || nf < 5 || !(b = journal_batch_get(s, batch)))
+		return;
+	k = (size_t)(b - s->b);
+	mid = journal_unescape(s->ctx, fl[3]);
+	/* A batch written again (after a crash before its commit) says the same: last wins. */
+	for (i = 0; i < b->n; i++)
+		if (!strcmp(b->message_ids[i], mid))
+			break;
+	if (i == b->n) {
+		b->message_ids = talloc_realloc(s->ctx, b->message_ids, char *, b->n + 1);
+		b->delta = talloc_realloc(s->ctx, b->delta, struct tagops *, b->n + 1);
+		s->old[k] = talloc_realloc(s->ctx, s->old[k], char *, b->n + 1);
+		if (!b->message_ids || !b->delta || !s->old[k])
+			return;
+		b->n++;
+	}
+	b->message_ids[i] = mid;
+	b->delta[i] = nf >= 6 ? journal_parse_delta(s->ctx, fl[5]) : NULL;
+	s->old[k][i] = talloc_strdup(s->ctx, fl[4]);
+}
+
+trawl_status_t
+journal_batches(TALLOC_CTX *ctx, const char *path, unsigned long id, struct journal_batch **out,
+		size_t *n)
+{
+	struct journal_batches_state s = {.ctx = ctx, .id = id};
+	trawl_status_t ts = journal_scan(path, journal_batches_line, &s, NULL);
+
+	*out = s.b;
+	*n = s.n;
+	return ts;
 }
 
 trawl_status_t
 journal_load_changes(TALLOC_CTX *ctx, const char *path, struct journal_entry *entry)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0, len = 0, room = 0;
-	/* Batches committed: only their old tags are replayed. */
-	size_t *batches = NULL, n_batches = 0;
-	TALLOC_CTX *tmp;
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct journal_batches_state s = {.ctx = tmp, .id = entry->id};
+	trawl_status_t ts = journal_scan(path, journal_batches_line, &s, NULL);
+	size_t len = 0, total = 0;
 
-	if (!f)
-		return TRAWL_IO;
-	tmp = talloc_new(NULL);
-	while (getline(&line, &cap, f) > 0) {
-		char *fl[6];
-		int nf;
-
-		if (line[0] != 'C' || line[1] != '\t')
-			continue;
-		nf = journal_fields(line, fl, 6);
-		if (nf >= 4 && strtoul(fl[1], NULL, 10) == entry->id) {
-			batches = talloc_realloc(tmp, batches, size_t, n_batches + 1);
-			batches[n_batches++] = strtoul(fl[2], NULL, 10);
-		}
+	if (ts != TRAWL_OK) {
+		talloc_free(tmp);
+		return ts;
 	}
-	rewind(f);
-	while (getline(&line, &cap, f) > 0) {
-		char *fl[6];
-		int nf, committed = 0;
-		size_t batch;
+	/* Only committed batches are in the database: only their changes are reversed. */
+	for (size_t i = 0; i < s.n; i++)
+		if (s.b[i].committed)
+			total += s.b[i].n;
+	entry->message_ids = talloc_array(ctx, char *, total ? total : 1);
+	entry->old_tags = talloc_array(ctx, char **, total ? total : 1);
+	entry->n_old = talloc_array(ctx, size_t, total ? total : 1);
+	entry->delta = talloc_zero_array(ctx, struct tagops *, total ? total : 1);
+	if (!entry->message_ids || !entry->old_tags || !entry->n_old || !entry->delta) {
+		talloc_free(tmp);
+		return TRAWL_NOMEM;
+	}
+	for (size_t i = 0; i < s.n; i++) {
+		if (!s.b[i].committed)
+			continue;
+		for (size_t k = 0; k < s.b[i].n; k++, len++) {
+			char *copy = talloc_strdup(tmp, s.old[i][k]);
 
-		if (line[0] != 'M' || line[1] != '\t')
-			continue;
-		nf = journal_fields(line, fl, 6);
-		if (nf < 5 || strtoul(fl[1], NULL, 10) != entry->id)
-			continue;
-		batch = strtoul(fl[2], NULL, 10);
-		for (size_t i = 0; i < n_batches; i++)
-			committed |= batches[i] == batch;
-		if (!committed)
-			continue;
-		if (len == room) {
-			room = room ? room * 2 : 256;
-			entry->message_ids = talloc_realloc(ctx, entry->message_ids, char *, room);
-			entry->old_tags = talloc_realloc(ctx, entry->old_tags, char **, room);
-			entry->n_old = talloc_realloc(ctx, entry->n_old, size_t, room);
-			if (!entry->message_ids || !entry->old_tags || !entry->n_old)
-				break;
-		}
-		entry->message_ids[len] = journal_unescape(entry->message_ids, fl[3]);
-		entry->old_tags[len] = talloc_array(entry->old_tags, char *, 1);
-		entry->n_old[len] = 0;
-		for (char *t = strtok(fl[4], " "); t; t = strtok(NULL, " ")) {
-			size_t k = entry->n_old[len];
+			entry->message_ids[len] = talloc_strdup(entry->message_ids,
+								s.b[i].message_ids[k]);
+			entry->delta[len] = s.b[i].delta[k]
+						    ? talloc_steal(entry->delta, s.b[i].delta[k])
+						    : NULL;
+			entry->old_tags[len] = talloc_array(entry->old_tags, char *, 1);
+			entry->n_old[len] = 0;
+			entry->old_tags[len][0] = NULL;
+			for (char *t = strtok(copy, " "); t; t = strtok(NULL, " ")) {
+				size_t m = entry->n_old[len];
 
-			entry->old_tags[len] = talloc_realloc(entry->old_tags, entry->old_tags[len],
-							      char *, k + 2);
-			entry->old_tags[len][k] = journal_unescape(entry->old_tags[len], t);
-			entry->old_tags[len][k + 1] = NULL;
-			entry->n_old[len] = k + 1;
+				entry->old_tags[len] = talloc_realloc(entry->old_tags,
+								      entry->old_tags[len], char *,
+								      m + 2);
+				entry->old_tags[len][m] = journal_unescape(entry->old_tags[len], t);
+				entry->old_tags[len][m + 1] = NULL;
+				entry->n_old[len] = m + 1;
+			}
 		}
-		len++;
 	}
 	entry->n_changes = len;
-	free(line);
-	fclose(f);
 	talloc_free(tmp);
 	return TRAWL_OK;
 }
@@ -273,79 +669,195 @@ journal_undoable(const struct journal_entry *e, size_t n, size_t max, size_t *ou
 	return k;
 }
 
-unsigned long
-journal_next_id(const struct journal_entry *e, size_t n)
-{
-	unsigned long id = 0;
+/* ------------------------------------------------------------ appending */
 
-	for (size_t i = 0; i < n; i++)
-		if (e[i].id > id)
-			id = e[i].id;
-	return id + 1;
+/* Opens the journal for appending and takes its lock; -1 with errno on failure. */
+static int
+journal_lock(const char *path)
+{
+	int fd;
+
+	util_mkdirs_for(path);
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) != 0)
+		if (errno != EINTR) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+			return -1;
+		}
+	return fd;
 }
 
-/* Appends text and syncs it to disk before returning. */
+/*
+ * Writes text (whole lines) at the end of the locked journal and syncs.
+ * A torn last line (a crash, a full disk) is closed first, so the new
+ * lines are never glued to it.
+ */
+static int
+journal_write_locked(int fd, const char *text)
+{
+	struct stat st;
+	char last = '\n';
+
+	if (fstat(fd, &st) != 0)
+		return -1;
+	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
+		return -1;
+	if (last != '\n' && util_write_all(fd, "\n", 1) < 0)
+		return -1;
+	if (util_write_all(fd, text, strlen(text)) < 0)
+		return -1;
+	return fsync(fd);
+}
+
+/* Appends text under the journal's lock; -1 with errno on failure. */
 static int
 journal_append(const char *path, const char *text)
 {
-	int fd;
-	size_t len = strlen(text), off = 0;
+	int fd = journal_lock(path), rc, e;
 
-	util_mkdirs_for(path);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
+	rc = journal_write_locked(fd, text);
+	e = errno;
+	close(fd); /* releases the lock */
+	errno = e;
+	return rc;
+}
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			return -1;
-		}
-		off += (size_t)w;
+static void
+journal_max_id_line(void *ud, char **fl, int nf)
+{
+	unsigned long *max = ud, id;
+
+	if (nf >= 2 && !strcmp(fl[0], "E") && journal_number(fl[1], &id) && id > *max)
+		*max = id;
+}
+
+/*
+ * The next id, from the counter file beside the journal (the journal is
+ * read only when the counter is missing); the counter moves before the E
+ * line is written, so a crash between them skips an id, never reuses one.
+ * Called with the journal's lock held.
+ */
+static unsigned long
+journal_take_id(const char *path)
+{
+	char *counter = talloc_asprintf(NULL, "%s.next", path), buf[32];
+	unsigned long id = 0, max = 0;
+	int fd = counter ? open(counter, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+	ssize_t r;
+
+	if (fd >= 0 && (r = pread(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		buf[r] = '\0';
+		id = strtoul(buf, NULL, 10);
 	}
-	if (fsync(fd) < 0) {
+	/* No counter yet (a new, moved or older journal): the journal says. */
+	if (id == 0) {
+		journal_scan(path, journal_max_id_line, &max, NULL);
+		id = max + 1;
+	}
+	if (fd >= 0) {
+		int n = snprintf(buf, sizeof(buf), "%lu\n", id + 1);
+
+		if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)n, 0) == n)
+			fsync(fd);
 		close(fd);
-		return -1;
 	}
-	return close(fd);
+	talloc_free(counter);
+	return id;
 }
 
 int
-journal_begin(const char *path, const struct journal_entry *x)
+journal_begin(const char *path, struct journal_entry *x)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *line = talloc_asprintf(tmp, "E\t%lu\t%lld\t%s\t%s\t%lu\t%s\t%s\t%zu\n", x->id,
-				     (long long)x->time, journal_escape(tmp, x->reviewer, 0),
-				     journal_escape(tmp, x->kind, 0), x->undoes,
-				     journal_escape(tmp, x->query, 0), journal_escape(tmp, x->ops, 0),
-				     x->count);
-	int rc = line ? journal_append(path, line) : -1;
+	int fd = journal_lock(path), rc = -1, e;
+	char *line;
 
+	if (fd < 0) {
+		talloc_free(tmp);
+		return -1;
+	}
+	x->id = journal_take_id(path);
+	line = journal_seal(talloc_asprintf(
+		tmp, "E\t%lu\t%lld\t%s\t%s\t%lu\t%s\t%s\t%zu\t%s", x->id, (long long)x->time,
+		journal_escape(tmp, x->reviewer, 0), journal_escape(tmp, x->kind, 0), x->undoes,
+		journal_escape(tmp, x->query, 0), journal_escape(tmp, x->ops, 0), x->count,
+		journal_escape(tmp, x->session ? x->session : "", 0)));
+	if (line)
+		rc = journal_write_locked(fd, line);
+	e = errno;
+	close(fd);
 	talloc_free(tmp);
+	errno = e;
 	return rc;
+}
+
+static int
+journal_has(char *const *tags, size_t n, const char *tag)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(tags[i], tag))
+			return 1;
+	return 0;
+}
+
+/* What change did to a message that had old's tags, as a delta field ("+a -b", escaped). */
+static char *
+journal_delta(TALLOC_CTX *ctx, const struct index_change *ch, const struct index_old_tags *old)
+{
+	char *d = talloc_strdup(ctx, "");
+
+	if (ch->ops) {
+		for (size_t k = 0; d && k < ch->ops->n; k++) {
+			const struct tagop *op = &ch->ops->ops[k];
+
+			if (op->add != journal_has(old->tags, old->n, op->tag))
+				d = talloc_asprintf_append_buffer(d, "%s%c%s", *d ? " " : "",
+								  op->add ? '+' : '-',
+								  journal_escape(ctx, op->tag, 1));
+		}
+	} else {
+		for (size_t k = 0; d && k < ch->n_exact; k++)
+			if (!journal_has(old->tags, old->n, ch->exact[k]))
+				d = talloc_asprintf_append_buffer(d, "%s+%s", *d ? " " : "",
+								  journal_escape(ctx, ch->exact[k], 1));
+		for (size_t k = 0; d && k < old->n; k++)
+			if (!journal_has(ch->exact, ch->n_exact, old->tags[k]))
+				d = talloc_asprintf_append_buffer(d, "%s-%s", *d ? " " : "",
+								  journal_escape(ctx, old->tags[k], 1));
+	}
+	return d;
 }
 
 int
 journal_batch_old(const char *path, unsigned long id, size_t batch,
-		  const struct index_old_tags *old, size_t n)
+		  const struct index_change *changes, const struct index_old_tags *old, size_t n)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	char *text = talloc_strdup(tmp, "");
 	int rc;
 
 	for (size_t i = 0; text && i < n; i++) {
+		char *line;
+
 		if (!old[i].found)
 			continue;
-		text = talloc_asprintf_append_buffer(text, "M\t%lu\t%zu\t%s\t", id, batch,
-						     journal_escape(tmp, old[i].message_id, 0));
-		for (size_t k = 0; text && k < old[i].n; k++)
-			text = talloc_asprintf_append_buffer(text, "%s%s", k ? " " : "",
+		line = talloc_asprintf(tmp, "M\t%lu\t%zu\t%s\t", id, batch,
+				       journal_escape(tmp, old[i].message_id, 0));
+		for (size_t k = 0; line && k < old[i].n; k++)
+			line = talloc_asprintf_append_buffer(line, "%s%s", k ? " " : "",
 							     journal_escape(tmp, old[i].tags[k], 1));
-		if (text)
-			text = talloc_strdup_append_buffer(text, "\n");
+		if (line)
+			line = talloc_asprintf_append_buffer(line, "\t%s",
+							     journal_delta(tmp, &changes[i], &old[i]));
+		line = journal_seal(line);
+		text = line ? talloc_strdup_append_buffer(text, line) : NULL;
 	}
 	rc = text ? journal_append(path, text) : -1;
 	talloc_free(tmp);
@@ -355,19 +867,21 @@ journal_batch_old(const char *path, unsigned long id, size_t batch,
 int
 journal_batch_committed(const char *path, unsigned long id, size_t batch, size_t messages)
 {
-	char line[128];
+	char *line = journal_seal(talloc_asprintf(NULL, "C\t%lu\t%zu\t%zu\t%lld", id, batch,
+						  messages, (long long)time(NULL)));
+	int rc = line ? journal_append(path, line) : -1;
 
-	snprintf(line, sizeof(line), "C\t%lu\t%zu\t%zu\t%lld\n", id, batch, messages,
-		 (long long)time(NULL));
-	return journal_append(path, line);
+	talloc_free(line);
+	return rc;
 }
 
 int
 journal_end(const char *path, unsigned long id, const char *how)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *line = talloc_asprintf(tmp, "X\t%lu\t%lld\t%s\n", id, (long long)time(NULL),
-				     journal_escape(tmp, how, 0));
+	char *line = journal_seal(talloc_asprintf(tmp, "X\t%lu\t%lld\t%s", id,
+						  (long long)time(NULL),
+						  journal_escape(tmp, how, 0)));
 	int rc = line ? journal_append(path, line) : -1;
 
 	talloc_free(tmp);

@@ -688,10 +688,16 @@ main_log(TALLOC_CTX *ctx, int argc, char **argv)
 	idx = main_open_index(ctx, &o);
 	if (!idx)
 		return 1;
-	if (journal_print(journal_path_for(ctx, index_db_path(idx)), stdout, as_csv,
-			  i < argc ? argv[i] : NULL) != TRAWL_OK) {
-		text_warn("%s: cannot read the journal", journal_path_for(ctx, index_db_path(idx)));
-		return 1;
+	{
+		char *path = journal_path_for(ctx, index_db_path(idx));
+		const char *notice = journal_take_notice();
+
+		if (notice)
+			text_warn("%s", notice);
+		if (journal_print(path, stdout, as_csv, i < argc ? argv[i] : NULL) != TRAWL_OK) {
+			text_warn("%s: cannot read the journal: %s", path, strerror(errno));
+			return 1;
+		}
 	}
 	return 0;
 }

@@ -15,8 +15,6 @@
 
 /* Consecutive writer deaths without progress before the queue stops retrying. */
 #define REVIEW_MAX_RESTARTS 5
-/* How long a batch may take before the status line suspects a held lock. */
-#define REVIEW_SLOW_MS 700
 
 struct review_writer_arg {
 	struct review *rv;
@@ -37,6 +35,7 @@ struct review_batch_ud {
 	const char *path;
 	unsigned long id;
 	size_t batch;
+	const struct index_change *changes;
 };
 
 static int
@@ -44,7 +43,74 @@ review_before_commit(void *ud, const struct index_old_tags *old, size_t n)
 {
 	struct review_batch_ud *b = ud;
 
-	return journal_batch_old(b->path, b->id, b->batch, old, n);
+	return journal_batch_old(b->path, b->id, b->batch, b->changes, old, n);
+}
+
+static int
+review_has(char *const *tags, size_t n, const char *tag)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(tags[i], tag))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether a batch written to the journal (M lines) but with no C line is
+ * in the database: the writer may have been stopped between the commit
+ * and the C line.  Its messages show their deltas (or not) all together,
+ * the batch being one transaction; another program's change to a few of
+ * them is outvoted.  -1 when it cannot tell (older lines without deltas).
+ */
+static int
+review_batch_in_database(index_t *idx, const struct journal_batch *b)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	size_t shown = 0, not_shown = 0;
+
+	for (size_t i = 0; i < b->n; i++) {
+		char **tags;
+		size_t n;
+		int all = 1;
+
+		if (!b->delta[i]) {
+			talloc_free(tmp);
+			return -1;
+		}
+		if (b->delta[i]->n == 0 ||
+		    index_message_tags(idx, tmp, b->message_ids[i], &tags, &n) != TRAWL_OK)
+			continue;
+		for (size_t k = 0; k < b->delta[i]->n; k++)
+			all &= b->delta[i]->ops[k].add ==
+			       review_has(tags, n, b->delta[i]->ops[k].tag);
+		if (all)
+			shown++;
+		else
+			not_shown++;
+	}
+	talloc_free(tmp);
+	return shown >= not_shown;
+}
+
+/*
+ * Settles the batches of entry id that have M lines and no C line: those
+ * in the database get their C line (so undo reverses them), the others
+ * stay uncommitted.  Returns the messages of the batches found committed.
+ */
+static size_t
+review_settle(index_t *idx, const char *path, unsigned long id)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct journal_batch *b;
+	size_t n, settled = 0;
+
+	if (journal_batches(tmp, path, id, &b, &n) == TRAWL_OK)
+		for (size_t i = 0; i < n; i++)
+			if (!b[i].committed && b[i].n && review_batch_in_database(idx, &b[i]) == 1 &&
+			    journal_batch_committed(path, id, b[i].batch, b[i].n) == 0)
+				settled += b[i].n;
+	talloc_free(tmp);
+	return settled;
 }
 
 /* Child: applies the job from its first uncommitted batch. */
@@ -64,9 +130,9 @@ review_writer(bg_writer_t *w, void *arg)
 	}
 	if (!a->begun) {
 		struct journal_entry e = {
-			.id = job->id,
 			.time = time(NULL),
-			.reviewer = a->rv->reviewer,
+			.reviewer = job->reviewer,
+			.session = a->rv->session,
 			.kind = job->kind,
 			.undoes = job->undoes,
 			.query = job->query,
@@ -81,7 +147,22 @@ review_writer(bg_writer_t *w, void *arg)
 			bg_write(w, 'X', err, strlen(err));
 			return 0;
 		}
-		bg_write(w, 'B', "", 0);
+		job->id = e.id;
+		snprintf(num, sizeof(num), "%lu", e.id);
+		bg_write(w, 'B', num, strlen(num));
+	} else {
+		/*
+		 * Resumed after the writer was stopped: a batch it wrote to the
+		 * journal may be in the database without its C line.  Settled
+		 * first, it is not applied (and recorded) a second time.
+		 */
+		size_t settled = review_settle(idx, a->rv->journal_path, job->id);
+
+		if (settled) {
+			job->done += settled;
+			snprintf(num, sizeof(num), "%zu", job->done);
+			bg_write(w, 'P', num, strlen(num));
+		}
 	}
 	size_t batch = a->rv->batch;
 
@@ -90,13 +171,13 @@ review_writer(bg_writer_t *w, void *arg)
 		TALLOC_CTX *bctx = talloc_new(ctx);
 		struct index_change *ch = talloc_array(bctx, struct index_change, n);
 		struct index_old_tags *old;
-		struct review_batch_ud ud = {a->rv->journal_path, job->id, start / batch};
+		struct review_batch_ud ud = {a->rv->journal_path, job->id, start / batch, ch};
 		trawl_status_t ts;
 
 		for (size_t i = 0; i < n; i++)
 			ch[i] = (struct index_change){
 				.message_id = job->ids[start + i],
-				.ops = job->ops,
+				.ops = job->msg_ops ? job->msg_ops[start + i] : job->ops,
 				.exact = job->exact ? job->exact[start + i] : NULL,
 				.n_exact = job->exact ? job->n_exact[start + i] : 0,
 			};
@@ -116,14 +197,28 @@ review_writer(bg_writer_t *w, void *arg)
 			bg_write(w, 'X', e, strlen(e));
 			return 0;
 		}
-		journal_batch_committed(a->rv->journal_path, job->id, start / batch, n);
+		if (getenv("TRAWL_TEST_STOP_AFTER_COMMIT") && /* test hook: a kill right here */
+		    strtoul(getenv("TRAWL_TEST_STOP_AFTER_COMMIT"), NULL, 10) == start / batch + 1)
+			_exit(9);
+		if (journal_batch_committed(a->rv->journal_path, job->id, start / batch, n) != 0) {
+			/* Committed, not recorded: the next writer settles it from the M lines. */
+			err = talloc_asprintf(ctx, "cannot write the journal %s: %s",
+					      a->rv->journal_path, strerror(errno));
+			bg_write(w, 'X', err, strlen(err));
+			return 0;
+		}
 		snprintf(num, sizeof(num), "%zu", start + n);
 		bg_write(w, 'P', num, strlen(num));
 		talloc_free(bctx);
 		if (getenv("TRAWL_TEST_WRITER_DELAY_US")) /* test hook, as above */
 			usleep((useconds_t)strtoul(getenv("TRAWL_TEST_WRITER_DELAY_US"), NULL, 10));
 	}
-	journal_end(a->rv->journal_path, job->id, "done");
+	if (journal_end(a->rv->journal_path, job->id, "done") != 0) {
+		err = talloc_asprintf(ctx, "cannot write the journal %s: %s", a->rv->journal_path,
+				      strerror(errno));
+		bg_write(w, 'X', err, strlen(err));
+		return 0;
+	}
 	bg_write(w, 'E', "", 0);
 	talloc_free(ctx);
 	return 0;
@@ -140,6 +235,8 @@ review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer, int sync_maildir
 		return NULL;
 	rv->idx = idx;
 	rv->reviewer = talloc_strdup(rv, reviewer);
+	if (!rv->reviewer)
+		return NULL;
 	rv->sync_maildir_flags = sync_maildir_flags;
 	rv->journal_path = journal_path_for(rv, index_db_path(idx));
 	rv->error = talloc_strdup(rv, "");
@@ -147,11 +244,25 @@ review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer, int sync_maildir
 	/* Test hook: small batches make a bulk change long enough to interrupt. */
 	if (getenv("TRAWL_TEST_BATCH"))
 		rv->batch = strtoul(getenv("TRAWL_TEST_BATCH"), NULL, 10) ? strtoul(getenv("TRAWL_TEST_BATCH"), NULL, 10) : REVIEW_BATCH;
+	rv->session = talloc_strdup(rv, journal_session(rv->journal_path));
+	/*
+	 * Entries left open by sessions that ended (killed, crashed): their
+	 * batches are settled against the database and the entries closed,
+	 * so undo sees what really happened to them.
+	 */
 	if (journal_read(rv, rv->journal_path, &e, &n) == TRAWL_OK) {
-		rv->next_id = journal_next_id(e, n);
+		for (size_t i = 0; i < n; i++) {
+			char *how;
+
+			if (*e[i].end || journal_session_alive(rv->journal_path, e[i].session))
+				continue;
+			how = talloc_asprintf(e, "interrupted after %zu of %zu",
+					      e[i].committed +
+						      review_settle(idx, rv->journal_path, e[i].id),
+					      e[i].count);
+			journal_end(rv->journal_path, e[i].id, how);
+		}
 		talloc_free(e);
-	} else {
-		rv->next_id = 1;
 	}
 	return rv;
 }
@@ -192,8 +303,8 @@ review_job_new(struct review *rv, const char *kind, const char *query, const cha
 
 	if (!job)
 		abort();
-	job->id = rv->next_id++;
 	job->kind = talloc_strdup(job, kind);
+	job->reviewer = talloc_strdup(job, rv->reviewer);
 	job->query = talloc_strdup(job, query ? query : "");
 	job->thread_id = thread_id ? talloc_strdup(job, thread_id) : NULL;
 	job->ids = talloc_array(job, char *, n ? n : 1);
@@ -250,12 +361,38 @@ review_undo(struct review *rv, int redo, const char **why)
 		return NULL;
 	}
 	if (!redo) {
+		struct journal_entry *theirs = NULL;
+
 		idx = talloc_array(tmp, size_t, n ? n : 1);
-		for (size_t k = journal_undoable(e, n, n, idx); k > 0; k--)
-			if (!review_queued_undo_of(rv, e[idx[k - 1]].id)) {
-				target = &e[idx[k - 1]];
-				break;
+		/*
+		 * The newest change of this session, or of one that has ended;
+		 * another open session's changes are its reviewer's to undo.
+		 */
+		for (size_t k = journal_undoable(e, n, n, idx); k > 0; k--) {
+			struct journal_entry *x = &e[idx[k - 1]];
+
+			if (review_queued_undo_of(rv, x->id))
+				continue;
+			if (strcmp(x->session, rv->session) != 0 &&
+			    journal_session_alive(rv->journal_path, x->session)) {
+				if (!theirs)
+					theirs = x;
+				continue;
 			}
+			target = x;
+			break;
+		}
+		if (!target && theirs) {
+			static char msg[512];
+
+			snprintf(msg, sizeof(msg),
+				 "not undone: the newest change (#%lu, %s on %zu messages) is %s's, "
+				 "in a trawl session still open",
+				 theirs->id, theirs->ops, theirs->committed, theirs->reviewer);
+			*why = msg;
+			talloc_free(tmp);
+			return NULL;
+		}
 	} else {
 		/* The newest undo, unless a redo reversed it or a new change came after it. */
 		for (size_t i = n; i > 0 && !target; i--) {
@@ -287,8 +424,51 @@ review_undo(struct review *rv, int redo, const char **why)
 	job = review_job_new(rv, redo ? "redo" : "undo", target->query, NULL, target->message_ids,
 			     target->n_changes);
 	job->undoes = target->id;
-	job->exact = talloc_steal(job, target->old_tags);
-	job->n_exact = talloc_steal(job, target->n_old);
+	/*
+	 * Each message gets its own change reversed: what the entry added
+	 * goes, what it removed comes back, and tags anybody else changed
+	 * since are left alone.  Lines of an older journal have no delta: a
+	 * tag entry's is found from its ops and the old tags; an older undo
+	 * or redo restores the whole old tag set, as it did then.
+	 */
+	{
+		struct tagops *entry_ops = NULL;
+		char *err = NULL;
+		int legacy = 0;
+
+		if (!strcmp(target->kind, "tag"))
+			tagops_parse(tmp, target->ops, &entry_ops, &err);
+		job->msg_ops = talloc_zero_array(job, struct tagops *, job->n ? job->n : 1);
+		for (size_t i = 0; job->msg_ops && i < job->n; i++) {
+			struct tagops *d = target->delta ? target->delta[i] : NULL;
+			struct tagops *rev = talloc_zero(job->msg_ops, struct tagops);
+
+			if (!d && entry_ops) {
+				/* Older line: what the ops really changed, from the old tags. */
+				d = talloc_zero(tmp, struct tagops);
+				d->ops = talloc_array(d, struct tagop, entry_ops->n ? entry_ops->n : 1);
+				for (size_t k = 0; k < entry_ops->n; k++)
+					if (entry_ops->ops[k].add !=
+					    review_has(target->old_tags[i], target->n_old[i],
+						       entry_ops->ops[k].tag))
+						d->ops[d->n++] = entry_ops->ops[k];
+			}
+			if (!d) {
+				legacy = 1;
+				break;
+			}
+			rev->ops = talloc_array(rev, struct tagop, d->n ? d->n : 1);
+			for (size_t k = 0; k < d->n; k++)
+				rev->ops[rev->n++] = (struct tagop){
+					.tag = talloc_strdup(rev, d->ops[k].tag), .add = !d->ops[k].add};
+			job->msg_ops[i] = rev;
+		}
+		if (legacy) {
+			TALLOC_FREE(job->msg_ops);
+			job->exact = talloc_steal(job, target->old_tags);
+			job->n_exact = talloc_steal(job, target->n_old);
+		}
+	}
 	job->ops_text = talloc_asprintf(job, "%s of #%lu (%s)", redo ? "redo" : "undo",
 					target->id, target->ops);
 	job->label = talloc_asprintf(job, "%s %s on %zu messages", redo ? "redo" : "undo",
@@ -310,6 +490,8 @@ review_on_record(void *ud, char type, const char *payload, size_t len)
 		return;
 	switch (type) {
 	case 'B':
+		snprintf(buf, sizeof(buf), "%.*s", (int)(len < 31 ? len : 31), payload);
+		job->id = strtoul(buf, NULL, 10);
 		job->begun = 1;
 		break;
 	case 'W':
@@ -383,6 +565,17 @@ review_poll(struct review *rv)
 	return 1;
 }
 
+void
+review_set_reviewer(struct review *rv, const char *reviewer)
+{
+	char *r = talloc_strdup(rv, reviewer);
+
+	if (r) {
+		talloc_free(rv->reviewer);
+		rv->reviewer = r;
+	}
+}
+
 int
 review_fd(const struct review *rv)
 {
@@ -434,7 +627,8 @@ review_status(TALLOC_CTX *ctx, const struct review *rv)
 	if (*rv->error)
 		return talloc_asprintf(ctx, "%zu change%s waiting: %s", rv->n_queue,
 				       rv->n_queue == 1 ? "" : "s", rv->error);
-	if (rv->locked || (secs * 1000 > REVIEW_SLOW_MS && job->done == 0 && !job->bulk))
+	/* Only when the writer found the lock held (index_apply asks the lock itself). */
+	if (rv->locked)
 		return talloc_asprintf(ctx, "%zu change%s waiting for the database lock", rv->n_queue,
 				       rv->n_queue == 1 ? "" : "s");
 	if (job->bulk) {
@@ -467,9 +661,12 @@ review_cancel(struct review *rv)
 	job = rv->queue[0];
 	/* Killing the writer abandons its open transaction: committed batches stay. */
 	TALLOC_FREE(rv->writer);
-	if (job->begun)
+	if (job->begun) {
+		/* Killed between a commit and its C line, the batch is in: the journal says so. */
+		job->done += review_settle(rv->idx, rv->journal_path, job->id);
 		journal_end(rv->journal_path, job->id,
 			    talloc_asprintf(job, "cancelled after %zu of %zu", job->done, job->n));
+	}
 	job->n = job->done;
 	review_pop(rv);
 	review_start(rv);

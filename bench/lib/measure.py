@@ -373,7 +373,6 @@ class Bench:
     def head_kept(self, query):
         """Whether trawl's head cache holds query's list at the database's current commit
         (see src/headcache.c: the stamp is the bytes of Xapian's version file)."""
-        d = os.path.join(self.home, ".cache/trawl/heads")
         if not hasattr(self, "db_path"):  # polled every 10 ms: one notmuch run, not one a poll
             self.db_path = self.nm("config", "get", "database.path").strip()
         db = self.db_path
@@ -384,12 +383,17 @@ class Bench:
                 with open(p, "rb") as f:
                     stamp = f.read()
                 break
-        if stamp is None or not os.path.isdir(d):
+        if stamp is None:
             return False
         head = b"trawl-heads 1\nS %d\n" % len(stamp) + stamp + b"\n"
-        for name in os.listdir(d):
+        # Beside the database since the case keeps its state; the XDG cache when it cannot.
+        xdg = os.path.join(self.home, ".cache/trawl/heads")
+        files = [os.path.join(db, ".notmuch/trawl/heads")]
+        if os.path.isdir(xdg):
+            files += [os.path.join(xdg, n) for n in os.listdir(xdg)]
+        for path in files:
             try:
-                with open(os.path.join(d, name), "rb") as f:
+                with open(path, "rb") as f:
                     data = f.read()
             except OSError:
                 continue

@@ -91,6 +91,9 @@ struct app {
 struct app *app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, int w, int h);
 void app_free(struct app *app);
 
+/* After a ":set": the session takes the options that matter now (the reviewer's name). */
+void app_config_changed(struct app *app);
+
 /* Sets the status-line message (printf style). */
 void app_message(struct app *app, int is_error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -276,4 +276,8 @@ struct index_message_info {
 trawl_status_t index_message_info(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
 				  const char *property_prefix, struct index_message_info *out);
 
+/* The tags of message_id (a talloc array, child of ctx); TRAWL_NOT_FOUND if there is none. */
+trawl_status_t index_message_tags(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
+				  char ***tags, size_t *n);
+
 #endif

@@ -1,22 +1,44 @@
 /*
  * journal: the append-only review journal, one file per database.  It is
  * both the undo history and the audit trail: every tag change trawl makes
- * is recorded with its time, reviewer, query, message ids, the tags each
- * message had before, and which batches were committed.
+ * is recorded with its time, reviewer, session, query, message ids, the
+ * tags each message had before, what the change did to it, and which
+ * batches were committed.
+ *
+ * Where: beside the database, in <database>/.notmuch/trawl/ (journal.log,
+ * and the hints and head cache of hints.h and headcache.h), so that a case
+ * copied or moved keeps its audit trail and no text of the evidence goes
+ * to the user's home.  Only when that directory cannot be written are the
+ * XDG directories used ($XDG_STATE_HOME/trawl/journal/,
+ * $XDG_CACHE_HOME/trawl/heads/), and journal_take_notice() says so once.
+ * A journal found at the old XDG place is moved beside the database on
+ * first use.
  *
  * File format: UTF-8 lines of tab-separated fields; fields are
- * percent-escaped ('%', tab, newline, CR, and in tag lists space):
+ * percent-escaped ('%', tab, newline, CR, and in tag lists space).  Each
+ * line ends with a checksum field "~xxxxxxxx" (FNV-1a of the rest), so a
+ * line torn by a crash or a full disk is recognised and ignored, never
+ * read as a shorter valid line (lines of older versions have none and are
+ * read as they are up to the first line that has one):
  *
- *   E  id  time  reviewer  kind  undoes  query  ops  count   an entry begins
- *   M  id  batch  message-id  old-tags                        before a batch commits
- *   C  id  batch  messages  time                              the batch committed
- *   X  id  time  how                                          the entry ended
+ *   E  id  time  reviewer  kind  undoes  query  ops  count  session   an entry begins
+ *   M  id  batch  message-id  old-tags  delta                         before a batch commits
+ *   C  id  batch  messages  time                                     the batch committed
+ *   X  id  time  how                                                 the entry ended
  *
  * kind is "tag", "undo" or "redo"; undoes is the id of the entry an undo
- * or redo reverses (0 otherwise).  M lines are written and synced before
- * their batch commits, C lines after, so after a crash the journal says
- * which batches are in the database; replaying an entry's old tags
- * restores exactly what it touched.
+ * or redo reverses (0 otherwise); delta is what the batch does to the
+ * message ("+a -b": only tags it really adds or removes).  M lines are
+ * written and synced before their batch commits, C lines after; a batch
+ * with M lines and no C line is settled against the database before its
+ * entry is resumed or undone (journal_batches()).  Undo reverses each
+ * message's delta, so it never touches a tag somebody else changed.
+ *
+ * Several processes append to one journal: every append takes an
+ * exclusive flock(2) of the file, so lines never interleave, and ids are
+ * allocated under the same lock.  Each trawl process is a session (a
+ * token on its E lines) that holds a lock file for its life, so another
+ * session can tell whether it is still open.
  *
  * Ownership: results are talloc children of the ctx passed in.
  */
@@ -28,11 +50,13 @@
 #include <talloc.h>
 
 #include "trawl/index.h"
+#include "trawl/tagops.h"
 
 struct journal_entry {
 	unsigned long id;
 	time_t time;
 	char *reviewer;
+	char *session;    /* the token of the session that wrote it, "" for older entries */
 	char *kind; /* "tag", "undo", "redo" */
 	unsigned long undoes;
 	char *query;
@@ -44,21 +68,53 @@ struct journal_entry {
 	char **message_ids;
 	char ***old_tags;
 	size_t *n_old;
+	struct tagops **delta; /* what the entry did to each message; NULL for older lines */
 	size_t n_changes;
 };
 
-/* The journal file for a database: $XDG_STATE_HOME/trawl/journal/<name>-<hash>.log. */
+/* A batch of an entry, as journal_batches() finds it. */
+struct journal_batch {
+	size_t batch;
+	int committed;           /* a C line says so */
+	char **message_ids;      /* from its M lines */
+	struct tagops **delta;   /* NULL where an older line has none */
+	size_t n;
+};
+
+/* The journal file for a database (see above for where). */
 char *journal_path_for(TALLOC_CTX *ctx, const char *db_path);
 
-/* Another per-database state file beside the journal: the same name ending in ext. */
+/* Another per-database state file beside the journal: "hints" for ext ".hints". */
 char *journal_state_path(TALLOC_CTX *ctx, const char *db_path, const char *ext);
 
-/* The same name ending in ext in $XDG_CACHE_HOME/trawl/heads/ (~/.cache): data to remake. */
+/* A per-database cache file (data to remake), beside the journal too: "heads" for ".heads". */
 char *journal_cache_path(TALLOC_CTX *ctx, const char *db_path, const char *ext);
 
-/* Reads every entry (without their messages). */
+/* A line to show once about where the state went (a fallback, a migration), or NULL. */
+const char *journal_take_notice(void);
+
+/*
+ * This process's session token; the first call also takes the session's
+ * lock file beside the journal at path, held until the process ends.
+ */
+const char *journal_session(const char *path);
+
+/* Whether the session token is still open (its process, or one it forked, lives). */
+int journal_session_alive(const char *path, const char *token);
+
+/*
+ * Reads every entry (without their messages).  Damaged lines (torn by a
+ * crash or a full disk, or altered) are skipped; *damaged (may be NULL)
+ * counts them.
+ */
 trawl_status_t journal_read(TALLOC_CTX *ctx, const char *path, struct journal_entry **entries,
 			    size_t *n);
+trawl_status_t journal_read_checked(TALLOC_CTX *ctx, const char *path,
+				    struct journal_entry **entries, size_t *n, size_t *damaged);
+
+/* The batches of entry id that have M lines, with their messages and deltas, in order. */
+trawl_status_t journal_batches(TALLOC_CTX *ctx, const char *path, unsigned long id,
+			       struct journal_batch **out, size_t *n);
 
 /* Loads the M lines of committed batches of entry (for undo), allocated on ctx. */
 trawl_status_t journal_load_changes(TALLOC_CTX *ctx, const char *path,
@@ -71,13 +127,17 @@ trawl_status_t journal_load_changes(TALLOC_CTX *ctx, const char *path,
  */
 size_t journal_undoable(const struct journal_entry *e, size_t n, size_t max, size_t *out);
 
-/* The next free entry id. */
-unsigned long journal_next_id(const struct journal_entry *e, size_t n);
-
-/* Appending (the writer process does this): each call writes whole lines and fsyncs. */
-int journal_begin(const char *path, const struct journal_entry *entry);
+/*
+ * Appending (the writer process does this): each call writes whole lines
+ * under the journal's lock and fsyncs; -1 with errno on failure.
+ * journal_begin() allocates the entry's id (entry->id is set) under the
+ * same lock, so sessions never share one.
+ */
+int journal_begin(const char *path, struct journal_entry *entry);
+/* What changes[i] did to a message that had old[i]'s tags: old tags and delta per message. */
 int journal_batch_old(const char *path, unsigned long id, size_t batch,
-		      const struct index_old_tags *old, size_t n);
+		      const struct index_change *changes, const struct index_old_tags *old,
+		      size_t n);
 int journal_batch_committed(const char *path, unsigned long id, size_t batch, size_t messages);
 int journal_end(const char *path, unsigned long id, const char *how);
 

@@ -23,7 +23,8 @@
 #define REVIEW_BATCH 1000 /* messages per transaction */
 
 struct review_job {
-	unsigned long id;     /* its journal entry */
+	unsigned long id;     /* its journal entry, once begun (the writer allocates it) */
+	char *reviewer;       /* who asked for it */
 	char *label;          /* for the status line: "+reviewed on 1 thread" */
 	char *query;          /* recorded in the journal */
 	char *ops_text;
@@ -32,8 +33,9 @@ struct review_job {
 	char *thread_id;      /* the one thread it touches, or NULL */
 	char **ids;           /* the snapshot of message ids */
 	size_t n;
-	struct tagops *ops;   /* NULL for a restore (undo/redo) */
-	char ***exact;        /* per message, for a restore */
+	struct tagops *ops;   /* the same for every message (a tag change), or NULL */
+	struct tagops **msg_ops; /* per message (undo, redo: each message's own delta reversed) */
+	char ***exact;        /* per message, a whole tag set (undo of an older journal's entry) */
 	size_t *n_exact;
 	size_t done;          /* messages in committed batches */
 	int bulk;             /* show progress, cancellable */
@@ -51,7 +53,7 @@ struct review {
 	struct bg_job *writer;
 	int locked;          /* the writer reported the lock is held */
 	char *error;         /* last write error, "" if none */
-	unsigned long next_id;
+	char *session;       /* this session's token in the journal */
 	unsigned serial;     /* incremented each time a job finishes */
 	struct review_job *finished; /* the last job that finished, until the next poll */
 	unsigned restarts;
@@ -76,6 +78,9 @@ struct review_job *review_tag(struct review *rv, const char *query, const char *
  * Returns NULL with *why set when there is nothing to undo or redo.
  */
 struct review_job *review_undo(struct review *rv, int redo, const char **why);
+
+/* The reviewer named in the journal for the changes queued from now on. */
+void review_set_reviewer(struct review *rv, const char *reviewer);
 
 /* Takes what the writer sent; returns nonzero when something changed. */
 int review_poll(struct review *rv);

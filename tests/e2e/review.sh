@@ -97,7 +97,7 @@ tmux_wait_exit >/dev/null
 tmux_stop
 
 # --- The head cache: kept after trawl's own commit, never shown after another's.
-heads="$XDG_CACHE_HOME/trawl/heads"
+heads="$FIXTURE_DIR/mail/.notmuch/trawl/heads" # beside the database, never in ~/.cache
 tmux_start 100 30 "$TRAWL"
 tmux_wait_for "4 threads  6 messages" >/dev/null
 tmux_keys t
@@ -105,7 +105,7 @@ tmux_wait_for "tag thread:" >/dev/null
 tmux_keys "+cachecheck" Enter
 tmux_wait_for "(cachecheck" >/dev/null
 i=0
-while [ $i -lt 200 ] && ! cat "$heads"/*.heads 2>/dev/null | grep -aq cachecheck; do
+while [ $i -lt 200 ] && ! grep -aq cachecheck "$heads" 2>/dev/null; do
 	sleep 0.05
 	i=$((i + 1))
 done
@@ -113,7 +113,7 @@ tmux_keys q
 tmux_wait_exit >/dev/null
 tmux_stop
 tap_check "after trawl's commit the head cache holds the new first screen" \
-	sh -c "cat '$heads'/*.heads | grep -aq cachecheck"
+	sh -c "grep -aq cachecheck '$heads' && ! grep -raq cachecheck '$XDG_CACHE_HOME'"
 # Another program, with flag sync off (the notmuch CLI renames files when it is on).
 sed 's/synchronize_flags=true/synchronize_flags=false/' "$NOTMUCH_CONFIG" >"$FIXTURE_DIR/nosync"
 NOTMUCH_CONFIG="$FIXTURE_DIR/nosync" notmuch tag -cachecheck +othercheck -- '*'

@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -223,6 +226,200 @@ test_waits_for_lock(void **state)
 	assert_int_equal(count(c, "tag:afterlock"), 2);
 }
 
+/* Two sessions append at once: every id is distinct and every line reads back. */
+static void
+test_concurrent_ids(void **state)
+{
+	struct ctx *c = *state;
+	char *path = talloc_asprintf(c, "%s/concurrent.log", c->f->dir);
+	struct journal_entry *e;
+	size_t n, damaged;
+	pid_t kids[2];
+
+	for (int k = 0; k < 2; k++) {
+		kids[k] = fork();
+		assert_true(kids[k] >= 0);
+		if (kids[k] == 0) {
+			for (int i = 0; i < 40; i++) {
+				struct journal_entry x = {.time = 1, .reviewer = k ? "bob" : "alice",
+							  .kind = "tag", .query = "*", .ops = "+x",
+							  .count = 1, .session = k ? "s2" : "s1"};
+
+				if (journal_begin(path, &x) != 0 || journal_end(path, x.id, "done") != 0)
+					_exit(1);
+			}
+			_exit(0);
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		int st;
+
+		assert_int_equal(waitpid(kids[k], &st, 0), kids[k]);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	assert_int_equal(journal_read_checked(c, path, &e, &n, &damaged), TRAWL_OK);
+	assert_int_equal(n, 80);
+	assert_int_equal(damaged, 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(e[i].end, "done");
+		for (size_t j = i + 1; j < n; j++)
+			assert_true(e[i].id != e[j].id);
+	}
+}
+
+/*
+ * A line torn by a full disk (here: the file size limit) is recognised
+ * and skipped, and the next record is not glued to it.
+ */
+static void
+test_torn_line_skipped(void **state)
+{
+	struct ctx *c = *state;
+	char *path = talloc_asprintf(c, "%s/torn.log", c->f->dir);
+	struct journal_entry x = {.time = 1, .reviewer = "alice", .kind = "tag", .query = "*",
+				  .ops = "+first", .count = 3, .session = "s1"};
+	struct index_old_tags old = {.message_id = "m@x", .tags = (char *[]){"a", "b"}, .n = 2,
+				     .found = 1};
+	struct index_change ch = {.message_id = "m@x", .ops = ops(c, "+first")};
+	struct journal_entry *e;
+	struct journal_batch *b;
+	size_t n, damaged;
+	struct stat st;
+	pid_t kid;
+	int status;
+
+	assert_int_equal(journal_begin(path, &x), 0);
+	assert_int_equal(stat(path, &st), 0);
+	kid = fork();
+	if (kid == 0) {
+		struct rlimit rl = {(rlim_t)st.st_size + 20, (rlim_t)st.st_size + 20};
+
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		/* The M line does not fit: a torn line stays at the end of the file. */
+		_exit(journal_batch_old(path, x.id, 0, &ch, &old, 1) == 0 ? 0 : 3);
+	}
+	assert_int_equal(waitpid(kid, &status, 0), kid);
+	assert_int_equal(WEXITSTATUS(status), 3);
+	assert_int_equal(fixture_sh(c->f, "tail -c 1 '%s' | od -c | grep -qv '\\\\n'", path), 0);
+	/* Space again: the next records land whole and read back. */
+	assert_int_equal(journal_batch_old(path, x.id, 0, &ch, &old, 1), 0);
+	assert_int_equal(journal_batch_committed(path, x.id, 0, 1), 0);
+	assert_int_equal(journal_read_checked(c, path, &e, &n, &damaged), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(damaged, 1);
+	assert_int_equal(e[0].committed, 1);
+	assert_int_equal(journal_batches(c, path, x.id, &b, &n), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(b[0].n, 1);
+	assert_string_equal(b[0].message_ids[0], "m@x");
+	assert_int_equal(b[0].delta[0]->n, 1);
+	assert_string_equal(b[0].delta[0]->ops[0].tag, "first");
+	/* A line cut short inside (truncate) is damage too, never a shorter line. */
+	assert_int_equal(fixture_sh(c->f, "truncate -s -5 '%s'", path), 0);
+	assert_int_equal(journal_end(path, x.id, "done"), 0);
+	assert_int_equal(journal_read_checked(c, path, &e, &n, &damaged), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(damaged, 2);
+	assert_int_equal(e[0].committed, 0);
+	assert_string_equal(e[0].end, "done");
+}
+
+/* Undo reverses its own change and nothing else: another program's tag stays. */
+static void
+test_undo_keeps_others_tags(void **state)
+{
+	struct ctx *c = *state;
+	char **ids;
+	size_t n;
+	const char *why;
+
+	ids_of(c, "id:budget-1@example.org", &ids, &n);
+	review_tag(c->rv, "id:budget-1@example.org", NULL, ids, n, ops(c, "+mine -inbox"), 0);
+	review_wait(c->rv);
+	assert_int_equal(fixture_sh(c->f, "notmuch tag +colleague -- id:budget-1@example.org"), 0);
+	assert_non_null(review_undo(c->rv, 0, &why));
+	review_wait(c->rv);
+	assert_int_equal(count(c, "id:budget-1@example.org and tag:colleague"), 1);
+	assert_int_equal(count(c, "id:budget-1@example.org and tag:mine"), 0);
+	assert_int_equal(count(c, "id:budget-1@example.org and tag:inbox"), 1);
+	assert_int_equal(fixture_sh(c->f, "notmuch tag -colleague -- '*'"), 0);
+}
+
+/*
+ * The writer stopped between a batch's commit and its C line (as C-c,
+ * "quit and drop", SIGTERM could): the resumed writer finds the batch in
+ * the database and records it instead of applying it again, so undo
+ * restores every message exactly.
+ */
+static void
+test_stop_between_commit_and_journal(void **state)
+{
+	struct ctx *c = *state;
+	char **ids;
+	size_t n;
+	const char *why;
+
+	assert_int_equal(fixture_sh(c->f, "notmuch dump > '%s/before'", c->f->dir), 0);
+	c->rv->batch = 2;
+	ids_of(c, "*", &ids, &n);
+	setenv("TRAWL_TEST_STOP_AFTER_COMMIT", "1", 1);
+	review_tag(c->rv, "*", NULL, ids, n, ops(c, "+stopped -unread"), 1);
+	review_wait(c->rv);
+	unsetenv("TRAWL_TEST_STOP_AFTER_COMMIT");
+	c->rv->batch = REVIEW_BATCH;
+	assert_string_equal(c->rv->error, "");
+	assert_int_equal(count(c, "tag:stopped"), 6);
+	assert_non_null(review_undo(c->rv, 0, &why));
+	review_wait(c->rv);
+	assert_int_equal(count(c, "tag:stopped"), 0);
+	assert_int_equal(fixture_sh(c->f, "notmuch dump | diff - '%s/before'", c->f->dir), 0);
+}
+
+/*
+ * The case keeps its state: the journal lives beside the database; where
+ * that cannot be written the XDG directory is used and said once; a
+ * journal left there is moved beside the database when it can be.
+ */
+static void
+test_journal_beside_database(void **state)
+{
+	struct ctx *c = *state;
+	const char *db = index_db_path(c->idx);
+	char *beside = talloc_asprintf(c, "%s/.notmuch/trawl/journal.log", db), *old, *path;
+	struct journal_entry x = {.time = 1, .reviewer = "r", .kind = "tag", .query = "q",
+				  .ops = "+o", .count = 0, .session = ""};
+	struct journal_entry *e;
+	size_t n;
+
+	assert_string_equal(journal_path_for(c, db), beside);
+	assert_non_null(strstr(journal_state_path(c, db, ".hints"), "/.notmuch/trawl/hints"));
+	assert_non_null(strstr(journal_cache_path(c, db, ".heads"), "/.notmuch/trawl/heads"));
+	/* The case directory cannot be made: the XDG state directory, said once. */
+	assert_int_equal(fixture_sh(c->f, "mv '%s/.notmuch/trawl' '%s/trawl.aside' && "
+					  "touch '%s/.notmuch/trawl'",
+				    db, c->f->dir, db),
+			 0);
+	journal_take_notice();
+	old = journal_path_for(c, db);
+	assert_non_null(strstr(old, "/.state/trawl/journal/"));
+	assert_non_null(journal_take_notice());
+	assert_int_equal(journal_begin(old, &x), 0);
+	/* Writable again: the journal moves beside the database, whole. */
+	assert_int_equal(fixture_sh(c->f, "rm '%s/.notmuch/trawl' && mv '%s/trawl.aside' "
+					  "'%s/.notmuch/trawl' && mv '%s' '%s.kept'",
+				    db, c->f->dir, db, beside, beside),
+			 0);
+	path = journal_path_for(c, db);
+	assert_string_equal(path, beside);
+	assert_int_equal(access(old, F_OK), -1);
+	assert_int_equal(journal_read(c, path, &e, &n), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(e[0].ops, "+o");
+	assert_non_null(strstr(journal_take_notice(), "moved beside the database"));
+	assert_int_equal(fixture_sh(c->f, "mv '%s.kept' '%s'", beside, beside), 0);
+}
+
 int
 main(void)
 {
@@ -233,6 +430,11 @@ main(void)
 		cmocka_unit_test(test_batches_and_journal),
 		cmocka_unit_test(test_killed_writer_resumes),
 		cmocka_unit_test(test_waits_for_lock),
+		cmocka_unit_test(test_concurrent_ids),
+		cmocka_unit_test(test_torn_line_skipped),
+		cmocka_unit_test(test_undo_keeps_others_tags),
+		cmocka_unit_test(test_stop_between_commit_and_journal),
+		cmocka_unit_test(test_journal_beside_database),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
