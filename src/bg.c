@@ -102,20 +102,39 @@ bg_start(TALLOC_CTX *ctx, const char *role, bg_fn fn, void *arg, bg_job_t **out)
 		close(fds[0]);
 		snprintf(name, sizeof(name), "trawl-%s", role);
 		prctl(PR_SET_NAME, name, 0, 0, 0);
-		if (bg_self) {
-			/*
-			 * A job started by a job: its parent's reader must see
-			 * the end of the pipe when the parent dies, and nobody
-			 * wants this one's work then.
-			 */
+		/*
+		 * A job dies with its parent: nobody reads its work then, and a
+		 * writer left behind would hold the database's write lock
+		 * (issue 22).  An open transaction dies uncommitted; what was
+		 * committed is in the journal, or settled from it on the next
+		 * start.
+		 */
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() != parent)
+			_exit(3);
+		/* A job started by a job: its parent's reader must see the pipe's end. */
+		if (bg_self)
 			close(bg_self->fd);
-			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-			if (getppid() != parent)
-				_exit(3);
-		}
 		bg_self = &w;
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGWINCH, SIG_DFL);
+		/* None of the UI's signal handlers, and never the terminal. */
+		{
+			static const int sigs[] = {SIGPIPE, SIGWINCH, SIGTERM, SIGHUP,
+						   SIGTSTP, SIGCONT, SIGQUIT};
+			struct sigaction dfl;
+			int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+			memset(&dfl, 0, sizeof(dfl));
+			dfl.sa_handler = SIG_DFL;
+			for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+				sigaction(sigs[i], &dfl, NULL);
+			if (nul >= 0) {
+				dup2(nul, STDIN_FILENO);
+				dup2(nul, STDOUT_FILENO);
+				dup2(nul, STDERR_FILENO);
+				if (nul > STDERR_FILENO)
+					close(nul);
+			}
+		}
 		signal(SIGINT, SIG_IGN); /* Ctrl-C belongs to the UI */
 		rc = fn(&w, arg);
 		/* _exit: no atexit handlers, no destructors of the parent's objects. */

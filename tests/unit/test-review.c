@@ -420,6 +420,102 @@ test_journal_beside_database(void **state)
 	assert_int_equal(fixture_sh(c->f, "mv '%s.kept' '%s'", beside, beside), 0);
 }
 
+static int
+sleeping_job(bg_writer_t *w, void *arg)
+{
+	char pid[32];
+	int n = snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+
+	(void)arg;
+	bg_write(w, 'P', pid, (size_t)n);
+	sleep(30);
+	return 0;
+}
+
+static void
+on_pid(void *ud, char type, const char *payload, size_t len)
+{
+	if (type == 'P')
+		snprintf(ud, 32, "%.*s", (int)len, payload);
+}
+
+/*
+ * A background job dies with the UI (a writer left behind held the write
+ * lock forever: issue 22), and never has the terminal.
+ */
+static void
+test_job_dies_with_ui(void **state)
+{
+	int p[2];
+	pid_t ui;
+	long job = 0;
+	char buf[64], link[256];
+	ssize_t r;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	ui = fork();
+	if (ui == 0) {
+		bg_job_t *j;
+		char pid[32] = "";
+
+		close(p[0]);
+		if (bg_start(NULL, "sleeper", sleeping_job, NULL, &j) != TRAWL_OK)
+			_exit(1);
+		while (!*pid && bg_poll(j, 4096, on_pid, pid) == BG_RUNNING)
+			usleep(1000);
+		dprintf(p[1], "%s\n", pid);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	r = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	assert_true(r > 0);
+	buf[r] = '\0';
+	job = strtol(buf, NULL, 10);
+	assert_true(job > 0);
+	snprintf(buf, sizeof(buf), "/proc/%ld/fd/2", job);
+	r = readlink(buf, link, sizeof(link) - 1);
+	link[r > 0 ? r : 0] = '\0';
+	kill(ui, SIGKILL);
+	waitpid(ui, NULL, 0);
+	if (strcmp(link, "/dev/null") != 0) {
+		kill((pid_t)job, SIGKILL);
+		fail_msg("the job's stderr is %s, not /dev/null", link);
+	}
+	for (int i = 0; i < 200 && kill((pid_t)job, 0) == 0; i++) {
+		char stat[64];
+		FILE *f;
+		int zombie = 0;
+
+		/* Reparented and dead but not reaped yet counts as gone. */
+		snprintf(stat, sizeof(stat), "/proc/%ld/stat", job);
+		f = fopen(stat, "r");
+		if (f) {
+			zombie = fscanf(f, "%*d %*s %c", stat) == 1 && stat[0] == 'Z';
+			fclose(f);
+		}
+		if (zombie)
+			break;
+		usleep(10000);
+	}
+	{
+		char stat[64];
+		FILE *f;
+		int alive;
+
+		snprintf(stat, sizeof(stat), "/proc/%ld/stat", job);
+		f = fopen(stat, "r");
+		alive = f && fscanf(f, "%*d %*s %c", stat) == 1 && stat[0] != 'Z';
+		if (f)
+			fclose(f);
+		if (alive)
+			kill((pid_t)job, SIGKILL);
+		assert_false(alive);
+	}
+}
+
 int
 main(void)
 {
@@ -435,6 +531,7 @@ main(void)
 		cmocka_unit_test(test_undo_keeps_others_tags),
 		cmocka_unit_test(test_stop_between_commit_and_journal),
 		cmocka_unit_test(test_journal_beside_database),
+		cmocka_unit_test(test_job_dies_with_ui),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
