@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "trawl/app.h"
+#include "trawl/bg.h"
 #include "trawl/feed.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
@@ -110,7 +111,7 @@ app_add_job(struct app *app, TALLOC_CTX *owner, int (*poll)(struct app *app, voi
 
 	if (!j) /* out of memory, or owned by the app: app_free() could not end it first */
 		abort();
-	*j = (struct app_job){poll, fds, NULL, ud, app};
+	*j = (struct app_job){.poll = poll, .fds = fds, .ud = ud, .app = app};
 	for (i = 0; i < app->n_jobs && app->jobs[i]; i++)
 		;
 	if (i == app->n_jobs) {
@@ -165,6 +166,8 @@ app_fds(const struct app *app, int *fds, int max)
 
 		if (j && j->fds)
 			n += j->fds(app, j->ud, fds + n, max - n);
+		else if (j && j->bg && bg_fd(*j->bg) >= 0)
+			fds[n++] = bg_fd(*j->bg);
 	}
 	return n;
 }

@@ -145,18 +145,6 @@ export_poll(struct app *app, void *ud)
 	return 1;
 }
 
-static int
-export_fds(const struct app *app, void *ud, int *fds, int max)
-{
-	const struct export_job *j = ud;
-
-	(void)app;
-	if (max < 1 || bg_fd(j->job) < 0)
-		return 0;
-	fds[0] = bg_fd(j->job);
-	return 1;
-}
-
 static void
 export_start(struct app *app, const struct export_pending *p, int force)
 {
@@ -185,7 +173,7 @@ export_start(struct app *app, const struct export_pending *p, int force)
 	}
 	talloc_set_destructor(j, export_job_destructor);
 	export_current = j;
-	app_add_job(app, j, export_poll, export_fds, j);
+	app_add_job(app, j, export_poll, NULL, j)->bg = &j->job;
 	app_message(app, 0, "exporting to %s…", j->dest);
 }
 

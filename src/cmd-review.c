@@ -323,18 +323,6 @@ review_snapshot_poll(struct app *app, void *ud)
 	return 1;
 }
 
-static int
-review_snapshot_fds(const struct app *app, void *ud, int *fds, int max)
-{
-	const struct snapshot_state *s = ud;
-
-	(void)app;
-	if (max < 1 || bg_fd(s->job) < 0)
-		return 0;
-	fds[0] = bg_fd(s->job);
-	return 1;
-}
-
 static void
 review_bulk_confirm(struct app *app, const char *line, void *data)
 {
@@ -361,8 +349,12 @@ review_bulk_confirm(struct app *app, const char *line, void *data)
 	}
 	talloc_set_destructor(s, snapshot_destructor);
 	snapshot_current = s;
-	app_add_job(app, s, review_snapshot_poll, review_snapshot_fds, s)->status =
-		"taking a snapshot of the messages…";
+	{
+		struct app_job *job = app_add_job(app, s, review_snapshot_poll, NULL, s);
+
+		job->bg = &s->job;
+		job->status = "taking a snapshot of the messages…";
+	}
 }
 
 static void

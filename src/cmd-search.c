@@ -85,18 +85,6 @@ search_write_poll(struct app *app, void *ud)
 	return 1;
 }
 
-static int
-search_write_fds(const struct app *app, void *ud, int *fds, int max)
-{
-	const struct search_job *j = ud;
-
-	(void)app;
-	if (max < 1 || bg_fd(j->job) < 0)
-		return 0;
-	fds[0] = bg_fd(j->job);
-	return 1;
-}
-
 static void
 search_write(struct app *app, const char *name, const char *query, const char *old_name)
 {
@@ -117,7 +105,7 @@ search_write(struct app *app, const char *name, const char *query, const char *o
 	j->written = query ? talloc_strdup(j, name) : NULL;
 	talloc_set_destructor(j, search_job_destructor);
 	search_current = j;
-	app_add_job(app, j, search_write_poll, search_write_fds, j);
+	app_add_job(app, j, search_write_poll, NULL, j)->bg = &j->job;
 	app_message(app, 0, "writing the saved search…");
 }
 

@@ -41,18 +41,6 @@ sidebar_job_poll(struct app *app, void *ud)
 	return ud == app->sidebar ? sidebar_poll(app) : 0;
 }
 
-static int
-sidebar_job_fds(const struct app *app, void *ud, int *fds, int max)
-{
-	const struct sidebar *sb = ud;
-
-	(void)app;
-	if (max < 1 || filters_fd(sb->fl) < 0)
-		return 0;
-	fds[0] = filters_fd(sb->fl);
-	return 1;
-}
-
 struct sidebar *
 sidebar_new(struct app *app)
 {
@@ -64,7 +52,7 @@ sidebar_new(struct app *app)
 	filters_follow(sb->fl, app->feed);
 	sb->serial = sb->fl->serial;
 	sidebar_keep_label(sb);
-	app_add_job(app, sb, sidebar_job_poll, sidebar_job_fds, sb);
+	app_add_job(app, sb, sidebar_job_poll, NULL, sb)->bg = &sb->fl->counter;
 	return sb;
 }
 

@@ -270,18 +270,6 @@ threadview_poll(struct app *app, void *ud)
 	return 1;
 }
 
-static int
-threadview_fds(const struct app *app, void *ud, int *fds, int max)
-{
-	const struct threadview *tv = ud;
-
-	(void)app;
-	if (max < 1 || thread_fd(tv->th) < 0)
-		return 0;
-	fds[0] = thread_fd(tv->th);
-	return 1;
-}
-
 trawl_status_t
 threadview_open(struct app *app, const char *thread_id)
 {
@@ -322,7 +310,7 @@ threadview_open(struct app *app, const char *thread_id)
 	}
 	app->thread = tv;
 	thread_follow(tv->th, app->feed);
-	app_add_job(app, tv, threadview_poll, threadview_fds, tv);
+	app_add_job(app, tv, threadview_poll, NULL, tv)->bg = &tv->th->reader;
 	thread_layout(app, app->scr->w);
 	for (size_t l = 0; l < tv->n_lines; l++)
 		if (tv->lines[l].msg == first_unreviewed && tv->lines[l].summary) {

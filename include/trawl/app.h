@@ -32,6 +32,7 @@ struct sidebar;
 struct threadview; /* view-thread.c */
 
 struct prompt;     /* prompt.c */
+struct bg_job;     /* bg.h */
 struct review;     /* review.c */
 struct app;
 
@@ -41,12 +42,14 @@ typedef void (*app_prompt_fn)(struct app *app, const char *line, void *data);
 /*
  * A background job the event loop polls (see app_add_job): poll takes
  * what it sent and returns nonzero when a frame is due; fds gives the fds
- * to wait on (at most max; returns how many).  status, when set, is shown
- * on the status line while the job runs.
+ * to wait on (at most max; returns how many), or for the common case of
+ * one bg.h job, bg points at where that job is kept.  status, when set, is
+ * shown on the status line while the job runs.
  */
 struct app_job {
 	int (*poll)(struct app *app, void *ud);
 	int (*fds)(const struct app *app, void *ud, int *fds, int max);
+	struct bg_job *const *bg; /* or (fds NULL) the one bg job whose fd to wait on, when set */
 	const char *status;
 	void *ud;
 	struct app *app;
