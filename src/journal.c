@@ -798,15 +798,6 @@ journal_begin(const char *path, struct journal_entry *x)
 	return rc;
 }
 
-static int
-journal_has(char *const *tags, size_t n, const char *tag)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(tags[i], tag))
-			return 1;
-	return 0;
-}
-
 /* What change did to a message that had old's tags, as a delta field ("+a -b", escaped). */
 static char *
 journal_delta(TALLOC_CTX *ctx, const struct index_change *ch, const struct index_old_tags *old)
@@ -817,18 +808,18 @@ journal_delta(TALLOC_CTX *ctx, const struct index_change *ch, const struct index
 		for (size_t k = 0; d && k < ch->ops->n; k++) {
 			const struct tagop *op = &ch->ops->ops[k];
 
-			if (op->add != journal_has(old->tags, old->n, op->tag))
+			if (op->add != tagops_has(old->tags, old->n, op->tag))
 				d = talloc_asprintf_append_buffer(d, "%s%c%s", *d ? " " : "",
 								  op->add ? '+' : '-',
 								  journal_escape(ctx, op->tag, 1));
 		}
 	} else {
 		for (size_t k = 0; d && k < ch->n_exact; k++)
-			if (!journal_has(old->tags, old->n, ch->exact[k]))
+			if (!tagops_has(old->tags, old->n, ch->exact[k]))
 				d = talloc_asprintf_append_buffer(d, "%s+%s", *d ? " " : "",
 								  journal_escape(ctx, ch->exact[k], 1));
 		for (size_t k = 0; d && k < old->n; k++)
-			if (!journal_has(ch->exact, ch->n_exact, old->tags[k]))
+			if (!tagops_has(ch->exact, ch->n_exact, old->tags[k]))
 				d = talloc_asprintf_append_buffer(d, "%s-%s", *d ? " " : "",
 								  journal_escape(ctx, old->tags[k], 1));
 	}

@@ -46,15 +46,6 @@ review_before_commit(void *ud, const struct index_old_tags *old, size_t n)
 	return journal_batch_old(b->path, b->id, b->batch, b->changes, old, n);
 }
 
-static int
-review_has(char *const *tags, size_t n, const char *tag)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(tags[i], tag))
-			return 1;
-	return 0;
-}
-
 /*
  * Whether a batch written to the journal (M lines) but with no C line is
  * in the database: the writer may have been stopped between the commit
@@ -82,7 +73,7 @@ review_batch_in_database(index_t *idx, const struct journal_batch *b)
 			continue;
 		for (size_t k = 0; k < b->delta[i]->n; k++)
 			all &= b->delta[i]->ops[k].add ==
-			       review_has(tags, n, b->delta[i]->ops[k].tag);
+			       tagops_has(tags, n, b->delta[i]->ops[k].tag);
 		if (all)
 			shown++;
 		else
@@ -449,7 +440,7 @@ review_undo(struct review *rv, int redo, const char **why)
 				d->ops = talloc_array(d, struct tagop, entry_ops->n ? entry_ops->n : 1);
 				for (size_t k = 0; k < entry_ops->n; k++)
 					if (entry_ops->ops[k].add !=
-					    review_has(target->old_tags[i], target->n_old[i],
+					    tagops_has(target->old_tags[i], target->n_old[i],
 						       entry_ops->ops[k].tag))
 						d->ops[d->n++] = entry_ops->ops[k];
 			}

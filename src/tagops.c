@@ -147,3 +147,12 @@ tagops_noop(const struct tagops *ops, char *const *tags, size_t n)
 	}
 	return 1;
 }
+
+int
+tagops_has(char *const *tags, size_t n, const char *tag)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(tags[i], tag))
+			return 1;
+	return 0;
+}

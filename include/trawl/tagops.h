@@ -48,4 +48,7 @@ int tagops_noop(const struct tagops *ops, char *const *tags, size_t n);
 
 /* Inverse for undo is not derivable from ops alone: the journal stores old tags. */
 
+/* Whether tag is one of tags[0..n). */
+int tagops_has(char *const *tags, size_t n, const char *tag);
+
 #endif
