@@ -284,7 +284,7 @@ headcache_put(const char *path, const char *stamp, size_t stamp_len, const char 
 	f.entries[f.n].key_len = strlen(key);
 	f.entries[f.n++].rows = *rows;
 	buf = headcache_format(tmp, &f);
-	name = talloc_asprintf(tmp, "%s.%d", path, (int)getpid());
+	name = util_tmp_name(tmp, path);
 	if (!buf || !name)
 		goto out;
 	util_mkdirs_for(path);

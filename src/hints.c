@@ -70,7 +70,7 @@ hints_set(const char *path, const char *key, long long value)
 		talloc_free(tmp);
 		return;
 	}
-	name = talloc_asprintf(tmp, "%s.%d", path, (int)getpid());
+	name = util_tmp_name(tmp, path);
 	util_mkdirs_for(path);
 	f = name ? fopen(name, "w") : NULL;
 	if (f) {

@@ -1,11 +1,14 @@
 /*
  * util: small shared helpers.  See include/trawl/util.h.
  */
+#include <dirent.h>
 #include <errno.h>
-#include <unistd.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <talloc.h>
 
@@ -58,4 +61,38 @@ util_write_all(int fd, const char *p, size_t len)
 		len -= (size_t)w;
 	}
 	return 0;
+}
+
+char *
+util_tmp_name(void *ctx, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? talloc_strndup(NULL, path, (size_t)(slash - path))
+			  : talloc_strdup(NULL, ".");
+	const char *base = slash ? slash + 1 : path;
+	size_t blen = strlen(base);
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, base, blen) != 0 || e->d_name[blen] != '.' ||
+		    !e->d_name[blen + 1])
+			continue;
+		pid = strtol(e->d_name + blen + 1, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+			char *stale = talloc_asprintf(dir, "%s/%s", dir, e->d_name);
+
+			if (stale)
+				unlink(stale);
+		}
+	}
+	if (d)
+		closedir(d);
+	talloc_free(dir);
+	return talloc_asprintf(ctx, "%s.%d", path, (int)getpid());
 }

@@ -12,6 +12,13 @@ void util_mkdirs_for(const char *path);
 /* Writes all len bytes to fd, retrying on EINTR; 0, or -1 with errno set. */
 int util_write_all(int fd, const char *p, size_t len);
 
+/*
+ * The name of a temporary file beside path for this process ("path.PID",
+ * talloc child of ctx), after removing the ones that processes no longer
+ * running left there (killed between writing and renaming).
+ */
+char *util_tmp_name(void *ctx, const char *path);
+
 /* Writes n with thousands separators ("1,234,567") into buf; returns buf. */
 char *util_group_digits(char *buf, size_t len, unsigned long long n);
 

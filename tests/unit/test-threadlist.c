@@ -545,7 +545,13 @@ test_headcache_file(void **state)
 	assert_true(headcache_rows_add(c, &rows, rec, sizeof(rec)));
 	assert_true(headcache_rows_add(c, &rows, "", 0));
 	assert_int_equal(headcache_get(c, path, "s1", 2, "k", &got), 0);
+	/* A temporary file a killed trawl left goes; a running process's stays. */
+	assert_int_equal(fixture_sh(c->f, "mkdir -p \"$(dirname '%s')\" && touch '%s.999999' '%s.1'",
+				    path, path, path),
+			 0);
 	headcache_put(path, "s1", 2, "k", &rows);
+	assert_int_equal(access(talloc_asprintf(c, "%s.999999", path), F_OK), -1);
+	assert_int_equal(access(talloc_asprintf(c, "%s.1", path), F_OK), 0);
 	assert_int_equal(headcache_get(c, path, "s1", 2, "k", &got), 1);
 	assert_int_equal(got.n, 2);
 	assert_int_equal(got.len[0], sizeof(rec));
