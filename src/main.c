@@ -286,7 +286,19 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 	const char *now = getenv("TRAWL_TEST_NOW");
 	struct sigaction sa;
 
-	if (ui_init(cfg) < 0) {
+	switch (ui_init(cfg)) {
+	case 0:
+		break;
+	case -2:
+		text_warn("unknown terminal type TERM=%s: set TERM to your terminal's "
+			  "(e.g. xterm-256color)", getenv("TERM") ? getenv("TERM") : "");
+		return 1;
+	case -3:
+		text_warn("TERM=%s cannot move the cursor: trawl needs a full-screen terminal "
+			  "(set TERM, e.g. xterm-256color); trawl show prints messages as text",
+			  getenv("TERM"));
+		return 1;
+	default:
 		text_warn("standard input and output must be a terminal");
 		return 1;
 	}

@@ -2,7 +2,9 @@
  * ui-curses: blit screens, read keys, colours.  See include/trawl/ui-curses.h.
  */
 #include <curses.h>
+#include <term.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -83,8 +85,23 @@ ui_setup_colours(const struct config *cfg)
 int
 ui_init(const struct config *cfg)
 {
+	const char *term = getenv("TERM");
+	int err = 0;
+
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return -1;
+	/*
+	 * initscr() exits on an unknown TERM; a terminal that cannot move
+	 * its cursor (dumb) would get a garbled stream of panes.  Both are
+	 * refused with a line that says what to do.
+	 */
+	if (!term || !*term || setupterm(term, STDOUT_FILENO, &err) != OK)
+		return -2;
+	if (!tigetstr("cup") || tigetstr("cup") == (char *)-1) {
+		del_curterm(cur_term);
+		return -3;
+	}
+	del_curterm(cur_term);
 	if (!initscr())
 		return -1;
 	raw();

@@ -11,7 +11,10 @@
 #include "trawl/config.h"
 #include "trawl/screen.h"
 
-/* Starts curses; returns -1 (with nothing drawn) when there is no terminal. */
+/*
+ * Starts curses; with nothing drawn, returns -1 when there is no terminal,
+ * -2 when TERM names no known terminal, -3 when it cannot move the cursor.
+ */
 int ui_init(const struct config *cfg);
 void ui_end(void);
 void ui_size(int *w, int *h);

@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 4
+tap_plan 6
 fixture_init
 fixture_db
 
@@ -30,5 +30,20 @@ else
 	[ "$TMUX_EXIT_STATUS" = timeout ] || tmux_screen | sed 's/^/# |/'
 fi
 tmux_stop
+
+# A terminal trawl cannot drive: one clear line and status 1, no garbled
+# panes.  script(1) gives it a terminal and keeps what it wrote.
+for t in dumb nosuchterm; do
+	TERM=$t script -qec "'$TRAWL'" "$FIXTURE_DIR/term.$t" </dev/null >/dev/null 2>&1
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q "TERM=$t" "$FIXTURE_DIR/term.$t" &&
+		! grep -q "all messages" "$FIXTURE_DIR/term.$t"; then
+		tap_ok "TERM=$t: one line that says what to do, exit status 1"
+	else
+		tap_not_ok "TERM=$t: one line that says what to do, exit status 1"
+		tap_diag "exit status: $rc"
+		sed 's/^/# |/' "$FIXTURE_DIR/term.$t"
+	fi
+done
 check_sanitizer_logs
 exit 0
