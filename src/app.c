@@ -79,6 +79,7 @@ void
 app_config_changed(struct app *app)
 {
 	review_set_reviewer(app->review, app->cfg->reviewer);
+	app->review->sync_maildir_flags = app->cfg->sync_maildir_flags;
 }
 
 void

@@ -240,6 +240,41 @@ journal_cache_path(TALLOC_CTX *ctx, const char *db_path, const char *ext)
 	return path;
 }
 
+void
+journal_note_uuid(const char *path, const char *uuid)
+{
+	char *file, buf[128] = "";
+	const char *slash = strrchr(path, '/');
+	int fd;
+	ssize_t r;
+
+	if (!slash || !uuid || !*uuid || !strstr(path, "/.notmuch/trawl/"))
+		return;
+	file = talloc_asprintf(NULL, "%.*s/uuid", (int)(slash - path), path);
+	fd = file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		r = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[r > 0 ? r : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		if (strcmp(buf, uuid) != 0)
+			journal_say(JOURNAL_SAID_FALLBACK,
+				    talloc_asprintf(NULL, "this case's journal was written for "
+							  "database %s; this database is %s (rebuilt?)",
+						    buf, uuid));
+	} else if (file) {
+		char *text = talloc_asprintf(file, "%s\n", uuid);
+
+		fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			if (text)
+				util_write_all(fd, text, strlen(text));
+			close(fd);
+		}
+	}
+	talloc_free(file);
+}
+
 /* ------------------------------------------------------------ sessions */
 
 static char journal_token[64];

@@ -236,6 +236,12 @@ review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer, int sync_maildir
 	if (getenv("TRAWL_TEST_BATCH"))
 		rv->batch = strtoul(getenv("TRAWL_TEST_BATCH"), NULL, 10) ? strtoul(getenv("TRAWL_TEST_BATCH"), NULL, 10) : REVIEW_BATCH;
 	rv->session = talloc_strdup(rv, journal_session(rv->journal_path));
+	{
+		const char *uuid = NULL;
+
+		index_revision(idx, &uuid);
+		journal_note_uuid(rv->journal_path, uuid);
+	}
 	/*
 	 * Entries left open by sessions that ended (killed, crashed): their
 	 * batches are settled against the database and the entries closed,

@@ -90,6 +90,12 @@ char *journal_state_path(TALLOC_CTX *ctx, const char *db_path, const char *ext);
 /* A per-database cache file (data to remake), beside the journal too: "heads" for ".heads". */
 char *journal_cache_path(TALLOC_CTX *ctx, const char *db_path, const char *ext);
 
+/*
+ * Records the database's UUID beside the journal at path (the first time),
+ * or, when another one is recorded there, says so once (the notice).
+ */
+void journal_note_uuid(const char *path, const char *uuid);
+
 /* A line to show once about where the state went (a fallback, a migration), or NULL. */
 const char *journal_take_notice(void);
 

@@ -393,6 +393,14 @@ test_journal_beside_database(void **state)
 	size_t n;
 
 	assert_string_equal(journal_path_for(c, db), beside);
+	/* The case says which database it belongs to. */
+	{
+		const char *uuid = NULL;
+
+		index_revision(c->idx, &uuid);
+		assert_int_equal(fixture_sh(c->f, "grep -qx '%s' '%s/.notmuch/trawl/uuid'", uuid, db),
+				 0);
+	}
 	assert_non_null(strstr(journal_state_path(c, db, ".hints"), "/.notmuch/trawl/hints"));
 	assert_non_null(strstr(journal_cache_path(c, db, ".heads"), "/.notmuch/trawl/heads"));
 	/* The case directory cannot be made: the XDG state directory, said once. */
