@@ -717,6 +717,13 @@ struct updater_arg {
 	unsigned long from;
 	char **priority;
 	size_t n_priority;
+	/*
+	 * Threads an updater stopped for a newer commit already sent, read at
+	 * revision skip_at or later: not read again unless they changed since.
+	 */
+	char **skip;
+	size_t n_skip;
+	unsigned long skip_at;
 };
 
 static int
@@ -729,10 +736,13 @@ threadlist_strcmp_p(const void *a, const void *b)
 static int
 threadlist_update_one(struct rows_out *o, index_t *idx, const char *id)
 {
+	const char *delay = getenv("TRAWL_TEST_UPDATER_DELAY_US"); /* test hook: a slow read */
 	TALLOC_CTX *row_ctx = talloc_new(NULL);
 	struct index_thread row;
 	trawl_status_t ts = index_thread_row(idx, row_ctx, id, o->a->query, o->a->sort, &row);
 
+	if (delay)
+		usleep((useconds_t)strtoul(delay, NULL, 10));
 	if (ts == TRAWL_OK)
 		threadlist_send_row(o, &row);
 	else if (ts == TRAWL_NOT_FOUND)
@@ -761,6 +771,15 @@ threadlist_updater(bg_writer_t *w, void *arg)
 	to = index_revision(idx, NULL);
 	snprintf(num, sizeof(num), "%lu", to);
 	bg_write(w, 'V', num, strlen(num));
+	/*
+	 * The rows on screen first, whether or not lastmod: names them (a
+	 * message removed by notmuch new leaves no trace there): finding the
+	 * threads of a commit of every message takes seconds on a large
+	 * cache, and the reader looks at these.
+	 */
+	for (size_t i = 0; i < a->n_priority; i++)
+		if (!threadlist_update_one(&o, idx, a->priority[i]))
+			goto failed;
 	if (to >= a->from && index_changed_threads(idx, ctx, a->from, to, &ids, &n) != TRAWL_OK) {
 		bg_write(w, 'X', index_last_error(idx), strlen(index_last_error(idx)));
 		return 0;
@@ -774,23 +793,29 @@ threadlist_updater(bg_writer_t *w, void *arg)
 		char **hit = n ? bsearch(&a->priority[i], ids, n, sizeof(*ids), threadlist_strcmp_p)
 			       : NULL;
 
-		if (!hit || done[hit - ids])
-			continue;
-		if (!threadlist_update_one(&o, idx, *hit))
+		if (hit)
+			done[hit - ids] = 1;
+	}
+	/* What a stopped updater sent stands, unless its thread changed after it read it. */
+	if (a->n_skip && n) {
+		char **moved = NULL;
+		size_t n_moved = 0;
+
+		if (to > a->skip_at &&
+		    index_changed_threads(idx, ctx, a->skip_at + 1, to, &moved, &n_moved) != TRAWL_OK)
 			goto failed;
-		done[hit - ids] = 1;
+		if (n_moved > 1)
+			qsort(moved, n_moved, sizeof(*moved), threadlist_strcmp_p);
+		for (size_t i = 0; i < a->n_skip; i++) {
+			char **hit = bsearch(&a->skip[i], ids, n, sizeof(*ids), threadlist_strcmp_p);
+
+			if (hit && !(n_moved && bsearch(&a->skip[i], moved, n_moved, sizeof(*moved),
+							 threadlist_strcmp_p)))
+				done[hit - ids] = 1;
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!done[i] && !threadlist_update_one(&o, idx, ids[i]))
-			goto failed;
-	/*
-	 * The rows on screen are read again even when none of their messages
-	 * changed: a message removed (notmuch new after its file went) leaves
-	 * no trace that lastmod: finds, but the commit brought us here.
-	 */
-	for (size_t i = 0; i < a->n_priority; i++)
-		if (!(n && bsearch(&a->priority[i], ids, n, sizeof(*ids), threadlist_strcmp_p)) &&
-		    !threadlist_update_one(&o, idx, a->priority[i]))
 			goto failed;
 	bg_write(w, 'E', "", 0);
 	talloc_free(ctx);
@@ -1270,12 +1295,31 @@ threadlist_apply_updates(struct threadlist *tl)
 static void
 threadlist_start_update(struct threadlist *tl)
 {
-	struct updater_arg a = {tl->idx, tl->query, tl->sort, tl->rev + 1, tl->priority,
-				tl->n_priority};
+	struct updater_arg a = {tl->idx,	  tl->query, tl->sort,	   tl->rev + 1,
+				tl->priority,	  tl->n_priority, tl->sent, tl->n_sent,
+				tl->sent_at};
 
 	tl->update_again = 0;
+	tl->update_to = 0;
 	if (bg_start(tl, "updater", threadlist_updater, &a, &tl->updater) != TRAWL_OK)
 		tl->updater = NULL;
+}
+
+/* Remembers a thread the running updater sent (read at tl->update_to). */
+static void
+threadlist_note_sent(struct threadlist *tl, const char *id, size_t len)
+{
+	if (!tl->update_to)
+		return;
+	if (tl->n_sent == tl->cap_sent) {
+		tl->cap_sent = tl->cap_sent ? tl->cap_sent * 2 : 256;
+		tl->sent = talloc_realloc(tl, tl->sent, char *, tl->cap_sent);
+		if (!tl->sent)
+			abort();
+	}
+	tl->sent[tl->n_sent] = talloc_strndup(tl->sent, id, len);
+	if (tl->sent[tl->n_sent])
+		tl->n_sent++;
 }
 
 static void
@@ -1289,12 +1333,17 @@ threadlist_on_updater(void *ud, char type, const char *payload, size_t len)
 
 		snprintf(num, sizeof(num), "%.*s", (int)(len < 31 ? len : 31), payload);
 		tl->update_to = strtoul(num, NULL, 10);
+		/* What earlier stopped updaters sent counts from the oldest of their reads. */
+		if (!tl->n_sent || tl->sent_at > tl->update_to)
+			tl->sent_at = tl->update_to;
 		break;
 	}
 	case 'T':
 		threadlist_parse_row(tl, &tl->upd, &tl->n_upd, &tl->cap_upd, payload, len);
+		threadlist_note_sent(tl, payload, strnlen(payload, len));
 		break;
 	case 'G': {
+		threadlist_note_sent(tl, payload, len);
 		char **g = talloc_realloc(tl, tl->gone, char *, tl->n_gone + 1);
 
 		if (!g)
@@ -1308,6 +1357,8 @@ threadlist_on_updater(void *ud, char type, const char *payload, size_t len)
 	case 'E':
 		if (tl->update_to > tl->rev)
 			tl->rev = tl->update_to;
+		TALLOC_FREE(tl->sent);
+		tl->n_sent = tl->cap_sent = 0;
 		break;
 	}
 }
@@ -1322,11 +1373,22 @@ threadlist_update(struct threadlist *tl, char *const *priority, size_t n)
 		for (size_t i = 0; tl->priority && i < n; i++)
 			tl->priority[tl->n_priority++] = talloc_strdup(tl->priority, priority[i]);
 	}
-	/* One updater at a time: the next starts from where this one ends. */
-	if (tl->updater)
-		tl->update_again = 1;
-	else
-		threadlist_start_update(tl);
+	/*
+	 * A commit while an updater reads (it may be re-reading every row of a
+	 * commit of every message): it is stopped and a new one starts at once
+	 * with the rows on screen, so they never wait for the rows off
+	 * screen; what the stopped one sent is not read again unless its
+	 * thread changed since.  Without a revision yet ('V') it had sent
+	 * nothing: it just starts again.
+	 */
+	if (tl->updater) {
+		TALLOC_FREE(tl->updater);
+		if (!tl->update_to) {
+			TALLOC_FREE(tl->sent);
+			tl->n_sent = tl->cap_sent = 0;
+		}
+	}
+	threadlist_start_update(tl);
 	threadlist_recount(tl);
 }
 

@@ -80,8 +80,11 @@ struct threadlist {
 	 */
 	unsigned long rev;
 	struct bg_job *updater;
-	unsigned long update_to;  /* the revision the running updater reads */
+	unsigned long update_to;  /* the revision the running updater reads (0 until it says) */
 	int update_again;         /* commits came while it ran */
+	char **sent;              /* threads updaters stopped for a newer commit had sent */
+	size_t n_sent, cap_sent;
+	unsigned long sent_at;    /* ... read at this revision or later */
 	char **priority;          /* thread ids to read first (those on screen) */
 	size_t n_priority;
 	struct index_thread *upd; /* rows the updater sent, applied once per poll */

@@ -695,6 +695,47 @@ test_update_from_lastmod(void **state)
 	talloc_free(tl);
 }
 
+/*
+ * A commit while the updater still reads an earlier one: the updater is
+ * stopped and a new one starts with the rows on screen, and the list ends
+ * exactly as the index says, with the rows the stopped one had sent kept.
+ */
+static void
+test_update_restarts_on_commit(void **state)
+{
+	struct ctx *c = *state;
+	struct threadlist *tl = load(c->idx, "*", INDEX_SORT_NEWEST_FIRST);
+	char *top = talloc_strdup(tl, tl->rows[0].thread_id);
+	char *last = talloc_strdup(tl, tl->rows[3].thread_id);
+	int reopened, sent = 0;
+
+	setenv("TRAWL_TEST_UPDATER_DELAY_US", "200000", 1);
+	assert_int_equal(fixture_sh(c->f, "notmuch tag +early -- '*'"), 0);
+	assert_int_equal(index_refresh(c->idx, &reopened), TRAWL_OK);
+	threadlist_update(tl, &top, 1);
+	/* Wait for the row on screen to arrive, then commit again. */
+	for (int i = 0; i < 400 && !sent; i++) {
+		threadlist_poll(tl, 1 << 20);
+		sent = strstr(tl->rows[0].tags, "early") != NULL;
+		usleep(5000);
+	}
+	assert_true(sent);
+	assert_true(threadlist_updating(tl));
+	assert_int_equal(fixture_sh(c->f, "notmuch tag +late2 -- thread:%s", last), 0);
+	assert_int_equal(index_refresh(c->idx, &reopened), TRAWL_OK);
+	threadlist_update(tl, &top, 1);
+	assert_true(tl->n_sent >= 1);
+	threadlist_wait(tl);
+	unsetenv("TRAWL_TEST_UPDATER_DELAY_US");
+	assert_int_equal(tl->rev, index_revision(c->idx, NULL));
+	assert_int_equal(tl->n_sent, 0);
+	assert_non_null(strstr(tl->rows[3].tags, "late2"));
+	assert_same_as_index(c->idx, tl, "*", INDEX_SORT_NEWEST_FIRST);
+	assert_int_equal(fixture_sh(c->f, "notmuch tag -early -late2 -- '*'"), 0);
+	assert_int_equal(index_reopen(c->idx), TRAWL_OK);
+	talloc_free(tl);
+}
+
 int
 main(void)
 {
@@ -713,6 +754,7 @@ main(void)
 		cmocka_unit_test(test_query_fingerprint),
 		cmocka_unit_test(test_headcache_file),
 		cmocka_unit_test(test_update_from_lastmod),
+		cmocka_unit_test(test_update_restarts_on_commit),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
