@@ -1685,10 +1685,12 @@ index_saved_searches(index_t *idx, TALLOC_CTX *ctx, struct index_search **out, s
 
 static trawl_status_t
 index_changed_threads_once(index_t *idx, TALLOC_CTX *ctx, unsigned long from, unsigned long to,
-			   char ***out, size_t *n)
+			   const char *within, char ***out, size_t *n)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *query = talloc_asprintf(tmp, "lastmod:%lu..%lu", from, to);
+	char *query = within && *within
+			      ? talloc_asprintf(tmp, "lastmod:%lu..%lu and (%s)", from, to, within)
+			      : talloc_asprintf(tmp, "lastmod:%lu..%lu", from, to);
 	notmuch_query_t *q;
 	notmuch_messages_t *msgs;
 	trawl_status_t ts;
@@ -1807,5 +1809,12 @@ trawl_status_t
 index_changed_threads(index_t *idx, TALLOC_CTX *ctx, unsigned long from, unsigned long to,
 		      char ***out, size_t *n)
 {
-	return INDEX_READ(idx, index_changed_threads_once(idx, ctx, from, to, out, n));
+	return INDEX_READ(idx, index_changed_threads_once(idx, ctx, from, to, NULL, out, n));
+}
+
+trawl_status_t
+index_changed_threads_within(index_t *idx, TALLOC_CTX *ctx, unsigned long from, unsigned long to,
+			     const char *within, char ***out, size_t *n)
+{
+	return INDEX_READ(idx, index_changed_threads_once(idx, ctx, from, to, within, out, n));
 }

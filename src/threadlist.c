@@ -777,9 +777,30 @@ threadlist_updater(bg_writer_t *w, void *arg)
 	 * threads of a commit of every message takes seconds on a large
 	 * cache, and the reader looks at these.
 	 */
-	for (size_t i = 0; i < a->n_priority; i++)
-		if (!threadlist_update_one(&o, idx, a->priority[i]))
-			goto failed;
+	if (a->n_priority) {
+		/* Of those, the ones the commits changed (one narrow query), before the rest. */
+		char *within = talloc_strdup(ctx, ""), **hot = NULL;
+		size_t n_hot = 0;
+		char *read = talloc_zero_array(ctx, char, a->n_priority);
+
+		for (size_t i = 0; within && i < a->n_priority; i++)
+			within = talloc_asprintf_append_buffer(
+				within, "%s%s", i ? " or " : "",
+				index_quote_term(ctx, "thread", a->priority[i]));
+		if (within && read && to >= a->from &&
+		    index_changed_threads_within(idx, ctx, a->from, to, within, &hot, &n_hot) ==
+			    TRAWL_OK)
+			for (size_t k = 0; k < n_hot; k++)
+				for (size_t i = 0; i < a->n_priority; i++)
+					if (!read[i] && !strcmp(hot[k], a->priority[i])) {
+						if (!threadlist_update_one(&o, idx, a->priority[i]))
+							goto failed;
+						read[i] = 1;
+					}
+		for (size_t i = 0; i < a->n_priority; i++)
+			if (!(read && read[i]) && !threadlist_update_one(&o, idx, a->priority[i]))
+				goto failed;
+	}
 	if (to >= a->from && index_changed_threads(idx, ctx, a->from, to, &ids, &n) != TRAWL_OK) {
 		bg_write(w, 'X', index_last_error(idx), strlen(index_last_error(idx)));
 		return 0;
@@ -1402,11 +1423,14 @@ threadlist_on_commit(void *ud, const struct feed_event *ev)
 	/* A new database is read again whole, by whoever owns the list. */
 	if (ev->new_database)
 		return;
-	ids = talloc_array(NULL, char *, tl->n_visible ? tl->n_visible : 1);
+	ids = talloc_array(NULL, char *, tl->n_visible + 1);
+	/* The cursor's row first: it is the one just tagged, as a rule. */
+	if (ids && tl->cursor_row < threadlist_len(tl) && threadlist_row(tl, tl->cursor_row))
+		ids[n++] = threadlist_row(tl, tl->cursor_row)->thread_id;
 	for (size_t i = 0; ids && i < tl->n_visible; i++) {
 		const struct index_thread *r = threadlist_row(tl, tl->visible_first + i);
 
-		if (r)
+		if (r && tl->visible_first + i != tl->cursor_row)
 			ids[n++] = r->thread_id;
 	}
 	threadlist_update(tl, ids, n);
@@ -1420,10 +1444,11 @@ threadlist_follow(struct threadlist *tl, struct feed *feed)
 }
 
 void
-threadlist_set_visible(struct threadlist *tl, size_t first, size_t n)
+threadlist_set_visible(struct threadlist *tl, size_t first, size_t n, size_t cursor)
 {
 	tl->visible_first = first;
 	tl->n_visible = n;
+	tl->cursor_row = cursor;
 }
 
 int

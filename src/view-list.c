@@ -212,7 +212,7 @@ list_draw(struct app *app, int x, int y, int w, int h)
 	size_t len = threadlist_len(tl);
 
 	view_scroll_to(lv->cursor, &lv->top, len, h);
-	threadlist_set_visible(tl, lv->top, (size_t)h);
+	threadlist_set_visible(tl, lv->top, (size_t)h, lv->cursor);
 	for (int i = 0; i < h; i++) {
 		size_t r = lv->top + (size_t)i;
 		const struct index_thread *row = threadlist_row(tl, r);

@@ -237,6 +237,11 @@ trawl_status_t index_apply(index_t *idx, TALLOC_CTX *ctx, const struct index_cha
 trawl_status_t index_changed_threads(index_t *idx, TALLOC_CTX *ctx, unsigned long from,
 				     unsigned long to, char ***out, size_t *n);
 
+/* The same among the messages of the query within only (cheap when within is narrow). */
+trawl_status_t index_changed_threads_within(index_t *idx, TALLOC_CTX *ctx, unsigned long from,
+					    unsigned long to, const char *within, char ***out,
+					    size_t *n);
+
 /* The ids of the messages matching query, a snapshot (talloc array, child of ctx). */
 trawl_status_t index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***ids,
 				 size_t *n);

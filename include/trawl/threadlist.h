@@ -94,6 +94,7 @@ struct threadlist {
 	struct index_thread *pending;
 	size_t n_pending, cap_pending;
 	size_t visible_first, n_visible; /* rows on screen: updated first */
+	size_t cursor_row;               /* ... the cursor's before them */
 };
 
 /* threadlist_new() flags. */
@@ -149,8 +150,8 @@ void threadlist_update(struct threadlist *tl, char *const *priority, size_t n);
 /* Updates the list on every commit the feed reports (until the list is freed). */
 void threadlist_follow(struct threadlist *tl, struct feed *feed);
 
-/* The rows on screen, which an update reads first. */
-void threadlist_set_visible(struct threadlist *tl, size_t first, size_t n);
+/* The rows on screen and the cursor's, which an update reads first (the cursor's before all). */
+void threadlist_set_visible(struct threadlist *tl, size_t first, size_t n, size_t cursor);
 
 /* Whether an update is reading (tests, the bench). */
 int threadlist_updating(const struct threadlist *tl);
