@@ -930,9 +930,11 @@ class Bench:
         SpacedKeys).  review_row: R on that row as soon as the rows show the change."""
         want = add
         argv = ["notmuch", "tag", ("+" if add else "-") + "benchx", "--", "*"]
+        # One commit, at the end: by itself Xapian commits every 10,000 changes,
+        # and trawl would follow those while notmuch tag runs.
+        env = self.env(cfg, XAPIAN_FLUSH_THRESHOLD=str(10 * self.messages))
         t0 = time.time()
-        r = subprocess.run(argv, env=self.env(cfg), stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE)
+        r = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         te = time.time()
         if r.returncode != 0:
             self.note("follow: %s failed: %s" % (" ".join(argv),
@@ -1003,8 +1005,9 @@ class Bench:
         total = int(self.nm("count", "*", cfg=cfg))
         mark = os.path.join(self.work, "mark")
         tag_add, tag_del, rows_a, seen_a, gone_a, rows_b = [], [], [], [], [], []
-        r_quiet, r_busy, keys, late, pressed, how = [], [], [], 0, 0, set()
+        r_first, r_next, r_busy, keys, late, pressed, how = [], [], [], [], 0, 0, set()
         on_screen, already, unchecked = [], [], 0
+        quiet_r = 3  # R presses on the quiet list; each leaves the cursor a row lower
 
         def unreview():
             if int(self.nm("count", "tag:reviewed", cfg=cfg)):
@@ -1021,14 +1024,16 @@ class Bench:
                     self.note("follow run %d: the list never loaded" % i)
                     continue
                 pid = self.tm.pid(win)
+                # (c) R on the first rows of a quiet list: trawl's own commit, followed.
+                for row in range(quiet_r):
+                    self.wait_quiet(pid)
+                    time.sleep(0.3)
+                    (r_next if row else r_first).append(self.review_dot_gone(win, row))
                 self.wait_quiet(pid)
                 time.sleep(0.3)
-                # (c) R on the first row of a quiet list: trawl's own commit, followed.
-                r_quiet.append(self.review_dot_gone(win, 0))
-                self.wait_quiet(pid)
                 # (a) another program tags every message; then R on the row the
-                # cursor went to (the second) as soon as the rows on screen show it.
-                a = self.follow_commit(cfg, win, pid, mark, True, review_row=1)
+                # cursor went to as soon as the rows on screen show the tag.
+                a = self.follow_commit(cfg, win, pid, mark, True, review_row=quiet_r)
                 if a:
                     tag_add.append(a["commit"])
                     rows_a.append(a["rows"])
@@ -1039,11 +1044,14 @@ class Bench:
                     already.append(a["already"])
                     unchecked += a["unchecked"]
                 self.wait_quiet(pid, timeout=900)
+                time.sleep(0.3)
                 # (b) the tag taken off again, j pressed while the rows follow.
                 b = self.follow_commit(cfg, win, pid, mark, False, keys=True)
                 if b:
                     tag_del.append(b["commit"])
                     rows_b.append(b["rows"])
+                    already.append(b["already"])
+                    unchecked += b["unchecked"]
                     how |= b["how"]
                     # presses whose frame came before the refresh was over count
                     over = b["gone"] if b["gone"] is not None else b["rows"]
@@ -1053,6 +1061,13 @@ class Bench:
                         else:
                             late += 1
                     pressed += len(b["keys"])
+                fmt = lambda v: "-" if v is None else "%.3f" % v  # noqa: E731
+                log("follow run %d: R %s/%s; +benchx: tag %s, rows %s, updater %s-%s, R %s; "
+                    "-benchx: tag %s, rows %s, keys max %s"
+                    % (i, fmt(r_first[-1]), fmt(r_next[-1]),
+                       *(fmt(a and a[k]) for k in ("commit", "rows", "seen", "gone", "review")),
+                       *(fmt(b and b[k]) for k in ("commit", "rows")),
+                       fmt(max((tk - ts for ts, tk in b["keys"]), default=None) if b else None)))
             finally:
                 self.tm.kill(win)
                 unreview()
@@ -1061,13 +1076,15 @@ class Bench:
                     self.nm("tag", "-benchx", "--", "tag:benchx", cfg=cfg)
         med = lambda v: statistics.median(v) if v else 0  # noqa: E731
         self.add("follow", "another program's `notmuch tag +benchx -- '*'` (%d msgs)" % total,
-                 "notmuch tag", "s", tag_add, "on a copy of the database, trawl open on `*`")
+                 "notmuch tag", "s", tag_add, "on a copy of the database, trawl open on `*`; "
+                 "XAPIAN_FLUSH_THRESHOLD=%d, so it commits once, at its end"
+                 % (10 * self.messages))
         self.add("follow", "another program's `notmuch tag -benchx -- '*'`", "notmuch tag", "s",
                  tag_del)
         self.add("follow", "commit → every list row on screen shows +benchx", "trawl", "s",
                  rows_a, "from the end of `notmuch tag` (its commit) to the capture showing "
                  "the tag in all %d rows (pane polled every 15 ms); %.0f of them showed it "
-                 "already then (commits made while notmuch tag ran)%s"
+                 "already then%s"
                  % (med(on_screen), med(already),
                     "; %d rows' tags cut off by the width, not checked" % unchecked
                     if unchecked else ""))
@@ -1083,11 +1100,15 @@ class Bench:
                  "came before the updater exited, only those count%s"
                  % ("/".join(sorted(how)) or "-", pressed - late, pressed, percentiles(keys)))
         self.add("follow", "R on the first row → its unreviewed mark gone, quiet list", "trawl",
-                 "s", r_quiet, "list loaded, no background job; from just before the key to "
-                 "the capture without the • (polled every 5 ms)")
+                 "s", r_first, "the session's first R; list loaded, no background job; from "
+                 "just before the key to the capture without the • (polled every 5 ms)")
+        self.add("follow", "R on the next rows → mark gone, quiet list", "trawl", "s", r_next,
+                 "the session's second and third R, each once trawl has no background job "
+                 "(after an R its counter runs)")
         self.add("follow", "R as soon as the rows show +benchx → its mark gone", "trawl", "s",
-                 r_busy, "on the second row (where the first R left the cursor), while the "
-                 "updater still re-reads the rows off screen")
+                 r_busy, "on the row the quiet Rs left the cursor on (the %s), while the "
+                 "updater still re-reads the rows off screen" % ["first", "second", "third",
+                                                                "fourth"][quiet_r])
 
     # -- 7: import
     def import_(self):
