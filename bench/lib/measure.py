@@ -24,7 +24,7 @@ from tmux import Tmux  # noqa: E402
 import report  # noqa: E402
 
 W, H = 200, 50
-SECTIONS = ["first", "load", "keys", "thread", "bulk", "import", "callgrind"]
+SECTIONS = ["first", "load", "keys", "thread", "bulk", "follow", "import", "callgrind"]
 
 
 def log(msg):
@@ -133,6 +133,37 @@ def comm_of(pid):
         return None
 
 
+# --- the thread list on a captured screen ----------------------------------
+
+LIST_ROW = re.compile("([\u2022 ]) (\\S.*)$")
+ROW_TAGS = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def list_rows(txt):
+    """The thread list's rows on a captured screen (the sidebar, if shown, cut off at
+    its bar): [(unreviewed dot shown, [tags] or None)].  Tags are the last "(...)"
+    of the row; None when the row is too long for them to show whole."""
+    rows = []
+    for line in txt.splitlines()[:H - 2]:  # below: the status and message lines
+        part = line.split("\u2502", 1)[1] if "\u2502" in line else line
+        m = LIST_ROW.match(part)
+        if not m:
+            continue
+        t = ROW_TAGS.search(m.group(2))
+        rows.append((m.group(1) == "\u2022", t.group(1).split() if t else None))
+    return rows
+
+
+def children_by_name(pid):
+    """{pid: process name} of pid's children (trawl's background jobs: trawl-ROLE)."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            kids = [int(c) for c in f.read().split()]
+    except OSError:
+        return {}
+    return {c: comm_of(c) for c in kids}
+
+
 def vm_kb(pid, field="VmHWM"):
     try:
         with open("/proc/%d/status" % pid) as f:
@@ -172,6 +203,30 @@ class KeyPresser(threading.Thread):
             self.lat.append(tk - ts)
             key = "k" if key == "j" else "j"
             time.sleep(self.interval)
+
+
+class SpacedKeys(threading.Thread):
+    """Presses key n times, gap seconds after each key's frame mark, recording
+    (time before the press, time of the mark) for each."""
+
+    def __init__(self, tm, win, mark, alive, key="j", n=20, gap=0.05):
+        super().__init__(daemon=True)
+        self.tm, self.win, self.mark, self.alive = tm, win, mark, alive
+        self.key, self.n, self.gap = key, n, gap
+        self.presses = []
+        self.how = set()
+
+    def run(self):
+        base = len([1 for k, n, _ in read_marks(self.mark) if k == "key" and n == self.key])
+        for i in range(self.n):
+            ts, how = self.tm.press(self.win, self.key.encode())
+            self.how.add(how)
+            tk = wait_mark(self.mark, "key", self.key, nth=base + i, timeout=30,
+                           alive=self.alive)
+            if tk is None:
+                break
+            self.presses.append((ts, tk))
+            time.sleep(self.gap)
 
 
 class HwmSampler(threading.Thread):
@@ -842,7 +897,224 @@ class Bench:
             self.add("bulk", "undo of the bulk tag", "notmuch tag", "msgs/s", t_del,
                      "notmuch tag -benchx -- '*'")
 
-    # -- 6: import
+    # -- 6: following another program's commit (issue 14)
+    def wait_quiet(self, pid, timeout=60):
+        """Until trawl has no background job (loader, counter, updater, writer...)."""
+        end = time.time() + timeout
+        while time.time() < end:
+            if not children_by_name(pid):
+                return True
+            time.sleep(0.02)
+        return False
+
+    def review_dot_gone(self, win, row, timeout=30, interval=0.005):
+        """R on row (the cursor must be there), then polls until that row's • is gone.
+        Returns seconds from just before the key, or None."""
+        rows = list_rows(self.tm.capture(win))
+        if len(rows) <= row or not rows[row][0]:
+            self.note("follow: row %d shows no unreviewed mark before R" % row)
+            return None
+        ts, _ = self.tm.press(win, b"R")
+        end = ts + timeout
+        while time.time() < end:
+            rows = list_rows(self.tm.capture(win))
+            if len(rows) > row and not rows[row][0]:
+                return time.time() - ts
+            time.sleep(interval)
+        self.note("follow: row %d's unreviewed mark still shown %d s after R" % (row, timeout))
+        return None
+
+    def follow_commit(self, cfg, win, pid, mark, add, keys=False, review_row=None,
+                      timeout=900, interval=0.015):
+        """Another program's `notmuch tag ±benchx -- '*'` while trawl shows `*`.  Times,
+        in seconds from the end of that command (its commit is done when it returns):
+        rows: every list row on screen shows the change (polled every interval); seen:
+        the updater for this commit was first seen; gone: that updater exited (every
+        changed thread re-read).  keys: j pressed from the end of the commit on (a
+        SpacedKeys).  review_row: R on that row as soon as the rows show the change."""
+        want = add
+        argv = ["notmuch", "tag", ("+" if add else "-") + "benchx", "--", "*"]
+        # One commit, at the end: by itself Xapian commits every 10,000 changes,
+        # and trawl would follow those while notmuch tag runs.
+        env = self.env(cfg, XAPIAN_FLUSH_THRESHOLD=str(10 * self.messages))
+        t0 = time.time()
+        r = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        te = time.time()
+        if r.returncode != 0:
+            self.note("follow: %s failed: %s" % (" ".join(argv),
+                                                 r.stderr.decode(errors="replace")[-200:]))
+            return None
+        presser = None
+        if keys:
+            presser = SpacedKeys(self.tm, win, mark, lambda: self.tm.alive(win))
+            presser.start()
+        res = {"te": te, "commit": te - t0, "rows": None, "seen": None, "gone": None,
+               "review": None}
+        # Updaters already running (for commits made while notmuch tag ran) are not ours.
+        old = {p for p, c in children_by_name(pid).items() if c == "trawl-updater"}
+        ours = None
+        first = True
+        tr = None
+        end = te + timeout
+        while time.time() < end:
+            kids = children_by_name(pid)
+            rows = list_rows(self.tm.capture(win))
+            now = time.time()
+            if first:
+                res["on_screen"] = len(rows)
+                res["unchecked"] = sum(1 for d, t in rows if t is None)
+                res["already"] = sum(1 for d, t in rows if t is not None
+                                     and ("benchx" in t) == want)
+                first = False
+            if ours is None:
+                new = [p for p, c in kids.items() if c == "trawl-updater" and p not in old]
+                if new:
+                    ours = min(new)
+                    res["seen"] = now - te
+            elif res["gone"] is None and ours not in kids:
+                res["gone"] = now - te
+            checked = [t for d, t in rows if t is not None]
+            if res["rows"] is None and checked and all(("benchx" in t) == want
+                                                       for t in checked):
+                res["rows"] = now - te
+                if review_row is not None:
+                    if len(rows) > review_row and rows[review_row][0]:
+                        tr, _ = self.tm.press(win, b"R")
+                    else:
+                        self.note("follow: row %d shows no unreviewed mark after the refresh"
+                                  % review_row)
+            if tr is not None and res["review"] is None:
+                if len(rows) > review_row and not rows[review_row][0]:
+                    res["review"] = now - tr
+                elif now - tr > 60:
+                    self.note("follow: row %d's unreviewed mark still shown 60 s after R"
+                              % review_row)
+                    tr = None
+            updated = res["gone"] is not None or (
+                ours is None and not any(c == "trawl-updater" for c in kids.values()))
+            if res["rows"] is not None and updated and (tr is None or res["review"] is not None):
+                break
+            time.sleep(interval)
+        if presser:
+            presser.join()
+            res["keys"] = presser.presses
+            res["how"] = presser.how
+        if res["rows"] is None:
+            self.note("follow: the rows on screen did not show %s benchx within %d s: %r"
+                      % ("+" if add else "-", timeout, self.tm.capture(win)[-400:]))
+        return res
+
+    def follow(self):
+        cfg = self.shadow("follow")
+        total = int(self.nm("count", "*", cfg=cfg))
+        mark = os.path.join(self.work, "mark")
+        tag_add, tag_del, rows_a, seen_a, gone_a, rows_b = [], [], [], [], [], []
+        r_first, r_next, r_busy, keys, late, pressed, how = [], [], [], [], 0, 0, set()
+        on_screen, already, unchecked = [], [], 0
+        quiet_r = 3  # R presses on the quiet list; each leaves the cursor a row lower
+
+        def unreview():
+            if int(self.nm("count", "tag:reviewed", cfg=cfg)):
+                self.nm("tag", "-reviewed", "--", "tag:reviewed", cfg=cfg)
+
+        unreview()
+        for i in range(self.follow_runs):
+            shutil.rmtree(os.path.join(self.home, ".local/state"), ignore_errors=True)
+            t0, win = self.trawl_launch("*", mark, cfg=cfg)
+            alive = lambda: self.tm.alive(win)  # noqa: E731
+            try:
+                # The whole list first, so that its loader and counters are not measured.
+                if wait_mark(mark, "loaded", timeout=3600, alive=alive) is None:
+                    self.note("follow run %d: the list never loaded" % i)
+                    continue
+                pid = self.tm.pid(win)
+                # (c) R on the first rows of a quiet list: trawl's own commit, followed.
+                for row in range(quiet_r):
+                    self.wait_quiet(pid)
+                    time.sleep(0.3)
+                    (r_next if row else r_first).append(self.review_dot_gone(win, row))
+                self.wait_quiet(pid)
+                time.sleep(0.3)
+                # (a) another program tags every message; then R on the row the
+                # cursor went to as soon as the rows on screen show the tag.
+                a = self.follow_commit(cfg, win, pid, mark, True, review_row=quiet_r)
+                if a:
+                    tag_add.append(a["commit"])
+                    rows_a.append(a["rows"])
+                    seen_a.append(a["seen"])
+                    gone_a.append(a["gone"])
+                    r_busy.append(a["review"])
+                    on_screen.append(a["on_screen"])
+                    already.append(a["already"])
+                    unchecked += a["unchecked"]
+                self.wait_quiet(pid, timeout=900)
+                time.sleep(0.3)
+                # (b) the tag taken off again, j pressed while the rows follow.
+                b = self.follow_commit(cfg, win, pid, mark, False, keys=True)
+                if b:
+                    tag_del.append(b["commit"])
+                    rows_b.append(b["rows"])
+                    already.append(b["already"])
+                    unchecked += b["unchecked"]
+                    how |= b["how"]
+                    # presses whose frame came before the refresh was over count
+                    over = b["gone"] if b["gone"] is not None else b["rows"]
+                    for ts, tk in b["keys"]:
+                        if over is not None and tk <= b["te"] + over:
+                            keys.append(tk - ts)
+                        else:
+                            late += 1
+                    pressed += len(b["keys"])
+                fmt = lambda v: "-" if v is None else "%.3f" % v  # noqa: E731
+                log("follow run %d: R %s/%s; +benchx: tag %s, rows %s, updater %s-%s, R %s; "
+                    "-benchx: tag %s, rows %s, keys max %s"
+                    % (i, fmt(r_first[-1]), fmt(r_next[-1]),
+                       *(fmt(a and a[k]) for k in ("commit", "rows", "seen", "gone", "review")),
+                       *(fmt(b and b[k]) for k in ("commit", "rows")),
+                       fmt(max((tk - ts for ts, tk in b["keys"]), default=None) if b else None)))
+            finally:
+                self.tm.kill(win)
+                unreview()
+                left = int(self.nm("count", "tag:benchx", cfg=cfg))
+                if left:
+                    self.nm("tag", "-benchx", "--", "tag:benchx", cfg=cfg)
+        med = lambda v: statistics.median(v) if v else 0  # noqa: E731
+        self.add("follow", "another program's `notmuch tag +benchx -- '*'` (%d msgs)" % total,
+                 "notmuch tag", "s", tag_add, "on a copy of the database, trawl open on `*`; "
+                 "XAPIAN_FLUSH_THRESHOLD=%d, so it commits once, at its end"
+                 % (10 * self.messages))
+        self.add("follow", "another program's `notmuch tag -benchx -- '*'`", "notmuch tag", "s",
+                 tag_del)
+        self.add("follow", "commit → every list row on screen shows +benchx", "trawl", "s",
+                 rows_a, "from the end of `notmuch tag` (its commit) to the capture showing "
+                 "the tag in all %d rows (pane polled every 15 ms); %.0f of them showed it "
+                 "already then%s"
+                 % (med(on_screen), med(already),
+                    "; %d rows' tags cut off by the width, not checked" % unchecked
+                    if unchecked else ""))
+        self.add("follow", "commit → the updater for it runs", "trawl", "s", seen_a,
+                 "first seen in /proc (trawl-updater); the change feed looks every 200 ms")
+        self.add("follow", "commit → the updater has re-read every changed thread", "trawl",
+                 "s", gone_a, "until that trawl-updater exits (the rows off screen too)")
+        self.add("follow", "commit → every list row on screen drops benchx, keys pressed",
+                 "trawl", "s", rows_b, "the `-benchx` commit, with the key presses below")
+        self.add("follow", "key j → frame, while the rows follow a commit", "trawl", "s", keys,
+                 "20 presses a run, 50 ms after each frame, from the end of `notmuch tag "
+                 "-benchx`, typed into the pane's tty (%s), timed from just before; %d of %d "
+                 "came before the updater exited, only those count%s"
+                 % ("/".join(sorted(how)) or "-", pressed - late, pressed, percentiles(keys)))
+        self.add("follow", "R on the first row → its unreviewed mark gone, quiet list", "trawl",
+                 "s", r_first, "the session's first R; list loaded, no background job; from "
+                 "just before the key to the capture without the • (polled every 5 ms)")
+        self.add("follow", "R on the next rows → mark gone, quiet list", "trawl", "s", r_next,
+                 "the session's second and third R, each once trawl has no background job "
+                 "(after an R its counter runs)")
+        self.add("follow", "R as soon as the rows show +benchx → its mark gone", "trawl", "s",
+                 r_busy, "on the row the quiet Rs left the cursor on (the %s), while the "
+                 "updater still re-reads the rows off screen" % ["first", "second", "third",
+                                                                "fourth"][quiet_r])
+
+    # -- 7: import
     def import_(self):
         if self.size != "10k":
             return
@@ -897,7 +1169,7 @@ class Bench:
                      "%s s once (load then %s)" % (self.meta["index_seconds"],
                                                    self.meta.get("index_load", "?")))
 
-    # -- callgrind of the first-screen path
+    # -- 8: callgrind of the first-screen path
     def _cg_run(self, out, extra):
         """trawl '*' under callgrind until the first-screen mark; dump every process
         there.  Returns (seconds to the mark, [(pid, is_ui, dump file)])."""
@@ -1013,6 +1285,9 @@ class Bench:
             # notmuch tag runs at ~600 msgs/s here: one run each on big caches
             self.bulk_runs = self.a.bulk_runs or (min(self.runs, 3) if self.messages <= 20000
                                                   else 1)
+            # two commits of every message a run: notmuch tag manages ~600 msgs/s
+            self.follow_runs = self.a.follow_runs or (self.runs if self.messages <= 20000
+                                                      else min(self.runs, 3))
             self.load_estimate = None
             if self.want("first"):
                 log("== first screen")
@@ -1046,6 +1321,10 @@ class Bench:
                 log("== bulk tagging")
                 self.bulk()
                 self.loads.append(("after bulk", loadavg()))
+            if self.want("follow"):
+                log("== following another program's commit")
+                self.follow()
+                self.loads.append(("after follow", loadavg()))
             if self.want("import"):
                 log("== import")
                 self.import_()
@@ -1064,6 +1343,8 @@ def main():
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--bulk-runs", type=int, default=0, help="0: 3 (1 above 20k messages)")
+    p.add_argument("--follow-runs", type=int, default=0,
+                   help="0: --runs (3 at most above 20k messages)")
     p.add_argument("--import-runs", type=int, default=1)
     p.add_argument("--only", default="all")
     p.add_argument("--refs", default="1")

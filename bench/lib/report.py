@@ -6,7 +6,7 @@ import platform
 import statistics
 import subprocess
 
-ORDER = ["first", "load", "keys", "thread", "rss", "bulk", "import", "callgrind"]
+ORDER = ["first", "load", "keys", "thread", "rss", "bulk", "follow", "import", "callgrind"]
 TITLES = {
     "first": "First screen (process start → first full screen, 200x50)",
     "load": "End of the list",
@@ -14,6 +14,7 @@ TITLES = {
     "thread": "Largest thread",
     "rss": "Memory",
     "bulk": "Bulk tagging (on copies of the database)",
+    "follow": "Following another program's commit (on a copy of the database)",
     "import": "Import",
     "callgrind": "Instruction count",
 }
@@ -109,6 +110,17 @@ def targets(b):
     check("RSS at end of `*` < 200 MiB (UI + children)",
           med(rows, "peak RSS at end of *: UI + children", "trawl"), 200.0, lambda v, l: v < l,
           lambda v: "%.1f MiB" % v)
+    op = "key j → frame, while the rows follow a commit"
+    p95 = lambda v: sorted(v)[int(len(v) * 0.95)]  # noqa: E731
+    for what, how in (("median", statistics.median), ("p95", p95), ("max", max)):
+        check("key latency while the rows follow a commit < 50 ms (%s)" % what,
+              col(rows, op, "trawl", how), 0.05, lambda v, l: v < l, secs)
+    check("R → the row's unreviewed mark gone < 100 ms (median, quiet list)",
+          med(rows, "R on the first row → its unreviewed mark gone, quiet list", "trawl"), 0.1,
+          lambda v, l: v < l, secs)
+    check("R → the row's unreviewed mark gone < 100 ms (median, during a refresh)",
+          med(rows, "R as soon as the rows show +benchx → its mark gone", "trawl"), 0.1,
+          lambda v, l: v < l, secs)
     t = med(rows, "bulk tag +benchx on *", "trawl")
     n = med(rows, "bulk tag +benchx on *", "notmuch tag")
     check("bulk tagging ≥ `notmuch tag`", t, n, lambda v, l: v >= l, lambda v: "%.0f msgs/s" % v)
@@ -136,9 +148,10 @@ def render(b, started):
     L.append("- machine: %d cores, %s, kernel %s; shared with other builds. load average "
              "(1/5/15 min): %s" % (cpu, platform.machine(), platform.release(),
                                    "; ".join("%s %s" % (k, v) for k, v in b.loads)))
-    L.append("- runs: %d per measurement (bulk %d, import %d); warm page cache; "
+    L.append("- runs: %d per measurement (bulk %d, follow %d, import %d); warm page cache; "
              "terminal 200x50 in a private tmux server; times are wall clock"
-             % (b.runs, getattr(b, "bulk_runs", b.a.bulk_runs), b.a.import_runs))
+             % (b.runs, getattr(b, "bulk_runs", b.a.bulk_runs),
+                getattr(b, "follow_runs", b.a.follow_runs), b.a.import_runs))
     L.append("")
     L.append("Ratios are trawl ÷ reference for the same operation (for msgs/s, above 1 "
              "means trawl is faster; for s and MiB, below 1 means trawl is faster).")
@@ -182,6 +195,8 @@ def render(b, started):
         L.append(x)
         L.append("")
     cmd = "bench/run --size %s --runs %d" % (b.size, b.runs)
+    if b.a.follow_runs:
+        cmd += " --follow-runs %d" % b.a.follow_runs
     if b.only_arg != "all":
         cmd += " --only " + b.only_arg
     if not b.refs:
