@@ -724,6 +724,7 @@ struct updater_arg {
 	char **skip;
 	size_t n_skip;
 	unsigned long skip_at;
+	unsigned long recent; /* the first revision the stopped updater had not seen, or 0 */
 };
 
 static int
@@ -778,27 +779,38 @@ threadlist_updater(bg_writer_t *w, void *arg)
 	 * cache, and the reader looks at these.
 	 */
 	if (a->n_priority) {
-		/* Of those, the ones the commits changed (one narrow query), before the rest. */
-		char *within = talloc_strdup(ctx, ""), **hot = NULL;
-		size_t n_hot = 0;
-		char *read = talloc_zero_array(ctx, char, a->n_priority);
+		/*
+		 * Of those, the ones the newest commits changed first (an R just
+		 * made, while an earlier commit of every message is still being
+		 * followed), then the ones any of them changed, then the rest:
+		 * each found with one narrow query, in screen order.
+		 */
+		char *within = talloc_strdup(ctx, "");
+		char *rank = talloc_zero_array(ctx, char, a->n_priority);
+		unsigned long starts[2] = {a->recent > a->from ? a->recent : 0, a->from};
 
 		for (size_t i = 0; within && i < a->n_priority; i++)
 			within = talloc_asprintf_append_buffer(
 				within, "%s%s", i ? " or " : "",
 				index_quote_term(ctx, "thread", a->priority[i]));
-		if (within && read && to >= a->from &&
-		    index_changed_threads_within(idx, ctx, a->from, to, within, &hot, &n_hot) ==
-			    TRAWL_OK)
-			for (size_t k = 0; k < n_hot; k++)
-				for (size_t i = 0; i < a->n_priority; i++)
-					if (!read[i] && !strcmp(hot[k], a->priority[i])) {
+		for (int pass = 0; pass < 2 && within && rank; pass++) {
+			char **hot = NULL;
+			size_t n_hot = 0;
+
+			if (!starts[pass] || to < starts[pass] ||
+			    index_changed_threads_within(idx, ctx, starts[pass], to, within, &hot,
+							 &n_hot) != TRAWL_OK)
+				continue;
+			for (size_t i = 0; i < a->n_priority; i++)
+				for (size_t k = 0; !rank[i] && k < n_hot; k++)
+					if (!strcmp(hot[k], a->priority[i])) {
 						if (!threadlist_update_one(&o, idx, a->priority[i]))
 							goto failed;
-						read[i] = 1;
+						rank[i] = 1;
 					}
+		}
 		for (size_t i = 0; i < a->n_priority; i++)
-			if (!(read && read[i]) && !threadlist_update_one(&o, idx, a->priority[i]))
+			if (!(rank && rank[i]) && !threadlist_update_one(&o, idx, a->priority[i]))
 				goto failed;
 	}
 	if (to >= a->from && index_changed_threads(idx, ctx, a->from, to, &ids, &n) != TRAWL_OK) {
@@ -1318,7 +1330,7 @@ threadlist_start_update(struct threadlist *tl)
 {
 	struct updater_arg a = {tl->idx,	  tl->query, tl->sort,	   tl->rev + 1,
 				tl->priority,	  tl->n_priority, tl->sent, tl->n_sent,
-				tl->sent_at};
+				tl->sent_at,	  tl->update_to ? tl->update_to + 1 : 0};
 
 	tl->update_again = 0;
 	tl->update_to = 0;
