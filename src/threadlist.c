@@ -1714,3 +1714,59 @@ threadlist_find(const struct threadlist *tl, const char *thread_id)
 	}
 	return -1;
 }
+
+/* tags (space separated, sorted) with tag added or removed, on ctx; NULL when tag has a space. */
+static char *
+threadlist_tags_with(TALLOC_CTX *ctx, const char *tags, const char *tag, int add)
+{
+	char *copy = talloc_strdup(ctx, tags), *out = talloc_strdup(ctx, ""), *save = NULL;
+	int placed = !add;
+
+	if (!copy || !out || strchr(tag, ' '))
+		return NULL;
+	for (char *t = strtok_r(copy, " ", &save); t && out; t = strtok_r(NULL, " ", &save)) {
+		int c = strcmp(t, tag);
+
+		if (!placed && c > 0) {
+			out = talloc_asprintf_append_buffer(out, "%s%s", *out ? " " : "", tag);
+			placed = 1;
+		}
+		if (c == 0) {
+			placed = 1;
+			if (!add)
+				continue;
+		}
+		out = talloc_asprintf_append_buffer(out, "%s%s", *out ? " " : "", t);
+	}
+	if (out && !placed)
+		out = talloc_asprintf_append_buffer(out, "%s%s", *out ? " " : "", tag);
+	talloc_free(copy);
+	return out;
+}
+
+int
+threadlist_apply_committed(struct threadlist *tl, const char *thread_id, size_t n_messages,
+			   const struct tagops *ops, const char *reviewed_tag)
+{
+	long i = threadlist_find(tl, thread_id);
+	struct index_thread *row = i >= 0 ? threadlist_row(tl, (size_t)i) : NULL;
+	char *tags;
+
+	/* Exact only when the change reached every message the row counts. */
+	if (!row || !ops || row->total < 0 || (size_t)row->total != n_messages)
+		return 0;
+	tags = talloc_strdup(tl, row->tags);
+	for (size_t k = 0; tags && k < ops->n; k++) {
+		char *next = threadlist_tags_with(tl, tags, ops->ops[k].tag, ops->ops[k].add);
+
+		talloc_free(tags); /* ours: made just above */
+		tags = next;
+		if (reviewed_tag && !strcmp(ops->ops[k].tag, reviewed_tag))
+			row->unreviewed = ops->ops[k].add ? 0 : row->total;
+	}
+	if (!tags)
+		return 0;
+	/* The old string may live inside the row's record: it goes with the list. */
+	row->tags = tags;
+	return 1;
+}

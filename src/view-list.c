@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "trawl/bg.h"
+#include "trawl/review.h"
 #include "trawl/view.h"
 
 static int listview_poll(struct app *app);
@@ -47,6 +48,7 @@ listview_new(struct app *app, const char *query)
 		return NULL;
 	}
 	threadlist_follow(lv->tl, app->feed);
+	lv->review_serial = app->review ? app->review->serial : 0;
 	app_add_job(app, lv, listview_job_poll, listview_job_fds, lv);
 	return lv;
 }
@@ -83,6 +85,19 @@ listview_poll(struct app *app)
 	}
 	/* A bounded slice per wake-up keeps keys responsive while a big list loads. */
 	changed = threadlist_poll(lv->tl, 256 * 1024);
+	/*
+	 * A change of trawl's own that the writer has just committed to a
+	 * whole thread shows on its row now, not after the updater's read.
+	 */
+	if (app->review->serial != lv->review_serial) {
+		const struct review_job *job = app->review->finished;
+
+		lv->review_serial = app->review->serial;
+		if (job && job->thread_id && job->ops && job->done == job->n &&
+		    threadlist_apply_committed(lv->tl, job->thread_id, job->n, job->ops,
+					       index_reviewed_tag(app->idx)))
+			changed = 1;
+	}
 	if (changed && lv->cursor_thread) {
 		const struct index_thread *cur = threadlist_row(lv->tl, lv->cursor);
 

@@ -27,6 +27,7 @@ struct listview {
 	int follow_end; /* G pressed while loading: keep the cursor on the last row */
 	char *want_thread; /* after a reload, put the cursor back on this thread */
 	char *cursor_thread; /* the cursor's thread before the model changes */
+	unsigned review_serial; /* the write queue's last finished job shown */
 };
 
 /* The filters pane: the filters model plus the cursor over it. */

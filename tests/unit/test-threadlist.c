@@ -736,6 +736,33 @@ test_update_restarts_on_commit(void **state)
 	talloc_free(tl);
 }
 
+/* trawl's own committed change to a whole thread shows on its row at once, exactly. */
+static void
+test_apply_committed(void **state)
+{
+	struct ctx *c = *state;
+	struct threadlist *tl = load(c->idx, "*", INDEX_SORT_NEWEST_FIRST);
+	struct index_thread *row = &tl->rows[3]; /* the budget thread: 3 messages, 1 reviewed */
+	struct tagops *ops;
+	char *err;
+
+	assert_int_equal(row->total, 3);
+	assert_int_equal(row->unreviewed, 2);
+	assert_int_equal(tagops_parse(tl, "+reviewed +aaa -inbox", &ops, &err), TRAWL_OK);
+	/* Not every message of the thread: the row waits for the updater. */
+	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 2, ops, "reviewed"), 0);
+	assert_int_equal(row->unreviewed, 2);
+	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 3, ops, "reviewed"), 1);
+	row = &tl->rows[3];
+	assert_int_equal(row->unreviewed, 0);
+	assert_string_equal(row->tags, "aaa reviewed unread");
+	assert_int_equal(tagops_parse(tl, "-reviewed", &ops, &err), TRAWL_OK);
+	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 3, ops, "reviewed"), 1);
+	assert_int_equal(tl->rows[3].unreviewed, 3);
+	assert_string_equal(tl->rows[3].tags, "aaa unread");
+	talloc_free(tl);
+}
+
 int
 main(void)
 {
@@ -755,6 +782,7 @@ main(void)
 		cmocka_unit_test(test_headcache_file),
 		cmocka_unit_test(test_update_from_lastmod),
 		cmocka_unit_test(test_update_restarts_on_commit),
+		cmocka_unit_test(test_apply_committed),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
