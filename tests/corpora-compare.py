@@ -235,7 +235,13 @@ def main():
     warnings = None
     sanitized = False
     for line in proc.stdout.splitlines():
-        obj = json.loads(line)
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            # A record cut short: render-dump stopped in the middle of it.
+            print("# render-dump output cut: %r" % line[:200])
+            print("# render-dump stderr: %s" % proc.stderr.strip()[:500])
+            continue
         if "file" in obj:
             rows[obj["file"]] = obj
         elif "gmime_warnings" in obj:
