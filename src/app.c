@@ -173,6 +173,15 @@ app_fds(const struct app *app, int *fds, int max)
 	return n;
 }
 
+int
+app_busy(const struct app *app)
+{
+	for (size_t i = 0; i < app->n_jobs; i++)
+		if (app->jobs[i] && app->jobs[i]->busy)
+			return 1;
+	return 0;
+}
+
 void
 app_prompt(struct app *app, const char *label, const char *initial, const char *history_path,
 	   app_prompt_fn done, void *data)

@@ -359,6 +359,9 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		}
 		if (app->quit)
 			break;
+		/* Work in slices (a long message's layout): keys between slices, no sleep. */
+		if (app_busy(app))
+			timeout = 0;
 		pfd[nf++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
 		n = app_fds(app, fds, MAIN_MAX_FDS);
 		for (int i = 0; i < n; i++)

@@ -44,13 +44,16 @@ typedef void (*app_prompt_fn)(struct app *app, const char *line, void *data);
  * what it sent and returns nonzero when a frame is due; fds gives the fds
  * to wait on (at most max; returns how many), or for the common case of
  * one bg.h job, bg points at where that job is kept.  status, when set, is
- * shown on the status line while the job runs.
+ * shown on the status line while the job runs.  busy, set by the owner,
+ * says the job has work to do in the UI process itself (in slices, one per
+ * poll): the event loop then polls it again without waiting.
  */
 struct app_job {
 	int (*poll)(struct app *app, void *ud);
 	int (*fds)(const struct app *app, void *ud, int *fds, int max);
 	struct bg_job *const *bg; /* or (fds NULL) the one bg job whose fd to wait on, when set */
 	const char *status;
+	int busy;
 	void *ud;
 	struct app *app;
 };
@@ -118,6 +121,9 @@ int app_poll(struct app *app);
 
 /* The fds the write queue and the jobs may write to (at most max); returns how many. */
 int app_fds(const struct app *app, int *fds, int max);
+
+/* Nonzero when a job has work in the UI process (app_job.busy). */
+int app_busy(const struct app *app);
 
 /* The status texts of the running jobs, "; "-separated ("" if none), allocated on ctx. */
 char *app_jobs_status(TALLOC_CTX *ctx, const struct app *app);
