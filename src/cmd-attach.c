@@ -224,6 +224,10 @@ attach_start(struct app *app, int open)
 	const char *file = threadview_current_file(app);
 	struct attach_pick *p;
 
+	if (!r && threadview_current_rendering(app)) {
+		app_message(app, 0, "this message is still being rendered: try again in a moment");
+		return;
+	}
 	if (!r || !file) {
 		app_message(app, 1, "open a message first");
 		return;

@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
+#include "trawl/bg.h"
+#include "trawl/render-job.h"
 #include "trawl/render.h"
 #include "trawl/thread.h"
 #include "trawl/view.h"
@@ -53,7 +56,9 @@ struct tv_message {
 	enum render_mode mode;
 	struct render_message *r; /* NULL until first expanded */
 	char *render_error;
-	TALLOC_CTX *mem; /* owns r */
+	struct render_job *rj; /* rendering in a child */
+	int render_queued;     /* waiting for a render job slot */
+	TALLOC_CTX *mem;       /* owns r and rj */
 	struct tv_rows head, body;
 	TALLOC_CTX *body_mem; /* the note runs of body rows */
 	int body_width, body_fold;
@@ -78,6 +83,7 @@ struct threadview {
 	int fold_quotes;
 	unsigned render_budget; /* bodies a layout may still render */
 	struct app_job *job;
+	char status[80]; /* the job's status line text while it works */
 };
 
 /* Message bodies rendered per layout; the rest as they come into view. */
@@ -196,18 +202,58 @@ thread_line_attr(enum render_line_kind kind)
 	}
 }
 
+/*
+ * A message file this long renders in a child (render-job): keys go on
+ * while GMime parses it, and a crash on a hostile message stays there.
+ * Shorter ones render here at once (a few ms, no fork).
+ */
+#define THREAD_RENDER_INLINE (256 << 10)
+#define THREAD_RENDER_JOBS 4    /* render children at once */
+#define THREAD_RENDER_TAKE (1 << 20) /* bytes of their results taken per poll */
+
+static size_t
+thread_render_jobs(const struct threadview *tv)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < tv->n_msgs; i++)
+		n += tv->msgs[i].rj != NULL;
+	return n;
+}
+
 static void
 thread_render(struct app *app, struct tv_message *tm)
 {
 	struct render_opts opts = {.mode = tm->mode};
+	struct stat st;
 
-	if (tm->r || tm->render_error)
+	if (tm->r || tm->render_error || tm->rj)
 		return;
 	if (!tm->mem)
 		tm->mem = talloc_new(app->thread);
+	if (stat(tm->m->filename, &st) == 0 && st.st_size >= THREAD_RENDER_INLINE) {
+		tm->render_queued = thread_render_jobs(app->thread) >= THREAD_RENDER_JOBS;
+		if (tm->render_queued ||
+		    render_job_start(tm->mem, tm->m->filename, &opts, &tm->rj) == TRAWL_OK)
+			return;
+		/* No child (fork failed): render here, slow but shown. */
+		tm->rj = NULL;
+	}
+	tm->render_queued = 0;
 	if (render_file(tm->mem, tm->m->filename, &opts, &tm->r) != TRAWL_OK)
 		tm->render_error = talloc_asprintf(tm->mem, "[cannot read the message file %s]",
 						   tm->m->filename);
+}
+
+/* Forgets message i's rendering (and stops its child): its mode changed. */
+static void
+thread_unrender(struct tv_message *tm)
+{
+	TALLOC_FREE(tm->mem);
+	tm->r = NULL;
+	tm->rj = NULL;
+	tm->render_queued = 0;
+	tm->render_error = NULL;
 }
 
 static int
@@ -235,13 +281,16 @@ thread_set_tail(struct threadview *tv, size_t i, int width)
 
 	TALLOC_FREE(tm->tail_mem);
 	tm->has_tail = 0;
-	if (!tm->expanded || (!tm->r && !tm->render_error))
+	if (!tm->expanded || (!tm->r && !tm->render_error && !tm->rj && !tm->render_queued))
 		return;
 	tm->tail_mem = talloc_new(tv);
-	note = tm->body_done || !tm->r
-		       ? talloc_strdup(tm->tail_mem, "")
-		       : talloc_asprintf(tm->tail_mem, "[laying out: %zu of %zu lines]",
-					 tm->next_src, tm->r->n_lines);
+	if (tm->rj || tm->render_queued)
+		note = talloc_strdup(tm->tail_mem, "[rendering a long message…]");
+	else if (tm->body_done || !tm->r)
+		note = talloc_strdup(tm->tail_mem, "");
+	else
+		note = talloc_asprintf(tm->tail_mem, "[laying out: %zu of %zu lines]", tm->next_src,
+				       tm->r->n_lines);
 	thread_add_text(tv, &rows, tm->tail_mem, i, msg_indent(tm) + 2, SCREEN_DIM, note,
 			width - msg_indent(tm) - 2);
 	if (rows.n) {
@@ -388,7 +437,7 @@ thread_layout_msg(struct app *app, size_t i, int width)
 	 * Bodies far from what the reader looks at wait: a 500-message thread
 	 * must open at once.  A placeholder line stands in until it is drawn.
 	 */
-	if (!tm->r && !tm->render_error) {
+	if (!tm->r && !tm->render_error && !tm->rj && !tm->render_queued) {
 		if (tv->render_budget == 0) {
 			struct tv_rows rows = {0};
 
@@ -402,9 +451,10 @@ thread_layout_msg(struct app *app, size_t i, int width)
 		tv->render_budget--;
 	}
 	thread_render(app, tm);
-	if (tm->render_error) {
-		thread_add_text(tv, &tm->head, tv->line_mem, i, indent + 2, SCREEN_ERROR,
-				tm->render_error, w - 2);
+	if (tm->render_error || !tm->r) {
+		if (tm->render_error)
+			thread_add_text(tv, &tm->head, tv->line_mem, i, indent + 2, SCREEN_ERROR,
+					tm->render_error, w - 2);
 		thread_set_tail(tv, i, width);
 		return;
 	}
@@ -435,6 +485,8 @@ thread_layout_msg(struct app *app, size_t i, int width)
 	}
 	thread_set_tail(tv, i, width);
 }
+
+static void thread_job_status(struct threadview *tv);
 
 /* The time a layout may spend on bodies before the rest goes to slices. */
 #define THREAD_LAYOUT_NS 20000000L
@@ -477,8 +529,34 @@ thread_layout(struct app *app, int width)
 		tv->cursor = tv->starts[cur_msg + 1] ? tv->starts[cur_msg + 1] - 1 : 0;
 	if (tv->cursor >= tv->n_lines)
 		tv->cursor = tv->n_lines ? tv->n_lines - 1 : 0;
-	if (tv->job)
-		tv->job->busy = 1;
+	thread_job_status(tv);
+}
+
+/* Says on the status line what is being rendered or laid out; sets busy. */
+static void
+thread_job_status(struct threadview *tv)
+{
+	size_t done = 0, total = 0, rendering = 0;
+
+	if (!tv->job)
+		return;
+	for (size_t i = 0; i < tv->n_msgs; i++) {
+		const struct tv_message *tm = &tv->msgs[i];
+
+		rendering += tm->rj || tm->render_queued;
+		if (tm->expanded && tm->r && !tm->body_done) {
+			done += tm->next_src;
+			total += tm->r->n_lines;
+		}
+	}
+	tv->job->busy = total > 0;
+	if (rendering)
+		snprintf(tv->status, sizeof(tv->status), "rendering %zu long message%s", rendering,
+			 rendering == 1 ? "" : "s");
+	else if (total)
+		snprintf(tv->status, sizeof(tv->status), "laying out: %zu%%",
+			 (size_t)(100.0 * (double)done / (double)total));
+	tv->job->status = rendering || total ? tv->status : NULL;
 }
 
 /*
@@ -518,12 +596,7 @@ thread_layout_more(struct app *app, int h)
 				tv->top += grown;
 			added = 1;
 		}
-	if (tv->job) {
-		tv->job->busy = 0;
-		for (size_t i = 0; i < tv->n_msgs; i++)
-			if (tv->msgs[i].expanded && tv->msgs[i].r && !tv->msgs[i].body_done)
-				tv->job->busy = 1;
-	}
+	thread_job_status(tv);
 	return added;
 }
 
@@ -541,6 +614,61 @@ thread_msg_line(const struct threadview *tv, size_t msg)
 	return tv->starts[msg];
 }
 
+/*
+ * Takes what the render children sent (a bounded amount per poll) and
+ * starts the queued ones as slots free.  Returns nonzero when a message's
+ * rendering ended (done or failed).
+ */
+static int
+thread_take_renders(struct app *app)
+{
+	struct threadview *tv = app->thread;
+	size_t budget = THREAD_RENDER_TAKE;
+	int ended = 0;
+
+	for (size_t i = 0; i < tv->n_msgs; i++) {
+		struct tv_message *tm = &tv->msgs[i];
+		struct render_message *r = NULL;
+		const char *error = NULL;
+		enum render_job_state st;
+
+		if (!tm->rj || budget == 0)
+			continue;
+		st = render_job_poll(tm->rj, budget, &r, &error);
+		budget = budget > RENDER_JOB_BATCH ? budget - RENDER_JOB_BATCH : 0;
+		if (st == RENDER_JOB_RUNNING)
+			continue;
+		if (st == RENDER_JOB_DONE)
+			tm->r = r;
+		else
+			tm->render_error = talloc_asprintf(tm->mem, "[cannot render the message file %s: %s]",
+							   tm->m->filename, error ? error : "");
+		TALLOC_FREE(tm->rj);
+		ended = 1;
+	}
+	for (size_t i = 0; i < tv->n_msgs; i++)
+		if (tv->msgs[i].render_queued && thread_render_jobs(tv) < THREAD_RENDER_JOBS)
+			thread_render(app, &tv->msgs[i]);
+	thread_job_status(tv);
+	return ended;
+}
+
+/* The fds to wait on: the model's reader, the render children. */
+static int
+threadview_fds(const struct app *app, void *ud, int *fds, int max)
+{
+	const struct threadview *tv = ud;
+	int n = 0;
+
+	(void)app;
+	if (n < max && bg_fd(tv->th->reader) >= 0)
+		fds[n++] = bg_fd(tv->th->reader);
+	for (size_t i = 0; i < tv->n_msgs && n < max; i++)
+		if (render_job_fd(tv->msgs[i].rj) >= 0)
+			fds[n++] = render_job_fd(tv->msgs[i].rj);
+	return n;
+}
+
 /* The app job: takes the thread model's news (tags a commit changed) and lays out again. */
 static int
 threadview_poll(struct app *app, void *ud)
@@ -551,7 +679,8 @@ threadview_poll(struct app *app, void *ud)
 	if (tv != app->thread)
 		return 0;
 	thread_poll(tv->th);
-	if (tv->serial != tv->th->serial) {
+	frame = thread_take_renders(app);
+	if (tv->serial != tv->th->serial || frame) {
 		tv->serial = tv->th->serial;
 		thread_layout(app, tv->width);
 		frame = 1;
@@ -604,8 +733,7 @@ threadview_open(struct app *app, const char *thread_id)
 	}
 	app->thread = tv;
 	thread_follow(tv->th, app->feed);
-	tv->job = app_add_job(app, tv, threadview_poll, NULL, tv);
-	tv->job->bg = &tv->th->reader;
+	tv->job = app_add_job(app, tv, threadview_poll, threadview_fds, tv);
 	thread_layout(app, app->scr->w);
 	if (first_unreviewed != (size_t)-1) {
 		tv->cursor = thread_msg_line(tv, first_unreviewed);
@@ -684,9 +812,7 @@ threadview_command(struct app *app, const char *name)
 		tm->mode = tm->mode == want ? RENDER_MODE_TEXT : want;
 		tm->expanded = 1;
 		thread_body_reset(tv, cur);
-		TALLOC_FREE(tm->mem);
-		tm->r = NULL;
-		tm->render_error = NULL;
+		thread_unrender(tm);
 	} else if (!strcmp(name, "toggle-quotes")) {
 		tv->fold_quotes = !tv->fold_quotes;
 	} else {
@@ -840,6 +966,14 @@ threadview_current_render(struct app *app)
 	tm = &tv->msgs[row_msg(tv, tv->cursor)];
 	thread_render(app, tm);
 	return tm->r;
+}
+
+int
+threadview_current_rendering(const struct app *app)
+{
+	const struct tv_message *tm = thread_current(app);
+
+	return tm && (tm->rj || tm->render_queued);
 }
 
 const char *

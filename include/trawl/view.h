@@ -108,6 +108,8 @@ int threadview_current_reviewed(const struct app *app);
 /* The rendered message under the cursor (rendered now if needed) and its file. */
 const struct render_message *threadview_current_render(struct app *app);
 const char *threadview_current_file(const struct app *app);
+/* True while the current message renders in a child (a long message). */
+int threadview_current_rendering(const struct app *app);
 /* Moves to (and expands) the next unreviewed message below; 0 if none. */
 int threadview_next_unreviewed(struct app *app);
 
