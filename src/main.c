@@ -158,7 +158,8 @@ main_initial_query(TALLOC_CTX *ctx, index_t *idx, const struct options *o, int a
  * as is the time the list is complete ("loaded SECONDS"), measured from
  * the epoch so a harness can subtract its own start time.  With
  * TRAWL_BENCH_EXIT=first-screen or loaded, trawl quits right after.
- * Each frame drawn after a key is marked "key NAME SECONDS", for latency.
+ * Each frame drawn after a key is marked "key NAME SECONDS", for latency,
+ * and each key as it is read "read NAME SECONDS".
  */
 static void
 main_bench_write(const char *what)
@@ -379,6 +380,12 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 				ui_size(&w, &h);
 				app_resize(app, w, h);
 				continue;
+			}
+			if (getenv("TRAWL_BENCH_MARK")) {
+				char what[80];
+
+				snprintf(what, sizeof(what), "read %s", key);
+				main_bench_write(what);
 			}
 			cmd_key(app, key);
 			if (app->external)
