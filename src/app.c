@@ -13,15 +13,16 @@
 #include "trawl/prompt.h"
 #include "trawl/review.h"
 
+/*
+ * Search history is the case's: queries name people and subjects of the
+ * evidence, so they stay beside it (<db>/.notmuch/trawl/history), never in
+ * a history another case would show (or the XDG state directory when the
+ * database's directory cannot be written).
+ */
 static char *
-app_history_path(TALLOC_CTX *ctx)
+app_history_path(TALLOC_CTX *ctx, index_t *idx)
 {
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-
-	if (state && *state == '/')
-		return talloc_asprintf(ctx, "%s/trawl/history", state);
-	return talloc_asprintf(ctx, "%s/.local/state/trawl/history", home ? home : ".");
+	return journal_state_path(ctx, index_db_path(idx), "history");
 }
 
 struct app *
@@ -35,7 +36,7 @@ app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, int w, int h)
 	app->cfg = cfg;
 	app->now = time(NULL);
 	app->scr = screen_new(app, w, h);
-	app->history_path = app_history_path(app);
+	app->history_path = app_history_path(app, idx);
 	app->sidebar_visible = cfg->sidebar_visible;
 	app->focus = APP_FOCUS_LIST;
 	index_set_reviewed_tag(idx, cfg->reviewed_tag);

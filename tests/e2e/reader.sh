@@ -63,7 +63,8 @@ tmux_keys =
 tap_check "= still reloads" tmux_wait_for "refreshed"
 tmux_keys q
 tmux_wait_exit >/dev/null
-if [ "$TMUX_EXIT_STATUS" = 0 ] && grep -q 'from:francois' "$XDG_STATE_HOME/trawl/history"; then
+if [ "$TMUX_EXIT_STATUS" = 0 ] && grep -q 'from:francois' "$FIXTURE_DIR/mail/.notmuch/trawl/history" &&
+	[ ! -e "$XDG_STATE_HOME/trawl/history" ]; then
 	tap_ok "quit cleanly, search history saved"
 else
 	tap_not_ok "quit cleanly, search history saved"
