@@ -22,7 +22,7 @@
 static char *
 app_history_path(TALLOC_CTX *ctx, index_t *idx)
 {
-	return journal_state_path(ctx, index_db_path(idx), "history");
+	return journal_state_path(ctx, index_db_path(idx), ".history");
 }
 
 struct app *
