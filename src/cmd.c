@@ -226,6 +226,8 @@ cmd_back(struct app *app, int argc, char **argv)
 {
 	if (app->help)
 		app->help = 0;
+	else if (app->focus == APP_FOCUS_THREAD && threadview_end_find(app))
+		; /* a find ends first; the thread closes on the next back */
 	else if (app->focus == APP_FOCUS_THREAD)
 		threadview_close(app);
 	else
@@ -437,7 +439,7 @@ const struct cmd_entry cmd_table[] = {
 	 cmd_select_and},
 	{"open", "", "open the selected thread", CTX(LIST), cmd_open},
 	{"toggle-order", "", "sort newest first or oldest first", CTX(LIST), cmd_toggle_order},
-	{"next-unreviewed", "", "go to the next unreviewed thread or message",
+	{"next-unreviewed", "", "go to the next unreviewed thread or message (during a find: the next match)",
 	 CTX(LIST) | CTX(THREAD), cmd_next_unreviewed},
 	{"toggle-reviewed", "", "mark the message (thread view) or thread (list) reviewed, or not",
 	 CTX(LIST) | CTX(THREAD), cmd_toggle_reviewed},
@@ -473,6 +475,17 @@ const struct cmd_entry cmd_table[] = {
 	{"toggle-html", "", "prefer the HTML or the plain text part", CTX(THREAD), cmd_thread},
 	{"toggle-raw", "", "show the raw source of the current message", CTX(THREAD), cmd_thread},
 	{"toggle-quotes", "", "fold or unfold long quotes", CTX(THREAD), cmd_thread},
+	{"parent-message", "", "go to the message this one replies to", CTX(THREAD), cmd_thread},
+	{"next-sibling", "", "go to the next reply to the same message", CTX(THREAD), cmd_thread},
+	{"prev-sibling", "", "go to the previous reply to the same message", CTX(THREAD),
+	 cmd_thread},
+	{"find", "", "find text in the thread (then n, N; Escape ends the find)", CTX(THREAD),
+	 cmd_thread},
+	{"find-next", "", "go to the next match of the find or the query", CTX(THREAD), cmd_thread},
+	{"find-prev", "", "go to the previous match of the find or the query", CTX(THREAD),
+	 cmd_thread},
+	{"toggle-highlight", "", "show or hide the highlights of the query's terms or the find",
+	 CTX(THREAD), cmd_thread},
 };
 const size_t cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

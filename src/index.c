@@ -37,9 +37,6 @@ struct index_cursor {
 	notmuch_threads_t *threads;
 };
 
-/* Reply trees deeper than this are drawn at this depth. */
-#define INDEX_MAX_DEPTH 64
-
 static int
 index_destructor(index_t *idx)
 {
@@ -1092,6 +1089,7 @@ index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, const char *reviewe
 {
 	struct frame {
 		notmuch_messages_t *msgs;
+		long parent; /* index in *arr of the message these reply to, -1 at the top */
 	} *stack = NULL;
 	size_t depth = 0, stack_cap = 0;
 	trawl_status_t ts = TRAWL_OK;
@@ -1101,6 +1099,7 @@ index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, const char *reviewe
 		return TRAWL_NOMEM;
 	stack_cap = 16;
 	stack[0].msgs = top;
+	stack[0].parent = -1;
 	depth = 1;
 	while (depth > 0) {
 		notmuch_messages_t *msgs = stack[depth - 1].msgs;
@@ -1133,7 +1132,8 @@ index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, const char *reviewe
 		im->tags = index_join_tags(*arr, notmuch_message_get_tags(m));
 		im->reviewed = index_message_has_tag(m, reviewed);
 		im->date = notmuch_message_get_date(m);
-		im->depth = depth - 1 < INDEX_MAX_DEPTH ? (int)depth - 1 : INDEX_MAX_DEPTH;
+		im->depth = (int)depth - 1;
+		im->parent = stack[depth - 1].parent;
 		{
 			notmuch_bool_t is_set = FALSE;
 
@@ -1147,6 +1147,7 @@ index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, const char *reviewe
 			if (!stack)
 				return TRAWL_NOMEM;
 		}
+		stack[depth].parent = (long)(*n - 1);
 		stack[depth++].msgs = notmuch_message_get_replies(m);
 	}
 	talloc_free(stack);

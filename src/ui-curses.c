@@ -58,6 +58,7 @@ ui_setup_colours(const struct config *cfg)
 			case SCREEN_STATUS:
 			case SCREEN_TITLE:
 			case SCREEN_SPECIAL:
+			case SCREEN_MATCH:
 				a = A_REVERSE;
 				break;
 			case SCREEN_UNREVIEWED:

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <wctype.h>
 
 #include "trawl/bg.h"
 #include "trawl/render-job.h"
@@ -52,6 +53,8 @@ struct tv_rows {
  */
 struct tv_message {
 	const struct index_message *m; /* the model's message */
+	unsigned char *conn; /* its reply-tree connectors, one per level below the top (TREE_*) */
+	char *tree;          /* the prefix drawn from them at the current width ("│ ├─") */
 	int expanded;
 	enum render_mode mode;
 	struct render_message *r; /* NULL until first expanded */
@@ -67,6 +70,7 @@ struct tv_message {
 	int body_done;
 	struct tv_line tail;
 	int has_tail;
+	int show_body; /* the body rows are shown (expanded and rendered) */
 	TALLOC_CTX *tail_mem;
 };
 
@@ -84,7 +88,18 @@ struct threadview {
 	unsigned render_budget; /* bodies a layout may still render */
 	struct app_job *job;
 	char status[80]; /* the job's status line text while it works */
+	/* Highlighted text: the query's terms when the thread opened, or a find. */
+	wchar_t **pats; /* lower case */
+	size_t n_pats;
+	char *find;    /* the find's text, NULL when the highlights are the query's */
+	int highlight; /* draw the highlights */
 };
+
+static const struct text_run *thread_row_run(const struct threadview *tv, TALLOC_CTX *tmp,
+					     const struct tv_line *line, const struct tv_line **last,
+					     struct text_run **last_run);
+static int thread_find_row(struct threadview *tv, size_t from, size_t end, int forward,
+			   int *stopped);
 
 /* Message bodies rendered per layout; the rest as they come into view. */
 #define THREAD_RENDER_BUDGET 12
@@ -104,9 +119,15 @@ rows_add(struct threadview *tv, struct tv_rows *rows, const struct tv_line *line
 }
 
 static size_t
+body_rows(const struct tv_message *tm)
+{
+	return tm->show_body ? tm->body.n : 0;
+}
+
+static size_t
 msg_rows(const struct tv_message *tm)
 {
-	return tm->head.n + tm->body.n + (size_t)tm->has_tail;
+	return tm->head.n + body_rows(tm) + (size_t)tm->has_tail;
 }
 
 /* Recounts where each message's rows start. */
@@ -149,10 +170,260 @@ row_at(const struct threadview *tv, size_t l)
 	if (k < tm->head.n)
 		return &tm->head.v[k];
 	k -= tm->head.n;
-	if (k < tm->body.n)
+	if (k < body_rows(tm))
 		return &tm->body.v[k];
 	return &tm->tail;
 }
+
+/* ------------------------------------------------------------ reply tree */
+
+enum { TREE_SPACE, TREE_VERT, TREE_TEE, TREE_ELBOW };
+
+/*
+ * Works out each message's connectors from depths in reply-tree order: a
+ * message has a next sibling if a later message of the same depth comes
+ * before any shallower one (one backward pass, O(messages + depth)).
+ */
+static void
+thread_tree(struct threadview *tv)
+{
+	size_t n = tv->n_msgs;
+	int max_depth = 0, top = -1;
+	unsigned char *next_sib, *seen, *cont;
+
+	for (size_t i = 0; i < n; i++)
+		if (tv->msgs[i].m->depth > max_depth)
+			max_depth = tv->msgs[i].m->depth;
+	next_sib = talloc_zero_array(tv, unsigned char, n + 1);
+	seen = talloc_zero_array(tv, unsigned char, (size_t)max_depth + 2);
+	cont = talloc_zero_array(tv, unsigned char, (size_t)max_depth + 2);
+	if (!next_sib || !seen || !cont)
+		abort();
+	for (size_t i = n; i-- > 0;) {
+		int d = tv->msgs[i].m->depth;
+
+		for (; top > d; top--)
+			seen[top] = 0;
+		next_sib[i] = seen[d];
+		seen[d] = 1;
+		if (d > top)
+			top = d;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct tv_message *tm = &tv->msgs[i];
+		int d = tm->m->depth;
+
+		cont[d] = next_sib[i];
+		tm->conn = talloc_zero_array(tv, unsigned char, d > 0 ? (size_t)d : 1);
+		if (!tm->conn)
+			abort();
+		/* Level k (1..d-1): a line goes on where that ancestor has a later sibling. */
+		for (int k = 1; k < d; k++)
+			tm->conn[k - 1] = cont[k] ? TREE_VERT : TREE_SPACE;
+		if (d > 0)
+			tm->conn[d - 1] = next_sib[i] ? TREE_TEE : TREE_ELBOW;
+	}
+	talloc_free(next_sib);
+	talloc_free(seen);
+	talloc_free(cont);
+}
+
+/*
+ * The prefix of a message at most max_cols wide: two columns a level; a
+ * deeper reply keeps its last levels and says how many it left out
+ * ("⋯12 "), so no structure is dropped, only drawn shorter.
+ */
+static char *
+thread_tree_prefix(TALLOC_CTX *ctx, const struct tv_message *tm, int max_cols)
+{
+	static const char *const utf8[] = {"  ", "\u2502 ", "\u251c\u2500", "\u2514\u2500"};
+	static const char *const ascii[] = {"  ", "| ", "|-", "`-"};
+	const char *const *pieces = text_locale_is_utf8() ? utf8 : ascii;
+	int d = tm->m->depth, from = 0;
+	char *out = talloc_strdup(ctx, "");
+
+	if (d > 0 && 2 * d > max_cols) {
+		char mark[32];
+		int keep;
+
+		snprintf(mark, sizeof(mark), "%s%d ", text_locale_is_utf8() ? "\u22ef" : "...", d);
+		keep = (max_cols - (int)text_width(mark, strlen(mark))) / 2;
+		if (keep < 1)
+			keep = 1;
+		from = d - keep;
+		out = talloc_asprintf_append(out, "%s", mark);
+	}
+	for (int k = from; k < d && out; k++)
+		out = talloc_asprintf_append(out, "%s", pieces[tm->conn[k]]);
+	return out;
+}
+
+/* A run of prefix (trawl's own text) followed by run; NULL on out-of-memory. */
+static struct text_run *
+thread_prefix_run(TALLOC_CTX *ctx, const char *prefix, const struct text_run *run)
+{
+	struct text_run *p, *out;
+
+	if (!prefix || !*prefix)
+		return (struct text_run *)run;
+	if (text_decode(ctx, prefix, strlen(prefix), 0, &p) != TRAWL_OK)
+		return NULL;
+	out = talloc_zero(ctx, struct text_run);
+	if (!out)
+		return NULL;
+	out->glyphs = talloc_array(out, struct text_glyph, p->len + run->len + 1);
+	if (!out->glyphs)
+		return NULL;
+	memcpy(out->glyphs, p->glyphs, p->len * sizeof(*p->glyphs));
+	memcpy(out->glyphs + p->len, run->glyphs, run->len * sizeof(*run->glyphs));
+	out->len = p->len + run->len;
+	out->cols = p->cols + run->cols;
+	return out;
+}
+
+/* ------------------------------------------------------------ highlights */
+
+/* Lower-case wide copy of UTF-8 s (invalid bytes skipped); NULL if empty. */
+static wchar_t *
+thread_pattern(TALLOC_CTX *ctx, const char *s)
+{
+	size_t len = strlen(s), n = 0;
+	wchar_t *w = talloc_array(ctx, wchar_t, len + 1);
+	mbstate_t st;
+
+	if (!w)
+		return NULL;
+	memset(&st, 0, sizeof(st));
+	while (*s) {
+		wchar_t wc;
+		size_t r = mbrtowc(&wc, s, len, &st);
+
+		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+			memset(&st, 0, sizeof(st));
+			s++;
+			len--;
+			continue;
+		}
+		w[n++] = (wchar_t)towlower((wint_t)wc);
+		s += r;
+		len -= r;
+	}
+	w[n] = L'\0';
+	if (n == 0) {
+		talloc_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static void
+thread_add_pattern(struct threadview *tv, const char *text)
+{
+	wchar_t *w = thread_pattern(tv, text);
+
+	if (!w)
+		return;
+	tv->pats = talloc_realloc(tv, tv->pats, wchar_t *, tv->n_pats + 1);
+	if (!tv->pats)
+		abort();
+	tv->pats[tv->n_pats++] = w;
+}
+
+static void
+thread_clear_patterns(struct threadview *tv)
+{
+	for (size_t i = 0; i < tv->n_pats; i++)
+		talloc_free(tv->pats[i]);
+	TALLOC_FREE(tv->pats);
+	tv->n_pats = 0;
+	TALLOC_FREE(tv->find);
+}
+
+/*
+ * The words a notmuch query looks for, to highlight them: free terms,
+ * subject: and body: terms and "quoted phrases" (a phrase is one pattern);
+ * operators, parentheses, other prefixes (from:, tag:, date:...) and
+ * wildcards' '*' are left out.
+ */
+static void
+thread_query_patterns(struct threadview *tv, const char *query)
+{
+	const char *p = query ? query : "";
+	TALLOC_CTX *tmp = talloc_new(NULL);
+
+	while (*p) {
+		const char *start;
+		char *word, *colon;
+		int quoted = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == '(' || *p == ')')
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		/* A term: up to a space or parenthesis outside quotes. */
+		while (*p && (quoted || (*p != ' ' && *p != '\t' && *p != '(' && *p != ')'))) {
+			if (*p == '"')
+				quoted = !quoted;
+			p++;
+		}
+		word = talloc_strndup(tmp, start, (size_t)(p - start));
+		if (!word)
+			break;
+		if (!strcasecmp(word, "and") || !strcasecmp(word, "or") || !strcasecmp(word, "not") ||
+		    !strcasecmp(word, "xor") || !strcasecmp(word, "near") || !strcmp(word, "*") ||
+		    *word == '-' || *word == '+')
+			continue;
+		colon = strchr(word, ':');
+		if (colon && (colon > strchr(word, '"') && strchr(word, '"')))
+			colon = NULL; /* a colon inside a phrase */
+		if (colon) {
+			*colon = '\0';
+			if (strcmp(word, "subject") && strcmp(word, "body"))
+				continue;
+			word = colon + 1;
+		}
+		/* Phrases lose their quotes, wildcards their star. */
+		{
+			char *q = word, *o = word;
+
+			for (; *q; q++)
+				if (*q != '"')
+					*o++ = *q;
+			*o = '\0';
+			if (o > word && o[-1] == '*')
+				o[-1] = '\0';
+		}
+		if (strlen(word) >= 2)
+			thread_add_pattern(tv, word);
+	}
+	talloc_free(tmp);
+}
+
+/* Marks in hit[] (run->len entries) the glyphs inside a match of any pattern. */
+static int
+thread_hits(const struct threadview *tv, const struct text_run *run, unsigned char *hit)
+{
+	int any = 0;
+
+	memset(hit, 0, run->len);
+	for (size_t g = 0; g < run->len; g++)
+		for (size_t k = 0; k < tv->n_pats; k++) {
+			const wchar_t *pat = tv->pats[k];
+			size_t n = 0;
+
+			while (pat[n] && g + n < run->len &&
+			       (wchar_t)towlower((wint_t)run->glyphs[g + n].wc[0]) == pat[n] &&
+			       !(run->glyphs[g + n].flags & TEXT_GLYPH_SPECIAL))
+				n++;
+			if (!pat[n]) {
+				memset(hit + g, 1, n);
+				any = 1;
+			}
+		}
+	return any;
+}
+
 
 /* Adds text (untrusted) as wrapped lines of at most width columns. */
 static void
@@ -409,6 +680,8 @@ thread_layout_msg(struct app *app, size_t i, int width)
 
 	TALLOC_FREE(tm->head.v);
 	tm->head = (struct tv_rows){0};
+	tm->show_body = 0;
+	tm->tree = thread_tree_prefix(tv->line_mem, tm, width / 3 > 8 ? width / 3 : 8);
 	if (i == 0) {
 		/* A title line: the thread's subject and how much of it is left to review. */
 		size_t unrev = tv->th->n_unreviewed;
@@ -421,13 +694,17 @@ thread_layout_msg(struct app *app, size_t i, int width)
 	}
 	localtime_r(&tm->m->date, &lt);
 	strftime(date, sizeof(date), "%a %d %b %Y %H:%M", &lt);
-	summary = talloc_asprintf(tv->line_mem, "%s %s  %s%s%s%s", tm->expanded ? "\u25be" : "\u25b8",
+	summary = talloc_asprintf(tv->line_mem, "%s %s  %s%s%s%s",
+				  tm->expanded ? (text_locale_is_utf8() ? "\u25be" : "-")
+					       : (text_locale_is_utf8() ? "\u25b8" : "+"),
 				  tm->m->from, date, *tm->m->tags ? "  (" : "", tm->m->tags,
 				  *tm->m->tags ? ")" : "");
-	if (text_decode(tv->line_mem, summary, strlen(summary), 0, &run) != TRAWL_OK)
+	/* The tree prefix is trawl's own text; the summary, from the message, is neutralised. */
+	if (text_decode(tv->line_mem, summary, strlen(summary), 0, &run) != TRAWL_OK ||
+	    !(run = thread_prefix_run(tv->line_mem, tm->tree, run)))
 		abort();
 	rows_add(tv, &tm->head,
-		 &(struct tv_line){.msg = i, .indent = indent,
+		 &(struct tv_line){.msg = i, .indent = 0,
 				   .attr = unreviewed ? SCREEN_UNREVIEWED : SCREEN_DIM, .run = run,
 				   .to = run->len, .summary = 1});
 	tm->has_tail = 0;
@@ -483,6 +760,7 @@ thread_layout_msg(struct app *app, size_t i, int width)
 		tm->body_fold = tv->fold_quotes;
 		tm->body_mem = talloc_new(tv);
 	}
+	tm->show_body = 1;
 	thread_set_tail(tv, i, width);
 }
 
@@ -734,11 +1012,23 @@ threadview_open(struct app *app, const char *thread_id)
 	app->thread = tv;
 	thread_follow(tv->th, app->feed);
 	tv->job = app_add_job(app, tv, threadview_poll, threadview_fds, tv);
+	thread_tree(tv);
+	thread_query_patterns(tv, view_query(app));
+	tv->highlight = tv->n_pats > 0;
 	thread_layout(app, app->scr->w);
 	if (first_unreviewed != (size_t)-1) {
 		tv->cursor = thread_msg_line(tv, first_unreviewed);
 		/* Keep the title in view when reading starts at the first message. */
 		tv->top = first_unreviewed == 0 ? 0 : tv->cursor;
+	}
+	/* The query's first match in that message comes into view (not past its end). */
+	if (tv->highlight && first_unreviewed != (size_t)-1) {
+		size_t from = tv->cursor, end = tv->starts[first_unreviewed + 1];
+
+		if (thread_find_row(tv, from, end, 1, NULL) && tv->cursor >= tv->top + (size_t)thread_height(app))
+			tv->top = tv->cursor;
+		else
+			tv->cursor = from;
 	}
 	return TRAWL_OK;
 }
@@ -759,6 +1049,152 @@ thread_goto_msg(struct app *app, size_t msg)
 	/* A message jumped to is shown from its top, as a pager does. */
 	tv->cursor = thread_msg_line(tv, msg);
 	tv->top = tv->cursor;
+}
+
+/* The next (or previous) reply to the same message as message cur; cur if none. */
+static size_t
+thread_sibling(const struct threadview *tv, size_t cur, int next)
+{
+	int d = tv->msgs[cur].m->depth;
+
+	if (next) {
+		for (size_t j = cur + 1; j < tv->n_msgs; j++) {
+			if (tv->msgs[j].m->depth < d)
+				break;
+			if (tv->msgs[j].m->depth == d)
+				return j;
+		}
+	} else {
+		for (size_t j = cur; j-- > 0;) {
+			if (tv->msgs[j].m->depth < d)
+				break;
+			if (tv->msgs[j].m->depth == d)
+				return j;
+		}
+	}
+	return cur;
+}
+
+/* Time a find may take at once; it goes on from there at the next n. */
+#define THREAD_FIND_NS 200000000L
+
+/*
+ * Looks for a row with a highlight from row from (included) towards end
+ * (excluded; from > end searches backwards from from - 1 down to end).
+ * On a match moves the cursor there and returns 1.  *stopped (if given)
+ * is set when time ran out first, with the cursor moved to where it got.
+ */
+static int
+thread_find_row(struct threadview *tv, size_t from, size_t end, int forward, int *stopped)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	const struct tv_line *last = NULL;
+	struct text_run *last_run = NULL;
+	struct timespec t0;
+	size_t steps = 0;
+	int found = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (stopped)
+		*stopped = 0;
+	for (size_t l = from; forward ? l < end : l > end;) {
+		size_t row = forward ? l : l - 1;
+		const struct tv_line *line = row_at(tv, row);
+		const struct text_run *run = thread_row_run(tv, tmp, line, &last, &last_run);
+
+		if (run && run->len) {
+			unsigned char *hit = talloc_array(tmp, unsigned char, run->len + 1);
+
+			if (hit && thread_hits(tv, run, hit))
+				for (size_t g = line->from; g < line->to; g++)
+					if (hit[g]) {
+						found = 1;
+						break;
+					}
+			talloc_free(hit);
+		}
+		if (found) {
+			tv->cursor = row;
+			break;
+		}
+		if ((++steps & 255) == 0) {
+			talloc_free_children(tmp);
+			last = NULL;
+			if (stopped && elapsed_ns(&t0) > THREAD_FIND_NS) {
+				*stopped = 1;
+				tv->cursor = row;
+				break;
+			}
+		}
+		l = forward ? l + 1 : l - 1;
+	}
+	talloc_free(tmp);
+	return found;
+}
+
+/* n / N: the next or previous row with a match, wrapping around the thread once. */
+static void
+thread_find_step(struct app *app, int forward)
+{
+	struct threadview *tv = app->thread;
+	size_t start = tv->cursor;
+	int stopped = 0;
+
+	if (!tv->n_pats) {
+		app_message(app, 0, "nothing to find: / finds text in the thread");
+		return;
+	}
+	tv->highlight = 1;
+	if (forward ? thread_find_row(tv, start + 1, tv->n_lines, 1, &stopped)
+		    : thread_find_row(tv, start, 0, 0, &stopped))
+		goto found;
+	if (stopped) {
+		app_message(app, 0, "still looking (%zu%% of the thread): n goes on",
+			    tv->n_lines ? tv->cursor * 100 / tv->n_lines : 0);
+		return;
+	}
+	if (forward ? thread_find_row(tv, 0, start + 1, 1, &stopped)
+		    : thread_find_row(tv, tv->n_lines, start, 0, &stopped)) {
+		app_message(app, 0, forward ? "search went past the end: from the top"
+					    : "search went past the top: from the end");
+		view_scroll_to(tv->cursor, &tv->top, tv->n_lines, thread_height(app));
+		return;
+	}
+	tv->cursor = start;
+	app_message(app, 0, stopped ? "still looking: n goes on"
+				    : "not found in the messages shown (O opens them all)");
+	return;
+found:
+	if (tv->find)
+		app_message(app, 0, "find '%s': n next, N previous, Escape ends the find", tv->find);
+}
+
+/* The find prompt's answer: its text is the only highlight, then the first match. */
+static void
+thread_find_done(struct app *app, const char *line, void *data)
+{
+	struct threadview *tv = app->thread;
+
+	(void)data;
+	if (!tv || !*line)
+		return;
+	thread_clear_patterns(tv);
+	tv->find = talloc_strdup(tv, line);
+	thread_add_pattern(tv, line);
+	thread_find_step(app, 1);
+}
+
+int
+threadview_end_find(struct app *app)
+{
+	struct threadview *tv = app->thread;
+
+	if (!tv || !tv->find)
+		return 0;
+	thread_clear_patterns(tv);
+	tv->highlight = 0;
+	app_message(app, 0, "find ended");
+	return 1;
 }
 
 int
@@ -793,6 +1229,10 @@ threadview_command(struct app *app, const char *name)
 			thread_goto_msg(app, next ? cur + 1 : cur - 1);
 		return 1;
 	} else if (!strcmp(name, "next-unreviewed")) {
+		if (tv->find) {
+			thread_find_step(app, 1);
+			return 1;
+		}
 		for (size_t i = cur + 1; i < tv->n_msgs; i++)
 			if (!tv->msgs[i].m->reviewed) {
 				tv->msgs[i].expanded = 1;
@@ -815,11 +1255,63 @@ threadview_command(struct app *app, const char *name)
 		thread_unrender(tm);
 	} else if (!strcmp(name, "toggle-quotes")) {
 		tv->fold_quotes = !tv->fold_quotes;
+	} else if (!strcmp(name, "parent-message")) {
+		if (tv->msgs[cur].m->parent < 0)
+			app_message(app, 0, "a message at the top of the thread has no parent");
+		else
+			thread_goto_msg(app, (size_t)tv->msgs[cur].m->parent);
+		return 1;
+	} else if (!strcmp(name, "next-sibling") || !strcmp(name, "prev-sibling")) {
+		size_t j = thread_sibling(tv, cur, name[0] == 'n');
+
+		if (j == cur)
+			app_message(app, 0, name[0] == 'n' ? "no later reply to the same message"
+							    : "no earlier reply to the same message");
+		else
+			thread_goto_msg(app, j);
+		return 1;
+	} else if (!strcmp(name, "find")) {
+		app_prompt(app, "find in thread: ", tv->find ? tv->find : "", NULL, thread_find_done,
+			   NULL);
+		return 1;
+	} else if (!strcmp(name, "find-next") || !strcmp(name, "find-prev")) {
+		thread_find_step(app, name[5] == 'n');
+		return 1;
+	} else if (!strcmp(name, "toggle-highlight")) {
+		tv->highlight = !tv->highlight && tv->n_pats;
+		app_message(app, 0, tv->n_pats ? (tv->highlight ? "highlights on" : "highlights off")
+					       : "nothing to highlight (/ finds text)");
+		return 1;
 	} else {
 		return 0;
 	}
 	thread_layout(app, tv->width);
 	return 1;
+}
+
+/*
+ * The glyphs of a row: its own run, or for a body row its render line
+ * decoded again (once for consecutive rows of one line: *last, *last_run).
+ */
+static const struct text_run *
+thread_row_run(const struct threadview *tv, TALLOC_CTX *tmp, const struct tv_line *line,
+	       const struct tv_line **last, struct text_run **last_run)
+{
+	const struct tv_message *tm;
+	const char *t;
+
+	if (line->run)
+		return line->run;
+	tm = &tv->msgs[line->msg];
+	if (!tm->r || line->src >= tm->r->n_lines)
+		return NULL;
+	t = tm->r->lines[line->src].text;
+	if (!*last || (*last)->msg != line->msg || (*last)->src != line->src) {
+		if (text_decode(tmp, t, strlen(t), 0, last_run) != TRAWL_OK)
+			*last_run = NULL;
+		*last = line;
+	}
+	return *last_run;
 }
 
 static void
@@ -856,28 +1348,30 @@ thread_draw(struct app *app, int x, int y, int w, int h)
 		const struct tv_line *line;
 		const struct text_run *run;
 		enum screen_attr attr;
+		unsigned char *hit = NULL;
 
 		if (l >= tv->n_lines)
 			break;
 		line = row_at(tv, l);
-		run = line->run;
-		if (!run) {
-			/* A body row: decode its render line again (once for its rows on screen). */
-			const struct tv_message *tm = &tv->msgs[line->msg];
-			const char *t = tm->r->lines[line->src].text;
-
-			if (!last || last->msg != line->msg || last->src != line->src) {
-				if (text_decode(tmp, t, strlen(t), 0, &last_run) != TRAWL_OK)
-					last_run = NULL;
-				last = line;
-			}
-			run = last_run;
-		}
-		attr = l == tv->cursor && line->summary ? SCREEN_SELECTED : line->attr;
+		run = thread_row_run(tv, tmp, line, &last, &last_run);
+		attr = l == tv->cursor ? SCREEN_SELECTED : line->attr;
 		screen_fill(app->scr, x, y + i, w, l == tv->cursor ? SCREEN_SELECTED : SCREEN_NORMAL);
-		if (run)
-			screen_put_run(app->scr, x + line->indent, y + i, w - line->indent, run,
-				       line->from, line->to, l == tv->cursor ? SCREEN_SELECTED : attr);
+		if (!run)
+			continue;
+		if (tv->highlight && tv->n_pats && (hit = talloc_array(tmp, unsigned char, run->len + 1)) &&
+		    !thread_hits(tv, run, hit))
+			hit = NULL;
+		/* Runs of glyphs with or without a match, each in its own attribute. */
+		for (size_t g = line->from, col = 0; g < line->to && (int)col < w - line->indent;) {
+			size_t e = g + 1;
+
+			while (e < line->to && (hit ? hit[e] == hit[g] : 1))
+				e++;
+			col += (size_t)screen_put_run(app->scr, x + line->indent + (int)col, y + i,
+						      w - line->indent - (int)col, run, g, e,
+						      hit && hit[g] ? SCREEN_MATCH : attr);
+			g = e;
+		}
 	}
 	talloc_free(tmp);
 	app->scr->cursor_x = x;

@@ -169,13 +169,15 @@ struct index_message {
 	time_t date;
 	int reviewed;   /* has the reviewed tag */
 	int depth;      /* reply depth, 0 for a top-level message */
+	long parent;    /* index of the message it replies to in the thread's array, -1 if none */
 	int matched;    /* matches the query the thread was opened with */
 };
 
 /*
- * Copies out every message of thread_id in reply-tree order, flagging those
- * that match query (NULL or "" for all).  Depth is bounded; deeper replies
- * are shown at the bound.
+ * Copies out every message of thread_id in reply-tree order (depth first:
+ * a message, then its replies, each with its depth and parent), flagging
+ * those that match query (NULL or "" for all).  Depth is not bounded (the
+ * walk keeps its own stack).
  */
 trawl_status_t index_thread_messages(index_t *idx, TALLOC_CTX *ctx, const char *thread_id,
 				     const char *query, struct index_message **out, size_t *n);

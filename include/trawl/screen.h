@@ -35,7 +35,8 @@
 	X(LINK)                                                              \
 	X(ERROR)                                                             \
 	X(DIM)                                                               \
-	X(PROMPT)
+	X(PROMPT)                                                            \
+	X(MATCH) /* a find's or the query's match in the thread view */
 
 enum screen_attr {
 #define SCREEN_ATTR_ENUM(name) SCREEN_##name,

@@ -101,6 +101,8 @@ void sidebar_recount(struct app *app);
 trawl_status_t threadview_open(struct app *app, const char *thread_id);
 void threadview_close(struct app *app);
 int threadview_command(struct app *app, const char *name);
+/* Ends a find in the thread (its highlights go); 0 if there was none. */
+int threadview_end_find(struct app *app);
 const char *threadview_thread_id(const struct app *app);
 /* The Message-ID of the message under the cursor, NULL if none. */
 const char *threadview_current_message(const struct app *app);
