@@ -1145,6 +1145,31 @@ thread_find_step(struct app *app, int forward)
 		return;
 	}
 	tv->highlight = 1;
+	/* Expanded messages not rendered yet (far from view) are rendered first, for a while. */
+	{
+		struct timespec t0;
+		int rendered = 0;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (size_t i = 0; i < tv->n_msgs && elapsed_ns(&t0) < THREAD_FIND_NS; i++) {
+			struct tv_message *tm = &tv->msgs[i];
+
+			if (tm->expanded && !tm->r && !tm->render_error && !tm->rj &&
+			    !tm->render_queued) {
+				thread_render(app, tm);
+				rendered = 1;
+			}
+		}
+		if (rendered) {
+			size_t msg = row_msg(tv, start), off = start - tv->starts[msg];
+
+			thread_layout(app, tv->width);
+			start = tv->starts[msg] + off;
+			if (start >= tv->n_lines)
+				start = tv->n_lines ? tv->n_lines - 1 : 0;
+			tv->cursor = start;
+		}
+	}
 	if (forward ? thread_find_row(tv, start + 1, tv->n_lines, 1, &stopped)
 		    : thread_find_row(tv, start, 0, 0, &stopped))
 		goto found;
