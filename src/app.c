@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "trawl/app.h"
@@ -172,6 +173,38 @@ app_fds(const struct app *app, int *fds, int max)
 			fds[n++] = bg_fd(*j->bg);
 	}
 	return n;
+}
+
+static int
+app_external_destroy(struct app_external *x)
+{
+	if (x->stdin_fd >= 0)
+		close(x->stdin_fd);
+	return 0;
+}
+
+struct app_external *
+app_external_new(struct app *app, const char *const *argv, const char *what)
+{
+	struct app_external *x = talloc_zero(app, struct app_external);
+	size_t n = 0;
+
+	if (!x)
+		abort();
+	while (argv[n])
+		n++;
+	x->argv = talloc_zero_array(x, char *, n + 1);
+	x->what = talloc_strdup(x, what);
+	if (!x->argv || !x->what)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		if (!(x->argv[i] = talloc_strdup(x->argv, argv[i])))
+			abort();
+	x->stdin_fd = -1;
+	talloc_set_destructor(x, app_external_destroy);
+	TALLOC_FREE(app->external);
+	app->external = x;
+	return x;
 }
 
 int

@@ -112,10 +112,12 @@ attach_save_to(struct app *app, struct attach_pick *p, const char *dir)
 		app_message(app, 0, "saved %s", saved);
 		return;
 	}
-	app->external = talloc_array(app, char *, 3);
-	app->external[0] = talloc_strdup(app->external, p->program);
-	app->external[1] = talloc_strdup(app->external, saved);
-	app->external[2] = NULL;
+	{
+		const char *argv[] = {p->program, saved, NULL};
+		char *what = talloc_asprintf(p, "%s %s", p->program, saved);
+
+		app_external_new(app, argv, what ? what : p->program);
+	}
 }
 
 /* Opens the chosen attachment from a private copy (the question was answered y). */

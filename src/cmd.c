@@ -486,6 +486,18 @@ const struct cmd_entry cmd_table[] = {
 	 cmd_thread},
 	{"toggle-highlight", "", "show or hide the highlights of the query's terms or the find",
 	 CTX(THREAD), cmd_thread},
+	{"pipe", "[COMMAND]", "pipe the raw message to a shell command line you type", CTX(THREAD),
+	 cmd_pipe},
+	{"pipe-rendered", "[COMMAND]", "pipe the message as shown to a shell command line you type",
+	 CTX(THREAD), cmd_pipe},
+	{"view-pager", "", "read the message as shown in $PAGER (default less)", CTX(THREAD),
+	 cmd_view_pager},
+	{"edit-raw", "", "open a read-only copy of the raw message in $EDITOR (default vi)",
+	 CTX(THREAD), cmd_edit_raw},
+	{"copy-message-id", "", "show the Message-ID (and copy it: set clipboard_osc52 on)",
+	 CTX(THREAD), cmd_copy},
+	{"copy-path", "", "show the message's file path (and copy it: set clipboard_osc52 on)",
+	 CTX(THREAD), cmd_copy},
 };
 const size_t cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

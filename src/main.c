@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -244,11 +245,36 @@ main_screen_full(const struct app *app)
 	       threadlist_len(app->list->tl) >= app->list->top + rows;
 }
 
-/* Runs argv (never through a shell) with the terminal handed over, and waits for it. */
+/* Waits for one key on the terminal (after an external program's output). */
+static void
+main_wait_key(void)
+{
+	struct termios old, raw;
+	char c;
+
+	fputs("\n[press any key to return to trawl]", stdout);
+	fflush(stdout);
+	if (tcgetattr(STDIN_FILENO, &old) != 0)
+		return;
+	raw = old;
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	while (read(STDIN_FILENO, &c, 1) < 0 && errno == EINTR)
+		;
+	tcsetattr(STDIN_FILENO, TCSANOW, &old);
+}
+
+/*
+ * Runs the program app->external names with the terminal handed over
+ * (never through a shell unless the user typed the command line), waits
+ * for it, and says on the status line how it ended.
+ */
 static void
 main_run_external(struct app *app)
 {
-	char **argv = app->external;
+	struct app_external *x = app->external;
 	pid_t pid;
 	int status = 0;
 
@@ -256,18 +282,35 @@ main_run_external(struct app *app)
 	ui_suspend();
 	pid = fork();
 	if (pid == 0) {
-		execvp(argv[0], argv);
+		/* The UI's signal dispositions are not the program's. */
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		if (x->stdin_fd >= 0 && x->stdin_fd != STDIN_FILENO) {
+			dup2(x->stdin_fd, STDIN_FILENO);
+			close(x->stdin_fd);
+		}
+		execvp(x->argv[0], x->argv);
+		fprintf(stderr, "trawl: cannot run %s: %s\n", x->argv[0], strerror(errno));
 		_exit(127);
 	}
 	if (pid > 0)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
+	if (x->wait_key || (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127))
+		main_wait_key();
 	ui_resume();
-	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		app_message(app, 1, "%s %s: failed", argv[0], argv[1]);
+	if (pid < 0)
+		app_message(app, 1, "%s: cannot start it: %s", x->what, strerror(errno));
+	else if (WIFSIGNALED(status))
+		app_message(app, 1, "%s: killed by signal %d", x->what, WTERMSIG(status));
+	else if (WEXITSTATUS(status) == 127)
+		app_message(app, 1, "%s: cannot run %s", x->what, x->argv[0]);
+	else if (WEXITSTATUS(status) != 0)
+		app_message(app, 1, "%s: exited with status %d", x->what, WEXITSTATUS(status));
 	else
-		app_message(app, 0, "%s %s: done", argv[0], argv[1]);
-	talloc_free(argv);
+		app_message(app, 0, "%s: done", x->what);
+	talloc_free(x);
 }
 
 static volatile sig_atomic_t main_got_signal;
@@ -390,6 +433,10 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 			cmd_key(app, key);
 			if (app->external)
 				main_run_external(app);
+			if (app->clipboard) {
+				ui_clipboard(app->clipboard);
+				TALLOC_FREE(app->clipboard);
+			}
 			if (getenv("TRAWL_BENCH_MARK"))
 				snprintf(bench_key, sizeof(bench_key), "key %s", key);
 			if (app->quit)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include <glib.h>
 #include <talloc.h>
 
 #include "trawl/ui-curses.h"
@@ -128,6 +129,17 @@ ui_resume(void)
 	reset_prog_mode();
 	ui_invalidate();
 	refresh();
+}
+
+void
+ui_clipboard(const char *text)
+{
+	gchar *b64 = g_base64_encode((const guchar *)text, strlen(text));
+
+	/* Only base64 goes to the terminal: the text cannot end the sequence. */
+	fprintf(stdout, "\033]52;c;%s\a", b64);
+	fflush(stdout);
+	g_free(b64);
 }
 
 void

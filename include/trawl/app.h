@@ -86,8 +86,24 @@ struct app {
 	time_t now;                /* for relative dates; fixed in tests */
 	char *history_path;
 	int repaint;               /* repaint the whole terminal on the next frame (C-l) */
-	char **external;           /* a program to run with the terminal handed over (argv), or NULL */
+	struct app_external *external; /* a program to run with the terminal handed over, or NULL */
+	char *clipboard;           /* text to put on the terminal's clipboard (OSC 52), or NULL */
 };
+
+/*
+ * A program the event loop runs between keys with the terminal handed
+ * over (main.c), then frees this.  argv runs with execvp, never through a
+ * shell, except a command line the user typed (argv "/bin/sh" "-c" LINE).
+ */
+struct app_external {
+	char **argv;
+	int stdin_fd;      /* its standard input (closed when this is freed), -1: the terminal */
+	int wait_key;      /* after it ends, wait for a key so its output can be read */
+	char *what;        /* how the status line names it ("| wc -c") */
+};
+
+/* A new external program for app->external: argv (NULL-ended) copied; stdin the terminal. */
+struct app_external *app_external_new(struct app *app, const char *const *argv, const char *what);
 
 /*
  * Makes the session state on an open index (the write queue and the

@@ -51,6 +51,12 @@ void cmd_delete_search(struct app *app, int argc, char **argv);
 void cmd_save_attachment(struct app *app, int argc, char **argv);
 void cmd_open_attachment(struct app *app, int argc, char **argv);
 
+/* cmd-handon.c: handing the message on (pipe, pager, editor, copy). */
+void cmd_pipe(struct app *app, int argc, char **argv);
+void cmd_view_pager(struct app *app, int argc, char **argv);
+void cmd_edit_raw(struct app *app, int argc, char **argv);
+void cmd_copy(struct app *app, int argc, char **argv);
+
 /* Whether a bulk change is still taking its snapshot of message ids (not queued yet). */
 int cmd_review_snapshotting(const struct app *app);
 

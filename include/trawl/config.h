@@ -55,6 +55,7 @@ struct config {
 	int oldest_first;
 	int sync_maildir_flags;
 	int head_cache;
+	int clipboard_osc52;
 	int colour; /* 0 when NO_COLOR is set or "set colour off" */
 
 	struct config_binding *bindings;

@@ -27,6 +27,9 @@ void ui_resume(void);
 /* Forgets what the terminal shows, so the next blit repaints everything (C-l). */
 void ui_invalidate(void);
 
+/* Puts text on the terminal's clipboard (OSC 52, base64); only when the user enabled it. */
+void ui_clipboard(const char *text);
+
 /*
  * Reads one key without blocking into name (at least 32 bytes).
  * Returns 1 for a key, 0 when none is waiting.
