@@ -570,6 +570,42 @@ cmd_prompt_submit(struct app *app)
 	talloc_free(line);
 }
 
+/*
+ * A mouse event ("click X Y", "double X Y", "wheel-up X Y", "wheel-down X
+ * Y"): the view moves the cursor; a double click then opens what it is on,
+ * as Enter would there.
+ */
+static void
+cmd_mouse(struct app *app, const char *ev)
+{
+	static const struct {
+		const char *name;
+		enum view_mouse ev;
+	} evs[] = {{"click", VIEW_MOUSE_CLICK},
+		   {"double", VIEW_MOUSE_DOUBLE},
+		   {"wheel-up", VIEW_MOUSE_WHEEL_UP},
+		   {"wheel-down", VIEW_MOUSE_WHEEL_DOWN}};
+	char name[16];
+	int x, y;
+	const struct view_ops *pane;
+
+	if (sscanf(ev, "%15s %d %d", name, &x, &y) != 3)
+		return;
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+		if (strcmp(name, evs[i].name))
+			continue;
+		talloc_free(app->message);
+		app->message = NULL;
+		pane = view_mouse(app, evs[i].ev, x, y);
+		if (pane && evs[i].ev == VIEW_MOUSE_DOUBLE)
+			cmd_run(app, pane == &view_list_ops	   ? "open"
+				     : pane == &view_sidebar_ops ? "select"
+				     : pane == &view_thread_ops  ? "toggle"
+								 : "help");
+		return;
+	}
+}
+
 void
 cmd_key(struct app *app, const char *key)
 {
@@ -590,6 +626,10 @@ cmd_key(struct app *app, const char *key)
 	}
 	if (app->list)
 		app->list->follow_end = 0;
+	if (!strncmp(key, "Mouse-", 6)) {
+		cmd_mouse(app, key + 6);
+		return;
+	}
 	command = config_lookup(app->cfg, view_focused(app)->context, key);
 	if (!command) {
 		if (strcmp(key, "Resize") != 0)

@@ -140,6 +140,8 @@ static const struct {
 	{"sync_maildir_flags", CONFIG_BOOL, offsetof(struct config, sync_maildir_flags),
 	 "rename mail files to match tags (off: files are evidence)"},
 	{"colour", CONFIG_BOOL, offsetof(struct config, colour), "use colours"},
+	{"mouse", CONFIG_BOOL, offsetof(struct config, mouse),
+	 "click selects a row or pane, double click opens, the wheel scrolls"},
 	{"clipboard_osc52", CONFIG_BOOL, offsetof(struct config, clipboard_osc52),
 	 "y and Y also copy to the terminal's clipboard with OSC 52 (off: only shown)"},
 	{"head_cache", CONFIG_BOOL, offsetof(struct config, head_cache),
@@ -204,6 +206,7 @@ config_new(TALLOC_CTX *ctx)
 	cfg->sidebar_width = 28;
 	cfg->sidebar_visible = 1;
 	cfg->head_cache = 1;
+	cfg->mouse = 1;
 	cfg->colour = !(no_colour && *no_colour);
 	config_default_colours(cfg);
 	for (size_t i = 0; i < sizeof(config_default_bindings) / sizeof(config_default_bindings[0]);

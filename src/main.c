@@ -362,7 +362,12 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 	double last_draw = 0;
 	char bench_key[80] = "";
 
+	int mouse = -1;
+
 	while (!app->quit && !main_got_signal) {
+		/* Mouse reports on or off as the config says (`set mouse`), before a frame shows. */
+		if (mouse != app->cfg->mouse)
+			ui_mouse(mouse = app->cfg->mouse);
 		struct pollfd pfd[MAIN_MAX_FDS + 1];
 		int fds[MAIN_MAX_FDS], n, nf = 0, timeout = MAIN_FEED_INTERVAL_MS, full = main_screen_full(app);
 		char key[64];

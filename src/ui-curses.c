@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -131,6 +132,41 @@ ui_resume(void)
 	refresh();
 }
 
+/*
+ * Presses only, with ncurses' click resolution off (mouseinterval 0): it
+ * would hold a click back to see whether a second one follows, and a key
+ * typed meanwhile would overtake it.  A second press on the same cell
+ * within UI_DOUBLE_MS is a double click.
+ */
+#define UI_DOUBLE_MS 400
+
+void
+ui_mouse(int on)
+{
+	mouseinterval(0);
+	mousemask(on ? BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED : 0, NULL);
+}
+
+static const char *
+ui_mouse_press(const MEVENT *ev)
+{
+	static struct timespec last;
+	static int last_x = -1, last_y = -1;
+	struct timespec now;
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000;
+	if (ev->x == last_x && ev->y == last_y && ms >= 0 && ms < UI_DOUBLE_MS) {
+		last_x = last_y = -1;
+		return "double";
+	}
+	last = now;
+	last_x = ev->x;
+	last_y = ev->y;
+	return "click";
+}
+
 void
 ui_clipboard(const char *text)
 {
@@ -233,6 +269,23 @@ ui_key(char *name, size_t len)
 	r = get_wch(&ch);
 	if (r == ERR)
 		return 0;
+	if (r == KEY_CODE_YES && (int)ch == KEY_MOUSE) {
+		MEVENT ev;
+		const char *what = NULL;
+
+		if (getmouse(&ev) != OK)
+			return 0;
+		if (ev.bstate & BUTTON1_PRESSED)
+			what = ui_mouse_press(&ev);
+		else if (ev.bstate & BUTTON4_PRESSED)
+			what = "wheel-up";
+		else if (ev.bstate & BUTTON5_PRESSED)
+			what = "wheel-down";
+		if (!what)
+			return 0;
+		snprintf(name, len, "Mouse-%s %d %d", what, ev.x, ev.y);
+		return 1;
+	}
 	if (r == KEY_CODE_YES) {
 		for (size_t i = 0; i < sizeof(ui_key_names) / sizeof(ui_key_names[0]); i++)
 			if ((int)ch == ui_key_names[i].code) {

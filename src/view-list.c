@@ -280,12 +280,26 @@ list_height(const struct app *app)
 	return app->scr->h - 2;
 }
 
+static int
+list_click(struct app *app, int y)
+{
+	struct listview *lv = app->list;
+	size_t r = lv->top + (size_t)y;
+
+	if (r >= threadlist_len(lv->tl))
+		return 0;
+	lv->follow_end = 0;
+	lv->cursor = r;
+	return 1;
+}
+
 const struct view_ops view_list_ops = {
 	.name = "list",
 	.context = CONFIG_LIST,
 	.draw = list_draw,
 	.move = list_move,
 	.height = list_height,
+	.click = list_click,
 };
 
 int

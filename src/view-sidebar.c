@@ -187,10 +187,25 @@ sidebar_height(const struct app *app)
 	return app->scr->h - 2;
 }
 
+static int
+sidebar_click(struct app *app, int y)
+{
+	struct sidebar *sb = app->sidebar;
+	size_t r = sb->top + (size_t)y;
+
+	sidebar_sync(sb);
+	if (r >= sb->fl->n)
+		return 0;
+	sb->cursor = r;
+	sidebar_keep_label(sb);
+	return 1;
+}
+
 const struct view_ops view_sidebar_ops = {
 	.name = "sidebar",
 	.context = CONFIG_SIDEBAR,
 	.draw = sidebar_draw,
 	.move = sidebar_move,
 	.height = sidebar_height,
+	.click = sidebar_click,
 };

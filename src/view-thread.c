@@ -1415,12 +1415,25 @@ thread_height(const struct app *app)
 	return app->scr->h - 2;
 }
 
+static int
+thread_click(struct app *app, int y)
+{
+	struct threadview *tv = app->thread;
+	size_t r = tv->top + (size_t)y;
+
+	if (r >= tv->n_lines)
+		return 0;
+	tv->cursor = r;
+	return 1;
+}
+
 const struct view_ops view_thread_ops = {
 	.name = "thread",
 	.context = CONFIG_THREAD,
 	.draw = thread_draw,
 	.move = thread_move,
 	.height = thread_height,
+	.click = thread_click,
 };
 
 const char *

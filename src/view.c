@@ -171,6 +171,53 @@ view_list_sig(const struct app *app)
 }
 
 
+/* The sidebar's width as view_draw() lays it out, 0 when it is not drawn. */
+static int
+view_sidebar_width(const struct app *app)
+{
+	int sw = app->cfg->sidebar_width;
+
+	if (!app->sidebar_visible || app->scr->w < 40 || app->help || app->focus == APP_FOCUS_THREAD)
+		return 0;
+	return sw > app->scr->w / 3 ? app->scr->w / 3 : sw;
+}
+
+const struct view_ops *
+view_mouse(struct app *app, enum view_mouse ev, int x, int y)
+{
+	const struct view_ops *pane;
+	enum app_focus focus;
+
+	if (y < 0 || y >= app->scr->h - 2)
+		return NULL; /* the status and message lines */
+	if (app->help) {
+		pane = &view_help_ops;
+		focus = app->focus;
+	} else if (app->focus == APP_FOCUS_THREAD && app->thread) {
+		pane = &view_thread_ops;
+		focus = APP_FOCUS_THREAD;
+	} else if (x < view_sidebar_width(app)) {
+		pane = &view_sidebar_ops;
+		focus = APP_FOCUS_SIDEBAR;
+	} else {
+		pane = &view_list_ops;
+		focus = APP_FOCUS_LIST;
+	}
+	switch (ev) {
+	case VIEW_MOUSE_WHEEL_UP:
+	case VIEW_MOUSE_WHEEL_DOWN:
+		pane->move(app, ev == VIEW_MOUSE_WHEEL_UP ? -3 : 3);
+		return NULL;
+	case VIEW_MOUSE_CLICK:
+	case VIEW_MOUSE_DOUBLE:
+	default:
+		if (!pane->click || !pane->click(app, y))
+			return NULL;
+		app->focus = focus;
+		return pane;
+	}
+}
+
 const struct view_ops *
 view_focused(const struct app *app)
 {

@@ -56,6 +56,7 @@ struct config {
 	int sync_maildir_flags;
 	int head_cache;
 	int clipboard_osc52;
+	int mouse;
 	int colour; /* 0 when NO_COLOR is set or "set colour off" */
 
 	struct config_binding *bindings;

@@ -27,6 +27,9 @@ void ui_resume(void);
 /* Forgets what the terminal shows, so the next blit repaints everything (C-l). */
 void ui_invalidate(void);
 
+/* Reports mouse clicks, double clicks and the wheel as keys "Mouse-click X Y"... (or not). */
+void ui_mouse(int on);
+
 /* Puts text on the terminal's clipboard (OSC 52, base64); only when the user enabled it. */
 void ui_clipboard(const char *text);
 

@@ -49,7 +49,25 @@ struct view_ops {
 	void (*move)(struct app *app, long delta);
 	/* Rows the pane shows, for paging. */
 	int (*height)(const struct app *app);
+	/* Puts the cursor on the row drawn at line y of the pane (a click); 0 if none is there. */
+	int (*click)(struct app *app, int y);
 };
+
+/* A mouse event as the UI reports it (ui_key names "Mouse-click X Y"...). */
+enum view_mouse {
+	VIEW_MOUSE_CLICK,
+	VIEW_MOUSE_DOUBLE,
+	VIEW_MOUSE_WHEEL_UP,
+	VIEW_MOUSE_WHEEL_DOWN,
+};
+
+/*
+ * Handles a mouse event at column x, row y of the screen: a click focuses
+ * the pane under it and puts its cursor on the row; the wheel scrolls the
+ * pane under it by three rows.  Returns the pane that was clicked on a row
+ * (for a double click to open it), NULL otherwise.
+ */
+const struct view_ops *view_mouse(struct app *app, enum view_mouse ev, int x, int y);
 
 extern const struct view_ops view_sidebar_ops, view_list_ops, view_thread_ops, view_help_ops;
 
