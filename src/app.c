@@ -207,6 +207,87 @@ app_external_new(struct app *app, const char *const *argv, const char *what)
 	return x;
 }
 
+/* Where id is, or would go, in the sorted marks. */
+static size_t
+app_mark_find(const struct app *app, const char *id, int *found)
+{
+	size_t lo = 0, hi = app->n_marks;
+
+	*found = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(app->marks[mid], id);
+
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+app_mark_insert(struct app *app, size_t at, const char *id)
+{
+	app->marks = talloc_realloc(app, app->marks, char *, app->n_marks + 1);
+	if (!app->marks)
+		abort();
+	memmove(app->marks + at + 1, app->marks + at, (app->n_marks - at) * sizeof(char *));
+	app->marks[at] = talloc_strdup(app->marks, id);
+	if (!app->marks[at])
+		abort();
+	app->n_marks++;
+}
+
+int
+app_mark_toggle(struct app *app, const char *thread_id)
+{
+	int found;
+	size_t at = app_mark_find(app, thread_id, &found);
+
+	if (found) {
+		talloc_free(app->marks[at]);
+		memmove(app->marks + at, app->marks + at + 1, (app->n_marks - at - 1) * sizeof(char *));
+		app->n_marks--;
+		return 0;
+	}
+	app_mark_insert(app, at, thread_id);
+	return 1;
+}
+
+int
+app_is_marked(const struct app *app, const char *thread_id)
+{
+	int found;
+
+	app_mark_find(app, thread_id, &found);
+	return found;
+}
+
+void
+app_marks_add(struct app *app, char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int found;
+		size_t at = app_mark_find(app, ids[i], &found);
+
+		if (!found)
+			app_mark_insert(app, at, ids[i]);
+	}
+}
+
+void
+app_marks_clear(struct app *app)
+{
+	TALLOC_FREE(app->marks);
+	app->n_marks = 0;
+	app->mark_prefix = 0;
+}
+
 int
 app_busy(const struct app *app)
 {

@@ -28,6 +28,7 @@ struct export_job {
 
 /* What the prompts collect before the export starts. */
 struct export_pending {
+	char *query; /* what is exported: the list's query, or the marked rows' */
 	char *dest, *csv;
 	int mbox;
 };
@@ -150,7 +151,7 @@ export_start(struct app *app, const struct export_pending *p, int force)
 {
 	struct export_request r = {
 	        .idx = app->idx,
-	        .o = {.query = view_query(app), .csv = p->csv, .force = force},
+	        .o = {.query = p->query, .csv = p->csv, .force = force},
 	};
 	struct export_job *j;
 
@@ -186,12 +187,12 @@ export_overwrite_done(struct app *app, const char *line, void *data)
 		app_message(app, 0, "not exported");
 }
 
-/* Starts an export to dest (asking before overwriting). */
+/* Starts an export of query to dest (asking before overwriting). */
 static void
-export_to(struct app *app, const char *line)
+export_to(struct app *app, const char *query, const char *line)
 {
 	struct export_pending *p;
-	struct exporter_opts o = {.query = view_query(app)};
+	struct exporter_opts o = {.query = query};
 	const char *home = getenv("HOME");
 	char *err = NULL;
 	size_t n;
@@ -206,6 +207,7 @@ export_to(struct app *app, const char *line)
 	p = talloc_zero(NULL, struct export_pending);
 	if (!p)
 		return;
+	p->query = talloc_strdup(p, query);
 	p->dest = line[0] == '~' && line[1] == '/' && home
 	                  ? talloc_asprintf(p, "%s%s", home, line + 1)
 	                  : talloc_strdup(p, line);
@@ -215,7 +217,7 @@ export_to(struct app *app, const char *line)
 	p->mbox = n > 5 && !strcmp(p->dest + n - 5, ".mbox");
 	p->csv = p->dest ? talloc_asprintf(p, "%.*s.csv", (int)(p->mbox ? n - 5 : n), p->dest)
 	                 : NULL;
-	if (!p->dest || !p->csv) {
+	if (!p->dest || !p->csv || !p->query) {
 		talloc_free(p);
 		app_message(app, 1, "out of memory");
 		return;
@@ -247,22 +249,27 @@ export_to(struct app *app, const char *line)
 static void
 export_dest_done(struct app *app, const char *line, void *data)
 {
-	(void)data;
-	export_to(app, line);
+	export_to(app, data, line);
 }
 
 void
-cmd_export(struct app *app, int argc, char **argv)
+cmd_export_query(struct app *app, const char *query, int argc, char **argv)
 {
 	if (export_current) {
 		app_message(app, 1, "an export is still running");
 		return;
 	}
 	if (argc > 1) {
-		export_to(app, argv[1]);
+		export_to(app, query, argv[1]);
 		return;
 	}
 	app_prompt(app,
 	           "export to (NAME.mbox for an mbox, else a folder of .eml; index in NAME.csv): ",
-	           "", NULL, export_dest_done, NULL);
+	           "", NULL, export_dest_done, talloc_strdup(NULL, query));
+}
+
+void
+cmd_export(struct app *app, int argc, char **argv)
+{
+	cmd_export_query(app, view_query(app), argc, argv);
 }

@@ -357,12 +357,21 @@ review_bulk_confirm(struct app *app, const char *line, void *data)
 	}
 }
 
+/* What a bulk change applies to: a query, how to name it, and what is known of its size. */
+struct bulk_scope {
+	char *query;
+	char *what;    /* "every message of QUERY", "the messages of 3 marked threads" */
+	char *first;   /* the first subjects, for the question ("" if unknown) */
+	long messages; /* -1 if not known yet */
+	char *ops;     /* given ops (no prompt), or NULL */
+};
+
 static void
 review_bulk_ops(struct app *app, const char *line, void *data)
 {
+	struct bulk_scope *scope = data;
 	struct snapshot_state *s = talloc_zero(NULL, struct snapshot_state);
-	const struct threadlist *tl = app->list->tl;
-	char *label, *first = talloc_strdup(s, "");
+	char *label;
 
 	s->ops = review_parse(app, line);
 	if (!s->ops) {
@@ -370,26 +379,53 @@ review_bulk_ops(struct app *app, const char *line, void *data)
 		return;
 	}
 	talloc_steal(s, s->ops);
-	s->query = talloc_strdup(s, view_query(app));
-	for (size_t i = 0; i < tl->n_rows && i < 3; i++)
-		first = talloc_asprintf_append(first, "%s\"%s\"", i ? ", " : "", tl->rows[i].subject);
-	if (tl->n_messages >= 0)
-		label = talloc_asprintf(s, "%s on %ld messages of %s (%s%s)? y/n: ",
-					line, tl->n_messages, view_query(app), first,
-					tl->n_rows > 3 ? "…" : "");
+	s->query = talloc_strdup(s, scope->query);
+	if (scope->messages >= 0)
+		label = talloc_asprintf(s, "%s on %ld messages, %s (%s)? y/n: ", line, scope->messages,
+					scope->what, scope->first);
 	else
-		label = talloc_asprintf(s, "%s on every message of %s (still counting; %s%s)? y/n: ",
-					line, view_query(app), first, tl->n_rows > 3 ? "…" : "");
+		label = talloc_asprintf(s, "%s on %s (%s)? y/n: ", line, scope->what, scope->first);
 	app_prompt(app, label, "", NULL, review_bulk_confirm, s);
+}
+
+/*
+ * Starts a bulk change of every message of query (asks for the ops unless
+ * given, then confirms; then a snapshot of the ids, batches, undo): the
+ * one path for `*` and for the marked rows.
+ */
+void
+cmd_bulk_tag(struct app *app, const char *query, const char *what, const char *first,
+	     long messages, const char *ops)
+{
+	struct bulk_scope *scope = talloc_zero(NULL, struct bulk_scope);
+	char *label;
+
+	scope->query = talloc_strdup(scope, query);
+	scope->what = talloc_strdup(scope, what);
+	scope->first = talloc_strdup(scope, first);
+	scope->messages = messages;
+	if (ops) {
+		review_bulk_ops(app, ops, scope);
+		talloc_free(scope);
+		return;
+	}
+	label = talloc_asprintf(scope, "tag %s: ", what);
+	app_prompt(app, label, "", NULL, review_bulk_ops, scope);
 }
 
 void
 cmd_tag_all(struct app *app, int argc, char **argv)
 {
-	char *label = talloc_asprintf(app, "tag all messages of %s: ", view_query(app));
+	const struct threadlist *tl = app->list->tl;
+	char *first = talloc_strdup(NULL, ""), *what;
 
-	app_prompt(app, label, "", NULL, review_bulk_ops, NULL);
-	talloc_free(label);
+	for (size_t i = 0; i < tl->n_rows && i < 3; i++)
+		first = talloc_asprintf_append(first, "%s\"%s\"", i ? ", " : "", tl->rows[i].subject);
+	if (tl->n_rows > 3)
+		first = talloc_asprintf_append(first, "…");
+	what = talloc_asprintf(first, "every message of %s", view_query(app));
+	cmd_bulk_tag(app, view_query(app), what, first, tl->n_messages, NULL);
+	talloc_free(first);
 }
 
 void

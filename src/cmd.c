@@ -486,6 +486,12 @@ const struct cmd_entry cmd_table[] = {
 	 cmd_thread},
 	{"toggle-highlight", "", "show or hide the highlights of the query's terms or the find",
 	 CTX(THREAD), cmd_thread},
+	{"toggle-mark", "", "mark or unmark the row (thread or message) and move down",
+	 CTX(LIST) | CTX(THREAD), cmd_toggle_mark},
+	{"mark-pattern", "[QUERY]", "mark the threads of the list matching a query (empty: unmark all)",
+	 CTX(LIST), cmd_mark_pattern},
+	{"mark-prefix", "", "apply the next command to the marked rows (t * r E |)",
+	 CTX(LIST) | CTX(THREAD), cmd_mark_prefix},
 	{"pipe", "[COMMAND]", "pipe the raw message to a shell command line you type", CTX(THREAD),
 	 cmd_pipe},
 	{"pipe-rendered", "[COMMAND]", "pipe the message as shown to a shell command line you type",
@@ -536,7 +542,7 @@ cmd_run(struct app *app, const char *command)
 		if (!cmd_applies(cmd, view_focused(app)->context))
 			app_message(app, 1, "%s: not available in the %s pane", argv[0],
 				    view_focused(app)->name);
-		else
+		else if (cmd->fn == cmd_mark_prefix || !cmd_marked_run(app, argc, argv))
 			cmd->fn(app, argc, argv);
 	} else if (!strcmp(argv[0], "set") || !strcmp(argv[0], "bind") ||
 		   !strcmp(argv[0], "unbind") || !strcmp(argv[0], "color")) {

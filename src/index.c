@@ -1453,10 +1453,19 @@ index_apply(index_t *idx, TALLOC_CTX *ctx, const struct index_change *changes, s
 	return TRAWL_OK;
 }
 
-/* The ids of the messages matching query, in notmuch's sort order sort. */
+static int
+index_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The ids of the messages matching query, in notmuch's sort order sort;
+ * or (threads) the ids of their threads, sorted, each once.
+ */
 static trawl_status_t
-index_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, notmuch_sort_t sort, char ***out,
-	  size_t *n)
+index_ids_of(index_t *idx, TALLOC_CTX *ctx, const char *query, notmuch_sort_t sort, int threads,
+	     char ***out, size_t *n)
 {
 	notmuch_query_t *q;
 	notmuch_messages_t *msgs = NULL;
@@ -1485,13 +1494,38 @@ index_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, notmuch_sort_t sort,
 				return TRAWL_NOMEM;
 			}
 		}
-		ids[len++] = talloc_strdup(ids, notmuch_message_get_message_id(m));
+		ids[len++] = talloc_strdup(ids, threads ? notmuch_message_get_thread_id(m)
+							: notmuch_message_get_message_id(m));
 		notmuch_message_destroy(m);
 	}
 	notmuch_query_destroy(q);
+	if (threads && len > 1) {
+		size_t u = 1;
+
+		qsort(ids, len, sizeof(*ids), index_cmp_str);
+		for (size_t i = 1; i < len; i++)
+			if (strcmp(ids[i], ids[u - 1]) != 0)
+				ids[u++] = ids[i];
+			else
+				talloc_free(ids[i]);
+		len = u;
+	}
 	*out = ids;
 	*n = len;
 	return TRAWL_OK;
+}
+
+static trawl_status_t
+index_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, notmuch_sort_t sort, char ***out,
+	  size_t *n)
+{
+	return index_ids_of(idx, ctx, query, sort, 0, out, n);
+}
+
+static trawl_status_t
+index_thread_ids_once(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***out, size_t *n)
+{
+	return index_ids_of(idx, ctx, query, NOTMUCH_SORT_UNSORTED, 1, out, n);
 }
 
 static trawl_status_t
@@ -1757,6 +1791,12 @@ trawl_status_t
 index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***out, size_t *n)
 {
 	return INDEX_READ(idx, index_message_ids_once(idx, ctx, query, out, n));
+}
+
+trawl_status_t
+index_thread_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***out, size_t *n)
+{
+	return INDEX_READ(idx, index_thread_ids_once(idx, ctx, query, out, n));
 }
 
 trawl_status_t

@@ -163,6 +163,8 @@ list_draw_row(struct app *app, const struct index_thread *row, int selected, int
 	screen_fill(app->scr, x, y, w, base);
 	screen_puts(app->scr, col, y, 1, unreviewed ? "\u2022" : " ",
 		    selected ? base : SCREEN_UNREVIEWED);
+	if (app_is_marked(app, row->thread_id))
+		screen_puts(app->scr, col + 1, y, 1, "*", selected ? base : SCREEN_TAGS);
 	col += 2;
 	if (col + date_w < end) {
 		view_format_date(row->newest, app->now, date, sizeof(date));

@@ -71,6 +71,7 @@ struct tv_message {
 	struct tv_line tail;
 	int has_tail;
 	int show_body; /* the body rows are shown (expanded and rendered) */
+	int marked;    /* marked for a command (`;`) */
 	TALLOC_CTX *tail_mem;
 };
 
@@ -694,9 +695,10 @@ thread_layout_msg(struct app *app, size_t i, int width)
 	}
 	localtime_r(&tm->m->date, &lt);
 	strftime(date, sizeof(date), "%a %d %b %Y %H:%M", &lt);
-	summary = talloc_asprintf(tv->line_mem, "%s %s  %s%s%s%s",
+	summary = talloc_asprintf(tv->line_mem, "%s%s %s  %s%s%s%s",
 				  tm->expanded ? (text_locale_is_utf8() ? "\u25be" : "-")
 					       : (text_locale_is_utf8() ? "\u25b8" : "+"),
+				  tm->marked ? " *" : "",
 				  tm->m->from, date, *tm->m->tags ? "  (" : "", tm->m->tags,
 				  *tm->m->tags ? ")" : "");
 	/* The tree prefix is trawl's own text; the summary, from the message, is neutralised. */
@@ -1506,6 +1508,40 @@ threadview_current_rendering(const struct app *app)
 	const struct tv_message *tm = thread_current(app);
 
 	return tm && (tm->rj || tm->render_queued);
+}
+
+int
+threadview_toggle_mark(struct app *app)
+{
+	struct threadview *tv = app->thread;
+	size_t cur;
+	int now;
+
+	if (!tv || !tv->n_lines)
+		return -1;
+	cur = row_msg(tv, tv->cursor);
+	now = tv->msgs[cur].marked = !tv->msgs[cur].marked;
+	thread_layout(app, tv->width);
+	if (cur + 1 < tv->n_msgs)
+		thread_goto_msg(app, cur + 1);
+	return now;
+}
+
+char **
+threadview_marked(TALLOC_CTX *ctx, const struct app *app, int files, size_t *n)
+{
+	const struct threadview *tv = app->thread;
+	char **out;
+
+	*n = 0;
+	if (!tv)
+		return NULL;
+	out = talloc_zero_array(ctx, char *, tv->n_msgs + 1);
+	for (size_t i = 0; out && i < tv->n_msgs; i++)
+		if (tv->msgs[i].marked)
+			out[(*n)++] = talloc_strdup(out, files ? tv->msgs[i].m->filename
+							       : tv->msgs[i].m->message_id);
+	return out;
 }
 
 const char *

@@ -63,6 +63,12 @@ view_search(struct app *app, const char *query)
 		return;
 	}
 	threadview_close(app);
+	/* Marks are rows of this list: another query has other rows. */
+	if (app->n_marks && strcmp(query, app->list->tl->query) != 0) {
+		app_message(app, 0, "%zu marks removed with the query they were made in",
+			    app->n_marks);
+		app_marks_clear(app);
+	}
 	talloc_free(app->list);
 	app->list = lv;
 	app->focus = APP_FOCUS_LIST;
@@ -90,6 +96,9 @@ view_draw_status(struct app *app, int y)
 			    tl->n_messages >= 0 ? n2 : "…", "");
 	if (s && tl->n_messages > 0 && tl->n_reviewed >= 0)
 		s = talloc_asprintf_append(s, " (%ld%%)", tl->n_reviewed * 100 / tl->n_messages);
+	if (s && app->n_marks)
+		s = talloc_asprintf_append(s, "  %zu marked%s", app->n_marks,
+					   app->mark_prefix ? " ;" : "");
 	if (s && tl->state == THREADLIST_LOADING)
 		s = talloc_asprintf_append(s, "  loading %zu…", tl->n_rows);
 	if (s && *tl->notice)

@@ -88,7 +88,17 @@ struct app {
 	int repaint;               /* repaint the whole terminal on the next frame (C-l) */
 	struct app_external *external; /* a program to run with the terminal handed over, or NULL */
 	char *clipboard;           /* text to put on the terminal's clipboard (OSC 52), or NULL */
+	/* Marked threads of the list (ids, sorted); a new query clears them. */
+	char **marks;
+	size_t n_marks;
+	int mark_prefix;           /* `;` pressed: the next command applies to the marked rows */
 };
+
+/* Marks: toggles thread_id (returns 1 if now marked), tests it, adds many, clears all. */
+int app_mark_toggle(struct app *app, const char *thread_id);
+int app_is_marked(const struct app *app, const char *thread_id);
+void app_marks_add(struct app *app, char **ids, size_t n);
+void app_marks_clear(struct app *app);
 
 /*
  * A program the event loop runs between keys with the terminal handed

@@ -14,5 +14,7 @@
 
 /* The "export" command: prompts for the destination (or takes it as argv[1]). */
 void cmd_export(struct app *app, int argc, char **argv);
+/* The same for another query (the marked rows). */
+void cmd_export_query(struct app *app, const char *query, int argc, char **argv);
 
 #endif

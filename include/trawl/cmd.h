@@ -39,6 +39,13 @@ void cmd_review_next(struct app *app, int argc, char **argv);
 void cmd_tag(struct app *app, int argc, char **argv);
 void cmd_tag_thread(struct app *app, int argc, char **argv);
 void cmd_tag_all(struct app *app, int argc, char **argv);
+/*
+ * A bulk change of every message of query, as `*` makes it: asks for the
+ * ops (unless given), confirms naming what and the first subjects, takes a
+ * snapshot of the ids, then batches and a journal entry undo reverses.
+ */
+void cmd_bulk_tag(struct app *app, const char *query, const char *what, const char *first,
+		  long messages, const char *ops);
 void cmd_undo(struct app *app, int argc, char **argv);
 void cmd_cancel(struct app *app, int argc, char **argv);
 /* cmd-search.c: saved searches. */
@@ -50,6 +57,19 @@ void cmd_delete_search(struct app *app, int argc, char **argv);
 /* cmd-attach.c: attachments. */
 void cmd_save_attachment(struct app *app, int argc, char **argv);
 void cmd_open_attachment(struct app *app, int argc, char **argv);
+
+/* cmd-marks.c: marking rows and applying a command to them. */
+void cmd_toggle_mark(struct app *app, int argc, char **argv);
+void cmd_mark_pattern(struct app *app, int argc, char **argv);
+void cmd_mark_prefix(struct app *app, int argc, char **argv);
+/*
+ * With the `;` prefix, runs command on the marked rows if it applies to
+ * them (tag, tag-all, toggle-reviewed, review-next, export, pipe) and
+ * returns 1; else says it does not and returns 1; without the prefix 0.
+ */
+int cmd_marked_run(struct app *app, int argc, char **argv);
+/* The query of the marked rows (threads in the list, messages in a thread), NULL if none. */
+char *cmd_marked_query(TALLOC_CTX *ctx, struct app *app, size_t *n);
 
 /* cmd-handon.c: handing the message on (pipe, pager, editor, copy). */
 void cmd_pipe(struct app *app, int argc, char **argv);

@@ -244,6 +244,10 @@ trawl_status_t index_changed_threads_within(index_t *idx, TALLOC_CTX *ctx, unsig
 					    unsigned long to, const char *within, char ***out,
 					    size_t *n);
 
+/* The ids of the threads with a message matching query, sorted, each once (child of ctx). */
+trawl_status_t index_thread_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***out,
+				size_t *n);
+
 /* The ids of the messages matching query, a snapshot (talloc array, child of ctx). */
 trawl_status_t index_message_ids(index_t *idx, TALLOC_CTX *ctx, const char *query, char ***ids,
 				 size_t *n);

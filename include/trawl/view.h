@@ -128,6 +128,10 @@ int threadview_current_reviewed(const struct app *app);
 /* The rendered message under the cursor (rendered now if needed) and its file. */
 const struct render_message *threadview_current_render(struct app *app);
 const char *threadview_current_file(const struct app *app);
+/* Marks or unmarks the current message and moves to the next; its new state, -1 if none. */
+int threadview_toggle_mark(struct app *app);
+/* The Message-IDs (files: the file names) of the marked messages, in thread order. */
+char **threadview_marked(TALLOC_CTX *ctx, const struct app *app, int files, size_t *n);
 /* True while the current message renders in a child (a long message). */
 int threadview_current_rendering(const struct app *app);
 /* Moves to (and expands) the next unreviewed message below; 0 if none. */
