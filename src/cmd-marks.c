@@ -296,13 +296,13 @@ cmd_marked_run(struct app *app, int argc, char **argv)
 	}
 	if (!strcmp(c, "tag") || !strcmp(c, "tag-all") || !strcmp(c, "tag-thread") ||
 	    !strcmp(c, "toggle-reviewed") || !strcmp(c, "review-next")) {
-		char *what = talloc_asprintf(q, "the messages of %zu marked %s", n,
+		char *what = talloc_asprintf(q, "%zu marked %s", n,
 					     app->focus == APP_FOCUS_THREAD ? "messages" : "threads");
 		char *ops = NULL;
 
 		if (!strcmp(c, "toggle-reviewed") || !strcmp(c, "review-next"))
 			ops = talloc_asprintf(q, "+%s", index_reviewed_tag(app->idx));
-		cmd_bulk_tag(app, q, what, "", app->focus == APP_FOCUS_THREAD ? (long)n : -1, ops);
+		cmd_bulk_tag(app, q, what, "", -1, ops);
 	} else if (!strcmp(c, "export")) {
 		cmd_export_query(app, q, argc, argv);
 	} else if (!strcmp(c, "pipe") && app->focus == APP_FOCUS_THREAD) {

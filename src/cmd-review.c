@@ -360,7 +360,7 @@ review_bulk_confirm(struct app *app, const char *line, void *data)
 /* What a bulk change applies to: a query, how to name it, and what is known of its size. */
 struct bulk_scope {
 	char *query;
-	char *what;    /* "every message of QUERY", "the messages of 3 marked threads" */
+	char *what;    /* the query, or "3 marked threads" */
 	char *first;   /* the first subjects, for the question ("" if unknown) */
 	long messages; /* -1 if not known yet */
 	char *ops;     /* given ops (no prompt), or NULL */
@@ -381,10 +381,13 @@ review_bulk_ops(struct app *app, const char *line, void *data)
 	talloc_steal(s, s->ops);
 	s->query = talloc_strdup(s, scope->query);
 	if (scope->messages >= 0)
-		label = talloc_asprintf(s, "%s on %ld messages, %s (%s)? y/n: ", line, scope->messages,
-					scope->what, scope->first);
+		label = talloc_asprintf(s, "%s on %ld messages of %s%s%s%s? y/n: ", line,
+					scope->messages, scope->what, *scope->first ? " (" : "",
+					scope->first, *scope->first ? ")" : "");
 	else
-		label = talloc_asprintf(s, "%s on %s (%s)? y/n: ", line, scope->what, scope->first);
+		label = talloc_asprintf(s, "%s on every message of %s%s%s%s? y/n: ", line, scope->what,
+					*scope->first ? " (" : "", scope->first,
+					*scope->first ? ")" : "");
 	app_prompt(app, label, "", NULL, review_bulk_confirm, s);
 }
 
@@ -409,7 +412,7 @@ cmd_bulk_tag(struct app *app, const char *query, const char *what, const char *f
 		talloc_free(scope);
 		return;
 	}
-	label = talloc_asprintf(scope, "tag %s: ", what);
+	label = talloc_asprintf(scope, "tag all messages of %s: ", what);
 	app_prompt(app, label, "", NULL, review_bulk_ops, scope);
 }
 
@@ -417,14 +420,13 @@ void
 cmd_tag_all(struct app *app, int argc, char **argv)
 {
 	const struct threadlist *tl = app->list->tl;
-	char *first = talloc_strdup(NULL, ""), *what;
+	char *first = talloc_strdup(NULL, "");
 
 	for (size_t i = 0; i < tl->n_rows && i < 3; i++)
 		first = talloc_asprintf_append(first, "%s\"%s\"", i ? ", " : "", tl->rows[i].subject);
 	if (tl->n_rows > 3)
 		first = talloc_asprintf_append(first, "…");
-	what = talloc_asprintf(first, "every message of %s", view_query(app));
-	cmd_bulk_tag(app, view_query(app), what, first, tl->n_messages, NULL);
+	cmd_bulk_tag(app, view_query(app), view_query(app), first, tl->n_messages, NULL);
 	talloc_free(first);
 }
 

@@ -28,9 +28,9 @@ tap_check "m marks rows and the status line counts them" tmux_wait_for "2 marked
 tmux_keys G m
 tmux_wait_for "3 marked" >/dev/null
 tmux_keys '\;' t
-tap_check "; t asks for the tags of the marked threads" tmux_wait_for "tag the messages of 3 marked threads:"
+tap_check "; t asks for the tags of the marked threads" tmux_wait_for "tag all messages of 3 marked threads:"
 tmux_keys "+picked" Enter
-tap_check "it is confirmed as a bulk change" tmux_wait_for "+picked on the messages of 3 marked threads"
+tap_check "it is confirmed as a bulk change" tmux_wait_for "+picked on every message of 3 marked threads? y/n"
 tmux_keys y Enter
 tap_check "every message of the marked threads is tagged (5), no other" want_count 5 tag:picked
 if [ "$(count 'tag:picked and subject:"Réunion"')" = 0 ]; then tap_ok "the unmarked thread is untouched"
@@ -50,7 +50,7 @@ tap_check "M with nothing typed unmarks all" tmux_wait_for "every mark removed"
 tmux_keys M "from:alice" Enter
 tap_check "M marks the threads matching a query" tmux_wait_for "1 threads marked"
 tmux_keys '\;' r
-tmux_wait_for "on the messages of 1 marked threads" >/dev/null
+tmux_wait_for "on every message of 1 marked threads" >/dev/null
 tmux_keys y Enter
 tap_check "; r marks the marked threads reviewed" want_count 3 tag:reviewed
 tmux_keys / "tag:inbox" Enter
