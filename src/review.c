@@ -661,6 +661,21 @@ review_queued_tag(const struct review *rv, const char *query, const char *thread
 	return said;
 }
 
+const char *
+review_queued_note(const struct review *rv, const char *message_id)
+{
+	const char *said = NULL;
+
+	for (size_t i = 0; i < rv->n_queue; i++) {
+		const struct review_job *j = rv->queue[i];
+
+		for (size_t k = 0; j->note_new && k < j->n; k++)
+			if (j->note_new[k] && !strcmp(j->ids[k], message_id))
+				said = j->note_new[k];
+	}
+	return said;
+}
+
 size_t
 review_pending(const struct review *rv)
 {

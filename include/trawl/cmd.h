@@ -39,6 +39,8 @@ void cmd_review_next(struct app *app, int argc, char **argv);
 void cmd_tag(struct app *app, int argc, char **argv);
 void cmd_tag_thread(struct app *app, int argc, char **argv);
 void cmd_tag_all(struct app *app, int argc, char **argv);
+/* The reviewer's note on the current message: TEXT, or a prompt with the note to edit. */
+void cmd_note(struct app *app, int argc, char **argv);
 void cmd_undo(struct app *app, int argc, char **argv);
 void cmd_cancel(struct app *app, int argc, char **argv);
 /* cmd-search.c: saved searches. */

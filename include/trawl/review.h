@@ -105,6 +105,9 @@ int review_fd(const struct review *rv);
 int review_queued_tag(const struct review *rv, const char *query, const char *thread_id,
 		      const char *tag);
 
+/* The note the queue, once written, will have left on message_id; NULL when none is queued. */
+const char *review_queued_note(const struct review *rv, const char *message_id);
+
 /* Messages queued and not yet committed. */
 size_t review_pending(const struct review *rv);
 
