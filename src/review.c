@@ -200,6 +200,16 @@ review_writer(bg_writer_t *w, void *arg)
 			bg_write(w, 'X', e, strlen(e));
 			return 0;
 		}
+		{
+			size_t skipped = 0;
+
+			for (size_t i = 0; i < n; i++)
+				skipped += old[i].skipped;
+			if (skipped) {
+				snprintf(num, sizeof(num), "%zu", skipped);
+				bg_write(w, 'S', num, strlen(num));
+			}
+		}
 		if (getenv("TRAWL_TEST_STOP_AFTER_COMMIT") && /* test hook: a kill right here */
 		    strtoul(getenv("TRAWL_TEST_STOP_AFTER_COMMIT"), NULL, 10) == start / batch + 1)
 			_exit(9);
@@ -243,6 +253,7 @@ review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer, int sync_maildir
 	rv->sync_maildir_flags = sync_maildir_flags;
 	rv->journal_path = journal_path_for(rv, index_db_path(idx));
 	rv->error = talloc_strdup(rv, "");
+	rv->notice = talloc_strdup(rv, "");
 	rv->batch = REVIEW_BATCH;
 	/* Test hook: small batches make a bulk change long enough to interrupt. */
 	if (getenv("TRAWL_TEST_BATCH"))
@@ -565,6 +576,10 @@ review_on_record(void *ud, char type, const char *payload, size_t len)
 		talloc_free(rv->error);
 		rv->error = talloc_strdup(rv, "");
 		break;
+	case 'S':
+		snprintf(buf, sizeof(buf), "%.*s", (int)(len < 31 ? len : 31), payload);
+		job->skipped += strtoul(buf, NULL, 10);
+		break;
 	case 'E':
 		job->done = job->n;
 		break;
@@ -578,6 +593,17 @@ review_on_record(void *ud, char type, const char *payload, size_t len)
 static void
 review_pop(struct review *rv)
 {
+	if (rv->queue[0]->skipped) {
+		size_t k = rv->queue[0]->skipped;
+
+		talloc_free(rv->notice);
+		rv->notice = talloc_asprintf(rv, "%s: %zu message%s left as %s (%s note was "
+						 "changed since)",
+					     rv->queue[0]->label, k, k == 1 ? "" : "s",
+					     k == 1 ? "it is" : "they are", k == 1 ? "its" : "their");
+		if (!rv->notice)
+			abort();
+	}
 	talloc_free(rv->finished);
 	rv->finished = rv->queue[0];
 	memmove(rv->queue, rv->queue + 1, (rv->n_queue - 1) * sizeof(*rv->queue));

@@ -40,6 +40,7 @@ struct review_job {
 	char **note_new;      /* per message, the note to set (NULL: unchanged), or NULL for none */
 	char **note_was;      /* per message, set only if the note is still this (undo), or NULL */
 	size_t done;          /* messages in committed batches */
+	size_t skipped;       /* messages an undo left alone: their note changed since */
 	int bulk;             /* show progress, cancellable */
 	int begun;            /* its journal entry is written */
 	struct timespec started;
@@ -55,6 +56,7 @@ struct review {
 	struct bg_job *writer;
 	int locked;          /* the writer reported the lock is held */
 	char *error;         /* last write error, "" if none */
+	char *notice;        /* what the user should know of the last finished job, "" if none */
 	char *session;       /* this session's token in the journal */
 	unsigned serial;     /* incremented each time a job finishes */
 	struct review_job *finished; /* the last job that finished, until the next poll */

@@ -730,6 +730,8 @@ test_note_undo_keeps_others_note(void **state)
 	assert_non_null(review_undo(c->rv, 0, &why));
 	review_wait(c->rv);
 	assert_string_equal(c->rv->error, "");
+	assert_non_null(strstr(c->rv->notice, "1 message left as it is (its note was changed since)"));
+	c->rv->notice[0] = '\0';
 	assert_string_equal(note_of(c, mid), "theirs");
 	assert_int_equal(count(c, "tag:noted"), 1);
 	assert_non_null(review_note(c->rv, NULL, mid, "", NOTE_TAG));
