@@ -3,16 +3,16 @@
 # it; it shows under the headers (a bidi control in it neutralised) and as
 # a mark on the list row; tag:noted finds it in trawl as in `notmuch
 # search` (and notmuch's sexp property query agrees); `trawl export` puts
-# it in the CSV's note column and `trawl log` shows it before and after,
-# neutralised; u removes it with its tag; a note written while another
-# process holds the write lock lands after; a note another program wrote
-# shows at once, its escape sequences harmless; c again edits it
-# (prefilled) and an empty note removes it.
+# it in the CSV's note column, `trawl show` under the headers, and `trawl
+# log` shows it before and after, neutralised; u removes it with its tag;
+# a note written while another process holds the write lock lands after;
+# a note another program wrote shows at once, its escape sequences
+# harmless; c again edits it (prefilled) and an empty note removes it.
 : "${top_srcdir:?}" "${top_builddir:?}"
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 21
+tap_plan 22
 fixture_init
 fixture_db
 mid=reunion-1@example.fr
@@ -82,6 +82,11 @@ import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
 print(";".join(r["message_id"] + "=" + r["note"] for r in rows))' "$FIXTURE_DIR/out.csv")" \
 	"$mid=Paid twice <U+202E>see invoice"
+
+# --- trawl show prints it under the headers, as the reader does.
+"$TRAWL" show "id:$mid" > "$FIXTURE_DIR/show.out" 2>&1
+ok_if "trawl show prints the note, neutralised" \
+	grep -qxF "Note: Paid twice <U+202E>see invoice" "$FIXTURE_DIR/show.out"
 
 # --- trawl log: the note before and after, neutralised.
 "$TRAWL" log > "$FIXTURE_DIR/log.out" 2>&1
