@@ -146,6 +146,11 @@ app_poll(struct app *app)
 
 	/* The writer's records first: a commit it reports is seen by the feed at once. */
 	changed = review_poll(app->review);
+	if (*app->review->notice) {
+		app_message(app, 0, "%s", app->review->notice);
+		app->review->notice[0] = '\0';
+		changed = 1;
+	}
 	changed |= feed_poll(app->feed);
 	/* A job may free itself or add one: slots are read afresh each time. */
 	for (size_t i = 0; i < app->n_jobs; i++) {

@@ -9,6 +9,7 @@
 
 #include "trawl/bg.h"
 #include "trawl/cmd.h"
+#include "trawl/note.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
 #include "trawl/tagops.h"
@@ -212,6 +213,76 @@ void
 cmd_tag_thread(struct app *app, int argc, char **argv)
 {
 	review_tag_prompt(app, 1);
+}
+
+/* The message a note is written on, and its note when the prompt opened. */
+struct note_prompt {
+	char *thread_id;
+	char *message_id;
+	char *before;
+};
+
+static void
+review_note_set(struct app *app, const struct note_prompt *np, const char *line)
+{
+	char *note, *why;
+
+	if (note_clean(app, line, &note, &why) != TRAWL_OK) {
+		app_message(app, 1, "%s", why);
+		return;
+	}
+	if (!strcmp(note, np->before)) {
+		app_message(app, 0, "note unchanged");
+		return;
+	}
+	review_note(app->review, np->thread_id, np->message_id, note, app->cfg->note_tag);
+	talloc_free(note);
+}
+
+static void
+review_note_done(struct app *app, const char *line, void *data)
+{
+	review_note_set(app, data, line);
+}
+
+void
+cmd_note(struct app *app, int argc, char **argv)
+{
+	struct note_prompt *np = talloc_zero(NULL, struct note_prompt);
+	const char *mid = app->thread ? threadview_current_message(app) : NULL;
+	const char *queued;
+
+	if (!np)
+		abort();
+	if (!mid) {
+		app_message(app, 1, "no message here to write a note on");
+		talloc_free(np);
+		return;
+	}
+	np->thread_id = talloc_strdup(np, threadview_thread_id(app));
+	np->message_id = talloc_strdup(np, mid);
+	/* What it will be once the queue is written, else what the database holds now. */
+	queued = review_queued_note(app->review, mid);
+	if (queued) {
+		np->before = talloc_strdup(np, queued);
+	} else if (index_message_note(app->idx, np, mid, &np->before) != TRAWL_OK) {
+		app_message(app, 1, "%s", index_last_error(app->idx));
+		talloc_free(np);
+		return;
+	}
+	if (argc > 1) {
+		/* ":note TEXT" (or a binding) sets it without asking. */
+		char *text = talloc_strdup(np, "");
+
+		for (int i = 1; text && i < argc; i++)
+			text = talloc_asprintf_append(text, "%s%s", i > 1 ? " " : "", argv[i]);
+		if (text)
+			review_note_set(app, np, text);
+		talloc_free(np);
+		return;
+	}
+	app_prompt(app, *np->before ? "note (empty removes it): " : "note: ", np->before, NULL,
+		   review_note_done, np);
 }
 
 /*

@@ -451,6 +451,8 @@ const struct cmd_entry cmd_table[] = {
 	 cmd_tag_thread},
 	{"tag-all", "", "change the tags of every message of the query (asks first)", CTX(LIST),
 	 cmd_tag_all},
+	{"note", "[TEXT]", "write, edit or remove (empty) the reviewer's note on the message",
+	 CTX(THREAD), cmd_note},
 	{"undo", "", "undo the last tag change (also after a restart)", 0, cmd_undo},
 	{"redo", "", "redo the last undone tag change", 0, cmd_undo},
 	{"cancel", "", "cancel the running bulk tag change", 0, cmd_cancel},

@@ -60,6 +60,7 @@ static const struct {
 	{CONFIG_THREAD, "R", "review-next"},
 	{CONFIG_THREAD, "t", "tag"},
 	{CONFIG_THREAD, "T", "tag-thread"},
+	{CONFIG_THREAD, "c", "note"},
 	{CONFIG_THREAD, "s", "save-attachment"},
 	{CONFIG_THREAD, "a", "open-attachment"},
 	{CONFIG_GLOBAL, "S", "save-search"},
@@ -132,6 +133,8 @@ static const struct {
 } config_options[] = {
 	{"reviewed_tag", CONFIG_STRING, offsetof(struct config, reviewed_tag),
 	 "tag that marks a message as reviewed"},
+	{"note_tag", CONFIG_STRING, offsetof(struct config, note_tag),
+	 "tag kept on messages with a reviewer's note, to find them (tag:noted)"},
 	{"reviewer", CONFIG_STRING, offsetof(struct config, reviewer),
 	 "name recorded in the audit trail (default: login name)"},
 	{"attachment_dir", CONFIG_STRING, offsetof(struct config, attachment_dir),
@@ -206,6 +209,7 @@ config_new(TALLOC_CTX *ctx)
 	if (!cfg)
 		return NULL;
 	cfg->reviewed_tag = talloc_strdup(cfg, "reviewed");
+	cfg->note_tag = talloc_strdup(cfg, "noted");
 	cfg->reviewer = config_login_name(cfg);
 	cfg->attachment_dir = talloc_strdup(cfg, "");
 	cfg->sidebar_width = 28;

@@ -34,7 +34,7 @@ static const char *const exporter_mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", 
 
 static const char exporter_csv_header[] =
         "\"date\",\"from\",\"to\",\"cc\",\"subject\",\"tags\",\"message_id\",\"folder\","
-        "\"source\",\"sha256\",\"path\",\"offset\"\r\n";
+        "\"source\",\"sha256\",\"path\",\"offset\",\"note\"\r\n";
 
 /* An output file written under a temporary name and renamed when complete. */
 struct exporter_out {
@@ -457,6 +457,7 @@ exporter_message(struct exporter *ex, const char *id)
 		exporter_csv_field(f, sha, false);
 		exporter_csv_field(f, path, false);
 		exporter_csv_field(f, offset, false);
+		exporter_csv_field(f, exporter_csv_text(tmp, m.note), false);
 		fputs("\r\n", f);
 		if (ferror(f)) {
 			ex->error =

@@ -15,6 +15,7 @@
 #include <notmuch.h>
 
 #include "trawl/index.h"
+#include "trawl/note.h"
 #include "index-int.h"
 
 struct index {
@@ -733,6 +734,43 @@ index_join_tags(TALLOC_CTX *ctx, notmuch_tags_t *tags)
 	return s;
 }
 
+/* The note of m (note.h): its pieces joined; "" when none, NULL on out-of-memory. */
+static char *
+index_get_note(TALLOC_CTX *ctx, notmuch_message_t *m)
+{
+	notmuch_message_properties_t *props = notmuch_message_get_properties(m, NOTE_KEY, FALSE);
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char **keys = NULL, **values = NULL, *note;
+	size_t n = 0, cap = 0;
+	int bad = !tmp;
+
+	for (; !bad && props && notmuch_message_properties_valid(props);
+	     notmuch_message_properties_move_to_next(props)) {
+		const char *key = notmuch_message_properties_key(props);
+
+		if (note_key_piece(key) < 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4;
+			keys = talloc_realloc(tmp, keys, char *, cap);
+			values = talloc_realloc(tmp, values, char *, cap);
+			bad = !keys || !values;
+			if (bad)
+				break;
+		}
+		keys[n] = talloc_strdup(tmp, key);
+		values[n] = talloc_strdup(tmp, notmuch_message_properties_value(props));
+		bad = !keys[n] || !values[n];
+		n++;
+	}
+	if (props)
+		notmuch_message_properties_destroy(props);
+	note = bad ? NULL
+		   : note_join(ctx, (const char *const *)keys, (const char *const *)values, n);
+	talloc_free(tmp);
+	return note;
+}
+
 static int
 index_message_has_tag(notmuch_message_t *m, const char *tag)
 {
@@ -1131,6 +1169,11 @@ index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, const char *reviewe
 		im->subject = index_header(*arr, m, "subject");
 		im->tags = index_join_tags(*arr, notmuch_message_get_tags(m));
 		im->reviewed = index_message_has_tag(m, reviewed);
+		im->note = index_get_note(*arr, m);
+		if (!im->note) {
+			ts = TRAWL_NOMEM;
+			break;
+		}
 		im->date = notmuch_message_get_date(m);
 		im->depth = (int)depth - 1;
 		im->parent = stack[depth - 1].parent;
@@ -1355,8 +1398,50 @@ index_copy_tags(TALLOC_CTX *ctx, notmuch_message_t *m, struct index_old_tags *ol
 	if (!old->tags)
 		return TRAWL_NOMEM;
 	old->tags[old->n] = NULL;
+	old->note = index_get_note(ctx, m);
+	if (!old->note)
+		return TRAWL_NOMEM;
 	old->found = 1;
 	return TRAWL_OK;
+}
+
+/*
+ * Replaces m's note with note ("" removes it), in pieces no longer than a
+ * Xapian term allows: libnotmuch exits the process on a longer one.
+ */
+static trawl_status_t
+index_set_note(index_t *idx, notmuch_message_t *m, const char *note)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char **pieces;
+	size_t n = 0;
+	trawl_status_t ts;
+
+	if (!tmp)
+		return TRAWL_NOMEM;
+	if (strlen(note) > NOTE_MAX) {
+		index_set_error(idx, "a note holds at most %d bytes", NOTE_MAX);
+		talloc_free(tmp);
+		return TRAWL_PARSE;
+	}
+	pieces = note_split(tmp, note, &n);
+	ts = pieces ? TRAWL_OK : TRAWL_NOMEM;
+	if (ts == TRAWL_OK)
+		ts = index_check(idx, notmuch_message_remove_all_properties(m, NOTE_KEY),
+				 "removing the note");
+	if (ts == TRAWL_OK)
+		ts = index_check(idx,
+				 notmuch_message_remove_all_properties_with_prefix(m, NOTE_KEY "."),
+				 "removing the note");
+	for (size_t i = 0; ts == TRAWL_OK && i < n; i++) {
+		char *key = note_key(tmp, i);
+
+		ts = key ? index_check(idx, notmuch_message_add_property(m, key, pieces[i]),
+				       "writing the note")
+			 : TRAWL_NOMEM;
+	}
+	talloc_free(tmp);
+	return ts;
 }
 
 /* Applies one change to m inside freeze/thaw, checking every status. */
@@ -1392,6 +1477,8 @@ index_change_message(index_t *idx, notmuch_message_t *m, const struct index_chan
 		for (size_t j = 0; ts == TRAWL_OK && j < c->n_exact; j++)
 			ts = index_check(idx, notmuch_message_add_tag(m, c->exact[j]), c->exact[j]);
 	}
+	if (ts == TRAWL_OK && c->note)
+		ts = index_set_note(idx, m, c->note);
 	if (ts != TRAWL_OK)
 		return ts; /* the transaction is abandoned: no thaw needed */
 	return index_check(idx, notmuch_message_thaw(m), "thaw");
@@ -1425,6 +1512,13 @@ index_apply(index_t *idx, TALLOC_CTX *ctx, const struct index_change *changes, s
 		if (ts != TRAWL_OK || !m)
 			continue; /* gone since the snapshot: nothing to change */
 		ts = index_copy_tags(old, m, &old[i]);
+		/* An undo's note changed by somebody since: theirs stays, with the tags. */
+		if (ts == TRAWL_OK && changes[i].note_was &&
+		    strcmp(old[i].note, changes[i].note_was) != 0) {
+			old[i].skipped = 1;
+			notmuch_message_destroy(m);
+			continue;
+		}
 		if (ts == TRAWL_OK)
 			ts = index_change_message(idx, m, &changes[i], &old[i]);
 		if (ts == TRAWL_OK && sync_maildir_flags)
@@ -1637,8 +1731,9 @@ index_message_info_once(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
 	}
 	if (props)
 		notmuch_message_properties_destroy(props);
+	out->note = index_get_note(ctx, m);
 	notmuch_message_destroy(m);
-	if (bad || !out->message_id || !out->from || !out->to || !out->cc || !out->subject ||
+	if (bad || !out->note || !out->message_id || !out->from || !out->to || !out->cc || !out->subject ||
 	    !out->tags)
 		return TRAWL_NOMEM;
 	return TRAWL_OK;
@@ -1837,6 +1932,30 @@ index_message_tags_once(index_t *idx, TALLOC_CTX *ctx, const char *message_id, c
 		notmuch_tags_destroy(t);
 	notmuch_message_destroy(m);
 	return bad ? TRAWL_NOMEM : TRAWL_OK;
+}
+
+static trawl_status_t
+index_message_note_once(index_t *idx, TALLOC_CTX *ctx, const char *message_id, char **note)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t st = notmuch_database_find_message(idx->db, message_id, &m);
+
+	*note = NULL;
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return index_check(idx, st, message_id);
+	if (!m) {
+		index_set_error(idx, "id:%s: no such message", message_id);
+		return TRAWL_NOT_FOUND;
+	}
+	*note = index_get_note(ctx, m);
+	notmuch_message_destroy(m);
+	return *note ? TRAWL_OK : TRAWL_NOMEM;
+}
+
+trawl_status_t
+index_message_note(index_t *idx, TALLOC_CTX *ctx, const char *message_id, char **note)
+{
+	return INDEX_READ(idx, index_message_note_once(idx, ctx, message_id, note));
 }
 
 trawl_status_t

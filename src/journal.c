@@ -25,7 +25,8 @@ journal_escape(TALLOC_CTX *ctx, const char *s, int space)
 	if (!out)
 		return NULL;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '%' || *p == '\t' || *p == '\n' || *p == '\r' || (space && *p == ' ')) {
+		/* Controls too: a note read from the database may hold any (note.h). */
+		if (*p == '%' || *p < 0x20 || *p == 0x7f || (space && *p == ' ')) {
 			snprintf(out + n, 4, "%%%02X", *p);
 			n += 3;
 		} else {
@@ -599,13 +600,17 @@ journal_batches_line(void *ud, char **fl, int nf)
 	if (i == b->n) {
 		b->message_ids = talloc_realloc(s->ctx, b->message_ids, char *, b->n + 1);
 		b->delta = talloc_realloc(s->ctx, b->delta, struct tagops *, b->n + 1);
+		b->note_old = talloc_realloc(s->ctx, b->note_old, char *, b->n + 1);
+		b->note_new = talloc_realloc(s->ctx, b->note_new, char *, b->n + 1);
 		s->old[k] = talloc_realloc(s->ctx, s->old[k], char *, b->n + 1);
-		if (!b->message_ids || !b->delta || !s->old[k])
+		if (!b->message_ids || !b->delta || !b->note_old || !b->note_new || !s->old[k])
 			return;
 		b->n++;
 	}
 	b->message_ids[i] = mid;
 	b->delta[i] = nf >= 6 ? journal_parse_delta(s->ctx, fl[5]) : NULL;
+	b->note_old[i] = nf >= 8 ? journal_unescape(s->ctx, fl[6]) : NULL;
+	b->note_new[i] = nf >= 8 ? journal_unescape(s->ctx, fl[7]) : NULL;
 	s->old[k][i] = talloc_strdup(s->ctx, fl[4]);
 }
 
@@ -641,7 +646,10 @@ journal_load_changes(TALLOC_CTX *ctx, const char *path, struct journal_entry *en
 	entry->old_tags = talloc_array(ctx, char **, total ? total : 1);
 	entry->n_old = talloc_array(ctx, size_t, total ? total : 1);
 	entry->delta = talloc_zero_array(ctx, struct tagops *, total ? total : 1);
-	if (!entry->message_ids || !entry->old_tags || !entry->n_old || !entry->delta) {
+	entry->note_old = talloc_zero_array(ctx, char *, total ? total : 1);
+	entry->note_new = talloc_zero_array(ctx, char *, total ? total : 1);
+	if (!entry->message_ids || !entry->old_tags || !entry->n_old || !entry->delta ||
+	    !entry->note_old || !entry->note_new) {
 		talloc_free(tmp);
 		return TRAWL_NOMEM;
 	}
@@ -656,6 +664,12 @@ journal_load_changes(TALLOC_CTX *ctx, const char *path, struct journal_entry *en
 			entry->delta[len] = s.b[i].delta[k]
 						    ? talloc_steal(entry->delta, s.b[i].delta[k])
 						    : NULL;
+			if (s.b[i].note_new[k]) {
+				entry->note_old[len] = talloc_strdup(entry->note_old,
+								     s.b[i].note_old[k]);
+				entry->note_new[len] = talloc_strdup(entry->note_new,
+								     s.b[i].note_new[k]);
+			}
 			entry->old_tags[len] = talloc_array(entry->old_tags, char *, 1);
 			entry->n_old[len] = 0;
 			entry->old_tags[len][0] = NULL;
@@ -839,6 +853,8 @@ journal_delta(TALLOC_CTX *ctx, const struct index_change *ch, const struct index
 {
 	char *d = talloc_strdup(ctx, "");
 
+	if (old->skipped) /* nothing was changed */
+		return d;
 	if (ch->ops) {
 		for (size_t k = 0; d && k < ch->ops->n; k++) {
 			const struct tagop *op = &ch->ops->ops[k];
@@ -882,6 +898,10 @@ journal_batch_old(const char *path, unsigned long id, size_t batch,
 		if (line)
 			line = talloc_asprintf_append_buffer(line, "\t%s",
 							     journal_delta(tmp, &changes[i], &old[i]));
+		if (line && changes[i].note && !old[i].skipped)
+			line = talloc_asprintf_append_buffer(line, "\t%s\t%s",
+							     journal_escape(tmp, old[i].note, 0),
+							     journal_escape(tmp, changes[i].note, 0));
 		line = journal_seal(line);
 		text = line ? talloc_strdup_append_buffer(text, line) : NULL;
 	}
@@ -914,6 +934,58 @@ journal_end(const char *path, unsigned long id, const char *how)
 	return rc;
 }
 
+/* A note change of an entry, as journal_print() shows it. */
+struct journal_note_change {
+	unsigned long id;
+	char *message_id, *old, *new;
+};
+
+struct journal_notes_state {
+	TALLOC_CTX *ctx;
+	struct journal_note_change *v;
+	size_t n;
+};
+
+static void
+journal_notes_line(void *ud, char **fl, int nf)
+{
+	struct journal_notes_state *s = ud;
+	struct journal_note_change *c = NULL, *v;
+	unsigned long id;
+
+	if (nf < 8 || strcmp(fl[0], "M") || !journal_number(fl[1], &id))
+		return;
+	/* A batch written again (after a crash before its commit) says the same: last wins. */
+	for (size_t i = s->n; i > 0 && !c; i--)
+		if (s->v[i - 1].id == id && !strcmp(s->v[i - 1].message_id, fl[3]))
+			c = &s->v[i - 1];
+	if (!c) {
+		v = talloc_realloc(s->ctx, s->v, struct journal_note_change, s->n + 1);
+		if (!v)
+			return;
+		s->v = v;
+		c = &v[s->n++];
+		c->id = id;
+		c->message_id = talloc_strdup(v, fl[3]);
+	}
+	c->old = journal_unescape(s->v, fl[6]);
+	c->new = journal_unescape(s->v, fl[7]);
+}
+
+/*
+ * A note for the CSV: neutralised, and with a leading ' when a
+ * spreadsheet would take it for a formula (as the export's CSV does).
+ */
+static const char *
+journal_csv_text(TALLOC_CTX *ctx, const char *s)
+{
+	char *safe = text_sanitize(ctx, s, strlen(s));
+
+	if (safe && (*safe == '=' || *safe == '+' || *safe == '-' || *safe == '@'))
+		safe = talloc_asprintf(ctx, "'%s", safe);
+	return safe ? safe : "";
+}
+
 static void
 journal_csv_field(FILE *f, const char *s, int last)
 {
@@ -934,13 +1006,18 @@ journal_print(const char *path, FILE *f, int csv, const char *filter)
 	struct journal_entry *e;
 	size_t n;
 	trawl_status_t ts = journal_read(tmp, path, &e, &n);
+	struct journal_notes_state notes = {.ctx = tmp};
 
+	if (ts == TRAWL_OK)
+		ts = journal_scan(path, journal_notes_line, &notes, NULL);
 	if (ts != TRAWL_OK) {
 		talloc_free(tmp);
 		return ts;
 	}
 	if (csv)
-		fputs("id,time,reviewer,kind,undoes,query,changes,messages,committed,end\r\n", f);
+		fputs("id,time,reviewer,kind,undoes,query,changes,messages,committed,end,"
+		      "note_before,note_after\r\n",
+		      f);
 	for (size_t i = 0; i < n; i++) {
 		char when[64], num[5][32];
 		struct tm tm;
@@ -954,12 +1031,28 @@ journal_print(const char *path, FILE *f, int csv, const char *filter)
 		snprintf(num[2], sizeof(num[2]), "%zu", e[i].count);
 		snprintf(num[3], sizeof(num[3]), "%zu", e[i].committed);
 		if (csv) {
+			char *before = talloc_strdup(tmp, ""), *after = talloc_strdup(tmp, "");
+			int lines = 0;
 			const char *fields[] = {num[0], when, e[i].reviewer, e[i].kind, num[1],
 						e[i].query, e[i].ops, num[2], num[3],
 						*e[i].end ? e[i].end : "open"};
 
 			for (int k = 0; k < 10; k++)
-				journal_csv_field(f, fields[k], k == 9);
+				journal_csv_field(f, fields[k], 0);
+			/* One message a line when an entry changed several notes. */
+			for (size_t k = 0; before && after && k < notes.n; k++) {
+				if (notes.v[k].id != e[i].id)
+					continue;
+				before = talloc_asprintf_append_buffer(
+					before, "%s%s", lines ? "\n" : "",
+					journal_csv_text(tmp, notes.v[k].old));
+				after = talloc_asprintf_append_buffer(
+					after, "%s%s", lines ? "\n" : "",
+					journal_csv_text(tmp, notes.v[k].new));
+				lines++;
+			}
+			journal_csv_field(f, before ? before : "", 0);
+			journal_csv_field(f, after ? after : "", 1);
 		} else {
 			/* Queries and tags are typed text: neutralise them for a terminal. */
 			fprintf(f, "%s  #%lu  %s  %s%s%s  %s  on '%s'  %zu/%zu messages  %s\n", when,
@@ -968,6 +1061,14 @@ journal_print(const char *path, FILE *f, int csv, const char *filter)
 				text_sanitize(tmp, e[i].ops, strlen(e[i].ops)),
 				text_sanitize(tmp, e[i].query, strlen(e[i].query)), e[i].committed,
 				e[i].count, text_sanitize(tmp, e[i].end, strlen(e[i].end)));
+			/* Notes are typed, maybe pasted from mail: neutralised too. */
+			for (size_t k = 0; k < notes.n; k++)
+				if (notes.v[k].id == e[i].id)
+					fprintf(f, "    note of %s: \"%s\" -> \"%s\"\n",
+						text_sanitize(tmp, notes.v[k].message_id,
+							      strlen(notes.v[k].message_id)),
+						text_sanitize(tmp, notes.v[k].old, strlen(notes.v[k].old)),
+						text_sanitize(tmp, notes.v[k].new, strlen(notes.v[k].new)));
 		}
 	}
 	talloc_free(tmp);

@@ -488,6 +488,10 @@ main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *threa
 				if (*vals[k])
 					printf("%s: %s\n", names[k],
 					       text_sanitize(tmp, vals[k], strlen(vals[k])));
+			/* The reviewer's note, as the reader shows it under the headers. */
+			if (*msgs[i].note)
+				printf("Note: %s\n",
+				       text_sanitize(tmp, msgs[i].note, strlen(msgs[i].note)));
 			printf("\n");
 		}
 		for (size_t l = 0; l < r->n_lines; l++) {

@@ -11,6 +11,7 @@
 
 #include "trawl/bg.h"
 #include "trawl/review.h"
+#include "trawl/text.h"
 #include "trawl/util.h"
 
 /* Consecutive writer deaths without progress before the queue stops retrying. */
@@ -60,7 +61,7 @@ review_batch_in_database(index_t *idx, const struct journal_batch *b)
 	size_t shown = 0, not_shown = 0;
 
 	for (size_t i = 0; i < b->n; i++) {
-		char **tags;
+		char **tags, *note;
 		size_t n;
 		int all = 1;
 
@@ -68,12 +69,21 @@ review_batch_in_database(index_t *idx, const struct journal_batch *b)
 			talloc_free(tmp);
 			return -1;
 		}
-		if (b->delta[i]->n == 0 ||
-		    index_message_tags(idx, tmp, b->message_ids[i], &tags, &n) != TRAWL_OK)
+		if (b->delta[i]->n == 0 && !b->note_new[i])
 			continue;
-		for (size_t k = 0; k < b->delta[i]->n; k++)
-			all &= b->delta[i]->ops[k].add ==
-			       tagops_has(tags, n, b->delta[i]->ops[k].tag);
+		if (b->delta[i]->n > 0) {
+			if (index_message_tags(idx, tmp, b->message_ids[i], &tags, &n) != TRAWL_OK)
+				continue;
+			for (size_t k = 0; k < b->delta[i]->n; k++)
+				all &= b->delta[i]->ops[k].add ==
+				       tagops_has(tags, n, b->delta[i]->ops[k].tag);
+		}
+		/* A note edited with its tag already there shows only in the note. */
+		if (b->note_new[i]) {
+			if (index_message_note(idx, tmp, b->message_ids[i], &note) != TRAWL_OK)
+				continue;
+			all &= strcmp(note, b->note_new[i]) == 0;
+		}
 		if (all)
 			shown++;
 		else
@@ -171,6 +181,8 @@ review_writer(bg_writer_t *w, void *arg)
 				.ops = job->msg_ops ? job->msg_ops[start + i] : job->ops,
 				.exact = job->exact ? job->exact[start + i] : NULL,
 				.n_exact = job->exact ? job->n_exact[start + i] : 0,
+				.note = job->note_new ? job->note_new[start + i] : NULL,
+				.note_was = job->note_was ? job->note_was[start + i] : NULL,
 			};
 		for (;;) {
 			bg_write(w, 'W', "", 0);
@@ -187,6 +199,16 @@ review_writer(bg_writer_t *w, void *arg)
 
 			bg_write(w, 'X', e, strlen(e));
 			return 0;
+		}
+		{
+			size_t skipped = 0;
+
+			for (size_t i = 0; i < n; i++)
+				skipped += old[i].skipped;
+			if (skipped) {
+				snprintf(num, sizeof(num), "%zu", skipped);
+				bg_write(w, 'S', num, strlen(num));
+			}
 		}
 		if (getenv("TRAWL_TEST_STOP_AFTER_COMMIT") && /* test hook: a kill right here */
 		    strtoul(getenv("TRAWL_TEST_STOP_AFTER_COMMIT"), NULL, 10) == start / batch + 1)
@@ -231,6 +253,7 @@ review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer, int sync_maildir
 	rv->sync_maildir_flags = sync_maildir_flags;
 	rv->journal_path = journal_path_for(rv, index_db_path(idx));
 	rv->error = talloc_strdup(rv, "");
+	rv->notice = talloc_strdup(rv, "");
 	rv->batch = REVIEW_BATCH;
 	/* Test hook: small batches make a bulk change long enough to interrupt. */
 	if (getenv("TRAWL_TEST_BATCH"))
@@ -328,6 +351,39 @@ review_tag(struct review *rv, const char *query, const char *thread_id, char *co
 	return job;
 }
 
+struct review_job *
+review_note(struct review *rv, const char *thread_id, const char *message_id, const char *note,
+	    const char *tag)
+{
+	char *id = (char *)message_id, *query = index_quote_term(NULL, "id", message_id);
+	struct review_job *job = review_job_new(rv, "note", query, thread_id, &id, 1);
+	char *shown;
+
+	talloc_free(query);
+	/* The tag that finds notes comes and goes with the note; "" keeps none. */
+	job->ops = talloc_zero(job, struct tagops);
+	if (!job->ops)
+		abort();
+	if (*tag) {
+		job->ops->ops = talloc_array(job->ops, struct tagop, 1);
+		if (!job->ops->ops)
+			abort();
+		job->ops->ops[0] = (struct tagop){.tag = talloc_strdup(job->ops, tag), .add = !!*note};
+		job->ops->n = 1;
+	}
+	job->note_new = talloc_array(job, char *, 1);
+	if (!job->note_new)
+		abort();
+	job->note_new[0] = talloc_strdup(job->note_new, note);
+	shown = text_truncate(job, note, 40);
+	job->ops_text = *note ? talloc_asprintf(job, "note \"%s\"", note)
+			      : talloc_strdup(job, "note removed");
+	job->label = *note ? talloc_asprintf(job, "note \"%s\" on 1 message", shown)
+			   : talloc_strdup(job, "note removed from 1 message");
+	review_push(rv, job);
+	return job;
+}
+
 /* Whether a queued job already reverses entry id. */
 static int
 review_queued_undo_of(const struct review *rv, unsigned long id)
@@ -396,7 +452,7 @@ review_undo(struct review *rv, int redo, const char **why)
 			struct journal_entry *x = &e[i - 1];
 			int reversed = 0;
 
-			if (!strcmp(x->kind, "tag"))
+			if (!strcmp(x->kind, "tag") || !strcmp(x->kind, "note"))
 				break;
 			if (strcmp(x->kind, "undo") != 0 || x->committed == 0)
 				continue;
@@ -465,6 +521,22 @@ review_undo(struct review *rv, int redo, const char **why)
 			job->exact = talloc_steal(job, target->old_tags);
 			job->n_exact = talloc_steal(job, target->n_old);
 		}
+		/*
+		 * A note goes back to what it was, only where it is still what
+		 * the entry made it: a note somebody changed since stays.
+		 */
+		for (size_t i = 0; i < job->n; i++) {
+			if (!target->note_new || !target->note_new[i])
+				continue;
+			if (!job->note_new) {
+				job->note_new = talloc_zero_array(job, char *, job->n);
+				job->note_was = talloc_zero_array(job, char *, job->n);
+				if (!job->note_new || !job->note_was)
+					abort();
+			}
+			job->note_new[i] = talloc_strdup(job->note_new, target->note_old[i]);
+			job->note_was[i] = talloc_strdup(job->note_was, target->note_new[i]);
+		}
 	}
 	job->ops_text = talloc_asprintf(job, "%s of #%lu (%s)", redo ? "redo" : "undo",
 					target->id, target->ops);
@@ -504,6 +576,10 @@ review_on_record(void *ud, char type, const char *payload, size_t len)
 		talloc_free(rv->error);
 		rv->error = talloc_strdup(rv, "");
 		break;
+	case 'S':
+		snprintf(buf, sizeof(buf), "%.*s", (int)(len < 31 ? len : 31), payload);
+		job->skipped += strtoul(buf, NULL, 10);
+		break;
 	case 'E':
 		job->done = job->n;
 		break;
@@ -517,6 +593,17 @@ review_on_record(void *ud, char type, const char *payload, size_t len)
 static void
 review_pop(struct review *rv)
 {
+	if (rv->queue[0]->skipped) {
+		size_t k = rv->queue[0]->skipped;
+
+		talloc_free(rv->notice);
+		rv->notice = talloc_asprintf(rv, "%s: %zu message%s left as %s (%s note was "
+						 "changed since)",
+					     rv->queue[0]->label, k, k == 1 ? "" : "s",
+					     k == 1 ? "it is" : "they are", k == 1 ? "its" : "their");
+		if (!rv->notice)
+			abort();
+	}
 	talloc_free(rv->finished);
 	rv->finished = rv->queue[0];
 	memmove(rv->queue, rv->queue + 1, (rv->n_queue - 1) * sizeof(*rv->queue));
@@ -597,6 +684,21 @@ review_queued_tag(const struct review *rv, const char *query, const char *thread
 				said = j->ops->ops[k].add;
 	}
 	talloc_free(whole);
+	return said;
+}
+
+const char *
+review_queued_note(const struct review *rv, const char *message_id)
+{
+	const char *said = NULL;
+
+	for (size_t i = 0; i < rv->n_queue; i++) {
+		const struct review_job *j = rv->queue[i];
+
+		for (size_t k = 0; j->note_new && k < j->n; k++)
+			if (j->note_new[k] && !strcmp(j->ids[k], message_id))
+				said = j->note_new[k];
+	}
 	return said;
 }
 

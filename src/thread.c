@@ -47,7 +47,7 @@ struct thread_read_arg {
 
 /*
  * Child: when the thread has messages changed in from..to, sends each
- * message as "message-id NUL tags NUL reviewed" ('M'); nothing otherwise.
+ * message as "message-id NUL tags NUL reviewed NUL note" ('M'); nothing otherwise.
  */
 static int
 thread_reader(bg_writer_t *w, void *arg)
@@ -70,8 +70,8 @@ thread_reader(bg_writer_t *w, void *arg)
 	}
 	if (changed && index_thread_messages(idx, ctx, a->thread_id, a->query, &msgs, &n) == TRAWL_OK)
 		for (size_t i = 0; i < n; i++) {
-			char *rec = talloc_asprintf(ctx, "%s%c%s%c%d", msgs[i].message_id, 0,
-						    msgs[i].tags, 0, msgs[i].reviewed);
+			char *rec = talloc_asprintf(ctx, "%s%c%s%c%d%c%s", msgs[i].message_id, 0,
+						    msgs[i].tags, 0, msgs[i].reviewed, 0, msgs[i].note);
 
 			bg_write(w, 'M', rec, talloc_get_size(rec) - 1);
 		}
@@ -83,7 +83,7 @@ static void
 thread_on_record(void *ud, char type, const char *payload, size_t len)
 {
 	struct thread *th = ud;
-	const char *id = payload, *tags, *rev;
+	const char *id = payload, *tags, *rev, *note = NULL;
 	long i;
 
 	if (type != 'M' || !memchr(payload, 0, len))
@@ -92,6 +92,8 @@ thread_on_record(void *ud, char type, const char *payload, size_t len)
 	if (tags >= payload + len || !memchr(tags, 0, (size_t)(payload + len - tags)))
 		return;
 	rev = tags + strlen(tags) + 1;
+	if (rev < payload + len && memchr(rev, 0, (size_t)(payload + len - rev)))
+		note = rev + strlen(rev) + 1;
 	i = thread_find(th, id);
 	if (i < 0) /* a reply that arrived since: shown when the thread is opened again */
 		return;
@@ -103,6 +105,16 @@ thread_on_record(void *ud, char type, const char *payload, size_t len)
 	if (th->msgs[i].reviewed != (rev < payload + len && *rev == '1')) {
 		th->msgs[i].reviewed = !th->msgs[i].reviewed;
 		th->serial++;
+	}
+	if (note && note <= payload + len) {
+		/* The note runs to the end of the record (no NUL after it). */
+		size_t nl = (size_t)(payload + len - note);
+
+		if (strlen(th->msgs[i].note) != nl || memcmp(th->msgs[i].note, note, nl) != 0) {
+			talloc_free(th->msgs[i].note);
+			th->msgs[i].note = talloc_strndup(th->msgs, note, nl);
+			th->serial++;
+		}
 	}
 }
 

@@ -151,6 +151,18 @@ list_authors(const char *authors, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
+/* Whether tag is one of the space-separated tags. */
+static int
+list_has_tag(const char *tags, const char *tag)
+{
+	size_t n = strlen(tag);
+
+	for (const char *p = tags; n && (p = strstr(p, tag)); p += n)
+		if ((p == tags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
 static void
 list_draw_row(struct app *app, const struct index_thread *row, int selected, int x, int y,
 	      int w)
@@ -165,7 +177,11 @@ list_draw_row(struct app *app, const struct index_thread *row, int selected, int
 		    selected ? base : SCREEN_UNREVIEWED);
 	if (app_is_marked(app, row->thread_id))
 		screen_puts(app->scr, col + 1, y, 1, "*", selected ? base : SCREEN_TAGS);
-	col += 2;
+	/* A thread with a reviewer's note (its messages carry the note tag). */
+	if (w > 3 && list_has_tag(row->tags, app->cfg->note_tag))
+		screen_puts(app->scr, col + 2, y, 1, text_locale_is_utf8() ? "\u270e" : "+",
+			    selected ? base : SCREEN_NOTE);
+	col += 3;
 	if (col + date_w < end) {
 		view_format_date(row->newest, app->now, date, sizeof(date));
 		screen_puts(app->scr, col, y, date_w, date, selected ? base : SCREEN_DATE);

@@ -753,6 +753,11 @@ thread_layout_msg(struct app *app, size_t i, int width)
 		}
 		thread_add_text(tv, &tm->head, tv->line_mem, i, indent + 2, SCREEN_TAGS,
 				talloc_asprintf(tv->line_mem, "Tags: %s", tm->m->tags), w - 2);
+		/* The reviewer's note: typed, maybe pasted from mail, so neutralised like mail. */
+		if (*tm->m->note)
+			thread_add_text(tv, &tm->head, tv->line_mem, i, indent + 2, SCREEN_NOTE,
+					talloc_asprintf(tv->line_mem, "Note: %s", tm->m->note),
+					w - 2);
 		thread_add_text(tv, &tm->head, tv->line_mem, i, indent, SCREEN_NORMAL, "", w);
 	}
 	if (tm->body_r != tm->r || tm->body_width != width || tm->body_fold != tv->fold_quotes) {

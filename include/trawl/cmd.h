@@ -46,6 +46,8 @@ void cmd_tag_all(struct app *app, int argc, char **argv);
  */
 void cmd_bulk_tag(struct app *app, const char *query, const char *what, const char *first,
 		  long messages, const char *ops);
+/* The reviewer's note on the current message: TEXT, or a prompt with the note to edit. */
+void cmd_note(struct app *app, int argc, char **argv);
 void cmd_undo(struct app *app, int argc, char **argv);
 void cmd_cancel(struct app *app, int argc, char **argv);
 /* cmd-search.c: saved searches. */

@@ -48,6 +48,7 @@ struct config_colour {
 struct config {
 	/* Options (see config_options in config.c for help texts). */
 	char *reviewed_tag;
+	char *note_tag; /* kept on messages with a reviewer's note (note.h) */
 	char *reviewer;
 	char *attachment_dir;
 	int sidebar_width;

@@ -21,7 +21,10 @@
  *                source (the trawl.source properties, one a line),
  *                sha256 (of the message's bytes, before mbox quoting),
  *                path (the .eml file's name in DIR, or the mbox file's
- *                name) and offset (of the "From " line, mbox only).
+ *                name), offset (of the "From " line, mbox only) and note
+ *                (the reviewer's note, note.h, neutralised like the
+ *                headers; last, so that readers of the older columns by
+ *                position still work).
  *
  * Existing files are not overwritten unless force is set: the mbox and
  * CSV files must not exist, and DIR must be absent or empty.  The mbox

@@ -171,6 +171,7 @@ struct index_message {
 	int depth;      /* reply depth, 0 for a top-level message */
 	long parent;    /* index of the message it replies to in the thread's array, -1 if none */
 	int matched;    /* matches the query the thread was opened with */
+	char *note;     /* the reviewer's note (note.h), "" when none */
 };
 
 /*
@@ -195,21 +196,32 @@ trawl_status_t index_saved_searches(index_t *idx, TALLOC_CTX *ctx, struct index_
 
 /*
  * One message's tag change: either ops, or (ops NULL) the exact tag set
- * exact[0..n_exact) to restore, as undo does.
+ * exact[0..n_exact) to restore, as undo does.  With note set, the
+ * message's note (note.h) becomes note ("" removes it) in the same
+ * transaction; with note_was set too, the message is changed (tags and
+ * note) only if its note is note_was, so an undo leaves alone a note
+ * somebody changed since.
  */
 struct index_change {
 	const char *message_id;
 	const struct tagops *ops;
 	char *const *exact;
 	size_t n_exact;
+	const char *note;
+	const char *note_was;
 };
 
-/* A message's tags before a change (found 0: no such message). */
+/*
+ * A message's tags and note before a change (found 0: no such message;
+ * skipped 1: its note was not the change's note_was, so nothing changed).
+ */
 struct index_old_tags {
 	char *message_id;
 	char **tags;
 	size_t n;
 	int found;
+	char *note;
+	int skipped;
 };
 
 /*
@@ -276,6 +288,7 @@ struct index_message_info {
 	time_t date;
 	char **properties;  /* "key=value" for the keys starting with the prefix asked for */
 	size_t n_properties;
+	char *note;         /* the reviewer's note (note.h), "" when none */
 };
 
 /*
@@ -286,6 +299,10 @@ struct index_message_info {
  */
 trawl_status_t index_message_info(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
 				  const char *property_prefix, struct index_message_info *out);
+
+/* The note of message_id ("" when none; child of ctx); TRAWL_NOT_FOUND if there is no message. */
+trawl_status_t index_message_note(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
+				  char **note);
 
 /* The tags of message_id (a talloc array, child of ctx); TRAWL_NOT_FOUND if there is none. */
 trawl_status_t index_message_tags(index_t *idx, TALLOC_CTX *ctx, const char *message_id,

@@ -15,20 +15,25 @@
  * first use.
  *
  * File format: UTF-8 lines of tab-separated fields; fields are
- * percent-escaped ('%', tab, newline, CR, and in tag lists space).  Each
+ * percent-escaped ('%', control characters such as tab, newline, CR and
+ * ESC, and in tag lists space).  Each
  * line ends with a checksum field "~xxxxxxxx" (FNV-1a of the rest), so a
  * line torn by a crash or a full disk is recognised and ignored, never
  * read as a shorter valid line (lines of older versions have none and are
  * read as they are up to the first line that has one):
  *
  *   E  id  time  reviewer  kind  undoes  query  ops  count  session   an entry begins
- *   M  id  batch  message-id  old-tags  delta                         before a batch commits
+ *   M  id  batch  message-id  old-tags  delta  [old-note  new-note]   before a batch commits
  *   C  id  batch  messages  time                                     the batch committed
  *   X  id  time  how                                                 the entry ended
  *
- * kind is "tag", "undo" or "redo"; undoes is the id of the entry an undo
- * or redo reverses (0 otherwise); delta is what the batch does to the
- * message ("+a -b": only tags it really adds or removes).  M lines are
+ * kind is "tag", "note" (a reviewer's note, note.h), "undo" or "redo";
+ * undoes is the id of the entry an undo or redo reverses (0 otherwise);
+ * delta is what the batch does to the message ("+a -b": only tags it
+ * really adds or removes).  An M line whose change set the message's note
+ * has two more fields, the note before and after ("" for none); lines
+ * without them (all lines of older versions) changed no note, and older
+ * versions read the new lines as tag changes.  M lines are
  * written and synced before their batch commits, C lines after; a batch
  * with M lines and no C line is settled against the database before its
  * entry is resumed or undone (journal_batches()).  Undo reverses each
@@ -57,7 +62,7 @@ struct journal_entry {
 	time_t time;
 	char *reviewer;
 	char *session;    /* the token of the session that wrote it, "" for older entries */
-	char *kind; /* "tag", "undo", "redo" */
+	char *kind; /* "tag", "note", "undo", "redo" */
 	unsigned long undoes;
 	char *query;
 	char *ops;
@@ -69,6 +74,7 @@ struct journal_entry {
 	char ***old_tags;
 	size_t *n_old;
 	struct tagops **delta; /* what the entry did to each message; NULL for older lines */
+	char **note_old, **note_new; /* each message's note before and after; NULL: unchanged */
 	size_t n_changes;
 };
 
@@ -78,6 +84,7 @@ struct journal_batch {
 	int committed;           /* a C line says so */
 	char **message_ids;      /* from its M lines */
 	struct tagops **delta;   /* NULL where an older line has none */
+	char **note_old, **note_new; /* NULL where the line changed no note */
 	size_t n;
 };
 
@@ -140,14 +147,22 @@ size_t journal_undoable(const struct journal_entry *e, size_t n, size_t max, siz
  * same lock, so sessions never share one.
  */
 int journal_begin(const char *path, struct journal_entry *entry);
-/* What changes[i] did to a message that had old[i]'s tags: old tags and delta per message. */
+/*
+ * What changes[i] did to a message that had old[i]'s tags: old tags and
+ * delta per message, and its note before and after when changes[i] set it.
+ */
 int journal_batch_old(const char *path, unsigned long id, size_t batch,
 		      const struct index_change *changes, const struct index_old_tags *old,
 		      size_t n);
 int journal_batch_committed(const char *path, unsigned long id, size_t batch, size_t messages);
 int journal_end(const char *path, unsigned long id, const char *how);
 
-/* Writes the journal as text or CSV (RFC 4180) to f, entries matching query text or all. */
+/*
+ * Writes the journal as text or CSV (RFC 4180) to f, entries matching
+ * query text or all; an entry that changed notes also shows, per message,
+ * the note before and after (text: a line under the entry; CSV: the
+ * note_before and note_after columns).  Typed text is neutralised.
+ */
 trawl_status_t journal_print(const char *path, FILE *f, int csv, const char *filter);
 
 #endif

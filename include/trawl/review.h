@@ -1,6 +1,6 @@
 /*
  * review: the write queue.  Every tag change (one message, one thread, a
- * whole query, an undo) becomes a job that a writer process applies in
+ * whole query, an undo) and every note (note.h) becomes a job that a writer process applies in
  * batches, each batch one atomic transaction on a short-lived read-write
  * handle, journalled ahead of its commit (see journal.h).  Jobs run one at
  * a time, in order.  If another process holds the write lock the writer
@@ -28,7 +28,7 @@ struct review_job {
 	char *label;          /* for the status line: "+reviewed on 1 thread" */
 	char *query;          /* recorded in the journal */
 	char *ops_text;
-	char *kind;           /* "tag", "undo", "redo" */
+	char *kind;           /* "tag", "note", "undo", "redo" */
 	unsigned long undoes;
 	char *thread_id;      /* the one thread it touches, or NULL */
 	char **ids;           /* the snapshot of message ids */
@@ -37,7 +37,10 @@ struct review_job {
 	struct tagops **msg_ops; /* per message (undo, redo: each message's own delta reversed) */
 	char ***exact;        /* per message, a whole tag set (undo of an older journal's entry) */
 	size_t *n_exact;
+	char **note_new;      /* per message, the note to set (NULL: unchanged), or NULL for none */
+	char **note_was;      /* per message, set only if the note is still this (undo), or NULL */
 	size_t done;          /* messages in committed batches */
+	size_t skipped;       /* messages an undo left alone: their note changed since */
 	int bulk;             /* show progress, cancellable */
 	int begun;            /* its journal entry is written */
 	struct timespec started;
@@ -53,6 +56,7 @@ struct review {
 	struct bg_job *writer;
 	int locked;          /* the writer reported the lock is held */
 	char *error;         /* last write error, "" if none */
+	char *notice;        /* what the user should know of the last finished job, "" if none */
 	char *session;       /* this session's token in the journal */
 	unsigned serial;     /* incremented each time a job finishes */
 	struct review_job *finished; /* the last job that finished, until the next poll */
@@ -73,8 +77,17 @@ struct review_job *review_tag(struct review *rv, const char *query, const char *
 			      char *const *ids, size_t n, const struct tagops *ops, int bulk);
 
 /*
- * Queues the undo of the newest undoable entry (restoring the exact tags
- * its messages had), or with redo set, the redo of the newest undo.
+ * Queues setting the note of message_id to note ("" removes it; note_clean()
+ * makes it), with tag (may be "": none) added to a message that gets a
+ * note and removed from one whose note goes, in the same transaction.
+ * thread_id (may be NULL) is the message's thread, for refreshing views.
+ */
+struct review_job *review_note(struct review *rv, const char *thread_id, const char *message_id,
+			       const char *note, const char *tag);
+
+/*
+ * Queues the undo of the newest undoable entry (reversing what it did to
+ * each message's tags and note), or with redo set, the redo of the newest undo.
  * Returns NULL with *why set when there is nothing to undo or redo.
  */
 struct review_job *review_undo(struct review *rv, int redo, const char **why);
@@ -93,6 +106,9 @@ int review_fd(const struct review *rv);
  */
 int review_queued_tag(const struct review *rv, const char *query, const char *thread_id,
 		      const char *tag);
+
+/* The note the queue, once written, will have left on message_id; NULL when none is queued. */
+const char *review_queued_note(const struct review *rv, const char *message_id);
 
 /* Messages queued and not yet committed. */
 size_t review_pending(const struct review *rv);

@@ -1,13 +1,14 @@
 /*
  * thread: the model of one thread: its messages in reply-tree order with
- * their tags (copied out of the index), and how many are not reviewed.
+ * their tags and notes (copied out of the index), and how many are not
+ * reviewed.
  * The first read is done at once (a thread is small next to a query);
  * afterwards, on each commit the feed reports, a background job (bg.h)
  * asks whether the thread has messages in the commits' lastmod range and,
- * if so, reads their tags again, so the reader never waits for it.
+ * if so, reads their tags and notes again, so the reader never waits for it.
  *
  * Ownership: messages are children of the model; their array is never
- * moved after thread_open(), only their tags are replaced, so views may
+ * moved after thread_open(), only their tags and notes are replaced, so views may
  * keep pointers to them for the model's life.
  */
 #ifndef TRAWL_THREAD_H
@@ -25,7 +26,7 @@ struct thread {
 	struct index_message *msgs;  /* reply-tree order */
 	size_t n;
 	size_t n_unreviewed;
-	unsigned serial;             /* changes whenever a message's tags change */
+	unsigned serial;             /* changes whenever a message's tags or note change */
 	unsigned long rev;           /* every message's tags reflect this revision at least */
 	struct bg_job *reader;       /* re-reading after a commit */
 	unsigned long read_to;       /* ... the revision it reads */

@@ -212,7 +212,7 @@ def cmd_csv(csv_path, out, cache, query):
     with open(csv_path, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     cols = ["date", "from", "to", "cc", "subject", "tags", "message_id", "folder", "source",
-            "sha256", "path", "offset"]
+            "sha256", "path", "offset", "note"]
     if not rows or list(rows[0].keys()) != cols:
         fail("columns: %r" % (list(rows[0].keys()) if rows else None))
     ids = set(l[3:] for l in notmuch(cache, "search", "--output=messages", query).splitlines())

@@ -3,6 +3,8 @@
  * database: tags land, undo restores exactly the previous tags (a message
  * that already had the tag keeps it), batches commit whole, a held write
  * lock delays a change without losing it, and a killed writer resumes.
+ * Notes go the same way: journalled with the note before and after,
+ * undone and redone, kept in notmuch properties with a tag to find them.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -20,6 +22,7 @@
 
 #include "fixture.h"
 #include "trawl/bg.h"
+#include "trawl/note.h"
 #include "trawl/review.h"
 
 struct ctx {
@@ -524,6 +527,375 @@ test_job_dies_with_ui(void **state)
 	}
 }
 
+
+/* The note as stored: trimmed, checked; cut into pieces a Xapian term holds, joined back. */
+static void
+test_note_clean_split_join(void **state)
+{
+	struct ctx *c = *state;
+	char *out, *why, *big, **pieces;
+	size_t n, len = 0;
+	const char *keys[8], *values[8];
+
+	assert_int_equal(note_clean(c, "  paid twice; see invoice ", &out, &why), TRAWL_OK);
+	assert_string_equal(out, "paid twice; see invoice");
+	assert_int_equal(note_clean(c, "   ", &out, &why), TRAWL_OK);
+	assert_string_equal(out, "");
+	/* Bidi controls are kept (and shown neutralised); C0, DEL, C1 and bad UTF-8 are refused. */
+	assert_int_equal(note_clean(c, "a \u202e b", &out, &why), TRAWL_OK);
+	assert_int_equal(note_clean(c, "a\x1b[31mb", &out, &why), TRAWL_PARSE);
+	assert_non_null(strstr(why, "control"));
+	assert_int_equal(note_clean(c, "a\nb", &out, &why), TRAWL_PARSE);
+	assert_int_equal(note_clean(c, "a\x7f", &out, &why), TRAWL_PARSE);
+	assert_int_equal(note_clean(c, "a\xc2\x9b", &out, &why), TRAWL_PARSE);
+	assert_int_equal(note_clean(c, "a\xff", &out, &why), TRAWL_PARSE);
+	assert_int_equal(note_clean(c, "a\xc0\xaf", &out, &why), TRAWL_PARSE);
+	big = talloc_array(c, char, NOTE_MAX + 2);
+	memset(big, 'x', NOTE_MAX + 1);
+	big[NOTE_MAX + 1] = '\0';
+	assert_int_equal(note_clean(c, big, &out, &why), TRAWL_PARSE);
+	big[NOTE_MAX] = '\0';
+	assert_int_equal(note_clean(c, big, &out, &why), TRAWL_OK);
+
+	/* 999 bytes of 3-byte characters: pieces never cut one, never exceed NOTE_PIECE. */
+	big = talloc_strdup(c, "");
+	for (int i = 0; i < 333; i++)
+		big = talloc_strdup_append(big, "\u20ac");
+	pieces = note_split(c, big, &n);
+	assert_true(n >= 5);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(strlen(pieces[i]) <= NOTE_PIECE);
+		assert_int_equal(strlen(pieces[i]) % 3, 0);
+		len += strlen(pieces[i]);
+	}
+	assert_int_equal(len, 999);
+	assert_int_equal(n, 6); /* 198 bytes each, then 9 */
+	note_split(c, "", &n);
+	assert_int_equal(n, 0);
+
+	/* Keys: trawl-note, trawl-note.2, ...; joined in piece order whatever the order given. */
+	assert_string_equal(note_key(c, 0), "trawl-note");
+	assert_string_equal(note_key(c, 1), "trawl-note.2");
+	assert_int_equal(note_key_piece("trawl-note"), 0);
+	assert_int_equal(note_key_piece("trawl-note.2"), 1);
+	assert_int_equal(note_key_piece("trawl-note.10"), 9);
+	assert_int_equal(note_key_piece("trawl-notes"), -1);
+	assert_int_equal(note_key_piece("trawl-note.1"), -1);
+	assert_int_equal(note_key_piece("trawl-note.x"), -1);
+	keys[0] = "trawl-note.10", values[0] = "j";
+	keys[1] = "trawl-note.2", values[1] = "b";
+	keys[2] = "trawl-note", values[2] = "a";
+	keys[3] = "trawl-notebook", values[3] = "?";
+	keys[4] = "trawl-note.3", values[4] = "c";
+	assert_string_equal(note_join(c, keys, values, 5), "abcj");
+	assert_string_equal(note_join(c, keys, values, 0), "");
+}
+
+static char *
+note_of(struct ctx *c, const char *mid)
+{
+	char *note;
+
+	assert_int_equal(index_reopen(c->idx), TRAWL_OK);
+	assert_int_equal(index_message_note(c->idx, c, mid, &note), TRAWL_OK);
+	return note;
+}
+
+/*
+ * A note lands with its tag, in notmuch properties other tools see; a long
+ * one in pieces (one property value past 225 bytes makes libnotmuch exit);
+ * undo and redo reverse each change exactly; the journal says what was
+ * there before.
+ */
+static void
+test_note_then_undo(void **state)
+{
+	struct ctx *c = *state;
+	const char *mid = "budget-1@example.org", *why;
+	char *longer = talloc_strdup(c, ""), *dump;
+	struct journal_entry *e;
+	size_t n;
+
+	for (int i = 0; i < 60; i++)
+		longer = talloc_asprintf_append(longer, "%02d: sehr wichtig \u2014 ", i);
+	assert_true(strlen(longer) > 4 * NOTE_PIECE && strlen(longer) < NOTE_MAX);
+
+	assert_non_null(review_note(c->rv, NULL, mid, "paid twice", NOTE_TAG));
+	review_wait(c->rv);
+	assert_string_equal(c->rv->error, "");
+	assert_string_equal(note_of(c, mid), "paid twice");
+	assert_int_equal(count(c, "tag:noted"), 1);
+	assert_int_equal(count(c, "property:\"trawl-note=paid twice\""), 1);
+	/* The thread model carries it; the export's fields too. */
+	{
+		struct index_thread *t;
+		struct index_message *m;
+		struct index_message_info info;
+		size_t nt, nm;
+		int seen = 0;
+
+		assert_int_equal(index_threads(c->idx, c, "id:budget-1@example.org",
+					       INDEX_SORT_NEWEST_FIRST, 0, 1, &t, &nt), TRAWL_OK);
+		assert_int_equal(nt, 1);
+		assert_int_equal(index_thread_messages(c->idx, c, t[0].thread_id, NULL, &m, &nm),
+				 TRAWL_OK);
+		for (size_t i = 0; i < nm; i++) {
+			if (!strcmp(m[i].message_id, mid)) {
+				assert_string_equal(m[i].note, "paid twice");
+				seen = 1;
+			} else {
+				assert_string_equal(m[i].note, "");
+			}
+		}
+		assert_true(seen);
+		assert_int_equal(index_message_info(c->idx, c, mid, NULL, &info), TRAWL_OK);
+		assert_string_equal(info.note, "paid twice");
+	}
+
+	assert_non_null(review_note(c->rv, NULL, mid, longer, NOTE_TAG));
+	review_wait(c->rv);
+	assert_string_equal(c->rv->error, "");
+	assert_true(!strcmp(note_of(c, mid), longer)); /* (cmocka would print all of it) */
+	assert_int_equal(count(c, "tag:noted"), 1);
+	assert_int_equal(fixture_sh(c->f, "notmuch dump --include=properties id:%s | "
+					  "grep -q 'trawl-note.2='", mid), 0);
+
+	/* Undo: back to the short note, the tag stays; undo again: no note, no tag. */
+	assert_non_null(review_undo(c->rv, 0, &why));
+	review_wait(c->rv);
+	assert_string_equal(note_of(c, mid), "paid twice");
+	assert_int_equal(count(c, "tag:noted"), 1);
+	assert_int_equal(fixture_sh(c->f, "notmuch dump --include=properties id:%s | "
+					  "grep -q 'trawl-note.2='", mid), 1);
+	assert_non_null(review_undo(c->rv, 0, &why));
+	review_wait(c->rv);
+	assert_string_equal(note_of(c, mid), "");
+	assert_int_equal(count(c, "tag:noted"), 0);
+	dump = talloc_asprintf(c, "notmuch dump --include=properties id:%s | grep -q trawl-note", mid);
+	assert_int_equal(fixture_sh(c->f, "%s", dump), 1);
+	/* Redo brings the note back. */
+	assert_non_null(review_undo(c->rv, 1, &why));
+	review_wait(c->rv);
+	assert_string_equal(note_of(c, mid), "paid twice");
+	assert_int_equal(count(c, "tag:noted"), 1);
+
+	/* The journal: "note" entries, with the note before and after on their M lines. */
+	assert_int_equal(journal_read(c, c->rv->journal_path, &e, &n), TRAWL_OK);
+	assert_true(n >= 5);
+	e += n - 5; /* the two notes, two undos, the redo */
+	assert_string_equal(e[0].kind, "note");
+	assert_string_equal(e[0].ops, "note \"paid twice\"");
+	assert_int_equal(journal_load_changes(c, c->rv->journal_path, &e[0]), TRAWL_OK);
+	assert_int_equal(e[0].n_changes, 1);
+	assert_string_equal(e[0].note_old[0], "");
+	assert_string_equal(e[0].note_new[0], "paid twice");
+	assert_string_equal(e[0].delta[0]->ops[0].tag, "noted");
+	assert_int_equal(journal_load_changes(c, c->rv->journal_path, &e[1]), TRAWL_OK);
+	assert_string_equal(e[1].note_old[0], "paid twice");
+	assert_true(!strcmp(e[1].note_new[0], longer));
+	assert_int_equal(e[1].delta[0]->n, 0); /* the tag was there already */
+	assert_string_equal(e[3].kind, "undo");
+	assert_int_equal(e[3].undoes, e[0].id);
+	assert_int_equal(journal_load_changes(c, c->rv->journal_path, &e[3]), TRAWL_OK);
+	assert_string_equal(e[3].note_old[0], "paid twice");
+	assert_string_equal(e[3].note_new[0], "");
+	assert_false(e[3].delta[0]->ops[0].add);
+
+	/* Removing it takes the tag too; undo is the way back. */
+	assert_non_null(review_note(c->rv, NULL, mid, "", NOTE_TAG));
+	review_wait(c->rv);
+	assert_string_equal(note_of(c, mid), "");
+	assert_int_equal(count(c, "tag:noted"), 0);
+	assert_non_null(review_undo(c->rv, 0, &why));
+	review_wait(c->rv);
+	assert_string_equal(note_of(c, mid), "paid twice");
+	/* Leave the database as it was. */
+	assert_non_null(review_note(c->rv, NULL, mid, "", NOTE_TAG));
+	review_wait(c->rv);
+	assert_int_equal(count(c, "tag:noted"), 0);
+}
+
+/* Undo leaves alone a note somebody else changed since (and its tag). */
+static void
+test_note_undo_keeps_others_note(void **state)
+{
+	struct ctx *c = *state;
+	const char *mid = "budget-2@example.org", *why;
+
+	assert_non_null(review_note(c->rv, NULL, mid, "mine", NOTE_TAG));
+	review_wait(c->rv);
+	assert_int_equal(fixture_sh(c->f, "printf '#notmuch-dump batch-tag:3 properties\\n"
+					  "#= %s trawl-note=theirs\\n' | "
+					  "notmuch restore --include=properties", mid), 0);
+	assert_non_null(review_undo(c->rv, 0, &why));
+	review_wait(c->rv);
+	assert_string_equal(c->rv->error, "");
+	assert_non_null(strstr(c->rv->notice, "1 message left as it is (its note was changed since)"));
+	c->rv->notice[0] = '\0';
+	assert_string_equal(note_of(c, mid), "theirs");
+	assert_int_equal(count(c, "tag:noted"), 1);
+	assert_non_null(review_note(c->rv, NULL, mid, "", NOTE_TAG));
+	review_wait(c->rv);
+	assert_string_equal(note_of(c, mid), "");
+	assert_int_equal(count(c, "tag:noted"), 0);
+}
+
+/* Another process holds the write lock: the note waits in the queue, then lands. */
+static void
+test_note_waits_for_lock(void **state)
+{
+	struct ctx *c = *state;
+	FILE *holder;
+	char line[64];
+	char *cmd = talloc_asprintf(c, "%s/tests/unit/hold-lock 30",
+				    getenv("top_builddir") ? getenv("top_builddir") : ".");
+	const char *why;
+	int waited = 0;
+
+	holder = popen(talloc_asprintf(c, "sleep 2 | %s", cmd), "r");
+	assert_non_null(holder);
+	assert_non_null(fgets(line, sizeof(line), holder));
+	assert_string_equal(line, "locked\n");
+	review_note(c->rv, NULL, "reunion-1@example.fr", "after the lock", NOTE_TAG);
+	for (int i = 0; i < 100; i++) {
+		review_poll(c->rv);
+		usleep(10000);
+	}
+	if (c->rv->n_queue == 1) {
+		waited = 1;
+		assert_non_null(strstr(review_status(c, c->rv), "waiting for the database lock"));
+	}
+	review_wait(c->rv);
+	pclose(holder);
+	assert_true(waited);
+	assert_string_equal(note_of(c, "reunion-1@example.fr"), "after the lock");
+	assert_non_null(review_undo(c->rv, 0, &why));
+	review_wait(c->rv);
+	assert_string_equal(note_of(c, "reunion-1@example.fr"), "");
+}
+
+/*
+ * The writer stopped between the commit of a note edit (its tag already
+ * there: the note alone shows it) and the C line: the resumed writer finds
+ * it in the database, and undo reverses it once.
+ */
+static void
+test_note_stop_between_commit_and_journal(void **state)
+{
+	struct ctx *c = *state;
+	const char *mid = "digest-1@example.com", *why;
+	struct journal_entry *e;
+	size_t n;
+
+	assert_non_null(review_note(c->rv, NULL, mid, "first", NOTE_TAG));
+	review_wait(c->rv);
+	setenv("TRAWL_TEST_STOP_AFTER_COMMIT", "1", 1);
+	assert_non_null(review_note(c->rv, NULL, mid, "second", NOTE_TAG));
+	review_wait(c->rv);
+	unsetenv("TRAWL_TEST_STOP_AFTER_COMMIT");
+	assert_string_equal(c->rv->error, "");
+	assert_string_equal(note_of(c, mid), "second");
+	assert_int_equal(journal_read(c, c->rv->journal_path, &e, &n), TRAWL_OK);
+	assert_string_equal(e[n - 1].kind, "note");
+	assert_int_equal(e[n - 1].committed, 1);
+	assert_non_null(review_undo(c->rv, 0, &why));
+	review_wait(c->rv);
+	assert_string_equal(note_of(c, mid), "first");
+	assert_non_null(review_undo(c->rv, 0, &why));
+	review_wait(c->rv);
+	assert_string_equal(note_of(c, mid), "");
+	assert_int_equal(count(c, "tag:noted"), 0);
+}
+
+/*
+ * Journal records: an older journal (M lines with and without deltas, no
+ * notes) still reads, with no note; a note's M line reads back; `trawl log`
+ * shows the note before and after, neutralised, in text and CSV.
+ */
+static void
+test_note_journal_records(void **state)
+{
+	struct ctx *c = *state;
+	char *path = talloc_asprintf(c, "%s/notes.log", c->f->dir);
+	char *out = talloc_asprintf(c, "%s/notes.out", c->f->dir);
+	struct journal_entry *e, x = {.time = 1, .reviewer = "alice", .kind = "note",
+				      .query = "id:m@x", .ops = "note \"x\"", .count = 1,
+				      .session = "s1"};
+	struct index_old_tags old = {.message_id = "m@x", .tags = (char *[]){"inbox"}, .n = 1,
+				     .found = 1, .note = "was\there"};
+	struct tagops add = {.ops = (struct tagop[]){{.tag = "noted", .add = 1}}, .n = 1};
+	struct index_change ch = {.message_id = "m@x", .ops = &add,
+				  .note = "\xe2\x80\xae" "evil\x1b[2J =cmd"};
+	struct journal_batch *b;
+	size_t n;
+	FILE *f;
+
+	/* Lines of an older trawl: no checksums, an M line without a delta, one with. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("E\t1\t100\tbob\ttag\t0\t*\t+a\t2\n"
+	      "M\t1\t0\told@x\tinbox\n"
+	      "M\t1\t0\told2@x\tinbox\t+a\n"
+	      "C\t1\t0\t2\t101\n"
+	      "X\t1\t102\tdone\n",
+	      f);
+	fclose(f);
+	assert_int_equal(journal_read(c, path, &e, &n), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(journal_load_changes(c, path, &e[0]), TRAWL_OK);
+	assert_int_equal(e[0].n_changes, 2);
+	assert_null(e[0].delta[0]);
+	assert_null(e[0].note_new[0]);
+	assert_null(e[0].note_new[1]);
+	assert_string_equal(e[0].delta[1]->ops[0].tag, "a");
+
+	/* A note's lines, after the older ones. */
+	assert_int_equal(journal_begin(path, &x), 0);
+	assert_int_equal(x.id, 2);
+	assert_int_equal(journal_batch_old(path, x.id, 0, &ch, &old, 1), 0);
+	assert_int_equal(journal_batch_committed(path, x.id, 0, 1), 0);
+	assert_int_equal(journal_end(path, x.id, "done"), 0);
+	/* A skipped message (an undo whose note somebody changed): no delta, no note. */
+	old.skipped = 1;
+	assert_int_equal(journal_batch_old(path, 99, 0, &ch, &old, 1), 0);
+	old.skipped = 0;
+	assert_int_equal(fixture_sh(c->f, "grep -c '^M' '%s' | grep -qx 4", path), 0);
+	/* No control character reaches the file: `cat journal.log` is safe. */
+	assert_int_equal(fixture_sh(c->f, "! grep -q \"$(printf '\\033')\" '%s'", path), 0);
+	assert_int_equal(journal_batches(c, path, 99, &b, &n), TRAWL_OK);
+	assert_int_equal(b[0].delta[0]->n, 0);
+	assert_null(b[0].note_new[0]);
+	assert_int_equal(journal_batches(c, path, 2, &b, &n), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(b[0].note_old[0], "was\there");
+	assert_string_equal(b[0].note_new[0], ch.note);
+	assert_int_equal(journal_read(c, path, &e, &n), TRAWL_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(journal_load_changes(c, path, &e[1]), TRAWL_OK);
+	assert_string_equal(e[1].note_old[0], "was\there");
+	assert_string_equal(e[1].note_new[0], ch.note);
+	assert_string_equal(e[1].delta[0]->ops[0].tag, "noted");
+
+	/* Text: one line per note under its entry, neutralised. */
+	f = fopen(out, "w");
+	assert_int_equal(journal_print(path, f, 0, NULL), TRAWL_OK);
+	fclose(f);
+	assert_int_equal(fixture_sh(c->f, "grep -qF 'note of m@x: \"was     here\" -> "
+					  "\"<U+202E>evil^[[2J =cmd\"' '%s'", out), 0);
+	assert_int_equal(fixture_sh(c->f, "! grep -q \"$(printf '\\033')\" '%s'", out), 0);
+	assert_int_equal(fixture_sh(c->f, "grep -c 'note of' '%s' | grep -qx 1", out), 0);
+	/* CSV: two more columns, empty for the older entry. */
+	f = fopen(out, "w");
+	assert_int_equal(journal_print(path, f, 1, NULL), TRAWL_OK);
+	fclose(f);
+	assert_int_equal(fixture_sh(c->f, "head -1 '%s' | grep -q ',end,note_before,note_after\r$'",
+				    out), 0);
+	assert_int_equal(fixture_sh(c->f, "sed -n 2p '%s' | grep -q '\"done\",\"\",\"\"\r$'", out),
+			 0);
+	assert_int_equal(fixture_sh(c->f, "sed -n 3p '%s' | grep -qF '\"was     here\","
+					  "\"<U+202E>evil^[[2J =cmd\"'", out), 0);
+}
+
 int
 main(void)
 {
@@ -540,6 +912,12 @@ main(void)
 		cmocka_unit_test(test_stop_between_commit_and_journal),
 		cmocka_unit_test(test_journal_beside_database),
 		cmocka_unit_test(test_job_dies_with_ui),
+		cmocka_unit_test(test_note_clean_split_join),
+		cmocka_unit_test(test_note_then_undo),
+		cmocka_unit_test(test_note_undo_keeps_others_note),
+		cmocka_unit_test(test_note_waits_for_lock),
+		cmocka_unit_test(test_note_stop_between_commit_and_journal),
+		cmocka_unit_test(test_note_journal_records),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
