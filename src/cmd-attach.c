@@ -194,8 +194,8 @@ attach_ask_dir(struct app *app, struct attach_pick *p)
 			talloc_free(p);
 			return;
 		}
-		label = talloc_asprintf(p, "open %s with %s? y/n: ", p->what, p->program);
-		app_prompt(app, label, "", NULL, attach_open_confirmed, p);
+		label = talloc_asprintf(p, "open %s with %s?", p->what, p->program);
+		app_confirm(app, label, NULL, attach_open_confirmed, p);
 		return;
 	}
 	app_prompt(app, label, attach_default_dir(p, app), NULL, attach_dir_done, p);

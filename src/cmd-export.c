@@ -230,11 +230,10 @@ export_to(struct app *app, const char *line)
 		 * fit the prompt line: the names just typed are enough here.
 		 */
 		const char *d = strrchr(p->dest, '/'), *c = strrchr(p->csv, '/');
-		char *label = talloc_asprintf(p, "overwrite %s and %s? y/n: ", d ? d + 1 : p->dest,
+		char *label = talloc_asprintf(p, "overwrite %s and %s?", d ? d + 1 : p->dest,
 		                              c ? c + 1 : p->csv);
 
-		app_prompt(app, label ? label : "overwrite? y/n: ", "", NULL, export_overwrite_done,
-		           p);
+		app_confirm(app, label ? label : "overwrite?", NULL, export_overwrite_done, p);
 		return;
 	}
 	if (ts != TRAWL_OK)

@@ -12,6 +12,8 @@
 #include "trawl/prompt.h"
 #include "trawl/review.h"
 #include "trawl/tagops.h"
+#include "trawl/text.h"
+#include "trawl/util.h"
 #include "trawl/view.h"
 
 /* The messages a command acts on, collected from the index (small sets only). */
@@ -362,7 +364,8 @@ review_bulk_ops(struct app *app, const char *line, void *data)
 {
 	struct snapshot_state *s = talloc_zero(NULL, struct snapshot_state);
 	const struct threadlist *tl = app->list->tl;
-	char *label, *first = talloc_strdup(s, "");
+	char *question, *detail, n[32];
+	size_t shown = 0;
 
 	s->ops = review_parse(app, line);
 	if (!s->ops) {
@@ -371,22 +374,37 @@ review_bulk_ops(struct app *app, const char *line, void *data)
 	}
 	talloc_steal(s, s->ops);
 	s->query = talloc_strdup(s, view_query(app));
-	for (size_t i = 0; i < tl->n_rows && i < 3; i++)
-		first = talloc_asprintf_append(first, "%s\"%s\"", i ? ", " : "", tl->rows[i].subject);
+	/*
+	 * The question first and short, so that it and its y/n fit 80
+	 * columns; the query and the first subjects follow as far as they fit.
+	 */
 	if (tl->n_messages >= 0)
-		label = talloc_asprintf(s, "%s on %ld messages of %s (%s%s)? y/n: ",
-					line, tl->n_messages, view_query(app), first,
-					tl->n_rows > 3 ? "…" : "");
+		question = talloc_asprintf(s, "%s on %s message%s?", line,
+					   util_group_digits(n, sizeof(n), (unsigned long long)tl->n_messages),
+					   tl->n_messages == 1 ? "" : "s");
 	else
-		label = talloc_asprintf(s, "%s on every message of %s (still counting; %s%s)? y/n: ",
-					line, view_query(app), first, tl->n_rows > 3 ? "…" : "");
-	app_prompt(app, label, "", NULL, review_bulk_confirm, s);
+		question = talloc_asprintf(s, "%s on every message (still counting)?", line);
+	detail = talloc_asprintf(s, "%s:", view_query(app));
+	for (size_t i = 0; i < threadlist_len(tl) && shown < 3; i++) {
+		const struct index_thread *r = threadlist_row(tl, i);
+
+		if (r)
+			detail = talloc_asprintf_append(detail, "%s \"%s\"", shown++ ? "," : "",
+							r->subject);
+	}
+	if (threadlist_len(tl) > shown)
+		detail = talloc_asprintf_append(detail, " …");
+	app_confirm(app, question, detail, review_bulk_confirm, s);
 }
 
 void
 cmd_tag_all(struct app *app, int argc, char **argv)
 {
-	char *label = talloc_asprintf(app, "tag all messages of %s: ", view_query(app));
+	const char *q = view_query(app);
+	/* A long query is on the status line already: the line is left for the tags. */
+	char *label = text_width(q, strlen(q)) <= 30
+			      ? talloc_asprintf(app, "tag all messages of %s: ", q)
+			      : talloc_strdup(app, "tag all messages of the query: ");
 
 	app_prompt(app, label, "", NULL, review_bulk_ops, NULL);
 	talloc_free(label);

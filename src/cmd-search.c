@@ -171,8 +171,8 @@ search_save_checked(struct app *app, const char *name, const char *query, const 
 	p->name = talloc_strdup(p, name);
 	p->query = talloc_strdup(p, query);
 	p->old_name = old_name ? talloc_strdup(p, old_name) : NULL;
-	label = talloc_asprintf(p, "a saved search '%s' exists: replace it? y/n: ", name);
-	app_prompt(app, label, "", NULL, search_overwrite_done, p);
+	label = talloc_asprintf(p, "a saved search '%s' exists: replace it?", name);
+	app_confirm(app, label, NULL, search_overwrite_done, p);
 }
 
 static void
@@ -280,8 +280,11 @@ void
 cmd_delete_search(struct app *app, int argc, char **argv)
 {
 	const struct filter *e = search_selected(app);
+	char *label;
 
-	if (e)
-		app_prompt(app, talloc_asprintf(app, "delete the saved search '%s'? y/n: ", e->label),
-			   "", NULL, search_delete_done, talloc_strdup(NULL, e->label));
+	if (!e)
+		return;
+	label = talloc_asprintf(NULL, "delete the saved search '%s'?", e->label);
+	app_confirm(app, label, NULL, search_delete_done, talloc_strdup(NULL, e->label));
+	talloc_free(label);
 }

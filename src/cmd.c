@@ -214,10 +214,10 @@ cmd_quit(struct app *app, int argc, char **argv)
 		app->quit = 1;
 		return;
 	}
-	label = talloc_asprintf(app, "%zu tag change%s not written yet (%s). Quit and drop them? y/n: ",
-				pending, pending == 1 ? "" : "s",
-				*app->review->error ? app->review->error : "writing");
-	app_prompt(app, label, "", NULL, cmd_quit_confirmed, NULL);
+	label = talloc_asprintf(app, "quit and drop %zu tag change%s not written yet?", pending,
+				pending == 1 ? "" : "s");
+	app_confirm(app, label, *app->review->error ? app->review->error : "(being written)",
+		    cmd_quit_confirmed, NULL);
 	talloc_free(label);
 }
 

@@ -51,12 +51,12 @@ fi
 tmux_keys a 2 Enter
 tap_check "open asks first, naming the program and the attachment" \
 	tmux_wait_for "open attachment 2 '../../etc/passwd' (application/octet-stream, 22 bytes) with run-mailc"
-tmux_keys n Enter
+tmux_keys n
 tmux_wait_for "not opened" >/dev/null
 [ -e "$FIXTURE_DIR/opened" ] && tap_not_ok "n opens nothing" || tap_ok "n opens nothing"
 tmux_keys a 1 Enter
 tmux_wait_for "with run-mailcap? y/n" >/dev/null
-tmux_keys y Enter
+tmux_keys y
 i=0
 while [ ! -e "$FIXTURE_DIR/opened-copy" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 if [ "$(cat "$FIXTURE_DIR/opened-copy" 2>/dev/null)" = "quarterly report body" ] &&
@@ -84,7 +84,7 @@ tmux_keys Enter
 tmux_wait_for "[attachment 1" >/dev/null
 tmux_keys a 1 Enter
 tmux_wait_for "with run-mailcap? y/n" >/dev/null
-tmux_keys y Enter
+tmux_keys y
 i=0
 while [ ! -e "$FIXTURE_DIR/opened-copy" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 copy=$(cat "$FIXTURE_DIR/opened" 2>/dev/null)

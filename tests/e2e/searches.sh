@@ -74,7 +74,7 @@ if [ "$(notmuch config get query.francois-renamed)" = from:francois ] &&
 # Delete it (asks first).
 tmux_keys d
 tmux_wait_for "delete the saved search" >/dev/null
-tmux_keys y Enter
+tmux_keys y
 tmux_wait_gone "francois-renamed" >/dev/null
 if [ -z "$(notmuch config get query.francois-renamed)" ]; then tap_ok "delete removes the named query"; else
 	tap_not_ok "delete removes the named query"; fi
@@ -83,7 +83,7 @@ tmux_keys S
 tmux_wait_for "as:" >/dev/null
 tmux_keys alice Enter
 tap_check "saving over an existing name asks first" tmux_wait_for "exists: replace it? y/n"
-tmux_keys n Enter
+tmux_keys n
 tmux_keys q
 tmux_wait_exit >/dev/null
 if [ "$(notmuch config get query.alice)" = from:alice ]; then tap_ok "refusing keeps the old query"; else

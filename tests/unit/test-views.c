@@ -336,6 +336,52 @@ test_config_many_errors(void **state)
 	talloc_free(ctx);
 }
 
+/* Types text into the prompt, key by key. */
+static void
+type_keys(struct app *app, const char *text)
+{
+	for (const char *k = text; *k; k++) {
+		char key[2] = {*k, '\0'};
+
+		cmd_key(app, *k == ' ' ? "Space" : key);
+	}
+}
+
+/*
+ * The confirmation of * shows its question and y/n on 80 columns (the
+ * query and subjects came first and pushed them out), and y alone
+ * answers it, as the README says.
+ */
+static void
+test_tag_all_confirm_fits_80(void **state)
+{
+	struct ctx *c = *state;
+	char *row;
+
+	cmd_key(c->app, "*");
+	assert_non_null(c->app->prompt);
+	type_keys(c->app, "+keep");
+	cmd_key(c->app, "Enter");
+	assert_non_null(c->app->prompt);
+	view_draw(c->app);
+	row = screen_row_text(c, c->app->scr, c->app->scr->h - 1);
+	if (!strstr(row, "+keep on 6 messages? y/n"))
+		fail_msg("the question is not shown whole: %s", row);
+	cmd_key(c->app, "y");
+	assert_null(c->app->prompt);
+	assert_true(cmd_review_snapshotting(c->app));
+	cmd_run(c->app, "cancel");
+	assert_false(cmd_review_snapshotting(c->app));
+	/* n answers no at once too. */
+	cmd_key(c->app, "*");
+	type_keys(c->app, "+keep");
+	cmd_key(c->app, "Enter");
+	cmd_key(c->app, "n");
+	assert_null(c->app->prompt);
+	assert_false(cmd_review_snapshotting(c->app));
+	assert_string_equal(c->app->message, "bulk change not applied");
+}
+
 int
 main(void)
 {
@@ -351,6 +397,7 @@ main(void)
 		cmocka_unit_test(test_commit_keeps_cursor),
 		cmocka_unit_test(test_tiny_terminal),
 		cmocka_unit_test(test_config_many_errors),
+		cmocka_unit_test(test_tag_all_confirm_fits_80),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
