@@ -232,6 +232,21 @@ cmd_back(struct app *app, int argc, char **argv)
 		cmd_quit(app, argc, argv);
 }
 
+/*
+ * Escape: closes what is open, never trawl itself (a reflex Escape, or
+ * one sent by a terminal for a mistyped key, must not end a session).
+ */
+static void
+cmd_close(struct app *app, int argc, char **argv)
+{
+	if (app->help)
+		app->help = 0;
+	else if (app->focus == APP_FOCUS_THREAD)
+		threadview_close(app);
+	else
+		app_message(app, 0, "nothing to close (q quits)");
+}
+
 static void
 cmd_redraw(struct app *app, int argc, char **argv)
 {
@@ -414,6 +429,7 @@ const struct cmd_entry cmd_table[] = {
 	{"help", "", "show the key bindings of this pane (again to close)", 0, cmd_help},
 	{"quit", "", "quit trawl", 0, cmd_quit},
 	{"back", "", "close the help or the thread; quit from the thread list", 0, cmd_back},
+	{"close", "", "close the help or the thread (never quits)", 0, cmd_close},
 	{"next", "", "move down one row", 0, cmd_next},
 	{"prev", "", "move up one row", 0, cmd_prev},
 	{"page-down", "", "move down one page", 0, cmd_page_down},

@@ -47,7 +47,7 @@ static const struct {
 	{CONFIG_GLOBAL, "G", "last"},
 	{CONFIG_GLOBAL, "End", "last"},
 	{CONFIG_GLOBAL, "q", "back"},
-	{CONFIG_GLOBAL, "Escape", "back"},
+	{CONFIG_GLOBAL, "Escape", "close"},
 	{CONFIG_GLOBAL, "u", "undo"},
 	{CONFIG_GLOBAL, "C-r", "redo"},
 	{CONFIG_GLOBAL, "C-c", "cancel"},

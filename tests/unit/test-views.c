@@ -382,6 +382,33 @@ test_tag_all_confirm_fits_80(void **state)
 	assert_string_equal(c->app->message, "bulk change not applied");
 }
 
+/* Escape in the thread list does not quit trawl (it did, at once); q still does. */
+static void
+test_escape_does_not_quit(void **state)
+{
+	struct ctx *c = *state;
+
+	assert_int_equal(c->app->focus, APP_FOCUS_LIST);
+	cmd_key(c->app, "Escape");
+	assert_false(c->app->quit);
+	cmd_key(c->app, "Tab");
+	cmd_key(c->app, "Escape");
+	assert_false(c->app->quit);
+	cmd_key(c->app, "Tab");
+	/* It still closes the thread and the help. */
+	cmd_key(c->app, "Enter");
+	assert_int_equal(c->app->focus, APP_FOCUS_THREAD);
+	cmd_key(c->app, "Escape");
+	assert_int_equal(c->app->focus, APP_FOCUS_LIST);
+	cmd_key(c->app, "?");
+	cmd_key(c->app, "Escape");
+	assert_false(c->app->help);
+	assert_false(c->app->quit);
+	cmd_key(c->app, "q");
+	assert_true(c->app->quit);
+	c->app->quit = 0;
+}
+
 int
 main(void)
 {
@@ -398,6 +425,7 @@ main(void)
 		cmocka_unit_test(test_tiny_terminal),
 		cmocka_unit_test(test_config_many_errors),
 		cmocka_unit_test(test_tag_all_confirm_fits_80),
+		cmocka_unit_test(test_escape_does_not_quit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
