@@ -159,12 +159,88 @@ cmd_help_add(struct app *app, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Width of the help's key column and of its command column. */
+#define CMD_HELP_KEYS_W 18
+#define CMD_HELP_NAME_W 18
+
+/*
+ * A help line: keys and name in their columns, then the help text,
+ * wrapped under its own column when the screen is wide enough for that
+ * to be worth it (else cut where the screen ends).
+ */
+static void
+cmd_help_line(struct app *app, const char *keys, int keys_len, const char *name,
+	      const char *help)
+{
+	int indent = CMD_HELP_KEYS_W + CMD_HELP_NAME_W + 2, w = app->scr->w - indent;
+	const char *p = help;
+
+	do {
+		int len = (int)strlen(p);
+
+		if (w >= 30 && len > w) {
+			/* At the last space that fits, else cut the word. */
+			len = w;
+			while (len > 0 && p[len] != ' ')
+				len--;
+			if (len == 0)
+				len = w;
+		}
+		if (p == help)
+			cmd_help_add(app, "%-*.*s %-*s %.*s", CMD_HELP_KEYS_W, keys_len, keys,
+				     CMD_HELP_NAME_W, name, len, p);
+		else
+			cmd_help_add(app, "%*s%.*s", indent, "", len, p);
+		p += len;
+		while (*p == ' ')
+			p++;
+	} while (*p);
+}
+
+/*
+ * One command's help lines: its keys (", "-separated) in their column,
+ * wrapped onto lines of their own below when they do not fit it, never
+ * into the command's column.
+ */
+static void
+cmd_help_command(struct app *app, const char *keys, const struct cmd_entry *c)
+{
+	const char *p = keys;
+	int first = 1;
+
+	do {
+		/* As many whole keys as fit the column (at least one), with a "," if more follow. */
+		const char *end = p, *next;
+		char *chunk;
+
+		for (const char *sep = p;; sep = next + 2) {
+			next = strstr(sep, ", ");
+			if (!next)
+				next = p + strlen(p);
+			if (end != p && next - p + (*next ? 1 : 0) > CMD_HELP_KEYS_W)
+				break;
+			end = next;
+			if (!*next)
+				break;
+		}
+		chunk = talloc_asprintf(NULL, "%.*s%s", (int)(end - p), p, *end ? "," : "");
+		if (first)
+			cmd_help_line(app, chunk, (int)strlen(chunk), c->name, c->help);
+		else
+			cmd_help_add(app, "%s", chunk);
+		talloc_free(chunk);
+		first = 0;
+		p = *end ? end + 2 : end;
+	} while (*p);
+}
+
 /* Makes the help screen's lines: every binding of the focused pane with its command's help. */
 static void
 cmd_help_make(struct app *app)
 {
 	enum config_context context = cmd_help_context(app);
 	TALLOC_CTX *tmp = talloc_new(NULL);
+	size_t n_unbound = 0;
 
 	TALLOC_FREE(app->help_lines);
 	app->n_help_lines = 0;
@@ -178,7 +254,24 @@ cmd_help_make(struct app *app)
 		if (!cmd_applies(c, context))
 			continue;
 		keys = cmd_help_keys(tmp, app->cfg, context, c->name);
-		cmd_help_add(app, "%-18s %-18s %s", *keys ? keys : "-", c->name, c->help);
+		if (*keys)
+			cmd_help_command(app, keys, c);
+		else
+			n_unbound++;
+	}
+	/* Commands without a key last, so that the keys come first. */
+	if (n_unbound) {
+		cmd_help_add(app, "%s", "");
+		cmd_help_add(app, "%s", "Without a key (type : and the name, e.g. :search from:alice):");
+	}
+	for (size_t i = 0; n_unbound && i < cmd_count; i++) {
+		const struct cmd_entry *c = &cmd_table[i];
+
+		if (cmd_applies(c, context) && !*cmd_help_keys(tmp, app->cfg, context, c->name))
+			cmd_help_line(app, "", 0,
+				      *c->args ? talloc_asprintf(tmp, "%s %s", c->name, c->args)
+					       : c->name,
+				      c->help);
 	}
 	cmd_help_add(app, "%s", "");
 	cmd_help_add(app, "%s", "Rebind keys in ~/.config/trawl/config: bind list J next-unreviewed");

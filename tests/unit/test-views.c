@@ -409,6 +409,33 @@ test_escape_does_not_quit(void **state)
 	c->app->quit = 0;
 }
 
+/*
+ * The help's key column never runs into the command column (a long key
+ * list did), and a command without a key shows none ("-" read as the
+ * minus key).
+ */
+static void
+test_help_columns(void **state)
+{
+	struct ctx *c = *state;
+	int unbound_search = 0;
+
+	cmd_key(c->app, "?");
+	assert_true(c->app->help);
+	for (size_t i = 2; i + 1 < c->app->n_help_lines; i++) {
+		const char *l = c->app->help_lines[i];
+
+		if (strlen(l) > 18 && l[18] != ' ' && strncmp(l, "Without a key", 13))
+			fail_msg("keys run into the command column: %s", l);
+		if (!strncmp(l, "- ", 2))
+			fail_msg("an unbound command shows '-' as its key: %s", l);
+		unbound_search |= !strncmp(l, "                   search", 25);
+	}
+	assert_true(unbound_search);
+	cmd_key(c->app, "q");
+	assert_false(c->app->help);
+}
+
 int
 main(void)
 {
@@ -426,6 +453,7 @@ main(void)
 		cmocka_unit_test(test_config_many_errors),
 		cmocka_unit_test(test_tag_all_confirm_fits_80),
 		cmocka_unit_test(test_escape_does_not_quit),
+		cmocka_unit_test(test_help_columns),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
