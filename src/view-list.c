@@ -277,7 +277,7 @@ list_move(struct app *app, long delta)
 static int
 list_height(const struct app *app)
 {
-	return app->scr->h - 2;
+	return view_pane_height(app);
 }
 
 const struct view_ops view_list_ops = {

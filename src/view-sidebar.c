@@ -184,7 +184,7 @@ sidebar_move(struct app *app, long delta)
 static int
 sidebar_height(const struct app *app)
 {
-	return app->scr->h - 2;
+	return view_pane_height(app);
 }
 
 const struct view_ops view_sidebar_ops = {

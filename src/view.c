@@ -115,11 +115,60 @@ view_draw_help(struct app *app, int h)
 	view_help_ops.draw(app, 0, 0, app->scr->w, h);
 }
 
+int
+view_message_rows(const struct app *app)
+{
+	int n = 1, max = (app->scr->h - 2) / 2;
+
+	if (app->prompt || !app->message)
+		return 1;
+	for (const char *p = app->message; *p; p++)
+		n += *p == '\n' && p[1];
+	return n < max ? n : max > 1 ? max : 1;
+}
+
+int
+view_pane_height(const struct app *app)
+{
+	int h = app->scr->h - 1 - view_message_rows(app);
+
+	return h > 0 ? h : 0;
+}
+
+/* The message, each of its lines on a row of its own from y, in n rows (the last says what is cut). */
+static void
+view_draw_message(struct app *app, int y, int n)
+{
+	const char *p = app->message;
+	enum screen_attr attr = app->message_is_error ? SCREEN_ERROR : SCREEN_NORMAL;
+
+	for (int i = 0; i < n && p && *p; i++) {
+		const char *nl = strchr(p, '\n');
+		char *line;
+
+		if (i == n - 1 && nl && nl[1]) {
+			size_t more = 0;
+
+			for (const char *q = nl; q && q[1]; q = strchr(q + 1, '\n'))
+				more++;
+			line = talloc_asprintf(NULL, "… and %zu more line%s (any key clears)", more + 1,
+					       more ? "s" : "");
+			p = NULL;
+		} else {
+			line = talloc_strndup(NULL, p, nl ? (size_t)(nl - p) : strlen(p));
+			p = nl ? nl + 1 : NULL;
+		}
+		screen_puts(app->scr, 0, y + i, app->scr->w, line ? line : "", attr);
+		talloc_free(line);
+	}
+}
+
 void
 view_draw(struct app *app)
 {
 	struct screen *scr = app->scr;
-	int h = scr->h - 2, x = 0, status_y = scr->h - 2, message_y = scr->h - 1;
+	int rows = view_message_rows(app);
+	int h = scr->h - 1 - rows, x = 0, status_y = scr->h - 1 - rows, message_y = scr->h - rows;
 
 	screen_clear(scr);
 	/*
@@ -154,8 +203,7 @@ view_draw(struct app *app)
 	} else if (app->prompt) {
 		prompt_draw(app->prompt, scr, message_y);
 	} else if (app->message) {
-		screen_puts(scr, 0, message_y, scr->w, app->message,
-			    app->message_is_error ? SCREEN_ERROR : SCREEN_NORMAL);
+		view_draw_message(app, message_y, rows);
 	} else if (app->list->tl->state == THREADLIST_ERROR) {
 		screen_puts(scr, 0, message_y, scr->w, app->list->tl->error, SCREEN_ERROR);
 	}
@@ -167,7 +215,7 @@ view_list_sig(const struct app *app)
 	/* The pane's height as view_draw() lays it out. */
 	if (app->focus != APP_FOCUS_LIST || app->help)
 		return 0;
-	return listview_visible_sig(app, app->scr->h - 2 < 1 ? 1 : app->scr->h - 2);
+	return listview_visible_sig(app, view_pane_height(app) < 1 ? 1 : view_pane_height(app));
 }
 
 

@@ -62,6 +62,15 @@ const char *view_query(const struct app *app);
 /* Runs query in the thread list (keeps the previous one if it is invalid). */
 void view_search(struct app *app, const char *query);
 
+/*
+ * Rows the message area takes at the bottom: 1, or one per line of a
+ * message of several lines (config errors), up to half the screen.
+ */
+int view_message_rows(const struct app *app);
+
+/* Rows left for the panes above the status line and the message area. */
+int view_pane_height(const struct app *app);
+
 /* Draws every visible pane and the status line into app->scr. */
 void view_draw(struct app *app);
 

@@ -436,6 +436,37 @@ test_help_columns(void **state)
 	assert_false(c->app->help);
 }
 
+/* Config errors show one a line (they were joined with a literal ^J and cut). */
+static void
+test_config_errors_one_a_line(void **state)
+{
+	struct ctx *c = *state;
+	char *path = talloc_asprintf(c, "%s/two-errors", getenv("HOME")), *errors = NULL, *row;
+	FILE *f = fopen(path, "w");
+	int h = c->app->scr->h;
+
+	assert_non_null(f);
+	fputs("set nosuchoption 1\nbind list\n", f);
+	fclose(f);
+	assert_int_equal(config_load_file(c->cfg, path, &errors), TRAWL_PARSE);
+	app_message(c->app, 1, "%s", errors);
+	view_draw(c->app);
+	row = screen_row_text(c, c->app->scr, h - 2);
+	if (!strstr(row, "two-errors:1: unknown option nosuchoption") || strstr(row, "^J"))
+		fail_msg("first error not on a line of its own: %s", row);
+	row = screen_row_text(c, c->app->scr, h - 1);
+	if (!strstr(row, "two-errors:2: usage: bind"))
+		fail_msg("second error not on a line of its own: %s", row);
+	/* The status line is still there, above them. */
+	assert_non_null(strstr(screen_row_text(c, c->app->scr, h - 3), "4 threads"));
+	/* The next key clears them. */
+	cmd_key(c->app, "j");
+	cmd_key(c->app, "k");
+	view_draw(c->app);
+	assert_non_null(strstr(screen_row_text(c, c->app->scr, h - 2), "4 threads"));
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -454,6 +485,7 @@ main(void)
 		cmocka_unit_test(test_tag_all_confirm_fits_80),
 		cmocka_unit_test(test_escape_does_not_quit),
 		cmocka_unit_test(test_help_columns),
+		cmocka_unit_test(test_config_errors_one_a_line),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
