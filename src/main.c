@@ -405,10 +405,55 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 	return 0;
 }
 
-/* Prints the messages of thread that match query, rendered and wrapped to width. */
+/*
+ * trawl show --raw: the message file as it is.  Into a file or a pipe,
+ * byte for byte (a copy of the evidence must be exact); on a terminal,
+ * each line through the neutraliser, never wrapped (a CR ending a line is
+ * a line end, not a control).  Returns 0, or -1 when the file cannot be read.
+ */
+static int
+main_show_raw(TALLOC_CTX *ctx, const char *path, int tty)
+{
+	FILE *f = fopen(path, "rb");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (!f)
+		return -1;
+	if (!tty) {
+		char buf[65536];
+		size_t got;
+
+		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, got, stdout);
+	} else {
+		while ((len = getline(&line, &cap, f)) > 0) {
+			TALLOC_CTX *tmp = talloc_new(ctx);
+			size_t n = (size_t)len;
+
+			if (line[n - 1] == '\n')
+				n--;
+			if (n && line[n - 1] == '\r')
+				n--;
+			fputs(text_sanitize(tmp, line, n), stdout);
+			fputc('\n', stdout);
+			talloc_free(tmp);
+		}
+		free(line);
+	}
+	fclose(f);
+	return 0;
+}
+
+/*
+ * Prints the messages of thread that match query, rendered and wrapped to
+ * width (raw: as they are, see main_show_raw), each after a form feed line
+ * but the first (*shown counts them).
+ */
 static void
 main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *thread,
-		 const char *query, const struct render_opts *opts, long width)
+		 const char *query, const struct render_opts *opts, long width, size_t *shown)
 {
 	struct index_message *msgs;
 	size_t n;
@@ -420,6 +465,17 @@ main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *threa
 		struct render_message *r;
 
 		if (!msgs[i].matched) {
+			talloc_free(tmp);
+			continue;
+		}
+		if (opts->mode == RENDER_MODE_RAW) {
+			if (*shown)
+				printf("\f\n");
+			if (main_show_raw(tmp, msgs[i].filename, isatty(STDOUT_FILENO)) < 0)
+				text_warn("%s: cannot read the message file: %s", msgs[i].filename,
+					  strerror(errno));
+			else
+				++*shown;
 			talloc_free(tmp);
 			continue;
 		}
@@ -456,8 +512,14 @@ main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *threa
 						printf("%lc", (wint_t)run->glyphs[g].wc[k]);
 				printf("\n");
 			}
+			/* All headers, then a blank line, then the body, as in the file. */
+			if (opts->mode == RENDER_MODE_HEADERS && r->lines[l].kind == RENDER_LINE_HEADER &&
+			    r->lines[l].depth == 0 && l + 1 < r->n_lines &&
+			    (r->lines[l + 1].kind != RENDER_LINE_HEADER || r->lines[l + 1].depth != 0))
+				printf("\n");
 		}
 		printf("\f\n");
+		++*shown;
 		talloc_free(tmp);
 	}
 }
@@ -480,6 +542,7 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 	char *query;
 	index_cursor_t *cursor;
 	struct winsize ws;
+	size_t shown = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "w:", opts, NULL)) != -1) {
@@ -539,7 +602,7 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 			}
 			break;
 		}
-		main_show_thread(tctx, idx, &thread, query, &ropts, width);
+		main_show_thread(tctx, idx, &thread, query, &ropts, width, &shown);
 		talloc_free(tctx);
 	}
 	return ferror(stdout) ? 1 : 0;
