@@ -136,13 +136,20 @@ listview_poll(struct app *app)
 	return changed;
 }
 
-/* The matched authors: notmuch separates them from the others with '|'. */
+/*
+ * The matched authors: notmuch separates them from the others with '|'
+ * (the others when no matched message names one).
+ */
 static void
 list_authors(const char *authors, char *buf, size_t len)
 {
 	const char *bar = strchr(authors, '|');
 	size_t n = bar ? (size_t)(bar - authors) : strlen(authors);
 
+	if (bar && strspn(authors, " ,") >= n) {
+		authors = bar + 1 + strspn(bar + 1, " ");
+		n = strlen(authors);
+	}
 	while (n > 0 && authors[n - 1] == ' ')
 		n--;
 	if (n >= len)
