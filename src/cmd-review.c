@@ -432,8 +432,10 @@ cmd_cancel(struct app *app, int argc, char **argv)
 		size_t done = app->review->queue[0]->done, n = app->review->queue[0]->n;
 
 		review_cancel(app->review);
-		app_message(app, 0, "cancelled: %zu of %zu messages were changed (u undoes them)",
-			    done, n);
+		char a[32], b[32];
+
+		app_message(app, 0, "cancelled: %s of %s messages were changed (u undoes them)",
+			    util_group_digits(a, sizeof(a), done), util_group_digits(b, sizeof(b), n));
 	} else {
 		app_message(app, 0, "nothing to cancel");
 	}

@@ -7,6 +7,7 @@
 
 #include "trawl/bg.h"
 #include "trawl/review.h"
+#include "trawl/util.h"
 #include "trawl/view.h"
 
 static int listview_poll(struct app *app);
@@ -177,10 +178,16 @@ list_draw_row(struct app *app, const struct index_thread *row, int selected, int
 		col += date_w + 1;
 	}
 	if (col + count_w < end) {
+		char m[16], t[16];
+
+		util_group_digits(t, sizeof(t), row->total > 0 ? (unsigned long long)row->total : 0);
 		if (row->matched != row->total)
-			snprintf(count, sizeof(count), "%d/%d", row->matched, row->total);
+			snprintf(count, sizeof(count), "%s/%s",
+				 util_group_digits(m, sizeof(m),
+						   row->matched > 0 ? (unsigned long long)row->matched : 0),
+				 t);
 		else
-			snprintf(count, sizeof(count), "%d", row->total);
+			snprintf(count, sizeof(count), "%s", t);
 		screen_printf(app->scr, col + (count_w - 1 - (int)strlen(count)), y,
 			      count_w, selected ? base : SCREEN_COUNT, "%s", count);
 		col += count_w;
@@ -232,6 +239,7 @@ list_draw(struct app *app, int x, int y, int w, int h)
 	struct threadlist *tl = lv->tl;
 
 	size_t len = threadlist_len(tl);
+	char n[32];
 
 	view_scroll_to(lv->cursor, &lv->top, len, h);
 	threadlist_set_visible(tl, lv->top, (size_t)h, lv->cursor);
@@ -245,7 +253,8 @@ list_draw(struct app *app, int x, int y, int w, int h)
 			/* The gap between the rows loaded from the start and the tail. */
 			screen_fill(app->scr, x, y + i, w, r == lv->cursor ? SCREEN_SELECTED : SCREEN_NORMAL);
 			screen_printf(app->scr, x + 2, y + i, w - 2, SCREEN_DIM,
-				      "… rows after the first %zu still loading …", tl->n_rows);
+				      "… rows after the first %s still loading …",
+				      util_group_digits(n, sizeof(n), tl->n_rows));
 		} else {
 			screen_fill(app->scr, x, y + i, w, SCREEN_NORMAL);
 			if (r == 0 && tl->state == THREADLIST_LOADING)

@@ -68,45 +68,118 @@ view_search(struct app *app, const char *query)
 	app->focus = APP_FOCUS_LIST;
 }
 
+/* One part of the status line; parts of lower priority go first when the line is too narrow. */
+struct status_part {
+	char *text;
+	int prio;
+};
+
+/* Keeps these parts while the query is cut (the counts a reviewer works by). */
+#define VIEW_STATUS_ESSENTIAL 6
+/* The query keeps at least this many columns before essential parts go too. */
+#define VIEW_STATUS_QUERY_MIN 20
+
+/* "1 thread", "2,990 threads", or "counting… threads" while unknown. */
+static char *
+view_count(TALLOC_CTX *ctx, long n, const char *what)
+{
+	char num[32];
+
+	if (n < 0)
+		return talloc_asprintf(ctx, "counting… %ss", what);
+	return talloc_asprintf(ctx, "%s %s%s", util_group_digits(num, sizeof(num), (unsigned long long)n),
+			       what, n == 1 ? "" : "s");
+}
+
+static void
+view_status_add(struct status_part *parts, int *n, char *text, int prio)
+{
+	if (text)
+		parts[(*n)++] = (struct status_part){text, prio};
+}
+
+/*
+ * The status line: the query, then its counts and what goes on.  It fits
+ * the screen whatever its width: the least important parts are dropped
+ * first (the percentage, the message count that "reviewed x/y" repeats,
+ * notices), the query is shown whole when it can be, and only then cut.
+ */
 static void
 view_draw_status(struct app *app, int y)
 {
 	struct threadlist *tl = app->list->tl;
-	char *s, n1[32], n2[32], n3[32];
-	int x;
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct status_part parts[12];
+	int n = 0, keep[12], rest = 0, w = app->scr->w, query_w, x;
+	char a[32], b[32];
 
-	screen_fill(app->scr, 0, y, app->scr->w, SCREEN_STATUS);
-	x = screen_puts(app->scr, 0, y, app->scr->w / 2, tl->query, SCREEN_STATUS);
-	if (tl->n_threads >= 0)
-		util_group_digits(n1, sizeof(n1), (unsigned long long)tl->n_threads);
-	if (tl->n_messages >= 0)
-		util_group_digits(n2, sizeof(n2), (unsigned long long)tl->n_messages);
-	if (tl->n_reviewed >= 0)
-		util_group_digits(n3, sizeof(n3), (unsigned long long)tl->n_reviewed);
-	s = talloc_asprintf(app, "  %s threads  %s messages  reviewed %s/%s%s",
-			    tl->n_threads >= 0 ? n1 : "counting…",
-			    tl->n_messages >= 0 ? n2 : "counting…",
-			    tl->n_reviewed >= 0 ? n3 : "…",
-			    tl->n_messages >= 0 ? n2 : "…", "");
-	if (s && tl->n_messages > 0 && tl->n_reviewed >= 0)
-		s = talloc_asprintf_append(s, " (%ld%%)", tl->n_reviewed * 100 / tl->n_messages);
-	if (s && tl->state == THREADLIST_LOADING)
-		s = talloc_asprintf_append(s, "  loading %zu…", tl->n_rows);
-	if (s && *tl->notice)
-		s = talloc_asprintf_append(s, "  [%s]", tl->notice);
-	if (s) {
-		char *js = app_jobs_status(s, app);
+	view_status_add(parts, &n, view_count(tmp, tl->n_threads, "thread"), 7);
+	view_status_add(parts, &n, view_count(tmp, tl->n_messages, "message"), 2);
+	view_status_add(parts, &n,
+			talloc_asprintf(tmp, "reviewed %s/%s",
+					tl->n_reviewed >= 0
+						? util_group_digits(a, sizeof(a), (unsigned long long)tl->n_reviewed)
+						: "…",
+					tl->n_messages >= 0
+						? util_group_digits(b, sizeof(b), (unsigned long long)tl->n_messages)
+						: "…"),
+			8);
+	if (tl->n_messages > 0 && tl->n_reviewed >= 0)
+		view_status_add(parts, &n,
+				talloc_asprintf(tmp, "(%ld%%)", tl->n_reviewed * 100 / tl->n_messages), 3);
+	if (tl->state == THREADLIST_LOADING)
+		view_status_add(parts, &n,
+				talloc_asprintf(tmp, "loading %s…",
+						util_group_digits(a, sizeof(a), tl->n_rows)),
+				4);
+	if (*tl->notice)
+		view_status_add(parts, &n, talloc_asprintf(tmp, "[%s]", tl->notice), 1);
+	{
+		char *js = app_jobs_status(tmp, app);
 
 		if (js && *js)
-			s = talloc_asprintf_append(s, "  [%s]", js);
+			view_status_add(parts, &n, talloc_asprintf(tmp, "[%s]", js), 9);
 		else if (app->review->n_queue || *app->review->error)
-			s = talloc_asprintf_append(s, "  [%s]", review_status(s, app->review));
+			view_status_add(parts, &n,
+					talloc_asprintf(tmp, "[%s]", review_status(tmp, app->review)), 9);
 	}
-	if (s && *tl->count_error)
-		s = talloc_asprintf_append(s, "  [%s]", tl->count_error);
-	if (s)
-		screen_puts(app->scr, x, y, app->scr->w - x, s, SCREEN_STATUS);
-	talloc_free(s);
+	if (*tl->count_error)
+		view_status_add(parts, &n, talloc_asprintf(tmp, "[%s]", tl->count_error), 6);
+	/* Widths, with the two spaces before each part (one before the percentage). */
+	for (int i = 0; i < n; i++) {
+		keep[i] = text_width(parts[i].text, strlen(parts[i].text)) +
+			  (parts[i].text[0] == '(' ? 1 : 2);
+		rest += keep[i];
+	}
+	query_w = (int)text_width(tl->query, strlen(tl->query));
+	/* Drop parts, least important first: the minor ones until the query fits whole, ... */
+	for (int prio = 0; prio < 10; prio++)
+		for (int i = 0; i < n && query_w + rest > w; i++) {
+			if (!keep[i] || parts[i].prio != prio)
+				continue;
+			if (prio >= VIEW_STATUS_ESSENTIAL &&
+			    w - rest >= (query_w < VIEW_STATUS_QUERY_MIN ? query_w : VIEW_STATUS_QUERY_MIN))
+				continue;
+			rest -= keep[i];
+			keep[i] = 0;
+		}
+	/* ... and the percentage never outlives its count. */
+	for (int i = 1; i < n; i++)
+		if (parts[i].text[0] == '(' && !keep[i - 1] && keep[i]) {
+			rest -= keep[i];
+			keep[i] = 0;
+		}
+	screen_fill(app->scr, 0, y, w, SCREEN_STATUS);
+	x = screen_puts(app->scr, 0, y, w - rest > 1 ? w - rest : 1, tl->query, SCREEN_STATUS);
+	for (int i = 0; i < n && x < w; i++) {
+		int sep = parts[i].text[0] == '(' ? 1 : 2;
+
+		if (!keep[i])
+			continue;
+		x += sep;
+		x += screen_puts(app->scr, x, y, w - x, parts[i].text, SCREEN_STATUS);
+	}
+	talloc_free(tmp);
 }
 
 static void

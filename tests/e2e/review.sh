@@ -79,7 +79,7 @@ while ! grep -q locked "$FIXTURE_DIR/hold.out" 2>/dev/null && [ $i -lt 200 ]; do
 	i=$((i + 1))
 done
 tmux_start 100 30 "$TRAWL" from:francois
-tmux_wait_for "1 threads  1 messages" >/dev/null
+tmux_wait_for "1 thread  1 message" >/dev/null
 tmux_keys t
 tmux_wait_for "tag thread:" >/dev/null
 tmux_keys "+locked" Enter

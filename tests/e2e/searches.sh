@@ -49,12 +49,12 @@ fi
 
 # The reader opens the first saved search when started without a query.
 tmux_start 120 30 "$TRAWL"
-tap_check "opens the first saved search (alphabetical: alice)" tmux_wait_for 'query:"alice"  1 threads  2 messages'
+tap_check "opens the first saved search (alphabetical: alice)" tmux_wait_for 'query:"alice"  1 thread  2 messages'
 tap_check "the filters pane lists the CLI's search with counts" tmux_wait_for "★ alice               2/2"
 tap_check "a broken (cyclic) search shows an error, no crash" tmux_wait_for "★ loop-a            error"
 # Save the current query from the reader.
 tmux_keys / "from:francois" Enter
-tmux_wait_for "1 threads  1 messages" >/dev/null
+tmux_wait_for "1 thread  1 message" >/dev/null
 tmux_keys S
 tmux_wait_for "as:" >/dev/null
 tmux_keys "Fran çois" Enter

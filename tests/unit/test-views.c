@@ -467,6 +467,54 @@ test_config_errors_one_a_line(void **state)
 	unlink(path);
 }
 
+/* The status line of the list at width w, with counts set by hand (the fixture is small). */
+static char *
+status_with_counts(struct ctx *c, int w, long threads, long messages, long reviewed)
+{
+	struct threadlist *tl = c->app->list->tl;
+	char *row;
+
+	app_resize(c->app, w, 24);
+	tl->n_threads = threads;
+	tl->n_messages = messages;
+	tl->n_reviewed = reviewed;
+	view_draw(c->app);
+	row = screen_row_text(c, c->app->scr, c->app->scr->h - 2);
+	app_resize(c->app, 80, 24);
+	return row;
+}
+
+/*
+ * The status line says "1 thread", groups every number's digits, and
+ * fits 80 columns with "reviewed x/y" in it, dropping the less important
+ * parts first (it was cut after the message count).
+ */
+static void
+test_status_fits_80(void **state)
+{
+	struct ctx *c = *state;
+	const char *q = "(from:alice or from:bob or from:francois) and date:2017-01-01..2017-12-31";
+	char *row;
+
+	row = status_with_counts(c, 80, 1, 1, 0);
+	if (!strstr(row, "  1 thread  1 message  reviewed 0/1"))
+		fail_msg("singular counts: %s", row);
+	row = status_with_counts(c, 80, 2990, 12345, 1234);
+	if (!strstr(row, "2,990 threads") || !strstr(row, "reviewed 1,234/12,345") ||
+	    strstr(row, "2990") || strstr(row, "12345"))
+		fail_msg("digits not grouped: %s", row);
+	view_search(c->app, q);
+	wait_loaded(c->app);
+	row = status_with_counts(c, 80, 2990, 123456, 12345);
+	if (!strstr(row, "reviewed 12,345/123,456") || !strstr(row, "2,990 threads"))
+		fail_msg("the counts do not fit 80 columns: %s", row);
+	row = status_with_counts(c, 200, 2990, 123456, 12345);
+	if (!strstr(row, q) || !strstr(row, "123,456 messages  reviewed 12,345/123,456 (9%)"))
+		fail_msg("a wide status line lacks something: %s", row);
+	view_search(c->app, "*");
+	wait_loaded(c->app);
+}
+
 int
 main(void)
 {
@@ -486,6 +534,7 @@ main(void)
 		cmocka_unit_test(test_escape_does_not_quit),
 		cmocka_unit_test(test_help_columns),
 		cmocka_unit_test(test_config_errors_one_a_line),
+		cmocka_unit_test(test_status_fits_80),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
