@@ -244,29 +244,63 @@ main_screen_full(const struct app *app)
 	       threadlist_len(app->list->tl) >= app->list->top + rows;
 }
 
-/* Runs argv (never through a shell) with the terminal handed over, and waits for it. */
+/* The first line of what f holds (from its start), at most len - 1 bytes; "" if none. */
+static char *
+main_first_line(FILE *f, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!f || fseek(f, 0, SEEK_SET) != 0)
+		return buf;
+	while (fgets(buf, (int)len, f)) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (buf[strspn(buf, " \t")])
+			break;
+	}
+	return buf;
+}
+
+/*
+ * Runs argv (never through a shell) with the terminal handed over, and
+ * waits for it.  Its standard error goes to a file, so that when it fails
+ * the status line can say why (its exit status and the first line it
+ * wrote) instead of the message being lost when trawl redraws.
+ */
 static void
 main_run_external(struct app *app)
 {
 	char **argv = app->external;
 	pid_t pid;
 	int status = 0;
+	FILE *err = tmpfile();
+	char line[512];
 
 	app->external = NULL;
 	ui_suspend();
 	pid = fork();
 	if (pid == 0) {
+		if (err)
+			dup2(fileno(err), STDERR_FILENO);
 		execvp(argv[0], argv);
+		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	if (pid > 0)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 	ui_resume();
-	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		app_message(app, 1, "%s %s: failed", argv[0], argv[1]);
+	main_first_line(err, line, sizeof(line));
+	if (pid < 0)
+		app_message(app, 1, "%s: cannot start it: %s", argv[0], strerror(errno));
+	else if (WIFSIGNALED(status))
+		app_message(app, 1, "%s: killed by signal %d%s%s", argv[0], WTERMSIG(status),
+			    *line ? ": " : "", line);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		app_message(app, 1, "%s: exit status %d%s%s", argv[0], WEXITSTATUS(status),
+			    *line ? ": " : "", line);
 	else
 		app_message(app, 0, "%s %s: done", argv[0], argv[1]);
+	if (err)
+		fclose(err);
 	talloc_free(argv);
 }
 
