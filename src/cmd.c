@@ -336,6 +336,8 @@ cmd_close(struct app *app, int argc, char **argv)
 		app->help = 0;
 	else if (app->focus == APP_FOCUS_THREAD)
 		threadview_close(app);
+	else if (view_unlimit(app))
+		app_message(app, 0, "back to %s", view_query(app));
 	else
 		app_message(app, 0, "nothing to close (q quits)");
 }
@@ -349,19 +351,11 @@ cmd_redraw(struct app *app, int argc, char **argv)
 static void
 cmd_refresh(struct app *app, int argc, char **argv)
 {
-	const struct index_thread *cur = listview_current(app);
-	char *keep = cur ? talloc_strdup(app, cur->thread_id) : NULL;
-
 	if (index_reopen(app->idx) != TRAWL_OK) {
 		app_message(app, 1, "%s", index_last_error(app->idx));
-		talloc_free(keep);
 		return;
 	}
-	view_search(app, view_query(app));
-	if (app->list && keep)
-		app->list->want_thread = talloc_steal(app->list, keep);
-	else
-		talloc_free(keep);
+	view_rerun(app);
 	sidebar_reload(app);
 	app_message(app, 0, "refreshed");
 }
@@ -376,11 +370,11 @@ cmd_search(struct app *app, int argc, char **argv)
 	talloc_free(q);
 }
 
+/* Tab in a query prompt completes the tags and the field prefixes. */
 static void
-cmd_prompt_search(struct app *app, int argc, char **argv)
+cmd_query_completions(struct app *app)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *initial = cmd_join(tmp, argc, argv, 1);
 	static const char *const prefixes[] = {
 		"from:", "to:", "subject:", "tag:", "date:", "id:", "thread:", "folder:",
 		"path:", "query:", "attachment:", "mimetype:", "body:", "property:", "lastmod:",
@@ -389,7 +383,6 @@ cmd_prompt_search(struct app *app, int argc, char **argv)
 	char **tags, **words;
 	size_t n_tags = 0, n = 0;
 
-	app_prompt(app, "search: ", initial, app->history_path, cmd_search_done, NULL);
 	if (index_all_tags(app->idx, tmp, &tags, &n_tags) != TRAWL_OK)
 		n_tags = 0;
 	words = talloc_array(tmp, char *, n_tags + sizeof(prefixes) / sizeof(prefixes[0]));
@@ -403,6 +396,47 @@ cmd_prompt_search(struct app *app, int argc, char **argv)
 	if (words)
 		prompt_set_completions(app->prompt, words, n);
 	talloc_free(tmp);
+}
+
+static void
+cmd_prompt_search(struct app *app, int argc, char **argv)
+{
+	char *initial = cmd_join(NULL, argc, argv, 1);
+
+	app_prompt(app, "search: ", initial, app->history_path, cmd_search_done, NULL);
+	cmd_query_completions(app);
+	talloc_free(initial);
+}
+
+static void
+cmd_limit_done(struct app *app, const char *line, void *data)
+{
+	if (line[strspn(line, " ")])
+		view_limit(app, line);
+}
+
+/* Narrows the list by more terms without retyping its query; unlimit steps back out. */
+static void
+cmd_limit(struct app *app, int argc, char **argv)
+{
+	char *terms = cmd_join(NULL, argc, argv, 1);
+
+	if (terms && *terms)
+		view_limit(app, terms);
+	else {
+		app_prompt(app, "limit to: ", "", app->history_path, cmd_limit_done, NULL);
+		cmd_query_completions(app);
+	}
+	talloc_free(terms);
+}
+
+static void
+cmd_unlimit(struct app *app, int argc, char **argv)
+{
+	if (view_unlimit(app))
+		app_message(app, 0, "back to %s", view_query(app));
+	else
+		app_message(app, 0, "no limit to step out of");
 }
 
 static void
@@ -466,13 +500,10 @@ static void
 cmd_select_and(struct app *app, int argc, char **argv)
 {
 	const struct filter *e = sidebar_current(app);
-	char *q;
 
 	if (!e)
 		return;
-	q = index_query_and(app, view_query(app), e->query);
-	view_search(app, q);
-	talloc_free(q);
+	view_limit(app, e->query);
 	app->focus = APP_FOCUS_LIST;
 }
 
@@ -491,7 +522,7 @@ static void
 cmd_toggle_order(struct app *app, int argc, char **argv)
 {
 	app->cfg->oldest_first = !app->cfg->oldest_first;
-	view_search(app, view_query(app));
+	view_rerun(app);
 	app_message(app, 0, "%s first", app->cfg->oldest_first ? "oldest" : "newest");
 }
 
@@ -522,7 +553,8 @@ const struct cmd_entry cmd_table[] = {
 	{"help", "", "show the key bindings of this pane (again to close)", 0, cmd_help},
 	{"quit", "", "quit trawl", 0, cmd_quit},
 	{"back", "", "close the help or the thread; quit from the thread list", 0, cmd_back},
-	{"close", "", "close the help or the thread (never quits)", 0, cmd_close},
+	{"close", "", "close the help or the thread, or step out of the last limit (never quits)", 0,
+	 cmd_close},
 	{"next", "", "move down one row", 0, cmd_next},
 	{"prev", "", "move up one row", 0, cmd_prev},
 	{"page-down", "", "move down one page", 0, cmd_page_down},
@@ -535,6 +567,9 @@ const struct cmd_entry cmd_table[] = {
 	 cmd_prompt_search},
 	{"prompt-command", "", "type a command", 0, cmd_prompt_command},
 	{"search", "QUERY", "show the threads matching QUERY", 0, cmd_search},
+	{"limit", "[TERMS]", "narrow the list to the threads also matching TERMS: (QUERY) and (TERMS)",
+	 CTX(LIST) | CTX(SIDEBAR), cmd_limit},
+	{"unlimit", "", "step back out of the last limit", CTX(LIST) | CTX(SIDEBAR), cmd_unlimit},
 	{"focus-next", "", "move the focus to the next pane", 0, cmd_focus_next},
 	{"focus-prev", "", "move the focus to the previous pane", 0, cmd_focus_prev},
 	{"toggle-sidebar", "", "show or hide the filters pane", 0, cmd_toggle_sidebar},
@@ -542,7 +577,7 @@ const struct cmd_entry cmd_table[] = {
 	{"refresh", "", "reopen the database and run the query again (new mail, other clients)",
 	 0, cmd_refresh},
 	{"select", "", "show the selected saved search or tag", CTX(SIDEBAR), cmd_select},
-	{"select-and", "", "narrow the current query by the selected filter", CTX(SIDEBAR),
+	{"select-and", "", "narrow the list by the selected filter (a limit)", CTX(SIDEBAR),
 	 cmd_select_and},
 	{"open", "", "open the selected thread", CTX(LIST), cmd_open},
 	{"toggle-order", "", "sort newest first or oldest first", CTX(LIST), cmd_toggle_order},

@@ -74,6 +74,8 @@ static const struct {
 	{CONFIG_LIST, "l", "open"},
 	{CONFIG_LIST, "Right", "open"},
 	{CONFIG_LIST, "o", "toggle-order"},
+	{CONFIG_LIST, "L", "limit"},
+	{CONFIG_LIST, "U", "unlimit"},
 	{CONFIG_LIST, "n", "next-unreviewed"},
 	{CONFIG_THREAD, "Enter", "toggle"},
 	{CONFIG_THREAD, "o", "toggle"},

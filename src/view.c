@@ -47,25 +47,91 @@ view_query(const struct app *app)
 	return app->list->tl->query;
 }
 
-void
-view_search(struct app *app, const char *query)
+/* Runs query in the list; keep_cursor puts the cursor back on its thread.  0 on success. */
+static int
+view_run(struct app *app, const char *query, int keep_cursor)
 {
 	struct listview *lv;
+	const struct index_thread *cur = keep_cursor ? listview_current(app) : NULL;
 
 	/* Check the syntax first, so a typo keeps the previous results on screen. */
 	if (index_check_query(app->idx, query) != TRAWL_OK) {
 		app_message(app, 1, "%s", index_last_error(app->idx));
-		return;
+		return -1;
 	}
 	lv = listview_new(app, query);
 	if (!lv) {
 		app_message(app, 1, "out of memory");
-		return;
+		return -1;
 	}
+	if (cur)
+		lv->want_thread = talloc_strdup(lv, cur->thread_id);
 	threadview_close(app);
 	talloc_free(app->list);
 	app->list = lv;
 	app->focus = APP_FOCUS_LIST;
+	return 0;
+}
+
+void
+view_search(struct app *app, const char *query)
+{
+	if (view_run(app, query, 0) == 0) {
+		TALLOC_FREE(app->limits);
+		app->n_limits = 0;
+	}
+}
+
+void
+view_rerun(struct app *app)
+{
+	char *q = talloc_strdup(NULL, view_query(app));
+
+	if (q)
+		view_run(app, q, 1);
+	talloc_free(q);
+}
+
+void
+view_limit(struct app *app, const char *terms)
+{
+	char *old = talloc_strdup(app, view_query(app));
+	char *q = old ? index_query_and(app, old, terms) : NULL;
+	char **limits;
+
+	if (!q || !strcmp(q, old) || view_run(app, q, 1) != 0) {
+		talloc_free(old);
+		talloc_free(q);
+		return;
+	}
+	limits = talloc_realloc(app, app->limits, char *, app->n_limits + 1);
+	if (!limits)
+		abort();
+	app->limits = limits;
+	app->limits[app->n_limits++] = talloc_steal(limits, old);
+	talloc_free(q);
+}
+
+int
+view_unlimit(struct app *app)
+{
+	char *q;
+
+	if (!app->n_limits)
+		return 0;
+	/* Popped even if it no longer runs (a saved search deleted): the next step goes further. */
+	q = app->limits[--app->n_limits];
+	view_run(app, q, 1);
+	talloc_free(q);
+	if (!app->n_limits)
+		TALLOC_FREE(app->limits);
+	return 1;
+}
+
+const char *
+view_base_query(const struct app *app)
+{
+	return app->n_limits ? app->limits[0] : view_query(app);
 }
 
 /* One part of the status line; parts of lower priority go first when the line is too narrow. */

@@ -68,6 +68,12 @@ struct app {
 	struct sidebar *sidebar;
 	struct listview *list;
 	struct threadview *thread; /* NULL unless a thread is open */
+	/*
+	 * The limits (view_limit): limits[i] is the list's query before
+	 * limit i was applied, so stepping back out restores them in turn.
+	 */
+	char **limits;
+	size_t n_limits;
 	int help;                  /* the help screen is shown, with these lines: */
 	char **help_lines;
 	size_t n_help_lines, help_top;

@@ -59,8 +59,27 @@ void view_start(struct app *app, const char *query);
 /* The query of the thread list on screen. */
 const char *view_query(const struct app *app);
 
-/* Runs query in the thread list (keeps the previous one if it is invalid). */
+/*
+ * Runs query in the thread list, a new search: the limits are forgotten
+ * (keeps the previous list, and its limits, if query is invalid).
+ */
 void view_search(struct app *app, const char *query);
+
+/* Runs the list's query again (after a sort change), keeping its limits and the cursor's thread. */
+void view_rerun(struct app *app);
+
+/*
+ * Narrows the list by terms: its query becomes "(QUERY) and (TERMS)" and
+ * the old one is kept, to step back to.  Nothing changes if the result is
+ * invalid.
+ */
+void view_limit(struct app *app, const char *terms);
+
+/* Steps back out of the last limit (the cursor stays on its thread); 0 if there is none. */
+int view_unlimit(struct app *app);
+
+/* The query the limits were applied to (the list's own when there is none). */
+const char *view_base_query(const struct app *app);
 
 /*
  * Rows the message area takes at the bottom: 1, or one per line of a

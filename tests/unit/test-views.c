@@ -515,6 +515,62 @@ test_status_fits_80(void **state)
 	wait_loaded(c->app);
 }
 
+/*
+ * L narrows the list by more terms, keeping its query: (QUERY) and
+ * (TERMS), shown whole on the status line; U (or Escape) steps back out,
+ * one limit at a time, with the cursor on the same thread; a new search
+ * forgets the limits.
+ */
+static void
+test_limit_and_step_back(void **state)
+{
+	struct ctx *c = *state;
+	char *row;
+
+	view_search(c->app, "tag:inbox");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->tl->n_rows, 4);
+	cmd_key(c->app, "L");
+	assert_non_null(c->app->prompt);
+	type_keys(c->app, "from:alice or from:bob");
+	cmd_key(c->app, "Enter");
+	wait_loaded(c->app);
+	assert_string_equal(view_query(c->app), "(tag:inbox) and (from:alice or from:bob)");
+	assert_int_equal(c->app->list->tl->n_rows, 1);
+	view_draw(c->app);
+	row = screen_row_text(c, c->app->scr, c->app->scr->h - 2);
+	if (strncmp(row, "(tag:inbox) and (from:alice or from:bob)  1 thread", 50))
+		fail_msg("the status line does not show the whole query: %s", row);
+	cmd_run(c->app, "limit not from:bob");
+	wait_loaded(c->app);
+	assert_string_equal(view_query(c->app),
+			    "((tag:inbox) and (from:alice or from:bob)) and (not from:bob)");
+	assert_string_equal(view_base_query(c->app), "tag:inbox");
+	/* One step back at a time. */
+	cmd_key(c->app, "U");
+	wait_loaded(c->app);
+	assert_string_equal(view_query(c->app), "(tag:inbox) and (from:alice or from:bob)");
+	cmd_key(c->app, "Escape");
+	wait_loaded(c->app);
+	assert_string_equal(view_query(c->app), "tag:inbox");
+	assert_int_equal(c->app->list->tl->n_rows, 4);
+	/* The cursor is on the thread it was on inside the limit. */
+	assert_string_equal(listview_current(c->app)->subject, "Quarterly budget review");
+	cmd_key(c->app, "U");
+	assert_string_equal(c->app->message, "no limit to step out of");
+	assert_false(c->app->quit);
+	/* An invalid limit changes nothing; a new search forgets the limits. */
+	cmd_run(c->app, "limit from:alice and (");
+	assert_true(c->app->message_is_error);
+	assert_string_equal(view_query(c->app), "tag:inbox");
+	cmd_run(c->app, "limit from:alice");
+	view_search(c->app, "*");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->n_limits, 0);
+	cmd_key(c->app, "U");
+	assert_string_equal(view_query(c->app), "*");
+}
+
 int
 main(void)
 {
@@ -535,6 +591,7 @@ main(void)
 		cmocka_unit_test(test_help_columns),
 		cmocka_unit_test(test_config_errors_one_a_line),
 		cmocka_unit_test(test_status_fits_80),
+		cmocka_unit_test(test_limit_and_step_back),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
