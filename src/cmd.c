@@ -518,12 +518,40 @@ cmd_open(struct app *app, int argc, char **argv)
 		app->focus = APP_FOCUS_THREAD;
 }
 
+/* Shows the list in order and says so, and where the order is remembered. */
+static void
+cmd_set_order(struct app *app, int order)
+{
+	static const char *const what[CONFIG_SORT_COUNT_OF] = {
+		[CONFIG_SORT_NEWEST] = "newest first",
+		[CONFIG_SORT_OLDEST] = "oldest first",
+		[CONFIG_SORT_COUNT] = "most messages first",
+	};
+	char *search = NULL;
+
+	view_set_order(app, order, app, &search);
+	if (search)
+		app_message(app, 0, "%s (kept for the saved search %s)", what[order], search);
+	else
+		app_message(app, 0, "%s", what[order]);
+	talloc_free(search);
+}
+
 static void
 cmd_toggle_order(struct app *app, int argc, char **argv)
 {
-	app->cfg->oldest_first = !app->cfg->oldest_first;
-	view_rerun(app);
-	app_message(app, 0, "%s first", app->cfg->oldest_first ? "oldest" : "newest");
+	cmd_set_order(app, (app->list->order + 1) % CONFIG_SORT_COUNT_OF);
+}
+
+static void
+cmd_sort(struct app *app, int argc, char **argv)
+{
+	int order = argc == 2 ? config_sort_parse(argv[1]) : -1;
+
+	if (order < 0)
+		app_message(app, 1, "sort: newest, oldest or count");
+	else
+		cmd_set_order(app, order);
 }
 
 static void
@@ -580,7 +608,10 @@ const struct cmd_entry cmd_table[] = {
 	{"select-and", "", "narrow the list by the selected filter (a limit)", CTX(SIDEBAR),
 	 cmd_select_and},
 	{"open", "", "open the selected thread", CTX(LIST), cmd_open},
-	{"toggle-order", "", "sort newest first or oldest first", CTX(LIST), cmd_toggle_order},
+	{"toggle-order", "", "sort newest first, oldest first, or by message count, in turn",
+	 CTX(LIST), cmd_toggle_order},
+	{"sort", "newest|oldest|count", "sort newest first, oldest first, or most messages first",
+	 CTX(LIST), cmd_sort},
 	{"next-unreviewed", "", "go to the next unreviewed thread or message",
 	 CTX(LIST) | CTX(THREAD), cmd_next_unreviewed},
 	{"toggle-reviewed", "", "mark the message (thread view) or thread (list) reviewed, or not",

@@ -34,16 +34,18 @@ listview_job_fds(const struct app *app, void *ud, int *fds, int max)
 }
 
 struct listview *
-listview_new(struct app *app, const char *query)
+listview_new(struct app *app, const char *query, int order)
 {
 	struct listview *lv = talloc_zero(app, struct listview);
 
 	if (!lv)
 		return NULL;
+	lv->order = order;
 	lv->tl = threadlist_new(lv, app->idx, query,
-				app->cfg->oldest_first ? INDEX_SORT_OLDEST_FIRST
-						       : INDEX_SORT_NEWEST_FIRST,
-				app->cfg->head_cache ? THREADLIST_HEAD_CACHE : 0);
+				order == CONFIG_SORT_OLDEST ? INDEX_SORT_OLDEST_FIRST
+							    : INDEX_SORT_NEWEST_FIRST,
+				(app->cfg->head_cache ? THREADLIST_HEAD_CACHE : 0) |
+					(order == CONFIG_SORT_COUNT ? THREADLIST_BY_COUNT : 0));
 	if (!lv->tl) {
 		talloc_free(lv);
 		return NULL;
@@ -173,7 +175,9 @@ list_draw_row(struct app *app, const struct index_thread *row, int selected, int
 		    selected ? base : SCREEN_UNREVIEWED);
 	col += 2;
 	if (col + date_w < end) {
-		view_format_date(row->newest, app->now, date, sizeof(date));
+		/* Oldest first shows each thread's oldest date: the one it is sorted by. */
+		view_format_date(app->list->order == CONFIG_SORT_OLDEST ? row->oldest : row->newest,
+				 app->now, date, sizeof(date));
 		screen_puts(app->scr, col, y, date_w, date, selected ? base : SCREEN_DATE);
 		col += date_w + 1;
 	}
@@ -327,7 +331,7 @@ listview_reload(struct app *app)
 {
 	const struct index_thread *cur = listview_current(app);
 	char *keep = cur ? talloc_strdup(NULL, cur->thread_id) : NULL;
-	struct listview *lv = listview_new(app, view_query(app));
+	struct listview *lv = listview_new(app, view_query(app), app->list->order);
 
 	if (!lv) {
 		talloc_free(keep);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "trawl/feed.h"
+#include "trawl/prefs.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
 #include "trawl/util.h"
@@ -35,7 +36,8 @@ void
 view_start(struct app *app, const char *query)
 {
 	feed_subscribe(app->feed, app->scr, view_on_commit, app);
-	app->list = listview_new(app, query && *query ? query : "*");
+	query = query && *query ? query : "*";
+	app->list = listview_new(app, query, view_order_for(app, query));
 	app->sidebar = sidebar_new(app);
 	if (!app->list || !app->sidebar)
 		abort();
@@ -47,9 +49,9 @@ view_query(const struct app *app)
 	return app->list->tl->query;
 }
 
-/* Runs query in the list; keep_cursor puts the cursor back on its thread.  0 on success. */
+/* Runs query in the list in order; keep_cursor puts the cursor back on its thread.  0 on success. */
 static int
-view_run(struct app *app, const char *query, int keep_cursor)
+view_run(struct app *app, const char *query, int keep_cursor, int order)
 {
 	struct listview *lv;
 	const struct index_thread *cur = keep_cursor ? listview_current(app) : NULL;
@@ -59,7 +61,7 @@ view_run(struct app *app, const char *query, int keep_cursor)
 		app_message(app, 1, "%s", index_last_error(app->idx));
 		return -1;
 	}
-	lv = listview_new(app, query);
+	lv = listview_new(app, query, order);
 	if (!lv) {
 		app_message(app, 1, "out of memory");
 		return -1;
@@ -76,7 +78,7 @@ view_run(struct app *app, const char *query, int keep_cursor)
 void
 view_search(struct app *app, const char *query)
 {
-	if (view_run(app, query, 0) == 0) {
+	if (view_run(app, query, 0, view_order_for(app, query)) == 0) {
 		TALLOC_FREE(app->limits);
 		app->n_limits = 0;
 	}
@@ -88,7 +90,7 @@ view_rerun(struct app *app)
 	char *q = talloc_strdup(NULL, view_query(app));
 
 	if (q)
-		view_run(app, q, 1);
+		view_run(app, q, 1, app->list->order);
 	talloc_free(q);
 }
 
@@ -99,7 +101,7 @@ view_limit(struct app *app, const char *terms)
 	char *q = old ? index_query_and(app, old, terms) : NULL;
 	char **limits;
 
-	if (!q || !strcmp(q, old) || view_run(app, q, 1) != 0) {
+	if (!q || !strcmp(q, old) || view_run(app, q, 1, app->list->order) != 0) {
 		talloc_free(old);
 		talloc_free(q);
 		return;
@@ -121,7 +123,7 @@ view_unlimit(struct app *app)
 		return 0;
 	/* Popped even if it no longer runs (a saved search deleted): the next step goes further. */
 	q = app->limits[--app->n_limits];
-	view_run(app, q, 1);
+	view_run(app, q, 1, app->list->order);
 	talloc_free(q);
 	if (!app->n_limits)
 		TALLOC_FREE(app->limits);
@@ -132,6 +134,93 @@ const char *
 view_base_query(const struct app *app)
 {
 	return app->n_limits ? app->limits[0] : view_query(app);
+}
+
+/*
+ * The name of the saved search query is, when it is exactly one
+ * (query:NAME, or query:"NAME" with quotes doubled, as the filters pane
+ * and --search make it); NULL otherwise.
+ */
+static char *
+view_saved_search_name(TALLOC_CTX *ctx, const char *query)
+{
+	const char *p = query;
+	char *name;
+
+	if (strncmp(p, "query:", 6) != 0)
+		return NULL;
+	p += 6;
+	if (*p != '"')
+		return *p && !strpbrk(p, " \t()\"") ? talloc_strdup(ctx, p) : NULL;
+	name = talloc_strdup(ctx, "");
+	for (p++; name && *p; p++) {
+		if (*p == '"' && p[1] != '"')
+			break; /* the closing quote */
+		if (*p == '"')
+			p++;
+		name = talloc_strndup_append_buffer(name, p, 1);
+	}
+	/* Only a closing quote that ends the query makes it exactly a saved search. */
+	if (name && *p == '"' && !p[1])
+		return name;
+	talloc_free(name);
+	return NULL;
+}
+
+/* The prefs key of a saved search's order. */
+static char *
+view_order_key(TALLOC_CTX *ctx, const char *name)
+{
+	return talloc_asprintf(ctx, "sort %s", name);
+}
+
+int
+view_order_for(const struct app *app, const char *query)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *name = view_saved_search_name(tmp, query), *v = NULL;
+	int order = app->cfg->sort;
+
+	if (name)
+		v = prefs_get(tmp, prefs_path_for(tmp, index_db_path(app->idx)),
+			      view_order_key(tmp, name));
+	if (v && config_sort_parse(v) >= 0)
+		order = config_sort_parse(v);
+	talloc_free(tmp);
+	return order;
+}
+
+void
+view_order_moved(struct app *app, const char *old_name, const char *new_name)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *path = prefs_path_for(tmp, index_db_path(app->idx));
+	char *v = prefs_get(tmp, path, view_order_key(tmp, old_name));
+
+	if (v) {
+		if (new_name)
+			prefs_set(path, view_order_key(tmp, new_name), v);
+		prefs_set(path, view_order_key(tmp, old_name), NULL);
+	}
+	talloc_free(tmp);
+}
+
+void
+view_set_order(struct app *app, int order, TALLOC_CTX *ctx, char **saved_search)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *name = view_saved_search_name(tmp, view_base_query(app));
+
+	if (saved_search)
+		*saved_search = NULL;
+	if (!name || prefs_set(prefs_path_for(tmp, index_db_path(app->idx)),
+			       view_order_key(tmp, name), config_sort_name(order)) != 0)
+		app->cfg->sort = order;
+	else if (saved_search)
+		*saved_search = talloc_steal(ctx, name);
+	app->list->order = order;
+	view_rerun(app);
+	talloc_free(tmp);
 }
 
 /* One part of the status line; parts of lower priority go first when the line is too narrow. */
@@ -193,6 +282,10 @@ view_draw_status(struct app *app, int y)
 	if (tl->n_messages > 0 && tl->n_reviewed >= 0)
 		view_status_add(parts, &n,
 				talloc_asprintf(tmp, "(%ld%%)", tl->n_reviewed * 100 / tl->n_messages), 3);
+	if (app->list->order == CONFIG_SORT_OLDEST)
+		view_status_add(parts, &n, talloc_strdup(tmp, "oldest first"), 4);
+	else if (app->list->order == CONFIG_SORT_COUNT)
+		view_status_add(parts, &n, talloc_strdup(tmp, "most messages first"), 4);
 	if (tl->state == THREADLIST_LOADING)
 		view_status_add(parts, &n,
 				talloc_asprintf(tmp, "loading %s…",

@@ -571,6 +571,86 @@ test_limit_and_step_back(void **state)
 	assert_string_equal(view_query(c->app), "*");
 }
 
+/* Row y of the screen as drawn now. */
+static char *
+drawn_row(struct ctx *c, int y)
+{
+	view_draw(c->app);
+	return screen_row_text(c, c->app->scr, y < 0 ? c->app->scr->h + y : y);
+}
+
+/*
+ * o steps through newest first, oldest first (each thread shown with its
+ * oldest date, the one it is sorted by; the newest was shown) and most
+ * messages first; the order chosen on a saved search is kept for it, in
+ * the case's prefs file, and does not change the session's.
+ */
+static void
+test_sort_orders_remembered(void **state)
+{
+	struct ctx *c = *state;
+	char *prefs = talloc_asprintf(c, "%s/.notmuch/trawl/prefs", c->f->mail), *row;
+	FILE *f;
+	char line[256] = "";
+
+	view_search(c->app, "*");
+	wait_loaded(c->app);
+	row = drawn_row(c, 3);
+	if (!strstr(row, "Apr 04") || !strstr(row, "Quarterly budget"))
+		fail_msg("newest first, the budget thread is last with its newest date: %s", row);
+	cmd_key(c->app, "o");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_OLDEST);
+	row = drawn_row(c, 0);
+	if (!strstr(row, "Apr 03") || !strstr(row, "Quarterly budget"))
+		fail_msg("oldest first shows the thread's oldest date: %s", row);
+	assert_non_null(strstr(drawn_row(c, -2), "oldest first"));
+	cmd_key(c->app, "o");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_COUNT);
+	assert_non_null(strstr(drawn_row(c, 0), "Quarterly budget"));
+	assert_non_null(strstr(drawn_row(c, 1), "Weekly digest"));
+	assert_non_null(strstr(drawn_row(c, -2), "most messages first"));
+	cmd_key(c->app, "o");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_NEWEST);
+	assert_int_equal(c->cfg->sort, CONFIG_SORT_NEWEST);
+
+	/* A saved search keeps its own order; the session's stays. */
+	assert_int_equal(index_save_search(c->idx, "work", "tag:inbox"), TRAWL_OK);
+	view_search(c->app, "query:\"work\"");
+	wait_loaded(c->app);
+	cmd_run(c->app, "sort oldest");
+	wait_loaded(c->app);
+	assert_non_null(strstr(c->app->message, "kept for the saved search work"));
+	assert_int_equal(c->cfg->sort, CONFIG_SORT_NEWEST);
+	view_search(c->app, "*");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_NEWEST);
+	view_search(c->app, "query:\"work\"");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_OLDEST);
+	/* Inside a limit of it, the order is the saved search's too. */
+	cmd_run(c->app, "limit from:alice");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_OLDEST);
+	cmd_run(c->app, "sort count");
+	wait_loaded(c->app);
+	cmd_run(c->app, "unlimit");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_COUNT);
+	/* Kept with the case, for the next session. */
+	assert_int_equal(view_order_for(c->app, "query:work"), CONFIG_SORT_COUNT);
+	f = fopen(prefs, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	assert_string_equal(line, "sort work\tcount\n");
+	assert_int_equal(index_save_search(c->idx, "work", NULL), TRAWL_OK);
+	view_search(c->app, "*");
+	wait_loaded(c->app);
+}
+
 int
 main(void)
 {
@@ -592,6 +672,7 @@ main(void)
 		cmocka_unit_test(test_config_errors_one_a_line),
 		cmocka_unit_test(test_status_fits_80),
 		cmocka_unit_test(test_limit_and_step_back),
+		cmocka_unit_test(test_sort_orders_remembered),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
