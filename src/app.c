@@ -315,6 +315,18 @@ app_prompt(struct app *app, const char *label, const char *initial, const char *
 }
 
 void
+app_confirm(struct app *app, const char *question, const char *detail, app_prompt_fn done,
+	    void *data)
+{
+	talloc_free(app->prompt);
+	app->prompt = prompt_new_confirm(app, question, detail);
+	if (!app->prompt)
+		abort();
+	app->prompt_done = done;
+	app->prompt_data = data ? talloc_steal(app->prompt, data) : NULL;
+}
+
+void
 app_resize(struct app *app, int w, int h)
 {
 	screen_resize(app->scr, w, h);

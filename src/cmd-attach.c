@@ -114,9 +114,8 @@ attach_save_to(struct app *app, struct attach_pick *p, const char *dir)
 	}
 	{
 		const char *argv[] = {p->program, saved, NULL};
-		char *what = talloc_asprintf(p, "%s %s", p->program, saved);
 
-		app_external_new(app, argv, what ? what : p->program);
+		app_external_new(app, argv, p->program);
 	}
 }
 
@@ -196,8 +195,8 @@ attach_ask_dir(struct app *app, struct attach_pick *p)
 			talloc_free(p);
 			return;
 		}
-		label = talloc_asprintf(p, "open %s with %s? y/n: ", p->what, p->program);
-		app_prompt(app, label, "", NULL, attach_open_confirmed, p);
+		label = talloc_asprintf(p, "open %s with %s?", p->what, p->program);
+		app_confirm(app, label, NULL, attach_open_confirmed, p);
 		return;
 	}
 	app_prompt(app, label, attach_default_dir(p, app), NULL, attach_dir_done, p);

@@ -13,6 +13,7 @@
 #include "trawl/bg.h"
 #include "trawl/cmd-export.h"
 #include "trawl/exporter.h"
+#include "trawl/util.h"
 #include "trawl/view.h"
 
 /* The export in progress (one at a time), a talloc child of its app. */
@@ -125,23 +126,27 @@ export_poll(struct app *app, void *ud)
 {
 	struct export_job *j = ud;
 	enum bg_state st;
+	char a[32], b[32];
 
 	st = bg_poll(j->job, 1 << 16, export_on_record, j);
 	if (st == BG_RUNNING) {
-		app_message(app, 0, "exporting to %s: %zu/%zu messages…", j->dest, j->done,
-		            j->total);
+		app_message(app, 0, "exporting to %s: %s/%s messages…", j->dest,
+		            util_group_digits(a, sizeof(a), j->done),
+		            util_group_digits(b, sizeof(b), j->total));
 		return 1;
 	}
+	util_group_digits(a, sizeof(a), j->exported);
 	if (j->error)
 		app_message(app, 1, "export failed: %s", j->error);
 	else if (st == BG_DIED)
 		app_message(app, 1, "export failed: the export process %s", bg_how_died(j->job));
 	else if (j->failed)
-		app_message(app, 1, "exported %zu messages to %s; %zu could not be read (last: %s)",
-		            j->exported, j->dest, j->failed, j->warning ? j->warning : "?");
+		app_message(app, 1, "exported %s message%s to %s; %s could not be read (last: %s)", a,
+		            j->exported == 1 ? "" : "s", j->dest,
+		            util_group_digits(b, sizeof(b), j->failed), j->warning ? j->warning : "?");
 	else
-		app_message(app, 0, "exported %zu messages to %s (index: %s)", j->exported, j->dest,
-		            j->csv);
+		app_message(app, 0, "exported %s message%s to %s (index: %s)", a,
+		            j->exported == 1 ? "" : "s", j->dest, j->csv);
 	talloc_free(j);
 	return 1;
 }
@@ -232,11 +237,10 @@ export_to(struct app *app, const char *query, const char *line)
 		 * fit the prompt line: the names just typed are enough here.
 		 */
 		const char *d = strrchr(p->dest, '/'), *c = strrchr(p->csv, '/');
-		char *label = talloc_asprintf(p, "overwrite %s and %s? y/n: ", d ? d + 1 : p->dest,
+		char *label = talloc_asprintf(p, "overwrite %s and %s?", d ? d + 1 : p->dest,
 		                              c ? c + 1 : p->csv);
 
-		app_prompt(app, label ? label : "overwrite? y/n: ", "", NULL, export_overwrite_done,
-		           p);
+		app_confirm(app, label ? label : "overwrite?", NULL, export_overwrite_done, p);
 		return;
 	}
 	if (ts != TRAWL_OK)

@@ -156,8 +156,8 @@ marks_poll(struct app *app, void *ud)
 	if (mj->error || st == BG_DIED)
 		app_message(app, 1, "marking failed: %s", mj->error ? mj->error : bg_how_died(mj->job));
 	else
-		app_message(app, 0, "%zu threads marked (%zu in all; ; then t r E applies to them)",
-			    mj->added, app->n_marks);
+		app_message(app, 0, "%zu thread%s marked (%zu in all; ; then t r E applies to them)",
+			    mj->added, mj->added == 1 ? "" : "s", app->n_marks);
 	talloc_free(mj);
 	return 1;
 }
@@ -302,7 +302,7 @@ cmd_marked_run(struct app *app, int argc, char **argv)
 
 		if (!strcmp(c, "toggle-reviewed") || !strcmp(c, "review-next"))
 			ops = talloc_asprintf(q, "+%s", index_reviewed_tag(app->idx));
-		cmd_bulk_tag(app, q, what, "", -1, ops);
+		cmd_bulk_tag(app, q, what, "", -2, ops);
 	} else if (!strcmp(c, "export")) {
 		cmd_export_query(app, q, argc, argv);
 	} else if (!strcmp(c, "pipe") && app->focus == APP_FOCUS_THREAD) {

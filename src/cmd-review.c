@@ -13,6 +13,8 @@
 #include "trawl/prompt.h"
 #include "trawl/review.h"
 #include "trawl/tagops.h"
+#include "trawl/text.h"
+#include "trawl/util.h"
 #include "trawl/view.h"
 
 /* The messages a command acts on, collected from the index (small sets only). */
@@ -433,7 +435,7 @@ struct bulk_scope {
 	char *query;
 	char *what;    /* the query, or "3 marked threads" */
 	char *first;   /* the first subjects, for the question ("" if unknown) */
-	long messages; /* -1 if not known yet */
+	long messages; /* -1 while counting, -2 if not counted */
 	char *ops;     /* given ops (no prompt), or NULL */
 };
 
@@ -442,7 +444,7 @@ review_bulk_ops(struct app *app, const char *line, void *data)
 {
 	struct bulk_scope *scope = data;
 	struct snapshot_state *s = talloc_zero(NULL, struct snapshot_state);
-	char *label;
+	char *question, *detail, n[32];
 
 	s->ops = review_parse(app, line);
 	if (!s->ops) {
@@ -451,15 +453,21 @@ review_bulk_ops(struct app *app, const char *line, void *data)
 	}
 	talloc_steal(s, s->ops);
 	s->query = talloc_strdup(s, scope->query);
+	/*
+	 * The question first and short, so that it and its y/n fit 80
+	 * columns; what it applies to and the first subjects follow as far
+	 * as they fit.
+	 */
 	if (scope->messages >= 0)
-		label = talloc_asprintf(s, "%s on %ld messages of %s%s%s%s? y/n: ", line,
-					scope->messages, scope->what, *scope->first ? " (" : "",
-					scope->first, *scope->first ? ")" : "");
+		question = talloc_asprintf(s, "%s on %s message%s?", line,
+					   util_group_digits(n, sizeof(n),
+							     (unsigned long long)scope->messages),
+					   scope->messages == 1 ? "" : "s");
 	else
-		label = talloc_asprintf(s, "%s on every message of %s%s%s%s? y/n: ", line, scope->what,
-					*scope->first ? " (" : "", scope->first,
-					*scope->first ? ")" : "");
-	app_prompt(app, label, "", NULL, review_bulk_confirm, s);
+		question = talloc_asprintf(s, "%s on every message%s?", line,
+					   scope->messages == -1 ? " (still counting)" : "");
+	detail = talloc_asprintf(s, "%s:%s", scope->what, scope->first);
+	app_confirm(app, question, detail, review_bulk_confirm, s);
 }
 
 /*
@@ -483,7 +491,10 @@ cmd_bulk_tag(struct app *app, const char *query, const char *what, const char *f
 		talloc_free(scope);
 		return;
 	}
-	label = talloc_asprintf(scope, "tag all messages of %s: ", what);
+	/* A long query is on the status line already: the line is left for the tags. */
+	label = text_width(what, strlen(what)) <= 30
+			? talloc_asprintf(scope, "tag all messages of %s: ", what)
+			: talloc_strdup(scope, "tag all messages of the query: ");
 	app_prompt(app, label, "", NULL, review_bulk_ops, scope);
 }
 
@@ -491,13 +502,20 @@ void
 cmd_tag_all(struct app *app, int argc, char **argv)
 {
 	const struct threadlist *tl = app->list->tl;
+	const char *q = view_query(app);
 	char *first = talloc_strdup(NULL, "");
+	size_t shown = 0;
 
-	for (size_t i = 0; i < tl->n_rows && i < 3; i++)
-		first = talloc_asprintf_append(first, "%s\"%s\"", i ? ", " : "", tl->rows[i].subject);
-	if (tl->n_rows > 3)
-		first = talloc_asprintf_append(first, "…");
-	cmd_bulk_tag(app, view_query(app), view_query(app), first, tl->n_messages, NULL);
+	for (size_t i = 0; i < threadlist_len(tl) && shown < 3; i++) {
+		const struct index_thread *r = threadlist_row(tl, i);
+
+		if (r)
+			first = talloc_asprintf_append(first, "%s \"%s\"", shown++ ? "," : "",
+						       r->subject);
+	}
+	if (threadlist_len(tl) > shown)
+		first = talloc_asprintf_append(first, " …");
+	cmd_bulk_tag(app, q, q, first, tl->n_messages, NULL);
 	talloc_free(first);
 }
 
@@ -523,8 +541,10 @@ cmd_cancel(struct app *app, int argc, char **argv)
 		size_t done = app->review->queue[0]->done, n = app->review->queue[0]->n;
 
 		review_cancel(app->review);
-		app_message(app, 0, "cancelled: %zu of %zu messages were changed (u undoes them)",
-			    done, n);
+		char a[32], b[32];
+
+		app_message(app, 0, "cancelled: %s of %s messages were changed (u undoes them)",
+			    util_group_digits(a, sizeof(a), done), util_group_digits(b, sizeof(b), n));
 	} else {
 		app_message(app, 0, "nothing to cancel");
 	}

@@ -42,21 +42,25 @@ search_write_child(bg_writer_t *w, void *arg)
 	return 0;
 }
 
-static void
-search_on_record(void *ud, char type, const char *payload, size_t len)
-{
-	struct app *app = ud;
-
-	if (type == 'X')
-		app_message(app, 1, "saving the search failed: %.*s", (int)len, payload);
-}
-
 /* A saved search being written (one at a time), polled as an app job. */
 struct search_job {
 	struct app *app;
 	bg_job_t *job;
 	char *written; /* its name, for the filters cursor, or NULL */
+	char *gone;    /* the name it replaces (renamed) or deletes, or NULL */
+	int failed;
 };
+
+static void
+search_on_record(void *ud, char type, const char *payload, size_t len)
+{
+	struct search_job *j = ud;
+
+	if (type == 'X') {
+		app_message(j->app, 1, "saving the search failed: %.*s", (int)len, payload);
+		j->failed = 1;
+	}
+}
 
 static struct search_job *search_current;
 
@@ -74,9 +78,12 @@ search_write_poll(struct app *app, void *ud)
 	struct search_job *j = ud;
 	enum bg_state st;
 
-	st = bg_poll(j->job, 1 << 16, search_on_record, app);
+	st = bg_poll(j->job, 1 << 16, search_on_record, j);
 	if (st == BG_RUNNING)
 		return 0;
+	/* The order kept for the search follows a rename and goes with a delete. */
+	if (st == BG_DONE && !j->failed && j->gone)
+		view_order_moved(app, j->gone, j->written);
 	index_reopen(app->idx);
 	sidebar_reload_at(app, j->written);
 	talloc_free(j);
@@ -103,6 +110,7 @@ search_write(struct app *app, const char *name, const char *query, const char *o
 	}
 	j->app = app;
 	j->written = query ? talloc_strdup(j, name) : NULL;
+	j->gone = !query ? talloc_strdup(j, name) : old_name ? talloc_strdup(j, old_name) : NULL;
 	talloc_set_destructor(j, search_job_destructor);
 	search_current = j;
 	app_add_job(app, j, search_write_poll, NULL, j)->bg = &j->job;
@@ -171,8 +179,8 @@ search_save_checked(struct app *app, const char *name, const char *query, const 
 	p->name = talloc_strdup(p, name);
 	p->query = talloc_strdup(p, query);
 	p->old_name = old_name ? talloc_strdup(p, old_name) : NULL;
-	label = talloc_asprintf(p, "a saved search '%s' exists: replace it? y/n: ", name);
-	app_prompt(app, label, "", NULL, search_overwrite_done, p);
+	label = talloc_asprintf(p, "a saved search '%s' exists: replace it?", name);
+	app_confirm(app, label, NULL, search_overwrite_done, p);
 }
 
 static void
@@ -280,8 +288,11 @@ void
 cmd_delete_search(struct app *app, int argc, char **argv)
 {
 	const struct filter *e = search_selected(app);
+	char *label;
 
-	if (e)
-		app_prompt(app, talloc_asprintf(app, "delete the saved search '%s'? y/n: ", e->label),
-			   "", NULL, search_delete_done, talloc_strdup(NULL, e->label));
+	if (!e)
+		return;
+	label = talloc_asprintf(NULL, "delete the saved search '%s'?", e->label);
+	app_confirm(app, label, NULL, search_delete_done, talloc_strdup(NULL, e->label));
+	talloc_free(label);
 }

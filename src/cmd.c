@@ -159,12 +159,88 @@ cmd_help_add(struct app *app, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Width of the help's key column and of its command column. */
+#define CMD_HELP_KEYS_W 18
+#define CMD_HELP_NAME_W 18
+
+/*
+ * A help line: keys and name in their columns, then the help text,
+ * wrapped under its own column when the screen is wide enough for that
+ * to be worth it (else cut where the screen ends).
+ */
+static void
+cmd_help_line(struct app *app, const char *keys, int keys_len, const char *name,
+	      const char *help)
+{
+	int indent = CMD_HELP_KEYS_W + CMD_HELP_NAME_W + 2, w = app->scr->w - indent;
+	const char *p = help;
+
+	do {
+		int len = (int)strlen(p);
+
+		if (w >= 30 && len > w) {
+			/* At the last space that fits, else cut the word. */
+			len = w;
+			while (len > 0 && p[len] != ' ')
+				len--;
+			if (len == 0)
+				len = w;
+		}
+		if (p == help)
+			cmd_help_add(app, "%-*.*s %-*s %.*s", CMD_HELP_KEYS_W, keys_len, keys,
+				     CMD_HELP_NAME_W, name, len, p);
+		else
+			cmd_help_add(app, "%*s%.*s", indent, "", len, p);
+		p += len;
+		while (*p == ' ')
+			p++;
+	} while (*p);
+}
+
+/*
+ * One command's help lines: its keys (", "-separated) in their column,
+ * wrapped onto lines of their own below when they do not fit it, never
+ * into the command's column.
+ */
+static void
+cmd_help_command(struct app *app, const char *keys, const struct cmd_entry *c)
+{
+	const char *p = keys;
+	int first = 1;
+
+	do {
+		/* As many whole keys as fit the column (at least one), with a "," if more follow. */
+		const char *end = p, *next;
+		char *chunk;
+
+		for (const char *sep = p;; sep = next + 2) {
+			next = strstr(sep, ", ");
+			if (!next)
+				next = p + strlen(p);
+			if (end != p && next - p + (*next ? 1 : 0) > CMD_HELP_KEYS_W)
+				break;
+			end = next;
+			if (!*next)
+				break;
+		}
+		chunk = talloc_asprintf(NULL, "%.*s%s", (int)(end - p), p, *end ? "," : "");
+		if (first)
+			cmd_help_line(app, chunk, (int)strlen(chunk), c->name, c->help);
+		else
+			cmd_help_add(app, "%s", chunk);
+		talloc_free(chunk);
+		first = 0;
+		p = *end ? end + 2 : end;
+	} while (*p);
+}
+
 /* Makes the help screen's lines: every binding of the focused pane with its command's help. */
 static void
 cmd_help_make(struct app *app)
 {
 	enum config_context context = cmd_help_context(app);
 	TALLOC_CTX *tmp = talloc_new(NULL);
+	size_t n_unbound = 0;
 
 	TALLOC_FREE(app->help_lines);
 	app->n_help_lines = 0;
@@ -178,7 +254,24 @@ cmd_help_make(struct app *app)
 		if (!cmd_applies(c, context))
 			continue;
 		keys = cmd_help_keys(tmp, app->cfg, context, c->name);
-		cmd_help_add(app, "%-18s %-18s %s", *keys ? keys : "-", c->name, c->help);
+		if (*keys)
+			cmd_help_command(app, keys, c);
+		else
+			n_unbound++;
+	}
+	/* Commands without a key last, so that the keys come first. */
+	if (n_unbound) {
+		cmd_help_add(app, "%s", "");
+		cmd_help_add(app, "%s", "Without a key (type : and the name, e.g. :search from:alice):");
+	}
+	for (size_t i = 0; n_unbound && i < cmd_count; i++) {
+		const struct cmd_entry *c = &cmd_table[i];
+
+		if (cmd_applies(c, context) && !*cmd_help_keys(tmp, app->cfg, context, c->name))
+			cmd_help_line(app, "", 0,
+				      *c->args ? talloc_asprintf(tmp, "%s %s", c->name, c->args)
+					       : c->name,
+				      c->help);
 	}
 	cmd_help_add(app, "%s", "");
 	cmd_help_add(app, "%s", "Rebind keys in ~/.config/trawl/config: bind list J next-unreviewed");
@@ -214,10 +307,10 @@ cmd_quit(struct app *app, int argc, char **argv)
 		app->quit = 1;
 		return;
 	}
-	label = talloc_asprintf(app, "%zu tag change%s not written yet (%s). Quit and drop them? y/n: ",
-				pending, pending == 1 ? "" : "s",
-				*app->review->error ? app->review->error : "writing");
-	app_prompt(app, label, "", NULL, cmd_quit_confirmed, NULL);
+	label = talloc_asprintf(app, "quit and drop %zu tag change%s not written yet?", pending,
+				pending == 1 ? "" : "s");
+	app_confirm(app, label, *app->review->error ? app->review->error : "(being written)",
+		    cmd_quit_confirmed, NULL);
 	talloc_free(label);
 }
 
@@ -226,12 +319,29 @@ cmd_back(struct app *app, int argc, char **argv)
 {
 	if (app->help)
 		app->help = 0;
-	else if (app->focus == APP_FOCUS_THREAD && threadview_end_find(app))
-		; /* a find ends first; the thread closes on the next back */
 	else if (app->focus == APP_FOCUS_THREAD)
 		threadview_close(app);
 	else
 		cmd_quit(app, argc, argv);
+}
+
+/*
+ * Escape: closes what is open, never trawl itself (a reflex Escape, or
+ * one sent by a terminal for a mistyped key, must not end a session).
+ */
+static void
+cmd_close(struct app *app, int argc, char **argv)
+{
+	if (app->help)
+		app->help = 0;
+	else if (app->focus == APP_FOCUS_THREAD && threadview_end_find(app))
+		; /* a find ends first; the thread closes on the next Escape */
+	else if (app->focus == APP_FOCUS_THREAD)
+		threadview_close(app);
+	else if (view_unlimit(app))
+		app_message(app, 0, "back to %s", view_query(app));
+	else
+		app_message(app, 0, "nothing to close (q quits)");
 }
 
 static void
@@ -243,19 +353,11 @@ cmd_redraw(struct app *app, int argc, char **argv)
 static void
 cmd_refresh(struct app *app, int argc, char **argv)
 {
-	const struct index_thread *cur = listview_current(app);
-	char *keep = cur ? talloc_strdup(app, cur->thread_id) : NULL;
-
 	if (index_reopen(app->idx) != TRAWL_OK) {
 		app_message(app, 1, "%s", index_last_error(app->idx));
-		talloc_free(keep);
 		return;
 	}
-	view_search(app, view_query(app));
-	if (app->list && keep)
-		app->list->want_thread = talloc_steal(app->list, keep);
-	else
-		talloc_free(keep);
+	view_rerun(app);
 	sidebar_reload(app);
 	app_message(app, 0, "refreshed");
 }
@@ -270,11 +372,11 @@ cmd_search(struct app *app, int argc, char **argv)
 	talloc_free(q);
 }
 
+/* Tab in a query prompt completes the tags and the field prefixes. */
 static void
-cmd_prompt_search(struct app *app, int argc, char **argv)
+cmd_query_completions(struct app *app)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *initial = cmd_join(tmp, argc, argv, 1);
 	static const char *const prefixes[] = {
 		"from:", "to:", "subject:", "tag:", "date:", "id:", "thread:", "folder:",
 		"path:", "query:", "attachment:", "mimetype:", "body:", "property:", "lastmod:",
@@ -283,7 +385,6 @@ cmd_prompt_search(struct app *app, int argc, char **argv)
 	char **tags, **words;
 	size_t n_tags = 0, n = 0;
 
-	app_prompt(app, "search: ", initial, app->history_path, cmd_search_done, NULL);
 	if (index_all_tags(app->idx, tmp, &tags, &n_tags) != TRAWL_OK)
 		n_tags = 0;
 	words = talloc_array(tmp, char *, n_tags + sizeof(prefixes) / sizeof(prefixes[0]));
@@ -297,6 +398,47 @@ cmd_prompt_search(struct app *app, int argc, char **argv)
 	if (words)
 		prompt_set_completions(app->prompt, words, n);
 	talloc_free(tmp);
+}
+
+static void
+cmd_prompt_search(struct app *app, int argc, char **argv)
+{
+	char *initial = cmd_join(NULL, argc, argv, 1);
+
+	app_prompt(app, "search: ", initial, app->history_path, cmd_search_done, NULL);
+	cmd_query_completions(app);
+	talloc_free(initial);
+}
+
+static void
+cmd_limit_done(struct app *app, const char *line, void *data)
+{
+	if (line[strspn(line, " ")])
+		view_limit(app, line);
+}
+
+/* Narrows the list by more terms without retyping its query; unlimit steps back out. */
+static void
+cmd_limit(struct app *app, int argc, char **argv)
+{
+	char *terms = cmd_join(NULL, argc, argv, 1);
+
+	if (terms && *terms)
+		view_limit(app, terms);
+	else {
+		app_prompt(app, "limit to: ", "", app->history_path, cmd_limit_done, NULL);
+		cmd_query_completions(app);
+	}
+	talloc_free(terms);
+}
+
+static void
+cmd_unlimit(struct app *app, int argc, char **argv)
+{
+	if (view_unlimit(app))
+		app_message(app, 0, "back to %s", view_query(app));
+	else
+		app_message(app, 0, "no limit to step out of");
 }
 
 static void
@@ -360,13 +502,10 @@ static void
 cmd_select_and(struct app *app, int argc, char **argv)
 {
 	const struct filter *e = sidebar_current(app);
-	char *q;
 
 	if (!e)
 		return;
-	q = index_query_and(app, view_query(app), e->query);
-	view_search(app, q);
-	talloc_free(q);
+	view_limit(app, e->query);
 	app->focus = APP_FOCUS_LIST;
 }
 
@@ -381,12 +520,40 @@ cmd_open(struct app *app, int argc, char **argv)
 		app->focus = APP_FOCUS_THREAD;
 }
 
+/* Shows the list in order and says so, and where the order is remembered. */
+static void
+cmd_set_order(struct app *app, int order)
+{
+	static const char *const what[CONFIG_SORT_COUNT_OF] = {
+		[CONFIG_SORT_NEWEST] = "newest first",
+		[CONFIG_SORT_OLDEST] = "oldest first",
+		[CONFIG_SORT_COUNT] = "most messages first",
+	};
+	char *search = NULL;
+
+	view_set_order(app, order, app, &search);
+	if (search)
+		app_message(app, 0, "%s (kept for the saved search %s)", what[order], search);
+	else
+		app_message(app, 0, "%s", what[order]);
+	talloc_free(search);
+}
+
 static void
 cmd_toggle_order(struct app *app, int argc, char **argv)
 {
-	app->cfg->oldest_first = !app->cfg->oldest_first;
-	view_search(app, view_query(app));
-	app_message(app, 0, "%s first", app->cfg->oldest_first ? "oldest" : "newest");
+	cmd_set_order(app, (app->list->order + 1) % CONFIG_SORT_COUNT_OF);
+}
+
+static void
+cmd_sort(struct app *app, int argc, char **argv)
+{
+	int order = argc == 2 ? config_sort_parse(argv[1]) : -1;
+
+	if (order < 0)
+		app_message(app, 1, "sort: newest, oldest or count");
+	else
+		cmd_set_order(app, order);
 }
 
 static void
@@ -416,6 +583,8 @@ const struct cmd_entry cmd_table[] = {
 	{"help", "", "show the key bindings of this pane (again to close)", 0, cmd_help},
 	{"quit", "", "quit trawl", 0, cmd_quit},
 	{"back", "", "close the help or the thread; quit from the thread list", 0, cmd_back},
+	{"close", "", "close the help or the thread, or step out of the last limit (never quits)", 0,
+	 cmd_close},
 	{"next", "", "move down one row", 0, cmd_next},
 	{"prev", "", "move up one row", 0, cmd_prev},
 	{"page-down", "", "move down one page", 0, cmd_page_down},
@@ -428,6 +597,9 @@ const struct cmd_entry cmd_table[] = {
 	 cmd_prompt_search},
 	{"prompt-command", "", "type a command", 0, cmd_prompt_command},
 	{"search", "QUERY", "show the threads matching QUERY", 0, cmd_search},
+	{"limit", "[TERMS]", "narrow the list to the threads also matching TERMS: (QUERY) and (TERMS)",
+	 CTX(LIST) | CTX(SIDEBAR), cmd_limit},
+	{"unlimit", "", "step back out of the last limit", CTX(LIST) | CTX(SIDEBAR), cmd_unlimit},
 	{"focus-next", "", "move the focus to the next pane", 0, cmd_focus_next},
 	{"focus-prev", "", "move the focus to the previous pane", 0, cmd_focus_prev},
 	{"toggle-sidebar", "", "show or hide the filters pane", 0, cmd_toggle_sidebar},
@@ -435,11 +607,15 @@ const struct cmd_entry cmd_table[] = {
 	{"refresh", "", "reopen the database and run the query again (new mail, other clients)",
 	 0, cmd_refresh},
 	{"select", "", "show the selected saved search or tag", CTX(SIDEBAR), cmd_select},
-	{"select-and", "", "narrow the current query by the selected filter", CTX(SIDEBAR),
+	{"select-and", "", "narrow the list by the selected filter (a limit)", CTX(SIDEBAR),
 	 cmd_select_and},
 	{"open", "", "open the selected thread", CTX(LIST), cmd_open},
-	{"toggle-order", "", "sort newest first or oldest first", CTX(LIST), cmd_toggle_order},
-	{"next-unreviewed", "", "go to the next unreviewed thread or message (during a find: the next match)",
+	{"toggle-order", "", "sort newest first, oldest first, or by message count, in turn",
+	 CTX(LIST), cmd_toggle_order},
+	{"sort", "newest|oldest|count", "sort newest first, oldest first, or most messages first",
+	 CTX(LIST), cmd_sort},
+	{"next-unreviewed", "",
+	 "go to the next unreviewed thread or message (during a find: the next match)",
 	 CTX(LIST) | CTX(THREAD), cmd_next_unreviewed},
 	{"toggle-reviewed", "", "mark the message (thread view) or thread (list) reviewed, or not",
 	 CTX(LIST) | CTX(THREAD), cmd_toggle_reviewed},

@@ -47,7 +47,7 @@ static const struct {
 	{CONFIG_GLOBAL, "G", "last"},
 	{CONFIG_GLOBAL, "End", "last"},
 	{CONFIG_GLOBAL, "q", "back"},
-	{CONFIG_GLOBAL, "Escape", "back"},
+	{CONFIG_GLOBAL, "Escape", "close"},
 	{CONFIG_GLOBAL, "u", "undo"},
 	{CONFIG_GLOBAL, "C-r", "redo"},
 	{CONFIG_GLOBAL, "C-c", "cancel"},
@@ -75,6 +75,8 @@ static const struct {
 	{CONFIG_LIST, "l", "open"},
 	{CONFIG_LIST, "Right", "open"},
 	{CONFIG_LIST, "o", "toggle-order"},
+	{CONFIG_LIST, "L", "limit"},
+	{CONFIG_LIST, "U", "unlimit"},
 	{CONFIG_LIST, "n", "next-unreviewed"},
 	{CONFIG_THREAD, "Enter", "toggle"},
 	{CONFIG_THREAD, "o", "toggle"},
@@ -123,7 +125,14 @@ static const char *const config_colour_names[] = {
 	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
 };
 
-enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL };
+static const char *const config_sort_names[CONFIG_SORT_COUNT_OF] = {
+	[CONFIG_SORT_NEWEST] = "newest",
+	[CONFIG_SORT_OLDEST] = "oldest",
+	[CONFIG_SORT_COUNT] = "count",
+};
+
+/* CONFIG_OLDEST: the older boolean spelling of "sort": on is oldest, off newest. */
+enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL, CONFIG_SORT, CONFIG_OLDEST };
 
 static const struct {
 	const char *name;
@@ -143,8 +152,10 @@ static const struct {
 	 "width of the filters pane in columns"},
 	{"sidebar", CONFIG_BOOL, offsetof(struct config, sidebar_visible),
 	 "show the filters pane at start"},
-	{"oldest_first", CONFIG_BOOL, offsetof(struct config, oldest_first),
-	 "sort threads oldest first"},
+	{"sort", CONFIG_SORT, offsetof(struct config, sort),
+	 "order of the thread list: newest, oldest or count (most messages first)"},
+	{"oldest_first", CONFIG_OLDEST, offsetof(struct config, sort),
+	 "on: the same as sort oldest; off: sort newest"},
 	{"sync_maildir_flags", CONFIG_BOOL, offsetof(struct config, sync_maildir_flags),
 	 "rename mail files to match tags (off: files are evidence)"},
 	{"colour", CONFIG_BOOL, offsetof(struct config, colour), "use colours"},
@@ -234,6 +245,21 @@ config_default_path(TALLOC_CTX *ctx)
 	if (xdg && *xdg == '/')
 		return talloc_asprintf(ctx, "%s/trawl/config", xdg);
 	return talloc_asprintf(ctx, "%s/.config/trawl/config", home ? home : ".");
+}
+
+const char *
+config_sort_name(enum config_sort sort)
+{
+	return (unsigned)sort < CONFIG_SORT_COUNT_OF ? config_sort_names[sort] : "newest";
+}
+
+int
+config_sort_parse(const char *name)
+{
+	for (int i = 0; i < CONFIG_SORT_COUNT_OF; i++)
+		if (!strcmp(name, config_sort_names[i]))
+			return i;
+	return -1;
 }
 
 const char *
@@ -367,6 +393,22 @@ config_set(struct config *cfg, char **argv, int argc, TALLOC_CTX *ctx, char **er
 				return TRAWL_PARSE;
 			}
 			*(int *)field = (int)n;
+			return TRAWL_OK;
+		case CONFIG_SORT:
+			if ((b = config_sort_parse(argv[2])) < 0) {
+				*error = talloc_asprintf(ctx, "%s: expected newest, oldest or count, got %s",
+							 argv[1], argv[2]);
+				return TRAWL_PARSE;
+			}
+			*(int *)field = b;
+			return TRAWL_OK;
+		case CONFIG_OLDEST:
+			if (config_parse_bool(argv[2], &b) < 0) {
+				*error = talloc_asprintf(ctx, "%s: expected on or off, got %s",
+							 argv[1], argv[2]);
+				return TRAWL_PARSE;
+			}
+			*(int *)field = b ? CONFIG_SORT_OLDEST : CONFIG_SORT_NEWEST;
 			return TRAWL_OK;
 		case CONFIG_BOOL:
 			if (config_parse_bool(argv[2], &b) < 0) {

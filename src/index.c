@@ -802,6 +802,91 @@ index_thread_unreviewed(notmuch_thread_t *t, const char *reviewed)
 	return n;
 }
 
+/* The text between b and e without blanks and quotes around it. */
+static char *
+index_trimmed(TALLOC_CTX *ctx, const char *b, const char *e)
+{
+	while (b < e && strchr(" \t\"'", *b))
+		b++;
+	while (e > b && strchr(" \t\"'", e[-1]))
+		e--;
+	return talloc_strndup(ctx, b, (size_t)(e - b));
+}
+
+/*
+ * The name to show for a From header value: the display name of
+ * "Name <addr>", the comment of "addr (Name)" (mailman archives write
+ * "alice at example.org (Alice)", which notmuch finds no author in),
+ * else the address itself.  "" when from is empty.
+ */
+static char *
+index_from_name(TALLOC_CTX *ctx, const char *from)
+{
+	const char *lt = strchr(from, '<'), *open = strchr(from, '(');
+	const char *close = open ? strrchr(open, ')') : NULL;
+	char *name = NULL;
+
+	if (lt && lt > from)
+		name = index_trimmed(ctx, from, lt);
+	if ((!name || !*name) && close) {
+		talloc_free(name);
+		name = index_trimmed(ctx, open + 1, close);
+	}
+	if (name && *name)
+		return name;
+	talloc_free(name);
+	if (lt)
+		return index_trimmed(ctx, lt + 1, strchr(lt, '>') ? strchr(lt, '>') : lt + strlen(lt));
+	return index_trimmed(ctx, from, open ? open : from + strlen(from));
+}
+
+/*
+ * Authors as notmuch lists them ("matched, ... | unmatched, ..."), made
+ * from the From headers when notmuch has none for the thread: it parses
+ * authors from addresses, and finds none in "alice at example.org
+ * (Alice)"; the list must not show an empty column for such a thread.
+ */
+static char *
+index_authors_from_headers(TALLOC_CTX *ctx, notmuch_thread_t *t)
+{
+	notmuch_messages_t *msgs = notmuch_thread_get_messages(t);
+	char *matched = talloc_strdup(ctx, ""), *others = talloc_strdup(ctx, ""), *out;
+
+	for (; msgs && matched && others && notmuch_messages_valid(msgs);
+	     notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *m = notmuch_messages_get(msgs);
+		const char *from = notmuch_message_get_header(m, "from");
+		notmuch_bool_t is_match = FALSE;
+		char *name = index_from_name(ctx, from ? from : "");
+		char **list;
+
+		if (notmuch_message_get_flag_st(m, NOTMUCH_MESSAGE_FLAG_MATCH, &is_match) !=
+		    NOTMUCH_STATUS_SUCCESS)
+			is_match = FALSE;
+		list = is_match ? &matched : &others;
+		/* Each name once, as notmuch does. */
+		if (name && *name) {
+			char *pat = talloc_asprintf(ctx, ", %s, ", name), *in;
+
+			in = talloc_asprintf(ctx, ", %s, %s, ", matched, others);
+			if (pat && in && !strstr(in, pat))
+				*list = talloc_asprintf_append(*list, "%s%s", **list ? ", " : "", name);
+			talloc_free(pat);
+			talloc_free(in);
+		}
+		talloc_free(name);
+		notmuch_message_destroy(m);
+	}
+	if (msgs)
+		notmuch_messages_destroy(msgs);
+	if (!matched || !others)
+		return NULL;
+	out = *others ? talloc_asprintf(ctx, "%s| %s", matched, others) : talloc_strdup(ctx, matched);
+	talloc_free(matched);
+	talloc_free(others);
+	return out;
+}
+
 static trawl_status_t
 index_copy_thread(TALLOC_CTX *ctx, notmuch_thread_t *t, const char *reviewed,
 		  struct index_thread *row)
@@ -811,7 +896,10 @@ index_copy_thread(TALLOC_CTX *ctx, notmuch_thread_t *t, const char *reviewed,
 	memset(row, 0, sizeof(*row));
 	row->thread_id = talloc_strdup(ctx, notmuch_thread_get_thread_id(t));
 	s = notmuch_thread_get_authors(t);
-	row->authors = talloc_strdup(ctx, s ? s : "");
+	if (s && s[strspn(s, " |,")])
+		row->authors = talloc_strdup(ctx, s);
+	else
+		row->authors = index_authors_from_headers(ctx, t);
 	s = notmuch_thread_get_subject(t);
 	row->subject = talloc_strdup(ctx, s ? s : "");
 	row->tags = index_join_tags(ctx, notmuch_thread_get_tags(t));

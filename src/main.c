@@ -245,6 +245,21 @@ main_screen_full(const struct app *app)
 	       threadlist_len(app->list->tl) >= app->list->top + rows;
 }
 
+/* The first line of what f holds (from its start), at most len - 1 bytes; "" if none. */
+static char *
+main_first_line(FILE *f, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!f || fseek(f, 0, SEEK_SET) != 0)
+		return buf;
+	while (fgets(buf, (int)len, f)) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (buf[strspn(buf, " \t")])
+			break;
+	}
+	return buf;
+}
+
 /* Waits for one key on the terminal (after an external program's output). */
 static void
 main_wait_key(void)
@@ -270,6 +285,9 @@ main_wait_key(void)
  * Runs the program app->external names with the terminal handed over
  * (never through a shell unless the user typed the command line), waits
  * for it, and says on the status line how it ended.
+ * A program that does not wait for a key has its standard error kept
+ * in a file, so the status line can say why it failed (its first line)
+ * instead of the message being lost when trawl redraws.
  */
 static void
 main_run_external(struct app *app)
@@ -277,6 +295,8 @@ main_run_external(struct app *app)
 	struct app_external *x = app->external;
 	pid_t pid;
 	int status = 0;
+	FILE *err = tmpfile();
+	char line[512];
 
 	app->external = NULL;
 	ui_suspend();
@@ -290,26 +310,34 @@ main_run_external(struct app *app)
 			dup2(x->stdin_fd, STDIN_FILENO);
 			close(x->stdin_fd);
 		}
+		if (err && !x->wait_key)
+			dup2(fileno(err), STDERR_FILENO);
 		execvp(x->argv[0], x->argv);
-		fprintf(stderr, "trawl: cannot run %s: %s\n", x->argv[0], strerror(errno));
+		fprintf(stderr, "cannot run %s: %s\n", x->argv[0], strerror(errno));
 		_exit(127);
 	}
 	if (pid > 0)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
-	if (x->wait_key || (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127))
+	if (x->wait_key)
 		main_wait_key();
 	ui_resume();
+	main_first_line(err, line, sizeof(line));
 	if (pid < 0)
 		app_message(app, 1, "%s: cannot start it: %s", x->what, strerror(errno));
 	else if (WIFSIGNALED(status))
-		app_message(app, 1, "%s: killed by signal %d", x->what, WTERMSIG(status));
+		app_message(app, 1, "%s: killed by signal %d%s%s", x->what, WTERMSIG(status),
+			    *line ? ": " : "", line);
 	else if (WEXITSTATUS(status) == 127)
-		app_message(app, 1, "%s: cannot run %s", x->what, x->argv[0]);
+		app_message(app, 1, "%s: cannot run %s%s%s", x->what, x->argv[0], *line ? ": " : "",
+			    line);
 	else if (WEXITSTATUS(status) != 0)
-		app_message(app, 1, "%s: exited with status %d", x->what, WEXITSTATUS(status));
+		app_message(app, 1, "%s: exit status %d%s%s", x->what, WEXITSTATUS(status),
+			    *line ? ": " : "", line);
 	else
 		app_message(app, 0, "%s: done", x->what);
+	if (err)
+		fclose(err);
 	talloc_free(x);
 }
 
@@ -457,10 +485,55 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 	return 0;
 }
 
-/* Prints the messages of thread that match query, rendered and wrapped to width. */
+/*
+ * trawl show --raw: the message file as it is.  Into a file or a pipe,
+ * byte for byte (a copy of the evidence must be exact); on a terminal,
+ * each line through the neutraliser, never wrapped (a CR ending a line is
+ * a line end, not a control).  Returns 0, or -1 when the file cannot be read.
+ */
+static int
+main_show_raw(TALLOC_CTX *ctx, const char *path, int tty)
+{
+	FILE *f = fopen(path, "rb");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (!f)
+		return -1;
+	if (!tty) {
+		char buf[65536];
+		size_t got;
+
+		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, got, stdout);
+	} else {
+		while ((len = getline(&line, &cap, f)) > 0) {
+			TALLOC_CTX *tmp = talloc_new(ctx);
+			size_t n = (size_t)len;
+
+			if (line[n - 1] == '\n')
+				n--;
+			if (n && line[n - 1] == '\r')
+				n--;
+			fputs(text_sanitize(tmp, line, n), stdout);
+			fputc('\n', stdout);
+			talloc_free(tmp);
+		}
+		free(line);
+	}
+	fclose(f);
+	return 0;
+}
+
+/*
+ * Prints the messages of thread that match query, rendered and wrapped to
+ * width (raw: as they are, see main_show_raw), each after a form feed line
+ * but the first (*shown counts them).
+ */
 static void
 main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *thread,
-		 const char *query, const struct render_opts *opts, long width)
+		 const char *query, const struct render_opts *opts, long width, size_t *shown)
 {
 	struct index_message *msgs;
 	size_t n;
@@ -472,6 +545,17 @@ main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *threa
 		struct render_message *r;
 
 		if (!msgs[i].matched) {
+			talloc_free(tmp);
+			continue;
+		}
+		if (opts->mode == RENDER_MODE_RAW) {
+			if (*shown)
+				printf("\f\n");
+			if (main_show_raw(tmp, msgs[i].filename, isatty(STDOUT_FILENO)) < 0)
+				text_warn("%s: cannot read the message file: %s", msgs[i].filename,
+					  strerror(errno));
+			else
+				++*shown;
 			talloc_free(tmp);
 			continue;
 		}
@@ -512,8 +596,14 @@ main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *threa
 						printf("%lc", (wint_t)run->glyphs[g].wc[k]);
 				printf("\n");
 			}
+			/* All headers, then a blank line, then the body, as in the file. */
+			if (opts->mode == RENDER_MODE_HEADERS && r->lines[l].kind == RENDER_LINE_HEADER &&
+			    r->lines[l].depth == 0 && l + 1 < r->n_lines &&
+			    (r->lines[l + 1].kind != RENDER_LINE_HEADER || r->lines[l + 1].depth != 0))
+				printf("\n");
 		}
 		printf("\f\n");
+		++*shown;
 		talloc_free(tmp);
 	}
 }
@@ -536,6 +626,7 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 	char *query;
 	index_cursor_t *cursor;
 	struct winsize ws;
+	size_t shown = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "w:", opts, NULL)) != -1) {
@@ -595,7 +686,7 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 			}
 			break;
 		}
-		main_show_thread(tctx, idx, &thread, query, &ropts, width);
+		main_show_thread(tctx, idx, &thread, query, &ropts, width, &shown);
 		talloc_free(tctx);
 	}
 	return ferror(stdout) ? 1 : 0;

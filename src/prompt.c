@@ -63,6 +63,25 @@ prompt_new(TALLOC_CTX *ctx, const char *label, const char *initial, const char *
 	return p;
 }
 
+struct prompt *
+prompt_new_confirm(TALLOC_CTX *ctx, const char *question, const char *detail)
+{
+	struct prompt *p = talloc_zero(ctx, struct prompt);
+
+	if (!p)
+		return NULL;
+	p->label = talloc_asprintf(p, "%s y/n", question);
+	p->text = talloc_strdup(p, "");
+	p->history_path = talloc_strdup(p, "");
+	p->detail = talloc_strdup(p, detail ? detail : "");
+	p->confirm = 1;
+	if (!p->label || !p->text || !p->history_path || !p->detail) {
+		talloc_free(p);
+		return NULL;
+	}
+	return p;
+}
+
 void
 prompt_set_completions(struct prompt *p, char **words, size_t n)
 {
@@ -205,6 +224,17 @@ prompt_key(struct prompt *p, const char *key)
 {
 	size_t len = strlen(p->text);
 
+	if (p->confirm) {
+		/* One key answers, as the question says: no Enter, no other key taken as yes. */
+		int yes = !strcmp(key, "y") || !strcmp(key, "Y");
+		int no = !strcmp(key, "n") || !strcmp(key, "N") || !strcmp(key, "Escape") ||
+			 !strcmp(key, "C-g") || !strcmp(key, "C-c");
+
+		if (!yes && !no)
+			return PROMPT_EDITING;
+		prompt_set_text(p, yes ? "y" : "n");
+		return PROMPT_SUBMIT;
+	}
 	if (!strcmp(key, "Enter"))
 		return PROMPT_SUBMIT;
 	if (!strcmp(key, "Escape") || !strcmp(key, "C-g") || !strcmp(key, "C-c"))
@@ -261,7 +291,17 @@ prompt_draw(const struct prompt *p, struct screen *s, int y)
 	size_t before_cols = 0, cursor_glyph = 0, start = 0, cols = 0;
 
 	screen_fill(s, 0, y, s->w, SCREEN_PROMPT);
-	/* Confirmations carry long labels; keep a few columns for the answer. */
+	if (p->confirm) {
+		/* The question whole (it ends in y/n), then as much of the detail as fits. */
+		x = screen_puts(s, 0, y, s->w, p->label, SCREEN_PROMPT);
+		s->cursor_x = x < s->w ? x : s->w - 1;
+		s->cursor_y = y;
+		if (*p->detail && x + 3 < s->w)
+			screen_puts(s, x + 2, y, s->w - x - 2, p->detail, SCREEN_DIM);
+		talloc_free(tmp);
+		return;
+	}
+	/* Labels may be long (a query); keep a few columns for the answer. */
 	x = screen_puts(s, 0, y, s->w > 12 ? s->w - 8 : s->w / 2, p->label, SCREEN_PROMPT);
 	avail = s->w - x - 1;
 	if (avail < 1 || text_decode(tmp, p->text, strlen(p->text), 0, &run) != TRAWL_OK) {

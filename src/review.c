@@ -339,14 +339,14 @@ review_tag(struct review *rv, const char *query, const char *thread_id, char *co
 	   size_t n, const struct tagops *ops, int bulk)
 {
 	struct review_job *job = review_job_new(rv, "tag", query, thread_id, ids, n);
-	char *err = NULL;
+	char *err = NULL, num[32];
 
 	job->ops_text = tagops_format(job, ops);
 	if (tagops_parse(job, job->ops_text, &job->ops, &err) != TRAWL_OK)
 		abort(); /* a formatted list always parses */
 	job->bulk = bulk;
-	job->label = talloc_asprintf(job, "%s on %zu message%s", job->ops_text, n,
-				     n == 1 ? "" : "s");
+	job->label = talloc_asprintf(job, "%s on %s message%s", job->ops_text,
+				     util_group_digits(num, sizeof(num), n), n == 1 ? "" : "s");
 	review_push(rv, job);
 	return job;
 }
@@ -401,6 +401,7 @@ review_undo(struct review *rv, int redo, const char **why)
 	struct journal_entry *e, *target = NULL;
 	size_t n, *idx;
 	struct review_job *job;
+	char num[32];
 
 	*why = NULL;
 	if (rv->n_queue > 0) {
@@ -540,8 +541,9 @@ review_undo(struct review *rv, int redo, const char **why)
 	}
 	job->ops_text = talloc_asprintf(job, "%s of #%lu (%s)", redo ? "redo" : "undo",
 					target->id, target->ops);
-	job->label = talloc_asprintf(job, "%s %s on %zu messages", redo ? "redo" : "undo",
-				     target->ops, target->n_changes);
+	job->label = talloc_asprintf(job, "%s %s on %s message%s", redo ? "redo" : "undo",
+				     target->ops, util_group_digits(num, sizeof(num), target->n_changes),
+				     target->n_changes == 1 ? "" : "s");
 	job->bulk = target->n_changes > rv->batch;
 	review_push(rv, job);
 	talloc_free(tmp);

@@ -976,6 +976,9 @@ threadlist_new(TALLOC_CTX *ctx, index_t *idx, const char *query, enum index_sort
 	tl->idx = idx;
 	tl->query = talloc_strdup(tl, query && *query ? query : "*");
 	tl->sort = sort;
+	tl->by_count = (flags & THREADLIST_BY_COUNT) != 0;
+	if (tl->by_count)
+		tl->sort = INDEX_SORT_NEWEST_FIRST; /* the rows' order; the list's is the permutation */
 	tl->error = talloc_strdup(tl, "");
 	tl->notice = talloc_strdup(tl, "");
 	tl->count_error = talloc_strdup(tl, "");
@@ -1143,6 +1146,7 @@ threadlist_merge(struct threadlist *tl, struct index_thread *add, size_t n)
 	}
 	for (i = 0; i < n; i++)
 		talloc_steal(tl->rows, add[i].thread_id);
+	tl->order_stale = 1;
 	i = tl->n_rows, j = n, out = tl->n_rows + n;
 	while (j > 0) {
 		/* An added row goes after the rows with the same date. */
@@ -1264,6 +1268,8 @@ threadlist_apply_updates(struct threadlist *tl)
 		    !threadlist_before(tl, &tl->rows[r], u)) {
 			/* Same place: in place (the old strings stay with the array). */
 			talloc_steal(tl->rows, u->thread_id);
+			if (u->total != tl->rows[r].total || u->matched != tl->rows[r].matched)
+				tl->order_stale = 1;
 			tl->rows[r] = *u;
 		} else if (r >= 0 || (k = threadlist_tail_find(tl, u->thread_id)) < 0) {
 			/* Moved (a new message), or new to the list. */
@@ -1302,6 +1308,7 @@ threadlist_apply_updates(struct threadlist *tl)
 			if (!drop[r])
 				tl->rows[out++] = tl->rows[r];
 		tl->n_rows = out;
+		tl->order_stale = 1;
 	}
 	/* Joining rows beyond the rows loaded so far wait for the loader to get there. */
 	if (n_join) {
@@ -1550,6 +1557,64 @@ threadlist_maybe_count(struct threadlist *tl)
 	}
 }
 
+/* Most messages first, then most matched, then newest; the thread id breaks ties. */
+static int
+threadlist_cmp_count(const void *x, const void *y, void *ud)
+{
+	const struct threadlist *tl = ud;
+	const struct index_thread *a = &tl->rows[*(const size_t *)x];
+	const struct index_thread *b = &tl->rows[*(const size_t *)y];
+
+	if (a->total != b->total)
+		return a->total > b->total ? -1 : 1;
+	if (a->matched != b->matched)
+		return a->matched > b->matched ? -1 : 1;
+	if (a->newest != b->newest)
+		return a->newest > b->newest ? -1 : 1;
+	return strcmp(a->thread_id, b->thread_id);
+}
+
+/* Rows up to which a list by count is sorted again whenever rows arrive. */
+#define THREADLIST_SORT_ALWAYS 20000
+
+/*
+ * A list by count: sorts the permutation again when rows moved or changed
+ * count (at once: the old permutation is wrong), or when rows arrived.
+ * While a large list loads, arrivals are sorted in only once it has grown
+ * by a quarter or a second has passed, so that sorting costs a few times
+ * the final sort in all instead of one sort per batch.
+ */
+static int
+threadlist_sort_order(struct threadlist *tl)
+{
+	struct timespec now;
+	long ms;
+
+	if (!tl->by_count || (!tl->order_stale && tl->n_order == tl->n_rows))
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - tl->order_at.tv_sec) * 1000 +
+	     (now.tv_nsec - tl->order_at.tv_nsec) / 1000000;
+	if (!tl->order_stale && tl->state == THREADLIST_LOADING &&
+	    tl->n_rows > THREADLIST_SORT_ALWAYS && tl->n_rows < tl->n_order + tl->n_order / 4 &&
+	    ms < 1000)
+		return 0;
+	if (talloc_get_size(tl->order) < tl->n_rows * sizeof(size_t) || !tl->order) {
+		size_t *o = talloc_realloc(tl, tl->order, size_t, tl->n_rows * 2 + 16);
+
+		if (!o)
+			abort();
+		tl->order = o;
+	}
+	for (size_t i = 0; i < tl->n_rows; i++)
+		tl->order[i] = i;
+	qsort_r(tl->order, tl->n_rows, sizeof(*tl->order), threadlist_cmp_count, tl);
+	tl->n_order = tl->n_rows;
+	tl->order_stale = 0;
+	tl->order_at = now;
+	return 1;
+}
+
 int
 threadlist_poll(struct threadlist *tl, size_t budget)
 {
@@ -1617,6 +1682,7 @@ threadlist_poll(struct threadlist *tl, size_t budget)
 	}
 	if (tl->n_pending && tl->n_rows != before)
 		threadlist_flush_pending(tl);
+	changed |= threadlist_sort_order(tl);
 	threadlist_maybe_count(tl);
 	return changed || before != tl->n_rows || state != tl->state ||
 	       counts != tl->n_messages + tl->n_reviewed + tl->n_threads;
@@ -1630,8 +1696,11 @@ threadlist_load_tail(struct threadlist *tl, size_t n)
 								   : INDEX_SORT_OLDEST_FIRST,
 			       0, n, tl->hint_path, NULL};
 
-	/* Once per list: the tail shrinks as the rows before it arrive. */
-	if (tl->state != THREADLIST_LOADING || tl->tail_limit)
+	/*
+	 * Once per list: the tail shrinks as the rows before it arrive.  A
+	 * list by count has no tail: its last rows are known only at the end.
+	 */
+	if (tl->state != THREADLIST_LOADING || tl->tail_limit || tl->by_count)
 		return;
 	tl->tail_limit = n;
 	tl->tail_done = 0;
@@ -1648,12 +1717,16 @@ threadlist_has_gap(const struct threadlist *tl)
 size_t
 threadlist_len(const struct threadlist *tl)
 {
+	if (tl->by_count)
+		return tl->n_order;
 	return threadlist_has_gap(tl) ? tl->n_rows + 1 + tl->n_tail : tl->n_rows;
 }
 
 struct index_thread *
 threadlist_row(const struct threadlist *tl, size_t i)
 {
+	if (tl->by_count)
+		return i < tl->n_order ? &tl->rows[tl->order[i]] : NULL;
 	if (i < tl->n_rows)
 		return &tl->rows[i];
 	if (!threadlist_has_gap(tl) || i == tl->n_rows || i > tl->n_rows + tl->n_tail)

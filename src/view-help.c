@@ -28,7 +28,7 @@ help_move(struct app *app, long delta)
 static int
 help_height(const struct app *app)
 {
-	return app->scr->h - 2;
+	return view_pane_height(app);
 }
 
 const struct view_ops view_help_ops = {

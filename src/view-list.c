@@ -7,6 +7,7 @@
 
 #include "trawl/bg.h"
 #include "trawl/review.h"
+#include "trawl/util.h"
 #include "trawl/view.h"
 
 static int listview_poll(struct app *app);
@@ -33,16 +34,18 @@ listview_job_fds(const struct app *app, void *ud, int *fds, int max)
 }
 
 struct listview *
-listview_new(struct app *app, const char *query)
+listview_new(struct app *app, const char *query, int order)
 {
 	struct listview *lv = talloc_zero(app, struct listview);
 
 	if (!lv)
 		return NULL;
+	lv->order = order;
 	lv->tl = threadlist_new(lv, app->idx, query,
-				app->cfg->oldest_first ? INDEX_SORT_OLDEST_FIRST
-						       : INDEX_SORT_NEWEST_FIRST,
-				app->cfg->head_cache ? THREADLIST_HEAD_CACHE : 0);
+				order == CONFIG_SORT_OLDEST ? INDEX_SORT_OLDEST_FIRST
+							    : INDEX_SORT_NEWEST_FIRST,
+				(app->cfg->head_cache ? THREADLIST_HEAD_CACHE : 0) |
+					(order == CONFIG_SORT_COUNT ? THREADLIST_BY_COUNT : 0));
 	if (!lv->tl) {
 		talloc_free(lv);
 		return NULL;
@@ -136,13 +139,20 @@ listview_poll(struct app *app)
 	return changed;
 }
 
-/* The matched authors: notmuch separates them from the others with '|'. */
+/*
+ * The matched authors: notmuch separates them from the others with '|'
+ * (the others when no matched message names one).
+ */
 static void
 list_authors(const char *authors, char *buf, size_t len)
 {
 	const char *bar = strchr(authors, '|');
 	size_t n = bar ? (size_t)(bar - authors) : strlen(authors);
 
+	if (bar && strspn(authors, " ,") >= n) {
+		authors = bar + 1 + strspn(bar + 1, " ");
+		n = strlen(authors);
+	}
 	while (n > 0 && authors[n - 1] == ' ')
 		n--;
 	if (n >= len)
@@ -183,15 +193,23 @@ list_draw_row(struct app *app, const struct index_thread *row, int selected, int
 			    selected ? base : SCREEN_NOTE);
 	col += 3;
 	if (col + date_w < end) {
-		view_format_date(row->newest, app->now, date, sizeof(date));
+		/* Oldest first shows each thread's oldest date: the one it is sorted by. */
+		view_format_date(app->list->order == CONFIG_SORT_OLDEST ? row->oldest : row->newest,
+				 app->now, date, sizeof(date));
 		screen_puts(app->scr, col, y, date_w, date, selected ? base : SCREEN_DATE);
 		col += date_w + 1;
 	}
 	if (col + count_w < end) {
+		char m[16], t[16];
+
+		util_group_digits(t, sizeof(t), row->total > 0 ? (unsigned long long)row->total : 0);
 		if (row->matched != row->total)
-			snprintf(count, sizeof(count), "%d/%d", row->matched, row->total);
+			snprintf(count, sizeof(count), "%s/%s",
+				 util_group_digits(m, sizeof(m),
+						   row->matched > 0 ? (unsigned long long)row->matched : 0),
+				 t);
 		else
-			snprintf(count, sizeof(count), "%d", row->total);
+			snprintf(count, sizeof(count), "%s", t);
 		screen_printf(app->scr, col + (count_w - 1 - (int)strlen(count)), y,
 			      count_w, selected ? base : SCREEN_COUNT, "%s", count);
 		col += count_w;
@@ -243,6 +261,7 @@ list_draw(struct app *app, int x, int y, int w, int h)
 	struct threadlist *tl = lv->tl;
 
 	size_t len = threadlist_len(tl);
+	char n[32];
 
 	view_scroll_to(lv->cursor, &lv->top, len, h);
 	threadlist_set_visible(tl, lv->top, (size_t)h, lv->cursor);
@@ -256,7 +275,8 @@ list_draw(struct app *app, int x, int y, int w, int h)
 			/* The gap between the rows loaded from the start and the tail. */
 			screen_fill(app->scr, x, y + i, w, r == lv->cursor ? SCREEN_SELECTED : SCREEN_NORMAL);
 			screen_printf(app->scr, x + 2, y + i, w - 2, SCREEN_DIM,
-				      "… rows after the first %zu still loading …", tl->n_rows);
+				      "… rows after the first %s still loading …",
+				      util_group_digits(n, sizeof(n), tl->n_rows));
 		} else {
 			screen_fill(app->scr, x, y + i, w, SCREEN_NORMAL);
 			if (r == 0 && tl->state == THREADLIST_LOADING)
@@ -295,7 +315,7 @@ list_move(struct app *app, long delta)
 static int
 list_height(const struct app *app)
 {
-	return app->scr->h - 2;
+	return view_pane_height(app);
 }
 
 static int
@@ -343,7 +363,7 @@ listview_reload(struct app *app)
 {
 	const struct index_thread *cur = listview_current(app);
 	char *keep = cur ? talloc_strdup(NULL, cur->thread_id) : NULL;
-	struct listview *lv = listview_new(app, view_query(app));
+	struct listview *lv = listview_new(app, view_query(app), app->list->order);
 
 	if (!lv) {
 		talloc_free(keep);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "trawl/filters.h"
+#include "trawl/util.h"
 #include "trawl/view.h"
 
 /* After the model listed its entries again, the cursor goes back to its entry. */
@@ -129,7 +130,7 @@ sidebar_draw(struct app *app, int x, int y, int w, int h)
 	for (int i = 0; i < h; i++) {
 		size_t r = sb->top + (size_t)i;
 		const struct filter *e;
-		char counts[48];
+		char counts[72], un[32], tot[32];
 		int cw, sel;
 		enum screen_attr attr;
 
@@ -144,9 +145,12 @@ sidebar_draw(struct app *app, int x, int y, int w, int h)
 		else if (e->total < 0)
 			snprintf(counts, sizeof(counts), "…");
 		else if (e->unreviewed > 0)
-			snprintf(counts, sizeof(counts), "%ld/%ld", e->unreviewed, e->total);
+			snprintf(counts, sizeof(counts), "%s/%s",
+				 util_group_digits(un, sizeof(un), (unsigned long long)e->unreviewed),
+				 util_group_digits(tot, sizeof(tot), (unsigned long long)e->total));
 		else
-			snprintf(counts, sizeof(counts), "%ld", e->total);
+			snprintf(counts, sizeof(counts), "%s",
+				 util_group_digits(tot, sizeof(tot), (unsigned long long)e->total));
 		cw = (int)strlen(counts);
 		screen_fill(app->scr, x, y + i, w - 1, attr);
 		{
@@ -184,7 +188,7 @@ sidebar_move(struct app *app, long delta)
 static int
 sidebar_height(const struct app *app)
 {
-	return app->scr->h - 2;
+	return view_pane_height(app);
 }
 
 static int

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "trawl/feed.h"
+#include "trawl/prefs.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
 #include "trawl/util.h"
@@ -35,7 +36,8 @@ void
 view_start(struct app *app, const char *query)
 {
 	feed_subscribe(app->feed, app->scr, view_on_commit, app);
-	app->list = listview_new(app, query && *query ? query : "*");
+	query = query && *query ? query : "*";
+	app->list = listview_new(app, query, view_order_for(app, query));
 	app->sidebar = sidebar_new(app);
 	if (!app->list || !app->sidebar)
 		abort();
@@ -47,21 +49,25 @@ view_query(const struct app *app)
 	return app->list->tl->query;
 }
 
-void
-view_search(struct app *app, const char *query)
+/* Runs query in the list in order; keep_cursor puts the cursor back on its thread.  0 on success. */
+static int
+view_run(struct app *app, const char *query, int keep_cursor, int order)
 {
 	struct listview *lv;
+	const struct index_thread *cur = keep_cursor ? listview_current(app) : NULL;
 
 	/* Check the syntax first, so a typo keeps the previous results on screen. */
 	if (index_check_query(app->idx, query) != TRAWL_OK) {
 		app_message(app, 1, "%s", index_last_error(app->idx));
-		return;
+		return -1;
 	}
-	lv = listview_new(app, query);
+	lv = listview_new(app, query, order);
 	if (!lv) {
 		app_message(app, 1, "out of memory");
-		return;
+		return -1;
 	}
+	if (cur)
+		lv->want_thread = talloc_strdup(lv, cur->thread_id);
 	threadview_close(app);
 	/* Marks are rows of this list: another query has other rows. */
 	if (app->n_marks && strcmp(query, app->list->tl->query) != 0) {
@@ -72,50 +78,278 @@ view_search(struct app *app, const char *query)
 	talloc_free(app->list);
 	app->list = lv;
 	app->focus = APP_FOCUS_LIST;
+	return 0;
 }
 
+void
+view_search(struct app *app, const char *query)
+{
+	if (view_run(app, query, 0, view_order_for(app, query)) == 0) {
+		TALLOC_FREE(app->limits);
+		app->n_limits = 0;
+	}
+}
+
+void
+view_rerun(struct app *app)
+{
+	char *q = talloc_strdup(NULL, view_query(app));
+
+	if (q)
+		view_run(app, q, 1, app->list->order);
+	talloc_free(q);
+}
+
+void
+view_limit(struct app *app, const char *terms)
+{
+	char *old = talloc_strdup(app, view_query(app));
+	char *q = old ? index_query_and(app, old, terms) : NULL;
+	char **limits;
+
+	if (!q || !strcmp(q, old) || view_run(app, q, 1, app->list->order) != 0) {
+		talloc_free(old);
+		talloc_free(q);
+		return;
+	}
+	limits = talloc_realloc(app, app->limits, char *, app->n_limits + 1);
+	if (!limits)
+		abort();
+	app->limits = limits;
+	app->limits[app->n_limits++] = talloc_steal(limits, old);
+	talloc_free(q);
+}
+
+int
+view_unlimit(struct app *app)
+{
+	char *q;
+
+	if (!app->n_limits)
+		return 0;
+	/* Popped even if it no longer runs (a saved search deleted): the next step goes further. */
+	q = app->limits[--app->n_limits];
+	view_run(app, q, 1, app->list->order);
+	talloc_free(q);
+	if (!app->n_limits)
+		TALLOC_FREE(app->limits);
+	return 1;
+}
+
+const char *
+view_base_query(const struct app *app)
+{
+	return app->n_limits ? app->limits[0] : view_query(app);
+}
+
+/*
+ * The name of the saved search query is, when it is exactly one
+ * (query:NAME, or query:"NAME" with quotes doubled, as the filters pane
+ * and --search make it); NULL otherwise.
+ */
+static char *
+view_saved_search_name(TALLOC_CTX *ctx, const char *query)
+{
+	const char *p = query;
+	char *name;
+
+	if (strncmp(p, "query:", 6) != 0)
+		return NULL;
+	p += 6;
+	if (*p != '"')
+		return *p && !strpbrk(p, " \t()\"") ? talloc_strdup(ctx, p) : NULL;
+	name = talloc_strdup(ctx, "");
+	for (p++; name && *p; p++) {
+		if (*p == '"' && p[1] != '"')
+			break; /* the closing quote */
+		if (*p == '"')
+			p++;
+		name = talloc_strndup_append_buffer(name, p, 1);
+	}
+	/* Only a closing quote that ends the query makes it exactly a saved search. */
+	if (name && *p == '"' && !p[1])
+		return name;
+	talloc_free(name);
+	return NULL;
+}
+
+/* The prefs key of a saved search's order. */
+static char *
+view_order_key(TALLOC_CTX *ctx, const char *name)
+{
+	return talloc_asprintf(ctx, "sort %s", name);
+}
+
+int
+view_order_for(const struct app *app, const char *query)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *name = view_saved_search_name(tmp, query), *v = NULL;
+	int order = app->cfg->sort;
+
+	if (name)
+		v = prefs_get(tmp, prefs_path_for(tmp, index_db_path(app->idx)),
+			      view_order_key(tmp, name));
+	if (v && config_sort_parse(v) >= 0)
+		order = config_sort_parse(v);
+	talloc_free(tmp);
+	return order;
+}
+
+void
+view_order_moved(struct app *app, const char *old_name, const char *new_name)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *path = prefs_path_for(tmp, index_db_path(app->idx));
+	char *v = prefs_get(tmp, path, view_order_key(tmp, old_name));
+
+	if (v) {
+		if (new_name)
+			prefs_set(path, view_order_key(tmp, new_name), v);
+		prefs_set(path, view_order_key(tmp, old_name), NULL);
+	}
+	talloc_free(tmp);
+}
+
+void
+view_set_order(struct app *app, int order, TALLOC_CTX *ctx, char **saved_search)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *name = view_saved_search_name(tmp, view_base_query(app));
+
+	if (saved_search)
+		*saved_search = NULL;
+	if (!name || prefs_set(prefs_path_for(tmp, index_db_path(app->idx)),
+			       view_order_key(tmp, name), config_sort_name(order)) != 0)
+		app->cfg->sort = order;
+	else if (saved_search)
+		*saved_search = talloc_steal(ctx, name);
+	app->list->order = order;
+	view_rerun(app);
+	talloc_free(tmp);
+}
+
+/* One part of the status line; parts of lower priority go first when the line is too narrow. */
+struct status_part {
+	char *text;
+	int prio;
+};
+
+/* Keeps these parts while the query is cut (the counts a reviewer works by). */
+#define VIEW_STATUS_ESSENTIAL 6
+/* The query keeps at least this many columns before essential parts go too. */
+#define VIEW_STATUS_QUERY_MIN 20
+
+/* "1 thread", "2,990 threads", or "counting… threads" while unknown. */
+static char *
+view_count(TALLOC_CTX *ctx, long n, const char *what)
+{
+	char num[32];
+
+	if (n < 0)
+		return talloc_asprintf(ctx, "counting… %ss", what);
+	return talloc_asprintf(ctx, "%s %s%s", util_group_digits(num, sizeof(num), (unsigned long long)n),
+			       what, n == 1 ? "" : "s");
+}
+
+static void
+view_status_add(struct status_part *parts, int *n, char *text, int prio)
+{
+	if (text)
+		parts[(*n)++] = (struct status_part){text, prio};
+}
+
+/*
+ * The status line: the query, then its counts and what goes on.  It fits
+ * the screen whatever its width: the least important parts are dropped
+ * first (the percentage, the message count that "reviewed x/y" repeats,
+ * notices), the query is shown whole when it can be, and only then cut.
+ */
 static void
 view_draw_status(struct app *app, int y)
 {
 	struct threadlist *tl = app->list->tl;
-	char *s, n1[32], n2[32], n3[32];
-	int x;
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct status_part parts[16];
+	int n = 0, keep[16], rest = 0, w = app->scr->w, query_w, x;
+	char a[32], b[32];
 
-	screen_fill(app->scr, 0, y, app->scr->w, SCREEN_STATUS);
-	x = screen_puts(app->scr, 0, y, app->scr->w / 2, tl->query, SCREEN_STATUS);
-	if (tl->n_threads >= 0)
-		util_group_digits(n1, sizeof(n1), (unsigned long long)tl->n_threads);
-	if (tl->n_messages >= 0)
-		util_group_digits(n2, sizeof(n2), (unsigned long long)tl->n_messages);
-	if (tl->n_reviewed >= 0)
-		util_group_digits(n3, sizeof(n3), (unsigned long long)tl->n_reviewed);
-	s = talloc_asprintf(app, "  %s threads  %s messages  reviewed %s/%s%s",
-			    tl->n_threads >= 0 ? n1 : "counting…",
-			    tl->n_messages >= 0 ? n2 : "counting…",
-			    tl->n_reviewed >= 0 ? n3 : "…",
-			    tl->n_messages >= 0 ? n2 : "…", "");
-	if (s && tl->n_messages > 0 && tl->n_reviewed >= 0)
-		s = talloc_asprintf_append(s, " (%ld%%)", tl->n_reviewed * 100 / tl->n_messages);
-	if (s && app->n_marks)
-		s = talloc_asprintf_append(s, "  %zu marked%s", app->n_marks,
-					   app->mark_prefix ? " ;" : "");
-	if (s && tl->state == THREADLIST_LOADING)
-		s = talloc_asprintf_append(s, "  loading %zu…", tl->n_rows);
-	if (s && *tl->notice)
-		s = talloc_asprintf_append(s, "  [%s]", tl->notice);
-	if (s) {
-		char *js = app_jobs_status(s, app);
+	view_status_add(parts, &n, view_count(tmp, tl->n_threads, "thread"), 7);
+	view_status_add(parts, &n, view_count(tmp, tl->n_messages, "message"), 2);
+	view_status_add(parts, &n,
+			talloc_asprintf(tmp, "reviewed %s/%s",
+					tl->n_reviewed >= 0
+						? util_group_digits(a, sizeof(a), (unsigned long long)tl->n_reviewed)
+						: "…",
+					tl->n_messages >= 0
+						? util_group_digits(b, sizeof(b), (unsigned long long)tl->n_messages)
+						: "…"),
+			8);
+	if (tl->n_messages > 0 && tl->n_reviewed >= 0)
+		view_status_add(parts, &n,
+				talloc_asprintf(tmp, "(%ld%%)", tl->n_reviewed * 100 / tl->n_messages), 3);
+	if (app->n_marks)
+		view_status_add(parts, &n,
+				talloc_asprintf(tmp, "%zu marked%s", app->n_marks,
+						app->mark_prefix ? " ;" : ""),
+				8);
+	if (app->list->order == CONFIG_SORT_OLDEST)
+		view_status_add(parts, &n, talloc_strdup(tmp, "oldest first"), 4);
+	else if (app->list->order == CONFIG_SORT_COUNT)
+		view_status_add(parts, &n, talloc_strdup(tmp, "most messages first"), 4);
+	if (tl->state == THREADLIST_LOADING)
+		view_status_add(parts, &n,
+				talloc_asprintf(tmp, "loading %s…",
+						util_group_digits(a, sizeof(a), tl->n_rows)),
+				4);
+	if (*tl->notice)
+		view_status_add(parts, &n, talloc_asprintf(tmp, "[%s]", tl->notice), 1);
+	{
+		char *js = app_jobs_status(tmp, app);
 
 		if (js && *js)
-			s = talloc_asprintf_append(s, "  [%s]", js);
+			view_status_add(parts, &n, talloc_asprintf(tmp, "[%s]", js), 9);
 		else if (app->review->n_queue || *app->review->error)
-			s = talloc_asprintf_append(s, "  [%s]", review_status(s, app->review));
+			view_status_add(parts, &n,
+					talloc_asprintf(tmp, "[%s]", review_status(tmp, app->review)), 9);
 	}
-	if (s && *tl->count_error)
-		s = talloc_asprintf_append(s, "  [%s]", tl->count_error);
-	if (s)
-		screen_puts(app->scr, x, y, app->scr->w - x, s, SCREEN_STATUS);
-	talloc_free(s);
+	if (*tl->count_error)
+		view_status_add(parts, &n, talloc_asprintf(tmp, "[%s]", tl->count_error), 6);
+	/* Widths, with the two spaces before each part (one before the percentage). */
+	for (int i = 0; i < n; i++) {
+		keep[i] = text_width(parts[i].text, strlen(parts[i].text)) +
+			  (parts[i].text[0] == '(' ? 1 : 2);
+		rest += keep[i];
+	}
+	query_w = (int)text_width(tl->query, strlen(tl->query));
+	/* Drop parts, least important first: the minor ones until the query fits whole, ... */
+	for (int prio = 0; prio < 10; prio++)
+		for (int i = 0; i < n && query_w + rest > w; i++) {
+			if (!keep[i] || parts[i].prio != prio)
+				continue;
+			if (prio >= VIEW_STATUS_ESSENTIAL &&
+			    w - rest >= (query_w < VIEW_STATUS_QUERY_MIN ? query_w : VIEW_STATUS_QUERY_MIN))
+				continue;
+			rest -= keep[i];
+			keep[i] = 0;
+		}
+	/* ... and the percentage never outlives its count. */
+	for (int i = 1; i < n; i++)
+		if (parts[i].text[0] == '(' && !keep[i - 1] && keep[i]) {
+			rest -= keep[i];
+			keep[i] = 0;
+		}
+	screen_fill(app->scr, 0, y, w, SCREEN_STATUS);
+	x = screen_puts(app->scr, 0, y, w - rest > 1 ? w - rest : 1, tl->query, SCREEN_STATUS);
+	for (int i = 0; i < n && x < w; i++) {
+		int sep = parts[i].text[0] == '(' ? 1 : 2;
+
+		if (!keep[i])
+			continue;
+		x += sep;
+		x += screen_puts(app->scr, x, y, w - x, parts[i].text, SCREEN_STATUS);
+	}
+	talloc_free(tmp);
 }
 
 static void
@@ -124,11 +358,60 @@ view_draw_help(struct app *app, int h)
 	view_help_ops.draw(app, 0, 0, app->scr->w, h);
 }
 
+int
+view_message_rows(const struct app *app)
+{
+	int n = 1, max = (app->scr->h - 2) / 2;
+
+	if (app->prompt || !app->message)
+		return 1;
+	for (const char *p = app->message; *p; p++)
+		n += *p == '\n' && p[1];
+	return n < max ? n : max > 1 ? max : 1;
+}
+
+int
+view_pane_height(const struct app *app)
+{
+	int h = app->scr->h - 1 - view_message_rows(app);
+
+	return h > 0 ? h : 0;
+}
+
+/* The message, each of its lines on a row of its own from y, in n rows (the last says what is cut). */
+static void
+view_draw_message(struct app *app, int y, int n)
+{
+	const char *p = app->message;
+	enum screen_attr attr = app->message_is_error ? SCREEN_ERROR : SCREEN_NORMAL;
+
+	for (int i = 0; i < n && p && *p; i++) {
+		const char *nl = strchr(p, '\n');
+		char *line;
+
+		if (i == n - 1 && nl && nl[1]) {
+			size_t more = 0;
+
+			for (const char *q = nl; q && q[1]; q = strchr(q + 1, '\n'))
+				more++;
+			line = talloc_asprintf(NULL, "… and %zu more line%s (any key clears)", more + 1,
+					       more ? "s" : "");
+			p = NULL;
+		} else {
+			line = talloc_strndup(NULL, p, nl ? (size_t)(nl - p) : strlen(p));
+			p = nl ? nl + 1 : NULL;
+		}
+		screen_puts(app->scr, 0, y + i, app->scr->w, line ? line : "", attr);
+		talloc_free(line);
+	}
+}
+
 void
 view_draw(struct app *app)
 {
 	struct screen *scr = app->scr;
-	int h = scr->h - 2, x = 0, status_y = scr->h - 2, message_y = scr->h - 1;
+	int rows = view_message_rows(app);
+	int h = scr->h - 1 - rows, x = 0, status_y = scr->h - 1 - rows, message_y = scr->h - rows;
 
 	screen_clear(scr);
 	/*
@@ -163,8 +446,7 @@ view_draw(struct app *app)
 	} else if (app->prompt) {
 		prompt_draw(app->prompt, scr, message_y);
 	} else if (app->message) {
-		screen_puts(scr, 0, message_y, scr->w, app->message,
-			    app->message_is_error ? SCREEN_ERROR : SCREEN_NORMAL);
+		view_draw_message(app, message_y, rows);
 	} else if (app->list->tl->state == THREADLIST_ERROR) {
 		screen_puts(scr, 0, message_y, scr->w, app->list->tl->error, SCREEN_ERROR);
 	}
@@ -176,7 +458,7 @@ view_list_sig(const struct app *app)
 	/* The pane's height as view_draw() lays it out. */
 	if (app->focus != APP_FOCUS_LIST || app->help)
 		return 0;
-	return listview_visible_sig(app, app->scr->h - 2 < 1 ? 1 : app->scr->h - 2);
+	return listview_visible_sig(app, view_pane_height(app) < 1 ? 1 : view_pane_height(app));
 }
 
 

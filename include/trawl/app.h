@@ -68,6 +68,12 @@ struct app {
 	struct sidebar *sidebar;
 	struct listview *list;
 	struct threadview *thread; /* NULL unless a thread is open */
+	/*
+	 * The limits (view_limit): limits[i] is the list's query before
+	 * limit i was applied, so stepping back out restores them in turn.
+	 */
+	char **limits;
+	size_t n_limits;
 	int help;                  /* the help screen is shown, with these lines: */
 	char **help_lines;
 	size_t n_help_lines, help_top;
@@ -160,6 +166,16 @@ char *app_jobs_status(TALLOC_CTX *ctx, const struct app *app);
  */
 void app_prompt(struct app *app, const char *label, const char *initial,
 		const char *history_path, app_prompt_fn done, void *data);
+
+/*
+ * Asks a yes/no question on the prompt line: y or n answers at once
+ * (prompt.h), and done gets "y" or "n".  Keep question short (it is
+ * shown whole, followed by " y/n", on 80 columns); detail (may be NULL),
+ * such as the query or the first subjects, follows it as far as it fits.
+ * data becomes a child of the prompt.
+ */
+void app_confirm(struct app *app, const char *question, const char *detail, app_prompt_fn done,
+		 void *data);
 
 /* Resizes the screen. */
 void app_resize(struct app *app, int w, int h);

@@ -43,6 +43,7 @@ void cmd_tag_all(struct app *app, int argc, char **argv);
  * A bulk change of every message of query, as `*` makes it: asks for the
  * ops (unless given), confirms naming what and the first subjects, takes a
  * snapshot of the ids, then batches and a journal entry undo reverses.
+ * messages: the count if known, -1 while it is counted, -2 if not counted.
  */
 void cmd_bulk_tag(struct app *app, const char *query, const char *what, const char *first,
 		  long messages, const char *ops);

@@ -40,6 +40,14 @@ struct config_binding {
 	char *command; /* command string, e.g. "next" or "search tag:x" */
 };
 
+/* Orders of the thread list ("set sort NAME"). */
+enum config_sort {
+	CONFIG_SORT_NEWEST, /* newest thread first (by its newest message) */
+	CONFIG_SORT_OLDEST, /* oldest thread first (by its oldest message) */
+	CONFIG_SORT_COUNT,  /* most messages first, then newest */
+	CONFIG_SORT_COUNT_OF
+};
+
 struct config_colour {
 	short fg, bg; /* curses colour numbers, -1 default */
 	int bold, underline, reverse, dim;
@@ -53,7 +61,7 @@ struct config {
 	char *attachment_dir;
 	int sidebar_width;
 	int sidebar_visible;
-	int oldest_first;
+	int sort; /* enum config_sort */
 	int sync_maildir_flags;
 	int head_cache;
 	int clipboard_osc52;
@@ -93,6 +101,10 @@ trawl_status_t config_bind(struct config *cfg, enum config_context ctx, const ch
 const char *config_lookup(const struct config *cfg, enum config_context ctx, const char *key);
 
 const char *config_context_name(enum config_context ctx);
+
+/* "newest", "oldest", "count"; and back (-1 for an unknown name). */
+const char *config_sort_name(enum config_sort sort);
+int config_sort_parse(const char *name);
 
 /*
  * Splits a command or directive line into words (quotes and backslashes

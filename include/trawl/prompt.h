@@ -29,6 +29,14 @@ struct prompt {
 	char **completions; /* words Tab completes (tags, prefixes) */
 	size_t n_completions;
 	char *saved; /* the line being typed while browsing history */
+	/*
+	 * A yes/no question (prompt_new_confirm): y or n answers at once,
+	 * with no Enter; the line submitted is "y" or "n" (Escape, C-g and
+	 * C-c answer n); other keys are ignored.  The label ends with " y/n"
+	 * and is always shown whole when it fits; detail follows it, cut.
+	 */
+	int confirm;
+	char *detail;
 };
 
 /*
@@ -37,6 +45,9 @@ struct prompt {
  */
 struct prompt *prompt_new(TALLOC_CTX *ctx, const char *label, const char *initial,
 			  const char *history_path);
+
+/* A yes/no question: the label is question plus " y/n"; detail (may be NULL) follows it. */
+struct prompt *prompt_new_confirm(TALLOC_CTX *ctx, const char *question, const char *detail);
 
 /* Words completed by Tab (copied). */
 void prompt_set_completions(struct prompt *p, char **words, size_t n);

@@ -16,6 +16,12 @@
  * (libnotmuch 0.37 aborts readers when another process commits during a
  * long iteration), it is restarted from the last row received.
  *
+ * A list ordered by message count (THREADLIST_BY_COUNT) is loaded in the
+ * newest-first order, with everything above, and shown through a
+ * permutation sorted by count: while it loads, the rows loaded so far are
+ * shown in their order (sorted again as more come, less often as the list
+ * grows), so its first screen does not wait either.
+ *
  * Ownership: rows and strings are children of the threadlist; a row
  * pointer is valid until the next threadlist_poll() or threadlist_free.
  */
@@ -96,11 +102,21 @@ struct threadlist {
 	size_t n_pending, cap_pending;
 	size_t visible_first, n_visible; /* rows on screen: updated first */
 	size_t cursor_row;               /* ... the cursor's before them */
+	/*
+	 * THREADLIST_BY_COUNT: rows stay in the loader's (newest first)
+	 * order; the list shows rows[order[0]], rows[order[1]]... for the
+	 * n_order rows sorted so far.
+	 */
+	int by_count;
+	size_t *order, n_order;
+	int order_stale;          /* rows moved, or a row's count changed: sort at once */
+	struct timespec order_at; /* when the rows were last sorted */
 };
 
 /* threadlist_new() flags. */
 enum {
 	THREADLIST_HEAD_CACHE = 1, /* read and keep the first rows in the head cache */
+	THREADLIST_BY_COUNT = 2,   /* most messages first (then newest); sort must be newest first */
 };
 
 /*
@@ -119,7 +135,10 @@ int threadlist_poll(struct threadlist *tl, size_t budget);
 /* The fds to wait on (at most 4); returns how many. */
 int threadlist_fds(const struct threadlist *tl, int *fds);
 
-/* Logical rows: the loaded rows, then (while a tail is shown) one gap row and the tail. */
+/*
+ * Logical rows: the loaded rows, then (while a tail is shown) one gap row
+ * and the tail; by count, the rows sorted so far.
+ */
 size_t threadlist_len(const struct threadlist *tl);
 
 /* Row i of threadlist_len(), or NULL for the gap of rows not loaded yet. */

@@ -28,6 +28,7 @@ struct listview {
 	char *want_thread; /* after a reload, put the cursor back on this thread */
 	char *cursor_thread; /* the cursor's thread before the model changes */
 	unsigned review_serial; /* the write queue's last finished job shown */
+	int order;              /* enum config_sort */
 };
 
 /* The filters pane: the filters model plus the cursor over it. */
@@ -77,8 +78,54 @@ void view_start(struct app *app, const char *query);
 /* The query of the thread list on screen. */
 const char *view_query(const struct app *app);
 
-/* Runs query in the thread list (keeps the previous one if it is invalid). */
+/*
+ * Runs query in the thread list, a new search: the limits are forgotten
+ * (keeps the previous list, and its limits, if query is invalid).
+ */
 void view_search(struct app *app, const char *query);
+
+/* Runs the list's query again, keeping its order, its limits and the cursor's thread. */
+void view_rerun(struct app *app);
+
+/*
+ * The order a new list of query is shown in: the one remembered for its
+ * saved search when query is one (query:NAME), else the session's
+ * (app->cfg->sort, from "set sort").
+ */
+int view_order_for(const struct app *app, const char *query);
+
+/*
+ * Shows the list in order (enum config_sort), keeping the cursor's thread,
+ * and remembers it: for the saved search the list's limits start from
+ * (in the case's prefs file, prefs.h), else for the session.  *saved_search
+ * (may be NULL) gets that search's name (child of ctx) or NULL.
+ */
+void view_set_order(struct app *app, int order, TALLOC_CTX *ctx, char **saved_search);
+
+/* The order remembered for saved search old_name goes to new_name (NULL: is forgotten). */
+void view_order_moved(struct app *app, const char *old_name, const char *new_name);
+
+/*
+ * Narrows the list by terms: its query becomes "(QUERY) and (TERMS)" and
+ * the old one is kept, to step back to.  Nothing changes if the result is
+ * invalid.
+ */
+void view_limit(struct app *app, const char *terms);
+
+/* Steps back out of the last limit (the cursor stays on its thread); 0 if there is none. */
+int view_unlimit(struct app *app);
+
+/* The query the limits were applied to (the list's own when there is none). */
+const char *view_base_query(const struct app *app);
+
+/*
+ * Rows the message area takes at the bottom: 1, or one per line of a
+ * message of several lines (config errors), up to half the screen.
+ */
+int view_message_rows(const struct app *app);
+
+/* Rows left for the panes above the status line and the message area. */
+int view_pane_height(const struct app *app);
 
 /* Draws every visible pane and the status line into app->scr. */
 void view_draw(struct app *app);
@@ -97,7 +144,7 @@ void view_scroll_to(size_t cursor, size_t *top, size_t n, int h);
 const char *view_format_date(time_t t, time_t now, char *buf, size_t len);
 
 /* view-list.c */
-struct listview *listview_new(struct app *app, const char *query);
+struct listview *listview_new(struct app *app, const char *query, int order);
 const struct index_thread *listview_current(const struct app *app);
 /* A hash of what the list pane of height h shows: a change means a frame is due. */
 uint64_t listview_visible_sig(const struct app *app, int h);

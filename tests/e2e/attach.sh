@@ -3,12 +3,13 @@
 # base name there (a path-traversal name stays inside), never overwriting;
 # opening runs run-mailcap/xdg-open only after a question that names the
 # program and the attachment is answered y, with a private copy's path as
-# its argument; the private copy is gone when trawl ends, by q or SIGTERM.
+# its argument; the private copy is gone when trawl ends, by q or SIGTERM;
+# an opener that fails has its exit status and error shown in trawl.
 : "${top_srcdir:?}" "${top_builddir:?}"
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 11
+tap_plan 12
 fixture_init
 fixture_db
 cp "$top_srcdir/tests/corpus/attach/attach-1.eml" "$FIXTURE_DIR/mail/cur/"
@@ -51,12 +52,12 @@ fi
 tmux_keys a 2 Enter
 tap_check "open asks first, naming the program and the attachment" \
 	tmux_wait_for "open attachment 2 '../../etc/passwd' (application/octet-stream, 22 bytes) with run-mailc"
-tmux_keys n Enter
+tmux_keys n
 tmux_wait_for "not opened" >/dev/null
 [ -e "$FIXTURE_DIR/opened" ] && tap_not_ok "n opens nothing" || tap_ok "n opens nothing"
 tmux_keys a 1 Enter
 tmux_wait_for "with run-mailcap? y/n" >/dev/null
-tmux_keys y Enter
+tmux_keys y
 i=0
 while [ ! -e "$FIXTURE_DIR/opened-copy" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 if [ "$(cat "$FIXTURE_DIR/opened-copy" 2>/dev/null)" = "quarterly report body" ] &&
@@ -84,7 +85,7 @@ tmux_keys Enter
 tmux_wait_for "[attachment 1" >/dev/null
 tmux_keys a 1 Enter
 tmux_wait_for "with run-mailcap? y/n" >/dev/null
-tmux_keys y Enter
+tmux_keys y
 i=0
 while [ ! -e "$FIXTURE_DIR/opened-copy" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 copy=$(cat "$FIXTURE_DIR/opened" 2>/dev/null)
@@ -96,6 +97,22 @@ else
 	tap_not_ok "the private copy is removed on SIGTERM"
 	tap_diag "copy: $copy"
 fi
+tmux_stop
+
+# An opener that fails: what it said on stderr shows on the status line.
+printf '#!/bin/sh\necho "run-mailcap: no viewer for text/plain" >&2\necho second line >&2\nexit 3\n' \
+	> "$FIXTURE_DIR/bin/run-mailcap"
+tmux_start 100 30 "$TRAWL" id:attach-1@example.org
+tmux_wait_for "Figures attached" >/dev/null
+tmux_keys Enter
+tmux_wait_for "[attachment 1" >/dev/null
+tmux_keys a 1 Enter
+tmux_wait_for "with run-mailcap? y/n" >/dev/null
+tmux_keys y
+tap_check "a failing opener's exit status and error show in trawl" \
+	tmux_wait_for "run-mailcap: exit status 3: run-mailcap: no viewer for text/plain"
+tmux_keys q q
+tmux_wait_exit >/dev/null
 tmux_stop
 check_sanitizer_logs
 exit 0

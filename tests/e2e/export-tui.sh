@@ -9,7 +9,7 @@ tap_plan 4
 fixture_init
 fixture_db
 tmux_start 120 30 "$TRAWL" from:alice
-tmux_wait_for "1 threads  2 messages" >/dev/null
+tmux_wait_for "1 thread  2 messages" >/dev/null
 tmux_keys E
 tap_check "E asks for the destination" tmux_wait_for "export to"
 tmux_keys "$FIXTURE_DIR/out.mbox" Enter

@@ -18,7 +18,7 @@ tmux_keys Enter
 tap_check "the body is shown with placeholders" tmux_wait_for "Body with escape ^[[31mred^[[0m"
 tap_check "invalid UTF-8 shows as U+FFFD" tmux_wait_for "bad utf8 ��"
 tap_check "the bidi override is a visible placeholder" tmux_wait_for "<U+202E>"
-tap_check "the status line survived the clear-screen sequence" tmux_wait_for "1 threads  1 messages"
+tap_check "the status line survived the clear-screen sequence" tmux_wait_for "1 thread  1 message"
 title_after=$(tmux_title)
 case "$title_after" in
 *owned* | *pwned*)

@@ -406,7 +406,7 @@ if tmux_wait_for 'Minutes of the board' && tmux_keys E && tmux_wait_for 'export 
 	tmux_keys "$E/reader.mbox" Enter && tmux_wait_for 'exported 3 messages' &&
 	[ "$(grep -c '^From ' "$E/reader.mbox")" = 3 ] && [ -f "$E/reader.csv" ] &&
 	tmux_keys E && tmux_wait_for 'export to' && tmux_keys "$E/reader.mbox" Enter &&
-	tmux_wait_for 'overwrite reader.mbox and reader.csv? y/n' && tmux_keys n Enter && tmux_wait_for 'not exported'; then
+	tmux_wait_for 'overwrite reader.mbox and reader.csv? y/n' && tmux_keys n && tmux_wait_for 'not exported'; then
 	tap_ok "E in the reader exports the query (mbox and CSV), and asks before overwriting"
 else
 	tap_not_ok "E in the reader exports the query (mbox and CSV), and asks before overwriting"

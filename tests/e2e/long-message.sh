@@ -32,7 +32,7 @@ tap_check "its first lines are shown" tmux_wait_for "numéro 0" 30
 tmux_keys V
 tap_check "the status line says the raw view is being laid out" tmux_wait_for "laying out:" 30
 tmux_keys q
-tap_check "q leaves the thread while it is laid out" tmux_wait_for "1 threads"
+tap_check "q leaves the thread while it is laid out" tmux_wait_for "1 thread"
 tap_check "leaving stops the work" tmux_wait_gone "laying out:" 10
 tmux_keys Enter V
 tmux_wait_for "laying out:" 30 >/dev/null

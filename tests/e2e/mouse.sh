@@ -31,7 +31,7 @@ tmux_keys q
 tmux_wait_for "4 threads" >/dev/null
 click 50 1
 click 50 1
-tap_check "a double click opens the row" tmux_wait_for "Invoice"
+tap_check "a double click opens the row" tmux_wait_for "fdp.exe  (1 message"
 tmux_keys q
 tmux_wait_for "4 threads" >/dev/null
 click 50 3

@@ -39,7 +39,7 @@ tmux_wait_for "4 threads  6 messages" >/dev/null
 tmux_keys /
 tmux_keys -l "id:$mid"
 tmux_keys Enter
-tmux_wait_for "1 threads  1 messages" >/dev/null
+tmux_wait_for "1 thread  1 message" >/dev/null
 tmux_keys Enter
 tmux_wait_for "La réunion de préparation" >/dev/null
 tmux_keys c
@@ -72,7 +72,7 @@ tmux_keys /
 tmux_keys -l "tag:noted"
 tmux_keys Enter
 tap_check "trawl's query tag:noted lists that one thread" \
-	tmux_wait_for "tag:noted  1 threads  1 messages"
+	tmux_wait_for "tag:noted  1 thread  1 message"
 
 # --- trawl export: the CSV's note column, neutralised.
 "$TRAWL" export tag:noted --dir "$FIXTURE_DIR/out" --csv "$FIXTURE_DIR/out.csv" >/dev/null 2>&1
@@ -98,7 +98,7 @@ ok_if "trawl log holds no bidi control" sh -c "! grep -q '$rlo' '$FIXTURE_DIR/lo
 tmux_keys /
 tmux_keys -l "id:$mid"
 tmux_keys Enter
-tmux_wait_for "id:$mid  1 threads  1 messages" >/dev/null
+tmux_wait_for "id:$mid  1 thread  1 message" >/dev/null
 tmux_keys u
 tap_check "u removes the note: the mark goes" tmux_wait_gone "✎"
 same "after undo no message has the tag or the property" \

@@ -25,7 +25,7 @@ tap_check "q goes back to the list" tmux_wait_for "Weekly digest"
 
 # Search: / opens the prompt, Enter runs the query.
 tmux_keys / "from:francois" Enter
-tap_check "search narrows the list" tmux_wait_for "1 threads  1 messages"
+tap_check "search narrows the list" tmux_wait_for "1 thread  1 message"
 tap_check "search result shown" tmux_wait_for "Réunion de préparation"
 tap_check "other threads gone" tmux_wait_gone "Weekly digest"
 

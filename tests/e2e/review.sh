@@ -45,8 +45,8 @@ tmux_wait_for "4 threads  6 messages" >/dev/null
 tmux_keys '*'
 tmux_wait_for "tag all messages of" >/dev/null
 tmux_keys "+keep -inbox" Enter
-tap_check "the confirmation shows the count and subjects" tmux_wait_for "6 messages of * (\"Weekly digest\""
-tmux_keys y Enter
+tap_check "the confirmation shows the count and subjects" tmux_wait_for "+keep -inbox on 6 messages? y/n  *: \"Weekly digest\""
+tmux_keys y
 tmux_wait_gone "[#" >/dev/null
 tmux_wait_for "(keep" >/dev/null
 if [ "$(notmuch count tag:keep)" = 6 ] && [ "$(notmuch count tag:inbox)" = 0 ]; then
@@ -79,7 +79,7 @@ while ! grep -q locked "$FIXTURE_DIR/hold.out" 2>/dev/null && [ $i -lt 200 ]; do
 	i=$((i + 1))
 done
 tmux_start 100 30 "$TRAWL" from:francois
-tmux_wait_for "1 threads  1 messages" >/dev/null
+tmux_wait_for "1 thread  1 message" >/dev/null
 tmux_keys t
 tmux_wait_for "tag thread:" >/dev/null
 tmux_keys "+locked" Enter
@@ -143,7 +143,7 @@ tmux_keys '*'
 tmux_wait_for "tag all messages of" >/dev/null
 tmux_keys "+killed" Enter
 tmux_wait_for "y/n" >/dev/null
-tmux_keys y Enter
+tmux_keys y
 tmux_wait_for "2/6" >/dev/null
 # The pane runs a wrapper shell whose child is trawl.
 pane_pid=$(_tmux display -p -t e2e '#{pane_pid}')

@@ -2,12 +2,13 @@
 # End-to-end saved searches: they are notmuch named queries, shared both
 # ways with the notmuch CLI; save, rename and delete from the reader; the
 # CLI subcommands (with --json, parsed by a JSON parser); names with spaces
-# and non-ASCII; a cycle shows an error instead of failing.
+# and non-ASCII; a cycle shows an error instead of failing; the order
+# chosen on a saved search is kept for it and follows a rename.
 : "${top_srcdir:?}" "${top_builddir:?}"
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 16
+tap_plan 19
 fixture_init
 fixture_db
 
@@ -49,12 +50,12 @@ fi
 
 # The reader opens the first saved search when started without a query.
 tmux_start 120 30 "$TRAWL"
-tap_check "opens the first saved search (alphabetical: alice)" tmux_wait_for 'query:"alice"  1 threads  2 messages'
+tap_check "opens the first saved search (alphabetical: alice)" tmux_wait_for 'query:"alice"  1 thread  2 messages'
 tap_check "the filters pane lists the CLI's search with counts" tmux_wait_for "★ alice               2/2"
 tap_check "a broken (cyclic) search shows an error, no crash" tmux_wait_for "★ loop-a            error"
 # Save the current query from the reader.
 tmux_keys / "from:francois" Enter
-tmux_wait_for "1 threads  1 messages" >/dev/null
+tmux_wait_for "1 thread  1 message" >/dev/null
 tmux_keys S
 tmux_wait_for "as:" >/dev/null
 tmux_keys "Fran çois" Enter
@@ -62,6 +63,15 @@ tmux_wait_for "saved searches updated" >/dev/null
 got=$(notmuch config get "query.Fran çois")
 if [ "$got" = "from:francois" ]; then tap_ok "S saves the query as a named query"; else
 	tap_not_ok "S saves the query as a named query"; tap_diag "got: $got"; fi
+# Its order, chosen on it, is kept for it beside the database.
+prefs=$FIXTURE_DIR/mail/.notmuch/trawl/prefs
+tmux_keys Tab g j Enter
+tmux_wait_for 'query:"Fran çois"' >/dev/null
+tmux_keys o
+tap_check "o on a saved search keeps its order for it" \
+	tmux_wait_for "oldest first (kept for the saved search Fran çois)"
+if grep -qx "sort Fran çois	oldest" "$prefs"; then tap_ok "the order is in the case's prefs file"; else
+	tap_not_ok "the order is in the case's prefs file"; sed 's/^/# /' "$prefs"; fi
 # Rename it from the filters pane: Tab, then move to it (entries: all, "Fran çois", alice...).
 tmux_keys Tab g j
 tmux_keys m
@@ -71,10 +81,15 @@ tmux_wait_for "francois-renamed" >/dev/null
 if [ "$(notmuch config get query.francois-renamed)" = from:francois ] &&
 	[ -z "$(notmuch config get "query.Fran çois")" ]; then tap_ok "rename moves the named query"; else
 	tap_not_ok "rename moves the named query"; notmuch config list | grep query | sed 's/^/# /'; fi
+if grep -qx "sort francois-renamed	oldest" "$prefs" && ! grep -q "Fran çois" "$prefs"; then
+	tap_ok "the order kept follows the rename"
+else
+	tap_not_ok "the order kept follows the rename"; sed 's/^/# /' "$prefs"
+fi
 # Delete it (asks first).
 tmux_keys d
 tmux_wait_for "delete the saved search" >/dev/null
-tmux_keys y Enter
+tmux_keys y
 tmux_wait_gone "francois-renamed" >/dev/null
 if [ -z "$(notmuch config get query.francois-renamed)" ]; then tap_ok "delete removes the named query"; else
 	tap_not_ok "delete removes the named query"; fi
@@ -83,7 +98,7 @@ tmux_keys S
 tmux_wait_for "as:" >/dev/null
 tmux_keys alice Enter
 tap_check "saving over an existing name asks first" tmux_wait_for "exists: replace it? y/n"
-tmux_keys n Enter
+tmux_keys n
 tmux_keys q
 tmux_wait_exit >/dev/null
 if [ "$(notmuch config get query.alice)" = from:alice ]; then tap_ok "refusing keeps the old query"; else

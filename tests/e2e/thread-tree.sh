@@ -82,7 +82,7 @@ tap_check "n goes to the next match" tmux_wait_for "another needle"
 tmux_keys Escape
 tap_check "Escape ends the find, the thread stays open" tmux_wait_for "find ended"
 tmux_keys Escape
-tap_check "the next Escape closes the thread" tmux_wait_for "1 threads"
+tap_check "the next Escape closes the thread" tmux_wait_for "1 thread"
 tmux_keys q
 tmux_wait_exit >/dev/null
 tmux_stop

@@ -2,6 +2,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -177,6 +179,58 @@ test_lock_is_asked_not_guessed(void **state)
 	assert_int_equal(index_save_search(c->idx, "probe", NULL), TRAWL_OK);
 }
 
+/*
+ * A mailman archive writes "From: alice at example.org (Alice)": notmuch
+ * finds no author in it, and the list showed an empty authors column.
+ * The row falls back to the From header's name, or its address.
+ */
+static void
+test_authors_from_mailman_headers(void **state)
+{
+	struct ctx *c = *state;
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	char *src = talloc_asprintf(ctx, "%s/mailman", c->f->dir);
+	struct fixture *f;
+	index_t *idx;
+	struct index_thread *rows;
+	size_t n;
+	static const char *const msgs[][2] = {
+		{"1", "From: fabien at example.org (Fabien Cazenave)\nSubject: Session\n"
+		      "Date: Wed, 04 Apr 2012 17:30:26 +0200\nMessage-ID: <mm-1@example.org>\n\nbody\n"},
+		{"2", "From: natal at example.eu (Natal)\nSubject: Re: Session\n"
+		      "Date: Wed, 04 Apr 2012 18:30:26 +0200\nMessage-ID: <mm-2@example.org>\n"
+		      "In-Reply-To: <mm-1@example.org>\n\nreply\n"},
+		{"3", "From: bare at example.net\nSubject: Alone\n"
+		      "Date: Thu, 05 Apr 2012 17:30:26 +0200\nMessage-ID: <mm-3@example.org>\n\nbody\n"},
+	};
+
+	assert_int_equal(fixture_sh(c->f, "mkdir -p '%s/cur'", src), 0);
+	for (size_t i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
+		FILE *out = fopen(talloc_asprintf(ctx, "%s/cur/%s:2,", src, msgs[i][0]), "w");
+
+		assert_non_null(out);
+		fputs(msgs[i][1], out);
+		fclose(out);
+	}
+	idx = fixture_index(ctx, src, &f);
+	assert_int_equal(index_threads(idx, ctx, "*", INDEX_SORT_OLDEST_FIRST, 0, 10, &rows, &n),
+			 TRAWL_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].subject, "Session");
+	assert_string_equal(rows[0].authors, "Fabien Cazenave, Natal");
+	assert_string_equal(rows[1].authors, "bare at example.net");
+	/* Only the reply matches: its author first, the other after the bar. */
+	assert_int_equal(index_threads(idx, ctx, "id:mm-2@example.org", INDEX_SORT_OLDEST_FIRST, 0,
+				       10, &rows, &n),
+			 TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].authors, "Natal| Fabien Cazenave");
+	talloc_free(ctx);
+	/* The group's fixture is the environment again. */
+	setenv("NOTMUCH_CONFIG", c->f->config_path, 1);
+	setenv("HOME", c->f->dir, 1);
+}
+
 int
 main(void)
 {
@@ -189,6 +243,7 @@ main(void)
 		cmocka_unit_test(test_all_tags),
 		cmocka_unit_test(test_open_missing_database),
 		cmocka_unit_test(test_lock_is_asked_not_guessed),
+		cmocka_unit_test(test_authors_from_mailman_headers),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -763,6 +764,59 @@ test_apply_committed(void **state)
 	talloc_free(tl);
 }
 
+/* Subject of logical row i. */
+static const char *
+row_subject(const struct threadlist *tl, size_t i)
+{
+	const struct index_thread *r = threadlist_row(tl, i);
+
+	return r ? r->subject : "(none)";
+}
+
+/*
+ * By message count: the biggest thread first, then newest first; a
+ * thread that grows moves up when the list follows the commit.
+ */
+static void
+test_by_count(void **state)
+{
+	struct ctx *c = *state;
+	struct threadlist *tl = threadlist_new(c, c->idx, "*", INDEX_SORT_NEWEST_FIRST,
+					       THREADLIST_BY_COUNT);
+	const char *reply = "From: Bob <bob@example.org>\nSubject: Re: R\xc3\xa9union\n"
+			    "Date: Thu, 13 Apr 2017 09:00:00 +0200\nMessage-ID: <reunion-2@example.fr>\n"
+			    "In-Reply-To: <reunion-1@example.fr>\n\nJ'y serai.\n";
+	char *path = talloc_asprintf(c, "%s/cur/reunion-2:2,", c->f->mail), *reunion;
+	FILE *f;
+
+	threadlist_wait(tl);
+	assert_int_equal(threadlist_len(tl), 4);
+	assert_string_equal(row_subject(tl, 0), "Quarterly budget review");
+	assert_string_equal(row_subject(tl, 1), "Weekly digest");
+	assert_string_equal(row_subject(tl, 3), "R\xc3\xa9union de pr\xc3\xa9paration");
+	reunion = talloc_strdup(c, threadlist_row(tl, 3)->thread_id);
+	assert_int_equal(threadlist_find(tl, reunion), 3);
+	/* No tail by count: its last rows are known only at the end. */
+	threadlist_load_tail(tl, 2);
+	assert_false(threadlist_has_gap(tl));
+
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(reply, f);
+	fclose(f);
+	assert_int_equal(fixture_sh(c->f, "notmuch new --quiet"), 0);
+	threadlist_update(tl, NULL, 0);
+	threadlist_wait(tl);
+	assert_int_equal(threadlist_len(tl), 4);
+	assert_string_equal(row_subject(tl, 0), "Quarterly budget review");
+	assert_int_equal(threadlist_find(tl, reunion), 1);
+	assert_int_equal(threadlist_row(tl, 1)->total, 2);
+	assert_string_equal(row_subject(tl, 2), "Weekly digest");
+	talloc_free(tl);
+	unlink(path);
+	assert_int_equal(fixture_sh(c->f, "notmuch new --quiet"), 0);
+}
+
 int
 main(void)
 {
@@ -783,6 +837,7 @@ main(void)
 		cmocka_unit_test(test_update_from_lastmod),
 		cmocka_unit_test(test_update_restarts_on_commit),
 		cmocka_unit_test(test_apply_committed),
+		cmocka_unit_test(test_by_count),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

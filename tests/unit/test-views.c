@@ -336,6 +336,321 @@ test_config_many_errors(void **state)
 	talloc_free(ctx);
 }
 
+/* Types text into the prompt, key by key. */
+static void
+type_keys(struct app *app, const char *text)
+{
+	for (const char *k = text; *k; k++) {
+		char key[2] = {*k, '\0'};
+
+		cmd_key(app, *k == ' ' ? "Space" : key);
+	}
+}
+
+/*
+ * The confirmation of * shows its question and y/n on 80 columns (the
+ * query and subjects came first and pushed them out), and y alone
+ * answers it, as the README says.
+ */
+static void
+test_tag_all_confirm_fits_80(void **state)
+{
+	struct ctx *c = *state;
+	char *row;
+
+	cmd_key(c->app, "*");
+	assert_non_null(c->app->prompt);
+	type_keys(c->app, "+keep");
+	cmd_key(c->app, "Enter");
+	assert_non_null(c->app->prompt);
+	view_draw(c->app);
+	row = screen_row_text(c, c->app->scr, c->app->scr->h - 1);
+	if (!strstr(row, "+keep on 6 messages? y/n"))
+		fail_msg("the question is not shown whole: %s", row);
+	cmd_key(c->app, "y");
+	assert_null(c->app->prompt);
+	assert_true(cmd_review_snapshotting(c->app));
+	cmd_run(c->app, "cancel");
+	assert_false(cmd_review_snapshotting(c->app));
+	/* n answers no at once too. */
+	cmd_key(c->app, "*");
+	type_keys(c->app, "+keep");
+	cmd_key(c->app, "Enter");
+	cmd_key(c->app, "n");
+	assert_null(c->app->prompt);
+	assert_false(cmd_review_snapshotting(c->app));
+	assert_string_equal(c->app->message, "bulk change not applied");
+}
+
+/* Escape in the thread list does not quit trawl (it did, at once); q still does. */
+static void
+test_escape_does_not_quit(void **state)
+{
+	struct ctx *c = *state;
+
+	assert_int_equal(c->app->focus, APP_FOCUS_LIST);
+	cmd_key(c->app, "Escape");
+	assert_false(c->app->quit);
+	cmd_key(c->app, "Tab");
+	cmd_key(c->app, "Escape");
+	assert_false(c->app->quit);
+	cmd_key(c->app, "Tab");
+	/* It still closes the thread and the help. */
+	cmd_key(c->app, "Enter");
+	assert_int_equal(c->app->focus, APP_FOCUS_THREAD);
+	cmd_key(c->app, "Escape");
+	assert_int_equal(c->app->focus, APP_FOCUS_LIST);
+	cmd_key(c->app, "?");
+	cmd_key(c->app, "Escape");
+	assert_false(c->app->help);
+	assert_false(c->app->quit);
+	cmd_key(c->app, "q");
+	assert_true(c->app->quit);
+	c->app->quit = 0;
+}
+
+/*
+ * The help's key column never runs into the command column (a long key
+ * list did), and a command without a key shows none ("-" read as the
+ * minus key).
+ */
+static void
+test_help_columns(void **state)
+{
+	struct ctx *c = *state;
+	int unbound_search = 0;
+
+	cmd_key(c->app, "?");
+	assert_true(c->app->help);
+	for (size_t i = 2; i + 1 < c->app->n_help_lines; i++) {
+		const char *l = c->app->help_lines[i];
+
+		if (strlen(l) > 18 && l[18] != ' ' && strncmp(l, "Without a key", 13))
+			fail_msg("keys run into the command column: %s", l);
+		if (!strncmp(l, "- ", 2))
+			fail_msg("an unbound command shows '-' as its key: %s", l);
+		unbound_search |= !strncmp(l, "                   search", 25);
+	}
+	assert_true(unbound_search);
+	cmd_key(c->app, "q");
+	assert_false(c->app->help);
+}
+
+/* Config errors show one a line (they were joined with a literal ^J and cut). */
+static void
+test_config_errors_one_a_line(void **state)
+{
+	struct ctx *c = *state;
+	char *path = talloc_asprintf(c, "%s/two-errors", getenv("HOME")), *errors = NULL, *row;
+	FILE *f = fopen(path, "w");
+	int h = c->app->scr->h;
+
+	assert_non_null(f);
+	fputs("set nosuchoption 1\nbind list\n", f);
+	fclose(f);
+	assert_int_equal(config_load_file(c->cfg, path, &errors), TRAWL_PARSE);
+	app_message(c->app, 1, "%s", errors);
+	view_draw(c->app);
+	row = screen_row_text(c, c->app->scr, h - 2);
+	if (!strstr(row, "two-errors:1: unknown option nosuchoption") || strstr(row, "^J"))
+		fail_msg("first error not on a line of its own: %s", row);
+	row = screen_row_text(c, c->app->scr, h - 1);
+	if (!strstr(row, "two-errors:2: usage: bind"))
+		fail_msg("second error not on a line of its own: %s", row);
+	/* The status line is still there, above them. */
+	assert_non_null(strstr(screen_row_text(c, c->app->scr, h - 3), "4 threads"));
+	/* The next key clears them. */
+	cmd_key(c->app, "j");
+	cmd_key(c->app, "k");
+	view_draw(c->app);
+	assert_non_null(strstr(screen_row_text(c, c->app->scr, h - 2), "4 threads"));
+	unlink(path);
+}
+
+/* The status line of the list at width w, with counts set by hand (the fixture is small). */
+static char *
+status_with_counts(struct ctx *c, int w, long threads, long messages, long reviewed)
+{
+	struct threadlist *tl = c->app->list->tl;
+	char *row;
+
+	app_resize(c->app, w, 24);
+	tl->n_threads = threads;
+	tl->n_messages = messages;
+	tl->n_reviewed = reviewed;
+	view_draw(c->app);
+	row = screen_row_text(c, c->app->scr, c->app->scr->h - 2);
+	app_resize(c->app, 80, 24);
+	return row;
+}
+
+/*
+ * The status line says "1 thread", groups every number's digits, and
+ * fits 80 columns with "reviewed x/y" in it, dropping the less important
+ * parts first (it was cut after the message count).
+ */
+static void
+test_status_fits_80(void **state)
+{
+	struct ctx *c = *state;
+	const char *q = "(from:alice or from:bob or from:francois) and date:2017-01-01..2017-12-31";
+	char *row;
+
+	row = status_with_counts(c, 80, 1, 1, 0);
+	if (!strstr(row, "  1 thread  1 message  reviewed 0/1"))
+		fail_msg("singular counts: %s", row);
+	row = status_with_counts(c, 80, 2990, 12345, 1234);
+	if (!strstr(row, "2,990 threads") || !strstr(row, "reviewed 1,234/12,345") ||
+	    strstr(row, "2990") || strstr(row, "12345"))
+		fail_msg("digits not grouped: %s", row);
+	view_search(c->app, q);
+	wait_loaded(c->app);
+	row = status_with_counts(c, 80, 2990, 123456, 12345);
+	if (!strstr(row, "reviewed 12,345/123,456") || !strstr(row, "2,990 threads"))
+		fail_msg("the counts do not fit 80 columns: %s", row);
+	row = status_with_counts(c, 200, 2990, 123456, 12345);
+	if (!strstr(row, q) || !strstr(row, "123,456 messages  reviewed 12,345/123,456 (9%)"))
+		fail_msg("a wide status line lacks something: %s", row);
+	view_search(c->app, "*");
+	wait_loaded(c->app);
+}
+
+/*
+ * L narrows the list by more terms, keeping its query: (QUERY) and
+ * (TERMS), shown whole on the status line; U (or Escape) steps back out,
+ * one limit at a time, with the cursor on the same thread; a new search
+ * forgets the limits.
+ */
+static void
+test_limit_and_step_back(void **state)
+{
+	struct ctx *c = *state;
+	char *row;
+
+	view_search(c->app, "tag:inbox");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->tl->n_rows, 4);
+	cmd_key(c->app, "L");
+	assert_non_null(c->app->prompt);
+	type_keys(c->app, "from:alice or from:bob");
+	cmd_key(c->app, "Enter");
+	wait_loaded(c->app);
+	assert_string_equal(view_query(c->app), "(tag:inbox) and (from:alice or from:bob)");
+	assert_int_equal(c->app->list->tl->n_rows, 1);
+	view_draw(c->app);
+	row = screen_row_text(c, c->app->scr, c->app->scr->h - 2);
+	if (strncmp(row, "(tag:inbox) and (from:alice or from:bob)  1 thread", 50))
+		fail_msg("the status line does not show the whole query: %s", row);
+	cmd_run(c->app, "limit not from:bob");
+	wait_loaded(c->app);
+	assert_string_equal(view_query(c->app),
+			    "((tag:inbox) and (from:alice or from:bob)) and (not from:bob)");
+	assert_string_equal(view_base_query(c->app), "tag:inbox");
+	/* One step back at a time. */
+	cmd_key(c->app, "U");
+	wait_loaded(c->app);
+	assert_string_equal(view_query(c->app), "(tag:inbox) and (from:alice or from:bob)");
+	cmd_key(c->app, "Escape");
+	wait_loaded(c->app);
+	assert_string_equal(view_query(c->app), "tag:inbox");
+	assert_int_equal(c->app->list->tl->n_rows, 4);
+	/* The cursor is on the thread it was on inside the limit. */
+	assert_string_equal(listview_current(c->app)->subject, "Quarterly budget review");
+	cmd_key(c->app, "U");
+	assert_string_equal(c->app->message, "no limit to step out of");
+	assert_false(c->app->quit);
+	/* An invalid limit changes nothing; a new search forgets the limits. */
+	cmd_run(c->app, "limit from:alice and (");
+	assert_true(c->app->message_is_error);
+	assert_string_equal(view_query(c->app), "tag:inbox");
+	cmd_run(c->app, "limit from:alice");
+	view_search(c->app, "*");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->n_limits, 0);
+	cmd_key(c->app, "U");
+	assert_string_equal(view_query(c->app), "*");
+}
+
+/* Row y of the screen as drawn now. */
+static char *
+drawn_row(struct ctx *c, int y)
+{
+	view_draw(c->app);
+	return screen_row_text(c, c->app->scr, y < 0 ? c->app->scr->h + y : y);
+}
+
+/*
+ * o steps through newest first, oldest first (each thread shown with its
+ * oldest date, the one it is sorted by; the newest was shown) and most
+ * messages first; the order chosen on a saved search is kept for it, in
+ * the case's prefs file, and does not change the session's.
+ */
+static void
+test_sort_orders_remembered(void **state)
+{
+	struct ctx *c = *state;
+	char *prefs = talloc_asprintf(c, "%s/.notmuch/trawl/prefs", c->f->mail), *row;
+	FILE *f;
+	char line[256] = "";
+
+	view_search(c->app, "*");
+	wait_loaded(c->app);
+	row = drawn_row(c, 3);
+	if (!strstr(row, "Apr 04") || !strstr(row, "Quarterly budget"))
+		fail_msg("newest first, the budget thread is last with its newest date: %s", row);
+	cmd_key(c->app, "o");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_OLDEST);
+	row = drawn_row(c, 0);
+	if (!strstr(row, "Apr 03") || !strstr(row, "Quarterly budget"))
+		fail_msg("oldest first shows the thread's oldest date: %s", row);
+	assert_non_null(strstr(drawn_row(c, -2), "oldest first"));
+	cmd_key(c->app, "o");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_COUNT);
+	assert_non_null(strstr(drawn_row(c, 0), "Quarterly budget"));
+	assert_non_null(strstr(drawn_row(c, 1), "Weekly digest"));
+	assert_non_null(strstr(drawn_row(c, -2), "most messages first"));
+	cmd_key(c->app, "o");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_NEWEST);
+	assert_int_equal(c->cfg->sort, CONFIG_SORT_NEWEST);
+
+	/* A saved search keeps its own order; the session's stays. */
+	assert_int_equal(index_save_search(c->idx, "work", "tag:inbox"), TRAWL_OK);
+	view_search(c->app, "query:\"work\"");
+	wait_loaded(c->app);
+	cmd_run(c->app, "sort oldest");
+	wait_loaded(c->app);
+	assert_non_null(strstr(c->app->message, "kept for the saved search work"));
+	assert_int_equal(c->cfg->sort, CONFIG_SORT_NEWEST);
+	view_search(c->app, "*");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_NEWEST);
+	view_search(c->app, "query:\"work\"");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_OLDEST);
+	/* Inside a limit of it, the order is the saved search's too. */
+	cmd_run(c->app, "limit from:alice");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_OLDEST);
+	cmd_run(c->app, "sort count");
+	wait_loaded(c->app);
+	cmd_run(c->app, "unlimit");
+	wait_loaded(c->app);
+	assert_int_equal(c->app->list->order, CONFIG_SORT_COUNT);
+	/* Kept with the case, for the next session. */
+	assert_int_equal(view_order_for(c->app, "query:work"), CONFIG_SORT_COUNT);
+	f = fopen(prefs, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	assert_string_equal(line, "sort work\tcount\n");
+	assert_int_equal(index_save_search(c->idx, "work", NULL), TRAWL_OK);
+	view_search(c->app, "*");
+	wait_loaded(c->app);
+}
+
 int
 main(void)
 {
@@ -351,6 +666,13 @@ main(void)
 		cmocka_unit_test(test_commit_keeps_cursor),
 		cmocka_unit_test(test_tiny_terminal),
 		cmocka_unit_test(test_config_many_errors),
+		cmocka_unit_test(test_tag_all_confirm_fits_80),
+		cmocka_unit_test(test_escape_does_not_quit),
+		cmocka_unit_test(test_help_columns),
+		cmocka_unit_test(test_config_errors_one_a_line),
+		cmocka_unit_test(test_status_fits_80),
+		cmocka_unit_test(test_limit_and_step_back),
+		cmocka_unit_test(test_sort_orders_remembered),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
