@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "trawl/config.h"
+#include "trawl/tagops.h"
 
 /*
  * Default bindings, as command strings run through the same parser as
@@ -388,6 +389,12 @@ config_set(struct config *cfg, char **argv, int argc, TALLOC_CTX *ctx, char **er
 		case CONFIG_STRING:
 			if (!*argv[2] && strcmp(argv[1], "attachment_dir") != 0) {
 				*error = talloc_asprintf(ctx, "%s cannot be empty", argv[1]);
+				return TRAWL_PARSE;
+			}
+			/* The review commands add it: it must be a tag notmuch takes. */
+			if (!strcmp(argv[1], "reviewed_tag") && !tagops_valid_tag(argv[2], 1)) {
+				*error = talloc_asprintf(ctx, "reviewed_tag: not a tag one can add "
+							      "(a control character, or '-' first)");
 				return TRAWL_PARSE;
 			}
 			talloc_free(*(char **)field);

@@ -46,6 +46,51 @@ test_config_bind_keeps_quoted_words(void **state)
 	talloc_free(ctx);
 }
 
+/* A reviewed_tag the review commands could not add is refused (fuzz-config). */
+static void
+test_config_reviewed_tag_is_a_tag(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct config *cfg = config_new(ctx);
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(config_apply_line(cfg, "set reviewed_tag \x1e\x1ereviewed", ctx, &err),
+			 TRAWL_PARSE);
+	assert_int_equal(config_apply_line(cfg, "set reviewed_tag -reviewed", ctx, &err),
+			 TRAWL_PARSE);
+	assert_string_equal(cfg->reviewed_tag, "reviewed");
+	assert_int_equal(config_apply_line(cfg, "set reviewed_tag \"à relire\"", ctx, &err),
+			 TRAWL_OK);
+	assert_string_equal(cfg->reviewed_tag, "à relire");
+	talloc_free(ctx);
+}
+
+/*
+ * The reviewed tag is written for tagops_parse() with tagops_format(): the
+ * review commands used a query's quoting ("" for "), and a tag holding a
+ * quote or a backslash came back as another tag (fuzz-config).
+ */
+static void
+test_reviewed_tag_change_list(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	const char *tags[] = {"reviewed", "a\"b", "a\\b", "#x", "x y", "'"};
+	struct tagops *back;
+	char *err = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		struct tagop op = {(char *)tags[i], 1};
+		char *text = tagops_format(ctx, &(struct tagops){&op, 1});
+
+		assert_int_equal(tagops_parse(ctx, text, &back, &err), TRAWL_OK);
+		assert_int_equal(back->n, 1);
+		assert_string_equal(back->ops[0].tag, tags[i]);
+	}
+	talloc_free(ctx);
+}
+
 /* config_quote() and config_rest() give back what config_split() reads. */
 static void
 test_config_quote_and_rest(void **state)
@@ -75,6 +120,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_bind_keeps_quoted_words),
+		cmocka_unit_test(test_config_reviewed_tag_is_a_tag),
+		cmocka_unit_test(test_reviewed_tag_change_list),
 		cmocka_unit_test(test_config_quote_and_rest),
 	};
 
