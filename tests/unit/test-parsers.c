@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "trawl/cmd.h"
 #include "trawl/config.h"
 #include "trawl/tagops.h"
 
@@ -115,6 +116,37 @@ test_config_quote_and_rest(void **state)
 	talloc_free(ctx);
 }
 
+/*
+ * A QUERY argument is the rest of the line as written: ":search" used to
+ * split the query into words and join them with spaces, losing the quotes
+ * of tag:"under review" (found writing fuzz-cmd, whose invariant it is).
+ */
+static void
+test_cmd_query_as_written(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	const struct cmd_entry *cmd;
+	char **argv, *err = NULL;
+	int argc = 0;
+
+	(void)state;
+	assert_int_equal(cmd_parse(ctx, "  search  tag:\"under review\"  and not tag:reviewed  ",
+				   &cmd, &argc, &argv, &err),
+			 TRAWL_OK);
+	assert_ptr_equal(cmd, cmd_find("search"));
+	assert_int_equal(argc, 2);
+	assert_string_equal(argv[1], "tag:\"under review\"  and not tag:reviewed");
+	assert_int_equal(cmd_parse(ctx, "export '/tmp/a b'", &cmd, &argc, &argv, &err), TRAWL_OK);
+	assert_int_equal(argc, 2);
+	assert_string_equal(argv[1], "/tmp/a b");
+	assert_int_equal(cmd_parse(ctx, "colour status red", &cmd, &argc, &argv, &err), TRAWL_OK);
+	assert_null(cmd);
+	assert_int_equal(cmd_parse(ctx, "frobnicate", &cmd, &argc, &argv, &err), TRAWL_PARSE);
+	assert_non_null(strstr(err, "unknown command"));
+	assert_int_equal(cmd_parse(ctx, "search 'a", &cmd, &argc, &argv, &err), TRAWL_PARSE);
+	talloc_free(ctx);
+}
+
 int
 main(void)
 {
@@ -123,6 +155,7 @@ main(void)
 		cmocka_unit_test(test_config_reviewed_tag_is_a_tag),
 		cmocka_unit_test(test_reviewed_tag_change_list),
 		cmocka_unit_test(test_config_quote_and_rest),
+		cmocka_unit_test(test_cmd_query_as_written),
 	};
 
 	/* Tests must never read a real user's files. */
