@@ -14,6 +14,7 @@
 
 #include "trawl/cmd.h"
 #include "trawl/config.h"
+#include "trawl/prompt.h"
 #include "trawl/tagops.h"
 
 /*
@@ -147,6 +148,29 @@ test_cmd_query_as_written(void **state)
 	talloc_free(ctx);
 }
 
+/*
+ * Tab completes up to a character, not into one: "tag:xé" and "tag:xè"
+ * share the first byte of é and è, which was inserted alone (fuzz-cmd).
+ */
+static void
+test_prompt_completion_stops_at_a_character(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct prompt *p = prompt_new(ctx, "search: ", "tag:x", NULL);
+	char *words[] = {"tag:", "tag:xé", "tag:xè", "tag:yé"};
+
+	(void)state;
+	prompt_set_completions(p, words, 4);
+	assert_int_equal(prompt_key(p, "Tab"), PROMPT_EDITING);
+	assert_string_equal(p->text, "tag:x");
+	assert_int_equal(p->cursor, 5);
+	assert_int_equal(prompt_key(p, "BSpace"), PROMPT_EDITING);
+	assert_int_equal(prompt_key(p, "y"), PROMPT_EDITING);
+	assert_int_equal(prompt_key(p, "Tab"), PROMPT_EDITING);
+	assert_string_equal(p->text, "tag:yé ");
+	talloc_free(ctx);
+}
+
 int
 main(void)
 {
@@ -156,6 +180,7 @@ main(void)
 		cmocka_unit_test(test_reviewed_tag_change_list),
 		cmocka_unit_test(test_config_quote_and_rest),
 		cmocka_unit_test(test_cmd_query_as_written),
+		cmocka_unit_test(test_prompt_completion_stops_at_a_character),
 	};
 
 	/* Tests must never read a real user's files. */
