@@ -444,8 +444,13 @@ index_next_reference(const char **p, TALLOC_CTX *ctx)
 			name = talloc_strndup_append(name, q, 1);
 		}
 	} else {
-		name = talloc_strndup(ctx, q, strcspn(q, " \t()"));
-		q += strcspn(q, " \t()");
+		/* As Xapian reads a boolean term: to a blank or control character, or ')'. */
+		const char *e = q;
+
+		while ((unsigned char)*e > ' ' && *e != ')')
+			e++;
+		name = talloc_strndup(ctx, q, (size_t)(e - q));
+		q = e;
 	}
 	*p = *q ? q + 1 : q;
 	return name ? name : talloc_strdup(ctx, "");

@@ -12,8 +12,10 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "trawl/cmd.h"
 #include "trawl/config.h"
+#include "trawl/index.h"
 #include "trawl/prompt.h"
 #include "trawl/tagops.h"
 
@@ -171,6 +173,31 @@ test_prompt_completion_stops_at_a_character(void **state)
 	talloc_free(ctx);
 }
 
+/*
+ * Saved searches in a cycle are refused however the reference ends: a
+ * control character after the name hid it from trawl's check while Xapian
+ * still read it, and libnotmuch 0.37 recursed until the stack ran out
+ * (fuzz-query).
+ */
+static void
+test_query_cycle_behind_control_character(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct fixture *f;
+	index_t *idx = fixture_index(ctx, NULL, &f);
+	unsigned n = 0;
+
+	(void)state;
+	assert_int_equal(fixture_sh(f, "notmuch config set query.loop query:pool && "
+				       "notmuch config set query.pool query:loop"),
+			 0);
+	assert_int_equal(index_reopen(idx), TRAWL_OK);
+	assert_int_equal(index_count_messages(idx, "query:loop\x03", &n), TRAWL_QUERY);
+	assert_int_equal(index_count_messages(idx, "(query:pool\v)", &n), TRAWL_QUERY);
+	assert_int_equal(index_count_messages(idx, "query:loop(", &n), TRAWL_OK);
+	talloc_free(ctx);
+}
+
 int
 main(void)
 {
@@ -181,6 +208,7 @@ main(void)
 		cmocka_unit_test(test_config_quote_and_rest),
 		cmocka_unit_test(test_cmd_query_as_written),
 		cmocka_unit_test(test_prompt_completion_stops_at_a_character),
+		cmocka_unit_test(test_query_cycle_behind_control_character),
 	};
 
 	/* Tests must never read a real user's files. */
