@@ -259,12 +259,39 @@ index_open_like(TALLOC_CTX *ctx, const index_t *idx, index_t **out, char **error
 char *
 index_quote_term(TALLOC_CTX *ctx, const char *prefix, const char *value)
 {
-	char *s = talloc_asprintf(ctx, "%s:\"", prefix);
+	static const char *const regex_prefixes[] = {"tag", "is", "mid", "path", "folder"};
+	char *s = talloc_asprintf(ctx, "%s:\"", prefix), *re = NULL;
 
+	size_t len = strlen(value);
+
+	/*
+	 * For these prefixes notmuch reads a value starting with '/' as a
+	 * regex (and one without its closing '/' as an error), and drops a
+	 * '/' at the end of another: such a value is written as the regex
+	 * that matches exactly it.
+	 */
+	for (size_t i = 0; len && (value[0] == '/' || value[len - 1] == '/') &&
+			   i < sizeof(regex_prefixes) / sizeof(regex_prefixes[0]);
+	     i++) {
+		if (strcmp(prefix, regex_prefixes[i]) != 0)
+			continue;
+		re = talloc_strdup(NULL, "/^");
+		for (const char *p = value; re && *p; p++)
+			re = talloc_asprintf_append_buffer(re, "%s%c",
+							   strchr(".[]()*+?{}|^$\\", *p) ? "\\" : "",
+							   *p);
+		re = re ? talloc_strdup_append_buffer(re, "$/") : NULL;
+		if (!re)
+			TALLOC_FREE(s);
+		value = re;
+		break;
+	}
 	for (const char *p = value; s && *p; p++)
 		s = *p == '"' ? talloc_strdup_append_buffer(s, "\"\"")
 			      : talloc_strndup_append_buffer(s, p, 1);
-	return s ? talloc_strdup_append_buffer(s, "\"") : NULL;
+	s = s ? talloc_strdup_append_buffer(s, "\"") : NULL;
+	talloc_free(re);
+	return s;
 }
 
 int
