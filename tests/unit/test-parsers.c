@@ -174,6 +174,34 @@ test_prompt_completion_stops_at_a_character(void **state)
 }
 
 /*
+ * A query combined with another cannot take it in: an open phrase used to
+ * swallow "(b)" into the phrase, a stray ')' to put b under a's "or", and
+ * a query without a term to vanish from the "and" (fuzz-query).
+ */
+static void
+test_query_and_keeps_operands_apart(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+
+	(void)state;
+	assert_string_equal(index_query_and(ctx, "subject:\"foo", "not tag:reviewed"),
+			    "(subject:\"foo\") and (not tag:reviewed)");
+	assert_string_equal(index_query_and(ctx, "tag:m1) or (tag:m2", "tag:inbox"),
+			    "((tag:m1) or (tag:m2)) and (tag:inbox)");
+	assert_string_equal(index_query_and(ctx, "(tag:a or (tag:b", "*"), "(tag:a or (tag:b))");
+	/* A quote inside a boolean term is the term's; "" in a quoted one is a quote. */
+	assert_string_equal(index_query_balance(ctx, "not tag:u\"nder revie-0"),
+			    "not tag:u\"nder revie-0");
+	assert_string_equal(index_query_balance(ctx, "tag:\"a\"\"b\" x"), "tag:\"a\"\"b\" x");
+	assert_string_equal(index_query_balance(ctx, "tag:\"a\"\"b"), "tag:\"a\"\"b\"");
+	/* Typographic quotes are quotes to Xapian. */
+	assert_string_equal(index_query_balance(ctx, "subject:\u201cfoo"), "subject:\u201cfoo\"");
+	assert_string_equal(index_query_and(ctx, "-", "tag:inbox"), "-");
+	assert_string_equal(index_query_and(ctx, "tag:inbox", "()"), "()");
+	talloc_free(ctx);
+}
+
+/*
  * notmuch reads tag:"/x/" as a regex and tag:"x/" as tag:x: such values
  * are quoted as the regex matching exactly them (fuzz-query).
  */
@@ -231,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_config_quote_and_rest),
 		cmocka_unit_test(test_cmd_query_as_written),
 		cmocka_unit_test(test_prompt_completion_stops_at_a_character),
+		cmocka_unit_test(test_query_and_keeps_operands_apart),
 		cmocka_unit_test(test_quote_term_slashes),
 		cmocka_unit_test(test_query_cycle_behind_control_character),
 	};
