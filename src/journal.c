@@ -371,6 +371,12 @@ journal_unseal(char *line, size_t len)
 
 	if (len == 0 || line[len - 1] != '\n')
 		return -1; /* torn: the end of the file without its newline */
+	/*
+	 * A NUL is never written (fields are C strings): it is a block a
+	 * crash left zeroed, and the checks below would stop at it.
+	 */
+	if (memchr(line, '\0', len))
+		return -1;
 	line[--len] = '\0';
 	tab = strrchr(line, '\t');
 	if (!tab || tab[1] != '~')

@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -16,6 +18,7 @@
 #include "trawl/cmd.h"
 #include "trawl/config.h"
 #include "trawl/index.h"
+#include "trawl/journal.h"
 #include "trawl/prompt.h"
 #include "trawl/tagops.h"
 
@@ -249,6 +252,56 @@ test_query_cycle_behind_control_character(void **state)
 	talloc_free(ctx);
 }
 
+/* Writes text (len bytes) to a new file in a temp dir; returns its path. */
+static char *
+write_temp(TALLOC_CTX *ctx, const char *text, size_t len)
+{
+	char *dir = talloc_strdup(ctx, "/tmp/trawl-test-parsers.XXXXXX"), *path;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	path = talloc_asprintf(ctx, "%s/journal.log", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+	return path;
+}
+
+static void
+remove_temp(const char *path)
+{
+	char *dir = talloc_strndup(NULL, path, (size_t)(strrchr(path, '/') - path));
+
+	unlink(path);
+	unlink(talloc_asprintf(dir, "%s.next", path));
+	rmdir(dir);
+	talloc_free(dir);
+}
+
+/*
+ * A line holding a NUL (a block a crash left zeroed) is damaged: the
+ * checks stopped at the NUL, so the line was read as an older line without
+ * a checksum, or as the sealed line before the NUL (fuzz-journal).
+ */
+static void
+test_journal_nul_is_damage(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	static const char text[] = "E\t1\t1600000000\tbob\ttag\t0\t*\t\0\0\0M--\n"
+				   "M\t1\t0\tm@x\tinbox\n";
+	char *path = write_temp(ctx, text, sizeof(text) - 1);
+	struct journal_entry *e;
+	size_t n, damaged;
+
+	(void)state;
+	assert_int_equal(journal_read_checked(ctx, path, &e, &n, &damaged), TRAWL_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(damaged, 1);
+	remove_temp(path);
+	talloc_free(ctx);
+}
+
 int
 main(void)
 {
@@ -262,6 +315,7 @@ main(void)
 		cmocka_unit_test(test_query_and_keeps_operands_apart),
 		cmocka_unit_test(test_quote_term_slashes),
 		cmocka_unit_test(test_query_cycle_behind_control_character),
+		cmocka_unit_test(test_journal_nul_is_damage),
 	};
 
 	/* Tests must never read a real user's files. */
