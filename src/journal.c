@@ -736,7 +736,9 @@ journal_lock(const char *path)
 /*
  * Writes text (whole lines) at the end of the locked journal and syncs.
  * A torn last line (a crash, a full disk) is closed first, so the new
- * lines are never glued to it.
+ * lines are never glued to it, with a checksum field that cannot be
+ * right: torn before its own checksum, it would otherwise read as a line
+ * of an older version, which has none (journal_unseal()).
  */
 static int
 journal_write_locked(int fd, const char *text)
@@ -748,7 +750,7 @@ journal_write_locked(int fd, const char *text)
 		return -1;
 	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
 		return -1;
-	if (last != '\n' && util_write_all(fd, "\n", 1) < 0)
+	if (last != '\n' && util_write_all(fd, "\t~torn\n", 7) < 0)
 		return -1;
 	if (util_write_all(fd, text, strlen(text)) < 0)
 		return -1;

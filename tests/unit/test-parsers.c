@@ -302,6 +302,31 @@ test_journal_nul_is_damage(void **state)
 	talloc_free(ctx);
 }
 
+/*
+ * A torn first line closed by the next append is damage, not a line of an
+ * older version: it has no checksum, as those have none.
+ */
+static void
+test_journal_torn_first_line(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	static const char text[] = "E\t1\t1700000000\talice\ttag\t0\t*\t+x\t3";
+	char *path = write_temp(ctx, text, sizeof(text) - 1);
+	struct journal_entry x = {.time = 1, .reviewer = "bob", .kind = "tag", .query = "*",
+				  .ops = "+y", .count = 1, .session = "s"};
+	struct journal_entry *e;
+	size_t n, damaged;
+
+	(void)state;
+	assert_int_equal(journal_begin(path, &x), 0);
+	assert_int_equal(journal_read_checked(ctx, path, &e, &n, &damaged), TRAWL_OK);
+	assert_int_equal(damaged, 1);
+	assert_int_equal(n, 1);
+	assert_string_equal(e[0].reviewer, "bob");
+	remove_temp(path);
+	talloc_free(ctx);
+}
+
 int
 main(void)
 {
@@ -316,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_quote_term_slashes),
 		cmocka_unit_test(test_query_cycle_behind_control_character),
 		cmocka_unit_test(test_journal_nul_is_damage),
+		cmocka_unit_test(test_journal_torn_first_line),
 	};
 
 	/* Tests must never read a real user's files. */
