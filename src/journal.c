@@ -955,8 +955,11 @@ journal_print(const char *path, FILE *f, int csv, const char *filter)
 
 		if (filter && *filter && !strstr(e[i].query, filter))
 			continue;
-		gmtime_r(&e[i].time, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		/* A time no calendar holds (an altered line) is shown as the number it is. */
+		if (gmtime_r(&e[i].time, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		else
+			snprintf(when, sizeof(when), "%lld", (long long)e[i].time);
 		snprintf(num[0], sizeof(num[0]), "%lu", e[i].id);
 		snprintf(num[1], sizeof(num[1]), "%lu", e[i].undoes);
 		snprintf(num[2], sizeof(num[2]), "%zu", e[i].count);
@@ -969,10 +972,15 @@ journal_print(const char *path, FILE *f, int csv, const char *filter)
 			for (int k = 0; k < 10; k++)
 				journal_csv_field(f, fields[k], k == 9);
 		} else {
-			/* Queries and tags are typed text: neutralise them for a terminal. */
+			/*
+			 * Every field read from the file is neutralised for a
+			 * terminal: queries and tags are typed text, and a line
+			 * may have been altered (with its checksum made right).
+			 */
 			fprintf(f, "%s  #%lu  %s  %s%s%s  %s  on '%s'  %zu/%zu messages  %s\n", when,
 				e[i].id, text_sanitize(tmp, e[i].reviewer, strlen(e[i].reviewer)),
-				e[i].kind, e[i].undoes ? " of #" : "", e[i].undoes ? num[1] : "",
+				text_sanitize(tmp, e[i].kind, strlen(e[i].kind)),
+				e[i].undoes ? " of #" : "", e[i].undoes ? num[1] : "",
 				text_sanitize(tmp, e[i].ops, strlen(e[i].ops)),
 				text_sanitize(tmp, e[i].query, strlen(e[i].query)), e[i].committed,
 				e[i].count, text_sanitize(tmp, e[i].end, strlen(e[i].end)));

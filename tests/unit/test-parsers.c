@@ -327,6 +327,37 @@ test_journal_torn_first_line(void **state)
 	talloc_free(ctx);
 }
 
+/*
+ * journal_print() neutralises every field it read: the kind of an altered
+ * line (with its checksum made right) went to the terminal raw
+ * (fuzz-journal).
+ */
+static void
+test_journal_print_neutralises_kind(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	/* The FNV-1a of the line before its checksum field, as journal.c seals. */
+	char line[256], *path, *out = NULL;
+	uint32_t h = 2166136261u;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	snprintf(line, sizeof(line), "E\t2\t99999999999999999\tjane\tun\x1b[2Jdo\t1\t*\t-x\t1\ts");
+	for (const char *p = line; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	snprintf(line + strlen(line), sizeof(line) - strlen(line), "\t~%08x\n", h);
+	path = write_temp(ctx, line, strlen(line));
+	f = open_memstream(&out, &len);
+	assert_int_equal(journal_print(path, f, 0, NULL), TRAWL_OK);
+	fclose(f);
+	assert_null(strchr(out, '\x1b'));
+	assert_non_null(strstr(out, "99999999999999999  #2"));
+	free(out);
+	remove_temp(path);
+	talloc_free(ctx);
+}
+
 int
 main(void)
 {
@@ -342,6 +373,7 @@ main(void)
 		cmocka_unit_test(test_query_cycle_behind_control_character),
 		cmocka_unit_test(test_journal_nul_is_damage),
 		cmocka_unit_test(test_journal_torn_first_line),
+		cmocka_unit_test(test_journal_print_neutralises_kind),
 	};
 
 	/* Tests must never read a real user's files. */
