@@ -290,21 +290,16 @@ exporter_sender(TALLOC_CTX *ctx, const char *from)
 	return s && *s ? s : talloc_strdup(ctx, "MAILER-DAEMON");
 }
 
-/* Writes the message as an mboxrd entry. */
-static int
-exporter_mbox_entry(struct exporter *ex, const struct index_message_info *m, const char *d,
-                    size_t len)
+int
+exporter_mbox_write(FILE *f, const char *sender, time_t date, const char *d, size_t len)
 {
-	FILE *f = ex->mbox.f;
-	time_t t = m->date;
 	struct tm tm;
 	size_t p = 0;
 
-	gmtime_r(&t, &tm);
-	ex->mbox_off = ftello(f);
-	fprintf(f, "From %s %s %s %2d %02d:%02d:%02d %d\n", exporter_sender(ex->ctx, m->from),
-	        exporter_wday[tm.tm_wday % 7], exporter_mon[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour,
-	        tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
+	gmtime_r(&date, &tm);
+	fprintf(f, "From %s %s %s %2d %02d:%02d:%02d %d\n", sender, exporter_wday[tm.tm_wday % 7],
+	        exporter_mon[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	        tm.tm_year + 1900);
 	while (p < len) {
 		const char *nl = memchr(d + p, '\n', len - p);
 		size_t e = nl ? (size_t)(nl - d) + 1 : len, q = p;
@@ -320,6 +315,15 @@ exporter_mbox_entry(struct exporter *ex, const struct index_message_info *m, con
 		fputc('\n', f);
 	fputc('\n', f);
 	return ferror(f) ? -1 : 0;
+}
+
+/* Writes the message as an mboxrd entry. */
+static int
+exporter_mbox_entry(struct exporter *ex, const struct index_message_info *m, const char *d,
+                    size_t len)
+{
+	ex->mbox_off = ftello(ex->mbox.f);
+	return exporter_mbox_write(ex->mbox.f, exporter_sender(ex->ctx, m->from), m->date, d, len);
 }
 
 /* The .eml name of a message: its date and a hash of its Message-ID. */
