@@ -52,7 +52,10 @@
  * allowed before the first.  A Content-Length header is followed when the
  * body it gives spans a separator and ends on another (after blank lines)
  * or at the end of the file: an unquoted "From " line in a body then does
- * not split the message (mboxcl2); otherwise the separators decide.  The
+ * not split the message (mboxcl2); otherwise the separators decide.  It
+ * is never followed past a separator that a header follows: that is a
+ * message of its own, which a message's Content-Length (written by its
+ * sender) must not hide.  The
  * blank line before a separator is the separator's, not the message's;
  * ">From " lines (any number of '>') lose one '>' (mboxrd).  The message
  * stored is what remains, without the envelope line, which is kept in the
@@ -1366,6 +1369,8 @@ importer_content_length(const char *h, size_t n)
 	return -1;
 }
 
+static bool importer_starts_with_header(const char *d, size_t len);
+
 /*
  * Finds where the message starting at d[start] ends (*end, exclusive) and
  * where the next separator is (*next, or len).  The separators decide,
@@ -1395,6 +1400,20 @@ importer_mbox_extent(const char *d, size_t len, size_t start, size_t *end, size_
 	if (cl < 0 || (unsigned long long)cl > len - body || body + (size_t)cl <= *next)
 		return;
 	e = body + (size_t)cl;
+	/*
+	 * A separator followed by a header starts a message of its own: a
+	 * Content-Length (the sender's to write) never hides one.
+	 */
+	for (p = *next; p < e;) {
+		const char *nl = memchr(d + p, '\n', len - p);
+		size_t after = nl ? (size_t)(nl - d) + 1 : len;
+
+		if (importer_is_from_line(d + p, len - p) &&
+		    importer_starts_with_header(d + after, len - after))
+			return;
+		nl = memchr(d + p, '\n', e - p);
+		p = nl ? (size_t)(nl - d) + 1 : e;
+	}
 	p = e;
 	while (p < len) {
 		if (d[p] == '\n')

@@ -17,6 +17,8 @@
 #include "fixture.h"
 #include "trawl/cmd.h"
 #include "trawl/config.h"
+#include "trawl/exporter.h"
+#include "trawl/importer.h"
 #include "trawl/index.h"
 #include "trawl/journal.h"
 #include "trawl/prompt.h"
@@ -358,6 +360,51 @@ test_journal_print_neutralises_kind(void **state)
 	talloc_free(ctx);
 }
 
+/*
+ * A message's Content-Length cannot hide the next message: exported with
+ * a Content-Length reaching the end of the file, a message used to take
+ * the one after it in on import (fuzz-mbox).  A real mboxcl2 body with an
+ * unquoted "From " line still follows its Content-Length.
+ */
+static void
+test_mbox_content_length_cannot_hide(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	static const char two[] = "Subject: two\n\nthe message it would hide\n";
+	char one[128], *out = NULL;
+	size_t len = 0, pos = 0, n = 0, cl = 0, body;
+	struct importer_mbox_message m;
+	FILE *f;
+
+	(void)state;
+	/* The Content-Length that reaches the end of the file, found by trying. */
+	for (int round = 0; round < 4; round++) {
+		snprintf(one, sizeof(one), "Subject: one\nContent-Length: %zu\n\nbody one\n", cl);
+		free(out);
+		out = NULL;
+		f = open_memstream(&out, &len);
+		assert_int_equal(exporter_mbox_write(f, "a@example.org", 0, one, strlen(one)), 0);
+		assert_int_equal(exporter_mbox_write(f, "b@example.org", 0, two, strlen(two)), 0);
+		fclose(f);
+		body = strchr(out, '\n') + 1 - out + (size_t)(strstr(one, "\n\n") + 2 - one);
+		cl = len - body;
+	}
+	while (importer_mbox_next(out, len, &pos, &m))
+		n++;
+	assert_int_equal(n, 2);
+	free(out);
+
+	static const char cl2[] = "From a@example.org 1\nSubject: cl2\nContent-Length: 26\n\n"
+				  "From x 1999, a body line.\n\nFrom b@example.org 2\nSubject: n\n\nok\n";
+	pos = n = 0;
+	assert_int_equal(importer_mbox_next(cl2, strlen(cl2), &pos, &m), 1);
+	assert_memory_equal(cl2 + m.end - 26, "From x 1999, a body line.\n", 26);
+	while (importer_mbox_next(cl2, strlen(cl2), &pos, &m))
+		n++;
+	assert_int_equal(n, 1);
+	talloc_free(ctx);
+}
+
 int
 main(void)
 {
@@ -374,6 +421,7 @@ main(void)
 		cmocka_unit_test(test_journal_nul_is_damage),
 		cmocka_unit_test(test_journal_torn_first_line),
 		cmocka_unit_test(test_journal_print_neutralises_kind),
+		cmocka_unit_test(test_mbox_content_length_cannot_hide),
 	};
 
 	/* Tests must never read a real user's files. */
