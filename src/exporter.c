@@ -290,13 +290,27 @@ exporter_sender(TALLOC_CTX *ctx, const char *from)
 	return s && *s ? s : talloc_strdup(ctx, "MAILER-DAEMON");
 }
 
+/*
+ * The calendar time of t, UTC; the epoch for a t no struct tm holds (a
+ * Date header's year past 2^31), which gmtime_r() leaves unset: its fields
+ * index the day and month names.
+ */
+static void
+exporter_gmtime(time_t t, struct tm *tm)
+{
+	time_t zero = 0;
+
+	if (!gmtime_r(&t, tm))
+		gmtime_r(&zero, tm);
+}
+
 int
 exporter_mbox_write(FILE *f, const char *sender, time_t date, const char *d, size_t len)
 {
 	struct tm tm;
 	size_t p = 0;
 
-	gmtime_r(&date, &tm);
+	exporter_gmtime(date, &tm);
 	fprintf(f, "From %s %s %s %2d %02d:%02d:%02d %d\n", sender, exporter_wday[tm.tm_wday % 7],
 	        exporter_mon[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 	        tm.tm_year + 1900);
@@ -335,7 +349,7 @@ exporter_eml_name(TALLOC_CTX *ctx, const struct index_message_info *m)
 	char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, m->message_id, -1);
 	char *name;
 
-	gmtime_r(&t, &tm);
+	exporter_gmtime(t, &tm);
 	name = talloc_asprintf(ctx, "%04d%02d%02d-%02d%02d%02d-%.12s.eml", tm.tm_year + 1900,
 	                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 	                       hash ? hash : "000000000000");
@@ -446,7 +460,7 @@ exporter_message(struct exporter *ex, const char *id)
 		FILE *f = ex->csv.f;
 
 		t = m.date;
-		gmtime_r(&t, &tm);
+		exporter_gmtime(t, &tm);
 		snprintf(date, sizeof(date), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
 		         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 		exporter_csv_field(f, date, true);
