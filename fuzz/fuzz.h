@@ -15,6 +15,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * For the checks of the harness itself: not traced for coverage, so that
+ * they cost no more than they do and libFuzzer does not steer by them.
+ */
+#define FUZZ_NOT_TRACED __attribute__((no_sanitize("coverage")))
+
 /* Aborts, so that libFuzzer records the input, when an invariant fails. */
 #define fuzz_check(cond)                                                                   \
 	do {                                                                               \
@@ -58,7 +64,7 @@ fuzz_file(const uint8_t *data, size_t size)
  * separators, surrogates, noncharacters.  The neutraliser's contract
  * (text.h) is that none of these is ever drawn.
  */
-static inline int
+static inline FUZZ_NOT_TRACED int
 fuzz_forbidden(uint32_t c)
 {
 	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
