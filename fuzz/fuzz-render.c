@@ -3,12 +3,16 @@
  * with render_buffer() in every mode.  Beyond not crashing, it checks what
  * the views rely on: every string is well-formed UTF-8 without NUL, lines
  * are bounded, safe names have no '/' and are not "." or "..", part ids
- * increase, and the HTML converter's output is well-formed as well.
+ * increase, and the HTML converter's output is well-formed as well.  And
+ * what the views draw of it (headers, lines, attachment names, links) holds
+ * no control or bidi character on the screen: render.h leaves the
+ * neutralising to the text module, and this checks that it does.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-screen.h"
 #include "fuzz.h"
 #include "trawl/render.h"
 
@@ -57,16 +61,20 @@ fuzz_check_message(const struct render_message *m)
 	fuzz_check_utf8(m->date);
 	fuzz_check_utf8(m->subject);
 	fuzz_check_utf8(m->message_id);
+	fuzz_check_drawn(m->from, strlen(m->from));
+	fuzz_check_drawn(m->subject, strlen(m->subject));
 	fuzz_check(m->n_headers <= RENDER_MAX_HEADERS);
 	for (i = 0; i < m->n_headers; i++) {
 		fuzz_check_utf8(m->headers[i].name);
 		fuzz_check_utf8(m->headers[i].value);
+		fuzz_check_drawn(m->headers[i].value, strlen(m->headers[i].value));
 		fuzz_check(strlen(m->headers[i].value) <= RENDER_MAX_HEADER + 64);
 	}
 	fuzz_check(m->n_lines <= RENDER_MAX_LINES + 4 * RENDER_MAX_PARTS + 8);
 	for (i = 0; i < m->n_lines; i++) {
 		fuzz_check_utf8(m->lines[i].text);
 		fuzz_check(strlen(m->lines[i].text) <= RENDER_MAX_LINE + 64);
+		fuzz_check_drawn(m->lines[i].text, strlen(m->lines[i].text));
 		fuzz_check(m->lines[i].kind <= RENDER_LINE_LINK);
 		fuzz_check(m->lines[i].depth >= 0 && m->lines[i].quote_level >= 0);
 	}
@@ -74,6 +82,7 @@ fuzz_check_message(const struct render_message *m)
 		const char *s = m->attachments[i].safe_name;
 
 		fuzz_check_utf8(m->attachments[i].filename);
+		fuzz_check_drawn(m->attachments[i].filename, strlen(m->attachments[i].filename));
 		fuzz_check_utf8(m->attachments[i].mime_type);
 		fuzz_check_utf8(s);
 		fuzz_check(*s && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0);
@@ -111,8 +120,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		fuzz_check_utf8(h->text);
 		fuzz_check(strlen(h->text) == h->len);
-		for (i = 0; i < h->n_links; i++)
+		fuzz_check_drawn(h->text, h->len);
+		for (i = 0; i < h->n_links; i++) {
 			fuzz_check(h->links[i] != NULL);
+			fuzz_check_drawn(h->links[i], strlen(h->links[i]));
+		}
 		talloc_free(h);
 	}
 	if (size < 4096) {

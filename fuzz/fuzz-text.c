@@ -21,16 +21,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 static locale_t fuzz_utf8_locale;
 static locale_t fuzz_c_locale;
 
-/* Code points that must never reach the terminal. */
-static int
-fuzz_forbidden(uint32_t c)
-{
-	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
-	       (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C ||
-	       c == 0x2028 || c == 0x2029 || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF ||
-	       (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
-}
-
 /*
  * Checks s[0..len) is strict UTF-8 holding no forbidden code point.  This
  * decoder is written differently from the module's on purpose: it computes

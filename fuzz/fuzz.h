@@ -8,9 +8,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * For the checks of the harness itself: not traced for coverage, so that
+ * they cost no more than they do and libFuzzer does not steer by them.
+ */
+#define FUZZ_NOT_TRACED __attribute__((no_sanitize("coverage")))
 
 /* Aborts, so that libFuzzer records the input, when an invariant fails. */
 #define fuzz_check(cond)                                                                   \
@@ -18,5 +27,50 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		if (!(cond))                                                               \
 			abort();                                                           \
 	} while (0)
+
+/*
+ * The input as a file, for parsers that read a path: one memory file of
+ * the process, rewritten on each call, whose name (/proc/self/fd/N) is
+ * returned.  Aborts when it cannot be written.
+ */
+static inline const char *
+fuzz_file(const uint8_t *data, size_t size)
+{
+	static int fd = -1;
+	static char path[64];
+	size_t done = 0;
+
+	if (fd < 0) {
+		fd = memfd_create("fuzz-input", MFD_CLOEXEC);
+		if (fd < 0)
+			abort();
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	}
+	if (ftruncate(fd, 0) != 0)
+		abort();
+	while (done < size) {
+		ssize_t w = pwrite(fd, data + done, size - done, (off_t)done);
+
+		if (w <= 0)
+			abort();
+		done += (size_t)w;
+	}
+	return path;
+}
+
+/*
+ * Whether code point c must never reach the terminal: C0 and C1 controls
+ * (ESC, CSI among them), DEL, bidi controls, line and paragraph
+ * separators, surrogates, noncharacters.  The neutraliser's contract
+ * (text.h) is that none of these is ever drawn.
+ */
+static inline FUZZ_NOT_TRACED int
+fuzz_forbidden(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
+	       (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C ||
+	       c == 0x2028 || c == 0x2029 || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF ||
+	       (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
+}
 
 #endif

@@ -89,9 +89,10 @@ review_target(struct app *app, char **thread_id, int whole_thread)
 static struct tagops *
 review_reviewed_ops(struct app *app, int add)
 {
-	char *s = talloc_asprintf(app, "%c%s", add ? '+' : '-',
-				  index_quote_term(app, "x", app->cfg->reviewed_tag) + 2);
-	struct tagops *ops = review_parse(app, s);
+	/* Written in the change-list syntax (a query's quoting differs: "" for "). */
+	struct tagop op = {app->cfg->reviewed_tag, add};
+	char *s = tagops_format(app, &(struct tagops){&op, 1});
+	struct tagops *ops = s ? review_parse(app, s) : NULL;
 
 	talloc_free(s);
 	return ops;

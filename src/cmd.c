@@ -700,6 +700,45 @@ cmd_applies(const struct cmd_entry *cmd, enum config_context context)
 	return cmd->contexts == 0 || (cmd->contexts & (1u << context));
 }
 
+static int
+cmd_is_directive(const char *word)
+{
+	return !strcmp(word, "set") || !strcmp(word, "bind") || !strcmp(word, "unbind") ||
+	       !strcmp(word, "color") || !strcmp(word, "colour");
+}
+
+trawl_status_t
+cmd_parse(TALLOC_CTX *ctx, const char *line, const struct cmd_entry **cmd, int *argc,
+	  char ***argv, char **error)
+{
+	char *err = NULL, *rest;
+
+	*cmd = NULL;
+	*error = NULL;
+	*argv = config_split(ctx, line, argc, &err);
+	if (!*argv) {
+		*error = talloc_asprintf(ctx, "%s: %s", line, err ? err : "out of memory");
+		return TRAWL_PARSE;
+	}
+	if (*argc == 0 || cmd_is_directive((*argv)[0]))
+		return TRAWL_OK;
+	*cmd = cmd_find((*argv)[0]);
+	if (!*cmd) {
+		*error = talloc_asprintf(ctx, "unknown command: %s", (*argv)[0]);
+		return TRAWL_PARSE;
+	}
+	/* A query is the rest of the line as written: its quotes are the query's. */
+	if (strstr((*cmd)->args, "QUERY") && *argc > 1) {
+		rest = config_rest(ctx, line, 1, &err);
+		if (!rest)
+			return TRAWL_NOMEM;
+		(*argv)[1] = rest;
+		(*argv)[2] = NULL;
+		*argc = 2;
+	}
+	return TRAWL_OK;
+}
+
 void
 cmd_run(struct app *app, const char *command)
 {
@@ -708,29 +747,22 @@ cmd_run(struct app *app, const char *command)
 	int argc = 0;
 	const struct cmd_entry *cmd;
 
-	argv = config_split(tmp, command, &argc, &err);
-	if (!argv || argc == 0) {
-		if (err)
-			app_message(app, 1, "%s: %s", command, err);
-		talloc_free(tmp);
-		return;
-	}
-	cmd = cmd_find(argv[0]);
-	if (cmd) {
+	if (cmd_parse(tmp, command, &cmd, &argc, &argv, &err) != TRAWL_OK) {
+		app_message(app, 1, "%s", err ? err : "out of memory");
+	} else if (argc == 0) {
+		/* An empty line or a comment: nothing to do. */
+	} else if (cmd) {
 		if (!cmd_applies(cmd, view_focused(app)->context))
 			app_message(app, 1, "%s: not available in the %s pane", argv[0],
 				    view_focused(app)->name);
 		else if (cmd->fn == cmd_mark_prefix || !cmd_marked_run(app, argc, argv))
 			cmd->fn(app, argc, argv);
-	} else if (!strcmp(argv[0], "set") || !strcmp(argv[0], "bind") ||
-		   !strcmp(argv[0], "unbind") || !strcmp(argv[0], "color")) {
+	} else {
 		/* Config directives work on the command line too. */
 		if (config_apply_line(app->cfg, command, tmp, &err) != TRAWL_OK)
 			app_message(app, 1, "%s", err);
 		else
 			app_config_changed(app);
-	} else {
-		app_message(app, 1, "unknown command: %s", argv[0]);
 	}
 	talloc_free(tmp);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "trawl/config.h"
+#include "trawl/tagops.h"
 
 /*
  * Default bindings, as command strings run through the same parser as
@@ -268,51 +269,111 @@ config_context_name(enum config_context c)
 	return (unsigned)c < CONFIG_CONTEXT_COUNT ? config_context_names[c] : "?";
 }
 
+/*
+ * Reads the word at *p (blanks before it skipped): its text into *word
+ * (NULL: not kept), *start and *end where it is written.  0 at the end of
+ * the line or a comment, 1 for a word, -1 on an unterminated quote.
+ */
+static int
+config_scan_word(TALLOC_CTX *ctx, const char **p, char **word, const char **start,
+		 const char **end)
+{
+	const char *s = *p;
+	char quote = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	*start = s;
+	if (!*s || *s == '#' || *s == '\n' || *s == '\r') {
+		*p = s;
+		return 0;
+	}
+	if (word && !(*word = talloc_strdup(ctx, "")))
+		return -1;
+	while (*s && (quote || (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r'))) {
+		const char *c = s;
+
+		if (*s == '\\' && s[1]) {
+			c = s + 1;
+			s += 2;
+		} else if (!quote && (*s == '"' || *s == '\'')) {
+			quote = *s++;
+			continue;
+		} else if (quote && *s == quote) {
+			quote = 0;
+			s++;
+			continue;
+		} else {
+			s++;
+		}
+		if (word && !(*word = talloc_strndup_append_buffer(*word, c, 1)))
+			return -1;
+	}
+	*p = *end = s;
+	return quote ? -1 : 1;
+}
+
 char **
 config_split(TALLOC_CTX *ctx, const char *line, int *argc, char **error)
 {
 	char **argv = talloc_array(ctx, char *, 1);
-	int n = 0;
-	const char *p = line;
+	int n = 0, r = 1;
+	const char *p = line, *start, *end;
 
 	*error = NULL;
 	while (argv) {
-		char *word;
-		char quote = 0;
+		char *word = NULL;
 
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p || *p == '#' || *p == '\n' || *p == '\r')
+		r = config_scan_word(argv, &p, &word, &start, &end);
+		if (r <= 0)
 			break;
-		word = talloc_strdup(argv, "");
-		while (word && *p && (quote || (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r'))) {
-			if (*p == '\\' && p[1]) {
-				word = talloc_strndup_append_buffer(word, p + 1, 1);
-				p += 2;
-			} else if (!quote && (*p == '"' || *p == '\'')) {
-				quote = *p++;
-			} else if (quote && *p == quote) {
-				quote = 0;
-				p++;
-			} else {
-				word = talloc_strndup_append_buffer(word, p, 1);
-				p++;
-			}
-		}
-		if (quote) {
-			*error = talloc_strdup(ctx, "unterminated quote");
-			talloc_free(argv);
-			return NULL;
-		}
 		argv = talloc_realloc(ctx, argv, char *, (size_t)n + 2);
 		if (argv)
 			argv[n++] = word;
+	}
+	if (argv && r < 0) {
+		*error = talloc_strdup(ctx, "unterminated quote");
+		TALLOC_FREE(argv);
 	}
 	if (!argv)
 		return NULL;
 	argv[n] = NULL;
 	*argc = n;
 	return argv;
+}
+
+char *
+config_rest(TALLOC_CTX *ctx, const char *line, int from, char **error)
+{
+	const char *p = line, *start, *end, *first = NULL, *last = NULL;
+	int r, n = 0;
+
+	*error = NULL;
+	while ((r = config_scan_word(NULL, &p, NULL, &start, &end)) > 0) {
+		if (n++ == from)
+			first = start;
+		last = end;
+	}
+	if (r < 0) {
+		*error = talloc_strdup(ctx, "unterminated quote");
+		return NULL;
+	}
+	return first ? talloc_strndup(ctx, first, (size_t)(last - first)) : talloc_strdup(ctx, "");
+}
+
+char *
+config_quote(TALLOC_CTX *ctx, const char *word)
+{
+	char *s;
+
+	/* A word of plain characters (but for a leading '#') reads back as it is. */
+	if (*word && *word != '#' && !strpbrk(word, " \t\n\r\"'\\"))
+		return talloc_strdup(ctx, word);
+	s = talloc_strdup(ctx, "\"");
+	for (const char *p = word; s && *p; p++)
+		s = *p == '"' || *p == '\\' ? talloc_asprintf_append_buffer(s, "\\%c", *p)
+					   : talloc_strndup_append_buffer(s, p, 1);
+	return s ? talloc_strdup_append_buffer(s, "\"") : NULL;
 }
 
 static int
@@ -380,6 +441,12 @@ config_set(struct config *cfg, char **argv, int argc, TALLOC_CTX *ctx, char **er
 		case CONFIG_STRING:
 			if (!*argv[2] && strcmp(argv[1], "attachment_dir") != 0) {
 				*error = talloc_asprintf(ctx, "%s cannot be empty", argv[1]);
+				return TRAWL_PARSE;
+			}
+			/* The review commands add it: it must be a tag notmuch takes. */
+			if (!strcmp(argv[1], "reviewed_tag") && !tagops_valid_tag(argv[2], 1)) {
+				*error = talloc_asprintf(ctx, "reviewed_tag: not a tag one can add "
+							      "(a control character, or '-' first)");
 				return TRAWL_PARSE;
 			}
 			talloc_free(*(char **)field);
@@ -501,14 +568,14 @@ config_apply_line(struct config *cfg, const char *line, TALLOC_CTX *ctx, char **
 						      "thread, help)", argv[1]);
 			ts = TRAWL_PARSE;
 		} else {
-			/* The command is the rest of the line, as written. */
-			char *cmd = NULL;
+			/*
+			 * The command is the rest of the line as written (quotes
+			 * kept), so that it splits into the same words when run.
+			 */
+			char *cmd = bind ? config_rest(tmp, line, 3, &err) : NULL;
 
-			for (int i = 3; bind && i < argc; i++)
-				cmd = cmd ? talloc_asprintf_append(cmd, " %s", argv[i])
-					  : talloc_strdup(tmp, argv[i]);
 			/* An empty command would unbind the key, unlike what "bind" says. */
-			if (bind && (!cmd || !cmd[strspn(cmd, " \t")])) {
+			if (bind && (!cmd || !argv[3][strspn(argv[3], " \t")])) {
 				*error = talloc_asprintf(ctx, "bind %s %s: no command", argv[1],
 							 argv[2]);
 				ts = TRAWL_PARSE;

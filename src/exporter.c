@@ -290,21 +290,30 @@ exporter_sender(TALLOC_CTX *ctx, const char *from)
 	return s && *s ? s : talloc_strdup(ctx, "MAILER-DAEMON");
 }
 
-/* Writes the message as an mboxrd entry. */
-static int
-exporter_mbox_entry(struct exporter *ex, const struct index_message_info *m, const char *d,
-                    size_t len)
+/*
+ * The calendar time of t, UTC; the epoch for a t no struct tm holds (a
+ * Date header's year past 2^31), which gmtime_r() leaves unset: its fields
+ * index the day and month names.
+ */
+static void
+exporter_gmtime(time_t t, struct tm *tm)
 {
-	FILE *f = ex->mbox.f;
-	time_t t = m->date;
+	time_t zero = 0;
+
+	if (!gmtime_r(&t, tm))
+		gmtime_r(&zero, tm);
+}
+
+int
+exporter_mbox_write(FILE *f, const char *sender, time_t date, const char *d, size_t len)
+{
 	struct tm tm;
 	size_t p = 0;
 
-	gmtime_r(&t, &tm);
-	ex->mbox_off = ftello(f);
-	fprintf(f, "From %s %s %s %2d %02d:%02d:%02d %d\n", exporter_sender(ex->ctx, m->from),
-	        exporter_wday[tm.tm_wday % 7], exporter_mon[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour,
-	        tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
+	exporter_gmtime(date, &tm);
+	fprintf(f, "From %s %s %s %2d %02d:%02d:%02d %d\n", sender, exporter_wday[tm.tm_wday % 7],
+	        exporter_mon[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	        tm.tm_year + 1900);
 	while (p < len) {
 		const char *nl = memchr(d + p, '\n', len - p);
 		size_t e = nl ? (size_t)(nl - d) + 1 : len, q = p;
@@ -322,6 +331,15 @@ exporter_mbox_entry(struct exporter *ex, const struct index_message_info *m, con
 	return ferror(f) ? -1 : 0;
 }
 
+/* Writes the message as an mboxrd entry. */
+static int
+exporter_mbox_entry(struct exporter *ex, const struct index_message_info *m, const char *d,
+                    size_t len)
+{
+	ex->mbox_off = ftello(ex->mbox.f);
+	return exporter_mbox_write(ex->mbox.f, exporter_sender(ex->ctx, m->from), m->date, d, len);
+}
+
 /* The .eml name of a message: its date and a hash of its Message-ID. */
 static char *
 exporter_eml_name(TALLOC_CTX *ctx, const struct index_message_info *m)
@@ -331,7 +349,7 @@ exporter_eml_name(TALLOC_CTX *ctx, const struct index_message_info *m)
 	char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, m->message_id, -1);
 	char *name;
 
-	gmtime_r(&t, &tm);
+	exporter_gmtime(t, &tm);
 	name = talloc_asprintf(ctx, "%04d%02d%02d-%02d%02d%02d-%.12s.eml", tm.tm_year + 1900,
 	                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 	                       hash ? hash : "000000000000");
@@ -442,7 +460,7 @@ exporter_message(struct exporter *ex, const char *id)
 		FILE *f = ex->csv.f;
 
 		t = m.date;
-		gmtime_r(&t, &tm);
+		exporter_gmtime(t, &tm);
 		snprintf(date, sizeof(date), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
 		         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 		exporter_csv_field(f, date, true);

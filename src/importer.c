@@ -52,7 +52,10 @@
  * allowed before the first.  A Content-Length header is followed when the
  * body it gives spans a separator and ends on another (after blank lines)
  * or at the end of the file: an unquoted "From " line in a body then does
- * not split the message (mboxcl2); otherwise the separators decide.  The
+ * not split the message (mboxcl2); otherwise the separators decide.  It
+ * is never followed past a separator that a header follows: that is a
+ * message of its own, which a message's Content-Length (written by its
+ * sender) must not hide.  The
  * blank line before a separator is the separator's, not the message's;
  * ">From " lines (any number of '>') lose one '>' (mboxrd).  The message
  * stored is what remains, without the envelope line, which is kept in the
@@ -1366,6 +1369,8 @@ importer_content_length(const char *h, size_t n)
 	return -1;
 }
 
+static bool importer_starts_with_header(const char *d, size_t len);
+
 /*
  * Finds where the message starting at d[start] ends (*end, exclusive) and
  * where the next separator is (*next, or len).  The separators decide,
@@ -1395,6 +1400,20 @@ importer_mbox_extent(const char *d, size_t len, size_t start, size_t *end, size_
 	if (cl < 0 || (unsigned long long)cl > len - body || body + (size_t)cl <= *next)
 		return;
 	e = body + (size_t)cl;
+	/*
+	 * A separator followed by a header starts a message of its own: a
+	 * Content-Length (the sender's to write) never hides one.
+	 */
+	for (p = *next; p < e;) {
+		const char *nl = memchr(d + p, '\n', len - p);
+		size_t after = nl ? (size_t)(nl - d) + 1 : len;
+
+		if (importer_is_from_line(d + p, len - p) &&
+		    importer_starts_with_header(d + after, len - after))
+			return;
+		nl = memchr(d + p, '\n', e - p);
+		p = nl ? (size_t)(nl - d) + 1 : e;
+	}
 	p = e;
 	while (p < len) {
 		if (d[p] == '\n')
@@ -1416,8 +1435,8 @@ importer_mbox_extent(const char *d, size_t len, size_t start, size_t *end, size_
  * The message with one '>' taken off each ">From " line (any number of
  * '>'), as a child of ctx; NULL when there is none to unquote.
  */
-static char *
-importer_unquote(TALLOC_CTX *ctx, const char *d, size_t len, size_t *out_len)
+char *
+importer_mbox_unquote(TALLOC_CTX *ctx, const char *d, size_t len, size_t *out_len)
 {
 	char *out = NULL, *o = NULL;
 
@@ -1453,35 +1472,60 @@ importer_unquote(TALLOC_CTX *ctx, const char *d, size_t len, size_t *out_len)
 	return out;
 }
 
+bool
+importer_is_mbox(const char *d, size_t len)
+{
+	size_t bom = len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3) ? 3 : 0;
+
+	return importer_is_from_line(d + bom, len - bom);
+}
+
+int
+importer_mbox_next(const char *d, size_t len, size_t *pos, struct importer_mbox_message *m)
+{
+	size_t p = *pos, env_end;
+	const char *nl;
+
+	/* A UTF-8 BOM may come before the first separator. */
+	if (p == 0 && len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3))
+		p = 3;
+	if (p >= len || !importer_is_from_line(d + p, len - p))
+		return 0;
+	nl = memchr(d + p, '\n', len - p);
+	env_end = nl ? (size_t)(nl - d) : len;
+	m->offset = p;
+	m->envelope = p + 5;
+	m->envelope_len = env_end - m->envelope;
+	if (m->envelope_len && d[env_end - 1] == '\r')
+		m->envelope_len--;
+	m->start = nl ? env_end + 1 : len;
+	importer_mbox_extent(d, len, m->start, &m->end, pos);
+	return 1;
+}
+
 /* Walks every message of an mbox mapped at d[0..len). */
 static void
 importer_mbox(struct importer *im, const char *source, const char *source_esc, const char *folder,
               const char *d, size_t len)
 {
-	size_t pos = len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3) ? 3 : 0;
 	unsigned long long base = im->bytes_done;
+	struct importer_mbox_message m;
+	size_t pos = 0;
 
-	while (pos < len && !importer_halted(im)) {
-		const char *nl = memchr(d + pos, '\n', len - pos);
-		size_t env_end = nl ? (size_t)(nl - d) : len;
-		size_t start = nl ? env_end + 1 : len, end, next, ulen = 0;
+	while (!importer_halted(im) && importer_mbox_next(d, len, &pos, &m)) {
 		TALLOC_CTX *tmp = talloc_new(im->wctx);
-		char *envelope = talloc_strndup(tmp, d + pos + 5, env_end - pos - 5);
-		char *unquoted;
+		char *envelope = talloc_strndup(tmp, d + m.envelope, m.envelope_len);
+		size_t ulen = 0;
+		char *unquoted = importer_mbox_unquote(tmp, d + m.start, m.end - m.start, &ulen);
 
-		if (envelope && *envelope && envelope[strlen(envelope) - 1] == '\r')
-			envelope[strlen(envelope) - 1] = '\0';
-		importer_mbox_extent(d, len, start, &end, &next);
-		unquoted = importer_unquote(tmp, d + start, end - start, &ulen);
-		im->bytes_done = base + next;
+		im->bytes_done = base + pos;
 		if (!envelope)
 			importer_walk_fail(im, "out of memory");
 		else
-			importer_message(im, source, source_esc, (long long)pos, envelope, folder,
-			                 unquoted ? unquoted : d + start,
-			                 unquoted ? ulen : end - start);
+			importer_message(im, source, source_esc, (long long)m.offset, envelope, folder,
+			                 unquoted ? unquoted : d + m.start,
+			                 unquoted ? ulen : m.end - m.start);
 		talloc_free(tmp);
-		pos = next;
 	}
 	im->bytes_done = base;
 }
@@ -1618,9 +1662,7 @@ importer_file(struct importer *im, const char *path, const char *folder, enum im
 	} else if (kind == IMPORTER_IN_MAILDIR || importer_named_message(path) ||
 	           importer_starts_with_header(data, len)) {
 		importer_message(im, path, esc, -1, NULL, folder, data, len);
-	} else if (importer_is_from_line(data, len) ||
-	           (len > 3 && !memcmp(data, "\xef\xbb\xbf", 3) &&
-	            importer_is_from_line(data + 3, len - 3))) {
+	} else if (importer_is_mbox(data, len)) {
 		const char *base = strrchr(path, '/');
 		char *mbox_folder = importer_folder_join(tmp, folder, base ? base + 1 : path);
 

@@ -257,12 +257,39 @@ index_open_like(TALLOC_CTX *ctx, const index_t *idx, index_t **out, char **error
 char *
 index_quote_term(TALLOC_CTX *ctx, const char *prefix, const char *value)
 {
-	char *s = talloc_asprintf(ctx, "%s:\"", prefix);
+	static const char *const regex_prefixes[] = {"tag", "is", "mid", "path", "folder"};
+	char *s = talloc_asprintf(ctx, "%s:\"", prefix), *re = NULL;
 
+	size_t len = strlen(value);
+
+	/*
+	 * For these prefixes notmuch reads a value starting with '/' as a
+	 * regex (and one without its closing '/' as an error), and drops a
+	 * '/' at the end of another: such a value is written as the regex
+	 * that matches exactly it.
+	 */
+	for (size_t i = 0; len && (value[0] == '/' || value[len - 1] == '/') &&
+			   i < sizeof(regex_prefixes) / sizeof(regex_prefixes[0]);
+	     i++) {
+		if (strcmp(prefix, regex_prefixes[i]) != 0)
+			continue;
+		re = talloc_strdup(NULL, "/^");
+		for (const char *p = value; re && *p; p++)
+			re = talloc_asprintf_append_buffer(re, "%s%c",
+							   strchr(".[]()*+?{}|^$\\", *p) ? "\\" : "",
+							   *p);
+		re = re ? talloc_strdup_append_buffer(re, "$/") : NULL;
+		if (!re)
+			TALLOC_FREE(s);
+		value = re;
+		break;
+	}
 	for (const char *p = value; s && *p; p++)
 		s = *p == '"' ? talloc_strdup_append_buffer(s, "\"\"")
 			      : talloc_strndup_append_buffer(s, p, 1);
-	return s ? talloc_strdup_append_buffer(s, "\"") : NULL;
+	s = s ? talloc_strdup_append_buffer(s, "\"") : NULL;
+	talloc_free(re);
+	return s;
 }
 
 int
@@ -273,14 +300,140 @@ index_is_all(const char *q)
 	return !q || !*q || strcmp(q, "*") == 0;
 }
 
+/* The length of the double quote Xapian sees at p ('"', U+201C or U+201D), else 0. */
+static size_t
+index_double_quote(const char *p)
+{
+	if (*p == '"')
+		return 1;
+	if (!strncmp(p, "\xe2\x80\x9c", 3) || !strncmp(p, "\xe2\x80\x9d", 3))
+		return 3;
+	return 0;
+}
+
+/* notmuch's boolean prefixes: their value runs to a blank or ')', quotes and all. */
+static int
+index_boolean_prefix(const char *p, size_t n)
+{
+	static const char *const names[] = {"tag",    "is",   "id",   "mid",	 "thread",
+					    "path",   "folder", "property", "query", "date",
+					    "lastmod"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && !strncmp(p, names[i], n))
+			return 1;
+	return 0;
+}
+
+char *
+index_query_balance(TALLOC_CTX *ctx, const char *q)
+{
+	size_t open = 0, stray = 0, n;
+	const char *p = q, *close = "";
+	char *s;
+
+	/*
+	 * A walk with Xapian's lexer's eyes: blanks, parentheses, phrases
+	 * in double quotes, and terms; a boolean prefix's value ("tag:x")
+	 * runs to a blank, a control character or ')', or is quoted, with
+	 * "" for a quote in it.
+	 */
+	while (*p) {
+		if (isspace((unsigned char)*p)) {
+			p++;
+		} else if (*p == '(') {
+			open++;
+			p++;
+		} else if (*p == ')') {
+			open > 0 ? open-- : stray++;
+			p++;
+		} else if ((n = index_double_quote(p))) {
+			/* A phrase, to the next quote. */
+			for (p += n; *p && !index_double_quote(p); p++)
+				;
+			if (!*p)
+				close = "\"";
+			else
+				p += index_double_quote(p);
+		} else {
+			const char *w = p;
+
+			while (isalnum((unsigned char)*p) || *p == '_' || *p == '-')
+				p++;
+			if (*p == ':' && index_boolean_prefix(w, (size_t)(p - w)) && p[1] &&
+			    !isspace((unsigned char)p[1])) {
+				p++;
+				if ((n = index_double_quote(p))) {
+					for (p += n; *p; p++) {
+						if ((n = index_double_quote(p)) &&
+						    index_double_quote(p + n))
+							p += n + index_double_quote(p + n) - 1;
+						else if (n)
+							break;
+					}
+					if (!*p)
+						close = "\"";
+					else
+						p += index_double_quote(p);
+				} else {
+					while ((unsigned char)*p > ' ' && *p != ')')
+						p++;
+				}
+			} else {
+				/* Free text (or another prefix): to a blank, bracket or quote. */
+				while (*p && !isspace((unsigned char)*p) && *p != '(' && *p != ')' &&
+				       !index_double_quote(p))
+					p++;
+			}
+		}
+	}
+	n = strlen(q);
+	s = talloc_array(ctx, char, stray + n + strlen(close) + open + 1);
+	if (!s)
+		return NULL;
+	memset(s, '(', stray);
+	memcpy(s + stray, q, n);
+	strcpy(s + stray + n, close);
+	n = stray + n + strlen(close);
+	memset(s + n, ')', open);
+	s[n + open] = '\0';
+	return s;
+}
+
+/*
+ * Whether q holds no term: no letter, digit or other character a word is
+ * made of.  Alone, such a query matches nothing; in "(a) and (b)" Xapian
+ * drops it and the whole matches what b matches.
+ */
+static int
+index_query_termless(const char *q)
+{
+	for (const unsigned char *p = (const unsigned char *)q; *p; p++)
+		if (isalnum(*p) || *p == '_' || *p >= 0x80)
+			return 0;
+	return 1;
+}
+
 char *
 index_query_and(TALLOC_CTX *ctx, const char *a, const char *b)
 {
+	TALLOC_CTX *tmp;
+	char *q;
+
+	if (index_is_all(a) && index_is_all(b))
+		return talloc_strdup(ctx, "*");
 	if (index_is_all(a))
-		return talloc_strdup(ctx, index_is_all(b) ? "*" : b);
-	if (index_is_all(b))
-		return talloc_strdup(ctx, a);
-	return talloc_asprintf(ctx, "(%s) and (%s)", a, b);
+		return index_query_balance(ctx, b);
+	if (index_is_all(b) || index_query_termless(a))
+		return index_query_balance(ctx, a);
+	if (index_query_termless(b))
+		return index_query_balance(ctx, b);
+	tmp = talloc_new(NULL);
+	a = index_query_balance(tmp, a);
+	b = index_query_balance(tmp, b);
+	q = a && b ? talloc_asprintf(ctx, "(%s) and (%s)", a, b) : NULL;
+	talloc_free(tmp);
+	return q;
 }
 
 trawl_status_t
@@ -442,8 +595,13 @@ index_next_reference(const char **p, TALLOC_CTX *ctx)
 			name = talloc_strndup_append(name, q, 1);
 		}
 	} else {
-		name = talloc_strndup(ctx, q, strcspn(q, " \t()"));
-		q += strcspn(q, " \t()");
+		/* As Xapian reads a boolean term: to a blank or control character, or ')'. */
+		const char *e = q;
+
+		while ((unsigned char)*e > ' ' && *e != ')')
+			e++;
+		name = talloc_strndup(ctx, q, (size_t)(e - q));
+		q = e;
 	}
 	*p = *q ? q + 1 : q;
 	return name ? name : talloc_strdup(ctx, "");

@@ -372,6 +372,12 @@ journal_unseal(char *line, size_t len)
 
 	if (len == 0 || line[len - 1] != '\n')
 		return -1; /* torn: the end of the file without its newline */
+	/*
+	 * A NUL is never written (fields are C strings): it is a block a
+	 * crash left zeroed, and the checks below would stop at it.
+	 */
+	if (memchr(line, '\0', len))
+		return -1;
 	line[--len] = '\0';
 	tab = strrchr(line, '\t');
 	if (!tab || tab[1] != '~')
@@ -744,7 +750,9 @@ journal_lock(const char *path)
 /*
  * Writes text (whole lines) at the end of the locked journal and syncs.
  * A torn last line (a crash, a full disk) is closed first, so the new
- * lines are never glued to it.
+ * lines are never glued to it, with a checksum field that cannot be
+ * right: torn before its own checksum, it would otherwise read as a line
+ * of an older version, which has none (journal_unseal()).
  */
 static int
 journal_write_locked(int fd, const char *text)
@@ -756,7 +764,7 @@ journal_write_locked(int fd, const char *text)
 		return -1;
 	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
 		return -1;
-	if (last != '\n' && util_write_all(fd, "\n", 1) < 0)
+	if (last != '\n' && util_write_all(fd, "\t~torn\n", 7) < 0)
 		return -1;
 	if (util_write_all(fd, text, strlen(text)) < 0)
 		return -1;
@@ -1024,8 +1032,11 @@ journal_print(const char *path, FILE *f, int csv, const char *filter)
 
 		if (filter && *filter && !strstr(e[i].query, filter))
 			continue;
-		gmtime_r(&e[i].time, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		/* A time no calendar holds (an altered line) is shown as the number it is. */
+		if (gmtime_r(&e[i].time, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		else
+			snprintf(when, sizeof(when), "%lld", (long long)e[i].time);
 		snprintf(num[0], sizeof(num[0]), "%lu", e[i].id);
 		snprintf(num[1], sizeof(num[1]), "%lu", e[i].undoes);
 		snprintf(num[2], sizeof(num[2]), "%zu", e[i].count);
@@ -1054,10 +1065,15 @@ journal_print(const char *path, FILE *f, int csv, const char *filter)
 			journal_csv_field(f, before ? before : "", 0);
 			journal_csv_field(f, after ? after : "", 1);
 		} else {
-			/* Queries and tags are typed text: neutralise them for a terminal. */
+			/*
+			 * Every field read from the file is neutralised for a
+			 * terminal: queries and tags are typed text, and a line
+			 * may have been altered (with its checksum made right).
+			 */
 			fprintf(f, "%s  #%lu  %s  %s%s%s  %s  on '%s'  %zu/%zu messages  %s\n", when,
 				e[i].id, text_sanitize(tmp, e[i].reviewer, strlen(e[i].reviewer)),
-				e[i].kind, e[i].undoes ? " of #" : "", e[i].undoes ? num[1] : "",
+				text_sanitize(tmp, e[i].kind, strlen(e[i].kind)),
+				e[i].undoes ? " of #" : "", e[i].undoes ? num[1] : "",
 				text_sanitize(tmp, e[i].ops, strlen(e[i].ops)),
 				text_sanitize(tmp, e[i].query, strlen(e[i].query)), e[i].committed,
 				e[i].count, text_sanitize(tmp, e[i].end, strlen(e[i].end)));

@@ -205,6 +205,9 @@ prompt_complete(struct prompt *p)
 		}
 		matches++;
 	}
+	/* Candidates may part inside a character ("é" and "è"): stop before it. */
+	while (first && common > wlen && prompt_is_cont((unsigned char)first[common]))
+		common--;
 	if (!first || common <= wlen)
 		return;
 	{

@@ -7,10 +7,11 @@
 #include "trawl/config.h"
 #include "trawl/tagops.h"
 
-static int
-tagops_valid_tag(const char *t)
+int
+tagops_valid_tag(const char *t, int add)
 {
-	if (!*t)
+	/* notmuch refuses to add a tag starting with '-' (it reads as an option). */
+	if (!*t || (add && *t == '-'))
 		return 0;
 	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
@@ -41,13 +42,13 @@ tagops_parse(TALLOC_CTX *ctx, const char *s, struct tagops **out, char **error)
 		const char *w = argv[i];
 		size_t k;
 
-		if ((w[0] != '+' && w[0] != '-') || !tagops_valid_tag(w + 1)) {
+		if ((w[0] != '+' && w[0] != '-') || !tagops_valid_tag(w + 1, 0)) {
 			*error = talloc_asprintf(ctx, "'%s': write +tag or -tag (quote tags with spaces)",
 						 w);
 			goto fail;
 		}
-		/* notmuch refuses such a tag (it reads as an option): never make one, remove one yes. */
-		if (w[0] == '+' && w[1] == '-') {
+		/* Never make a tag notmuch refuses; removing one is fine. */
+		if (!tagops_valid_tag(w + 1, w[0] == '+')) {
 			*error = talloc_asprintf(ctx, "'%s': a tag may not start with '-' (notmuch refuses it)",
 						 w);
 			goto fail;
@@ -79,18 +80,13 @@ tagops_format(TALLOC_CTX *ctx, const struct tagops *ops)
 	char *s = talloc_strdup(ctx, "");
 
 	for (size_t i = 0; s && i < ops->n; i++) {
-		const char *t = ops->ops[i].tag;
+		/* The tag as config_split() reads it back, quoted only if need be. */
+		char *tag = config_quote(NULL, ops->ops[i].tag);
 
-		s = talloc_asprintf_append(s, "%s%c", i ? " " : "", ops->ops[i].add ? '+' : '-');
-		if (s && strpbrk(t, " \t\"'\\#")) {
-			s = talloc_strdup_append(s, "\"");
-			for (const char *p = t; s && *p; p++)
-				s = talloc_asprintf_append(s, "%s%c", *p == '"' || *p == '\\' ? "\\" : "",
-							   *p);
-			s = s ? talloc_strdup_append(s, "\"") : NULL;
-		} else if (s) {
-			s = talloc_strdup_append(s, t);
-		}
+		s = tag ? talloc_asprintf_append(s, "%s%c%s", i ? " " : "",
+						 ops->ops[i].add ? '+' : '-', tag)
+			: NULL;
+		talloc_free(tag);
 	}
 	return s;
 }

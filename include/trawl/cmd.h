@@ -30,6 +30,18 @@ extern const size_t cmd_count;
 
 const struct cmd_entry *cmd_find(const char *name);
 
+/*
+ * Parses a command line as cmd_run() runs it, without running it.  *cmd is
+ * the command's table entry, or NULL for a config directive (set, bind,
+ * unbind, color: cmd_run() hands those to config_apply_line()) or an
+ * empty line (*argc 0).  *argv (a child of ctx) holds the words, except
+ * that a command taking a QUERY gets the rest of the line as written, as
+ * one word: a query's quotes are its own.  TRAWL_PARSE with *error (a
+ * child of ctx) for an unterminated quote or an unknown command.
+ */
+trawl_status_t cmd_parse(TALLOC_CTX *ctx, const char *line, const struct cmd_entry **cmd,
+			 int *argc, char ***argv, char **error);
+
 /* Whether the command applies to context (global commands apply everywhere). */
 int cmd_applies(const struct cmd_entry *cmd, enum config_context context);
 

@@ -113,4 +113,16 @@ int config_sort_parse(const char *name);
  */
 char **config_split(TALLOC_CTX *ctx, const char *line, int *argc, char **error);
 
+/*
+ * The words of line from word number from (0 is the first) to the last,
+ * as written: quotes and backslashes kept, the blanks around them and a
+ * comment after them left out, so that config_split() of the result gives
+ * those words.  "" when there are fewer words; NULL with *error set on an
+ * unterminated quote.
+ */
+char *config_rest(TALLOC_CTX *ctx, const char *line, int from, char **error);
+
+/* word written so that config_split() reads it back as that one word. */
+char *config_quote(TALLOC_CTX *ctx, const char *word);
+
 #endif

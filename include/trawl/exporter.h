@@ -37,6 +37,8 @@
 #define TRAWL_EXPORTER_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <time.h>
 #include <talloc.h>
 
 #include "trawl/index.h"
@@ -77,5 +79,13 @@ trawl_status_t exporter_run(TALLOC_CTX *ctx, index_t *idx, const struct exporter
 
 /* The `trawl export` subcommand; argv[0] is "export".  Returns the exit status. */
 int exporter_main(TALLOC_CTX *ctx, int argc, char **argv);
+
+/*
+ * Writes one mboxrd entry to f, as --mbox does: the "From " line of
+ * sender (no blanks in it) and date, the message d[0..len) with its
+ * ">From " lines quoted, a newline if it has none at its end, and an
+ * empty line.  0, or -1 when f has an error.
+ */
+int exporter_mbox_write(FILE *f, const char *sender, time_t date, const char *d, size_t len);
 
 #endif

@@ -46,16 +46,45 @@
  * import into the same cache waits for it (libnotmuch waits for the lock).
  *
  * Ownership: nothing is returned but exit statuses; the progress meter is
- * a talloc child of the ctx passed.
+ * a talloc child of the ctx passed, and so is an unquoted message.
  */
 #ifndef TRAWL_IMPORTER_H
 #define TRAWL_IMPORTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <talloc.h>
 
 /* The `trawl import` subcommand; argv[0] is "import".  Returns the exit status. */
 int importer_main(TALLOC_CTX *ctx, int argc, char **argv);
+
+/*
+ * The mbox splitter the import uses (the rules are at the top of
+ * importer.c), on a buffer d[0..len), so that it can be tested alone.
+ * Offsets are into d.
+ */
+struct importer_mbox_message {
+	size_t offset;                 /* of the "From " line */
+	size_t envelope, envelope_len; /* the rest of that line, without a CR */
+	size_t start, end;             /* the message, still mboxrd-quoted */
+};
+
+/* Whether d is an mbox: it starts (after a UTF-8 BOM) with a "From " separator. */
+bool importer_is_mbox(const char *d, size_t len);
+
+/*
+ * The message at *pos (0 for the first) into *m, moving *pos to the next
+ * separator (or len); 0 when there is none: at the end, or when *pos is
+ * not at a separator.
+ */
+int importer_mbox_next(const char *d, size_t len, size_t *pos, struct importer_mbox_message *m);
+
+/*
+ * The message d[0..len) with one '>' taken off each ">From " line (any
+ * number of '>'), as a child of ctx with its length in *out_len; NULL
+ * when no line needs it (the message is d as it is).
+ */
+char *importer_mbox_unquote(TALLOC_CTX *ctx, const char *d, size_t len, size_t *out_len);
 
 /*
  * A progress meter on stderr for long jobs (import, export): "what

@@ -64,7 +64,21 @@ char *index_quote_term(TALLOC_CTX *ctx, const char *prefix, const char *value);
 /* Whether q matches every message ("", "*" or NULL). */
 int index_is_all(const char *q);
 
-/* Returns "(a) and (b)", treating "" and "*" as match-all (Xapian cannot parse "(*)"). */
+/*
+ * q made safe to embed in a larger query: an unterminated quoted phrase
+ * or term is closed, unclosed parentheses are closed, and a closing one
+ * with no opening one before it gets one at the start.  Alone, Xapian
+ * closes what is left open the same way, but in "(a) and (b)" an open
+ * quote in a would take the rest, b among it, into a phrase, and a stray
+ * ')' would end a's group early and put b under a's "or".
+ */
+char *index_query_balance(TALLOC_CTX *ctx, const char *q);
+
+/*
+ * Returns "(a) and (b)" of the balanced a and b (index_query_balance()),
+ * treating "" and "*" as match-all (Xapian cannot parse "(*)"), and a
+ * query without a term ("-", "()") as the match-nothing it is alone.
+ */
 char *index_query_and(TALLOC_CTX *ctx, const char *a, const char *b);
 
 /* Reopens the read-only handle, to see changes made by other processes. */

@@ -33,6 +33,12 @@ struct tagops {
  */
 trawl_status_t tagops_parse(TALLOC_CTX *ctx, const char *s, struct tagops **out, char **error);
 
+/*
+ * Whether tag can be in a change list: not empty, without control
+ * characters and, to be added (add nonzero), not starting with '-'.
+ */
+int tagops_valid_tag(const char *tag, int add);
+
 /* The list written back in the syntax tagops_parse() reads. */
 char *tagops_format(TALLOC_CTX *ctx, const struct tagops *ops);
 

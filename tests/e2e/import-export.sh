@@ -55,6 +55,11 @@ def content_length(d, start):
             return int(m.group(1)), body
     return None, body
 
+def starts_with_header(d, l):
+    """Whether the line after the one at l starts with a header field."""
+    nl = d.find(b"\n", l)
+    return nl >= 0 and re.match(rb"[!-9;-~]+[ \t]*:", d[nl + 1:nl + 1 + 1000]) is not None
+
 def messages_in(path, in_maildir):
     """How many source messages (manifest rows) a file holds."""
     if in_maildir or not os.path.isfile(path) or os.path.islink(path):
@@ -74,7 +79,10 @@ def messages_in(path, in_maildir):
         cl, body = content_length(d, start)
         nxt = next((l for l in lines if l >= start and is_from(d[l:].split(b"\n", 1)[0])), len(d))
         # Content-Length counts only when it reaches past a separator.
-        if cl is not None and nxt < body + cl <= len(d):
+        if cl is not None and nxt < body + cl <= len(d) and not any(
+                is_from(d[l:].split(b"\n", 1)[0]) and starts_with_header(d, l)
+                for l in lines if nxt <= l < body + cl):
+            # ...and never past a separator a header follows (a message of its own).
             e = body + cl
             p = e
             while p < len(d) and d[p:p + 1] in (b"\n", b"\r"):
