@@ -78,11 +78,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <glib.h>
 #include <talloc.h>
 
 #include "trawl/importer.h"
 #include "trawl/index-build.h"
+#include "trawl/sha256.h"
 #include "trawl/text.h"
 #include "trawl/util.h"
 
@@ -335,41 +335,23 @@ importer_progress_end(struct importer_progress *p)
 
 /* ------------------------------------------------------------ hashing */
 
-/* The SHA-256 of data as 64 hex digits (a child of ctx). */
-static char *
-importer_sha256(TALLOC_CTX *ctx, const void *data, size_t len)
-{
-	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
-	char *hex;
-
-	/* g_checksum_update takes a gssize: feed huge inputs in slices. */
-	for (size_t off = 0; off < len;) {
-		size_t n = len - off > (1u << 30) ? (1u << 30) : len - off;
-
-		g_checksum_update(cs, (const guchar *)data + off, (gssize)n);
-		off += n;
-	}
-	hex = talloc_strdup(ctx, g_checksum_get_string(cs));
-	g_checksum_free(cs);
-	return hex;
-}
-
 static struct importer_key
 importer_key(const char *source_esc, long long offset)
 {
-	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
-	guint8 d[32];
-	gsize dl = sizeof(d);
+	sha256_t *cs = sha256_new(NULL);
+	unsigned char d[32];
 	char off[32] = "";
 	struct importer_key k;
 
+	if (!cs)
+		abort(); /* as GLib itself does when it runs out of memory */
 	if (offset >= 0)
 		snprintf(off, sizeof(off), "%lld", offset);
-	g_checksum_update(cs, (const guchar *)source_esc, (gssize)strlen(source_esc));
-	g_checksum_update(cs, (const guchar *)"\t", 1);
-	g_checksum_update(cs, (const guchar *)off, (gssize)strlen(off));
-	g_checksum_get_digest(cs, d, &dl);
-	g_checksum_free(cs);
+	sha256_update(cs, source_esc, strlen(source_esc));
+	sha256_update(cs, "\t", 1);
+	sha256_update(cs, off, strlen(off));
+	sha256_digest(cs, d);
+	talloc_free(cs);
 	memcpy(&k.a, d, 8);
 	memcpy(&k.b, d + 8, 8);
 	k.a |= 1; /* never the empty slot */
@@ -1051,10 +1033,13 @@ importer_body_start(const char *d, size_t len)
 static char *
 importer_body_hash(TALLOC_CTX *ctx, const char *d, size_t len)
 {
-	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
+	sha256_t *cs = sha256_new(NULL);
 	char buf[4096], *hex;
 	size_t n = 0;
 	bool started = false, space = false;
+
+	if (!cs)
+		return NULL;
 
 	for (size_t i = importer_body_start(d, len); i < len; i++) {
 		unsigned char c = (unsigned char)d[i];
@@ -1065,7 +1050,7 @@ importer_body_hash(TALLOC_CTX *ctx, const char *d, size_t len)
 		}
 		/* Room for a space and the byte. */
 		if (n + 2 > sizeof(buf)) {
-			g_checksum_update(cs, (const guchar *)buf, (gssize)n);
+			sha256_update(cs, buf, n);
 			n = 0;
 		}
 		if (space)
@@ -1074,9 +1059,9 @@ importer_body_hash(TALLOC_CTX *ctx, const char *d, size_t len)
 		started = true;
 		space = false;
 	}
-	g_checksum_update(cs, (const guchar *)buf, (gssize)n);
-	hex = talloc_strdup(ctx, g_checksum_get_string(cs));
-	g_checksum_free(cs);
+	sha256_update(cs, buf, n);
+	hex = sha256_finish(cs, ctx);
+	talloc_free(cs);
 	return hex;
 }
 
@@ -1088,17 +1073,20 @@ importer_body_hash(TALLOC_CTX *ctx, const char *d, size_t len)
 static char *
 importer_content_key(TALLOC_CTX *ctx, const struct index_build_message *m, const char *body_hash)
 {
-	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
+	sha256_t *cs = sha256_new(NULL);
 	char date[32], *hex;
 
+	if (!cs)
+		return NULL;
 	snprintf(date, sizeof(date), "%lld", (long long)m->date);
-	g_checksum_update(cs, (const guchar *)"trawl-content-1", 16);
-	g_checksum_update(cs, (const guchar *)m->from, (gssize)strlen(m->from) + 1);
-	g_checksum_update(cs, (const guchar *)date, (gssize)strlen(date) + 1);
-	g_checksum_update(cs, (const guchar *)m->subject, (gssize)strlen(m->subject) + 1);
-	g_checksum_update(cs, (const guchar *)body_hash, (gssize)strlen(body_hash));
-	hex = talloc_strdup(ctx, g_checksum_get_string(cs));
-	g_checksum_free(cs);
+	/* The bytes of version 1 of the content hash, NULs included: caches keep them. */
+	sha256_update(cs, "trawl-content-1", 16);
+	sha256_update(cs, m->from, strlen(m->from) + 1);
+	sha256_update(cs, date, strlen(date) + 1);
+	sha256_update(cs, m->subject, strlen(m->subject) + 1);
+	sha256_update(cs, body_hash, strlen(body_hash));
+	hex = sha256_finish(cs, ctx);
+	talloc_free(cs);
 	return hex;
 }
 
@@ -1274,7 +1262,7 @@ importer_message(struct importer *im, const char *source, const char *source_esc
 	it->offset = offset;
 	it->envelope = envelope ? talloc_strdup(it, envelope) : NULL;
 	it->size = len;
-	it->sha = importer_sha256(it, data, len);
+	it->sha = sha256_hex(it, data, len);
 	it->rel = it->sha ? talloc_asprintf(it, "mail/%s/cur/%s:2,", folder, it->sha) : NULL;
 	it->abs = it->rel ? talloc_asprintf(it, "%s/%s", im->dir, it->rel) : NULL;
 	if (!it->source || !it->source_esc || (envelope && !it->envelope) || !it->abs) {
@@ -1632,7 +1620,7 @@ importer_file(struct importer *im, const char *path, const char *folder, enum im
 		why = importer_not_mail((const unsigned char *)data, len);
 	}
 	if (why)
-		importer_walk_row(im, path, esc, -1, len, importer_sha256(tmp, data, len),
+		importer_walk_row(im, path, esc, -1, len, sha256_hex(tmp, data, len),
 		                  "skipped", why, false);
 	if (data)
 		munmap((void *)data, len);
