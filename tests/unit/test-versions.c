@@ -1,0 +1,229 @@
+/*
+ * Versions of a message: the rule, the grouping and the records of the
+ * versions module, on tests/corpus/versions (one Message-ID in three
+ * files: two differing only in transport headers, one with a changed
+ * sentence and an added Cc; two identical files; a hostile version; a
+ * swapped attachment).
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "trawl/index.h"
+#include "trawl/versions.h"
+
+struct ctx {
+	struct fixture *f;
+	index_t *idx;
+};
+
+static int
+setup(void **state)
+{
+	struct ctx *c = talloc_zero(NULL, struct ctx);
+
+	setlocale(LC_ALL, "C.UTF-8");
+	c->idx = fixture_index(c, fixture_srcpath("tests/corpus/versions"), &c->f);
+	*state = c;
+	return 0;
+}
+
+/* The versions of message id, from the index and the files. */
+static struct versions *
+versions_of(struct ctx *c, const char *id)
+{
+	struct index_files *mf;
+	size_t n;
+	struct versions *v = NULL;
+	char *q = index_quote_term(c, "id", id);
+
+	assert_int_equal(index_messages_files(c->idx, c, q, 1, &mf, &n), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(versions_compare(c, mf[0].message_id, c->f->mail, mf[0].paths, mf[0].n,
+					  NULL, NULL, &v),
+			 TRAWL_OK);
+	return v;
+}
+
+static char *
+slurp(TALLOC_CTX *ctx, const char *rel, size_t *len)
+{
+	char *path = talloc_asprintf(ctx, "%s", fixture_srcpath(rel));
+	FILE *f = fopen(path, "rb");
+	char *buf = talloc_array(ctx, char, 1 << 16);
+
+	assert_non_null(f);
+	*len = fread(buf, 1, 1 << 16, f);
+	fclose(f);
+	return buf;
+}
+
+static void
+test_rule(void **state)
+{
+	struct ctx *c = *state;
+	size_t l1, l2, l3;
+	char *a1 = slurp(c, "tests/corpus/versions/inbox/cur/1490004000.A1.host:2,S", &l1);
+	char *a2 = slurp(c, "tests/corpus/versions/archive/cur/1490004100.A2.host:2,RS", &l2);
+	char *a3 = slurp(c, "tests/corpus/versions/sent/cur/1490004200.A3.host:2,S", &l3);
+	const char *plain = "From: a@b\nSubject: x\n\nbody\n";
+	const char *moved = "From a@b Mon Mar 20 10:00:00 2017\nReceived: by x;\n\tcontinued\n"
+			    "From: a@b\nX-STATUS: RO\nSubject: x\n\nbody\n\n\n";
+	const char *reordered = "Subject: x\nFrom: a@b\n\nbody\n";
+	const char *changed = "From: a@b\nSubject: x\n\nbody.\n";
+
+	/* Transport headers, CRLF and trailing line breaks do not make a version. */
+	assert_string_equal(versions_hash_buffer(c, a1, l1), versions_hash_buffer(c, a2, l2));
+	assert_string_not_equal(versions_hash_buffer(c, a1, l1), versions_hash_buffer(c, a3, l3));
+	/* An envelope line, a folded Received field and any case of a name are transport. */
+	assert_string_equal(versions_hash_buffer(c, plain, strlen(plain)),
+			    versions_hash_buffer(c, moved, strlen(moved)));
+	/* Everything else counts: the order of fields, a byte of the body. */
+	assert_string_not_equal(versions_hash_buffer(c, plain, strlen(plain)),
+				versions_hash_buffer(c, reordered, strlen(reordered)));
+	assert_string_not_equal(versions_hash_buffer(c, plain, strlen(plain)),
+				versions_hash_buffer(c, changed, strlen(changed)));
+	assert_true(versions_is_transport_header("delivered-to", 12));
+	assert_true(versions_is_transport_header("X-Folder", 8));
+	assert_false(versions_is_transport_header("Cc", 2));
+	assert_false(versions_is_transport_header("X-Folders", 9));
+	/* A message without a body and an empty one hash without trouble. */
+	assert_non_null(versions_hash_buffer(c, "Subject: x", 10));
+	assert_non_null(versions_hash_buffer(c, "", 0));
+}
+
+static void
+test_counts(void **state)
+{
+	struct ctx *c = *state;
+	struct versions *a = versions_of(c, "budget-2017@example.org");
+	struct versions *b = versions_of(c, "minutes-2017@example.org");
+	struct versions *e = versions_of(c, "lunch-2017@example.org");
+
+	assert_int_equal(a->n_files, 3);
+	assert_int_equal(a->n_versions, 2);
+	assert_false(a->identical);
+	assert_string_equal(versions_summary(c, a), "3 files, 2 versions");
+	/* Sorted by path: archive (transport copy), inbox (original), sent (changed). */
+	assert_string_equal(a->files[0].rel, "archive/cur/1490004100.A2.host:2,RS");
+	assert_string_equal(a->files[0].folder, "archive");
+	assert_string_equal(a->files[1].folder, "inbox");
+	assert_string_equal(a->files[2].folder, "sent");
+	assert_int_equal(a->files[0].version, 1);
+	assert_int_equal(a->files[1].version, 1);
+	assert_int_equal(a->files[2].version, 2);
+	assert_string_not_equal(a->files[0].sha256, a->files[1].sha256);
+	assert_int_equal(strlen(a->files[0].sha256), 64);
+	assert_true(a->files[1].size > 0 && a->files[1].mtime > 0);
+
+	assert_string_equal(versions_summary(c, b), "2 files, identical");
+	assert_int_equal(b->n_versions, 1);
+	assert_null(versions_summary(c, e));
+
+	/* The file to compare with is of another version when there is one. */
+	assert_int_equal(versions_other(a, a->files[0].path), 2);
+	assert_int_equal(versions_other(a, a->files[2].path), 0);
+	assert_int_equal(versions_other(b, b->files[1].path), 0);
+	assert_int_equal(versions_other(e, e->files[0].path), -1);
+	assert_int_equal(versions_find(a, a->files[2].path), 2);
+	assert_int_equal(versions_find(a, "/nonexistent"), -1);
+}
+
+static void
+test_unreadable(void **state)
+{
+	struct ctx *c = *state;
+	struct versions *a = versions_of(c, "budget-2017@example.org"), *v;
+	char *paths[3] = {a->files[0].path, a->files[2].path,
+			  talloc_asprintf(c, "%s/gone/cur/x:2,", c->f->mail)};
+
+	assert_int_equal(versions_compare(c, "budget-2017@example.org", c->f->mail, paths, 3, NULL,
+					  NULL, &v),
+			 TRAWL_OK);
+	assert_int_equal(v->unreadable, 1);
+	assert_int_equal(v->n_versions, 2);
+	assert_string_equal(versions_summary(c, v), "3 files, 2 versions, 1 unreadable");
+	assert_int_equal(v->files[1].size, -1);
+	assert_non_null(v->files[1].error);
+	assert_int_equal(v->files[1].version, 0);
+	/* A directory is not a message file. */
+	paths[2] = c->f->mail;
+	assert_int_equal(versions_compare(c, "x", c->f->mail, paths + 2, 1, NULL, NULL, &v),
+			 TRAWL_OK);
+	assert_string_equal(v->files[0].error, "not a regular file");
+}
+
+static const struct versions_file *
+cached_first(void *ud, const char *path, const struct stat *st)
+{
+	const struct versions *v = ud;
+	long i = versions_find(v, path);
+
+	(void)st;
+	return i >= 0 ? &v->files[i] : NULL;
+}
+
+static void
+test_pack_and_cache(void **state)
+{
+	struct ctx *c = *state;
+	struct versions *a = versions_of(c, "budget-2017@example.org"), *u, *fake;
+	size_t len;
+	char *rec = versions_pack(c, a, &len);
+	char *paths[3];
+
+	assert_non_null(rec);
+	assert_int_equal(versions_unpack(c, rec, len, &u), TRAWL_OK);
+	assert_string_equal(u->message_id, a->message_id);
+	assert_int_equal(u->n_files, 3);
+	assert_int_equal(u->n_versions, 2);
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(u->files[i].path, a->files[i].path);
+		assert_string_equal(u->files[i].folder, a->files[i].folder);
+		assert_string_equal(u->files[i].sha256, a->files[i].sha256);
+		assert_int_equal(u->files[i].size, a->files[i].size);
+		assert_int_equal(u->files[i].ino, a->files[i].ino);
+		assert_int_equal(u->files[i].version, a->files[i].version);
+	}
+	/* Every cut or damaged record is refused, never read past its end. */
+	for (size_t cut = 0; cut < len; cut++) {
+		char *copy = talloc_memdup(c, rec, cut);
+
+		assert_int_equal(versions_unpack(c, copy, cut, &u), TRAWL_PARSE);
+		talloc_free(copy);
+	}
+	rec[len - 2] = 'x'; /* a number field no longer a number */
+	assert_int_equal(versions_unpack(c, rec, len, &u), TRAWL_PARSE);
+
+	/* What a cache gives is taken instead of hashing again. */
+	fake = versions_of(c, "budget-2017@example.org");
+	talloc_free(fake->files[2].version_hash);
+	fake->files[2].version_hash = talloc_strdup(fake, fake->files[0].version_hash);
+	for (size_t i = 0; i < 3; i++)
+		paths[i] = fake->files[i].path;
+	assert_int_equal(versions_compare(c, "budget-2017@example.org", c->f->mail, paths, 3,
+					  cached_first, fake, &u),
+			 TRAWL_OK);
+	assert_int_equal(u->n_versions, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rule),
+		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_unreadable),
+		cmocka_unit_test(test_pack_and_cache),
+	};
+
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
+}
