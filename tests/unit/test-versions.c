@@ -18,6 +18,7 @@
 
 #include "fixture.h"
 #include "trawl/index.h"
+#include "trawl/versions-diff.h"
 #include "trawl/versions.h"
 
 struct ctx {
@@ -215,6 +216,160 @@ test_pack_and_cache(void **state)
 	assert_int_equal(u->n_versions, 1);
 }
 
+/* The length of a longest common subsequence, the slow way. */
+static size_t
+lcs(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+	size_t *t = calloc((na + 1) * (nb + 1), sizeof(size_t)), r;
+
+	for (size_t i = 1; i <= na; i++)
+		for (size_t j = 1; j <= nb; j++)
+			t[i * (nb + 1) + j] = !strcmp(a[i - 1], b[j - 1])
+						      ? t[(i - 1) * (nb + 1) + j - 1] + 1
+					      : t[(i - 1) * (nb + 1) + j] > t[i * (nb + 1) + j - 1]
+						      ? t[(i - 1) * (nb + 1) + j]
+						      : t[i * (nb + 1) + j - 1];
+	r = t[na * (nb + 1) + nb];
+	free(t);
+	return r;
+}
+
+static void
+test_line_diff(void **state)
+{
+	static const char *const words[] = {"a", "b", "c", "d"};
+	struct ctx *c = *state;
+	unsigned seed = 21;
+
+	/* Random sequences: the script turns a into b and keeps a longest common part. */
+	for (int round = 0; round < 400; round++) {
+		size_t na = rand_r(&seed) % 12, nb = rand_r(&seed) % 12, same = 0, ia = 0, ib = 0,
+		       n;
+		const char *a[12], *b[12];
+		char *ops;
+		int exact;
+
+		for (size_t i = 0; i < na; i++)
+			a[i] = words[rand_r(&seed) % 4];
+		for (size_t i = 0; i < nb; i++)
+			b[i] = words[rand_r(&seed) % 4];
+		assert_int_equal(versions_diff_lines(c, a, na, b, nb, &ops, &n, &exact), TRAWL_OK);
+		assert_true(exact);
+		for (size_t i = 0; i < n; i++) {
+			if (ops[i] == '=') {
+				assert_true(ia < na && ib < nb);
+				assert_string_equal(a[ia++], b[ib++]);
+				same++;
+			} else if (ops[i] == '-') {
+				assert_true(ia < na);
+				ia++;
+			} else {
+				assert_int_equal(ops[i], '+');
+				assert_true(ib < nb);
+				ib++;
+			}
+		}
+		assert_int_equal(ia, na);
+		assert_int_equal(ib, nb);
+		assert_int_equal(same, lcs(a, na, b, nb));
+		talloc_free(ops);
+	}
+}
+
+static void
+test_line_diff_limit(void **state)
+{
+	struct ctx *c = *state;
+	size_t n = VERSIONS_DIFF_MAX_EDITS, n_ops;
+	const char **a = talloc_array(c, const char *, n + 2), **b = talloc_array(c, const char *, n + 2);
+	char *ops;
+	int exact;
+
+	/* Nothing in common between the first and last lines: beyond the limit. */
+	a[0] = b[0] = "start";
+	for (size_t i = 1; i <= n; i++) {
+		a[i] = talloc_asprintf(a, "a%zu", i);
+		b[i] = talloc_asprintf(b, "b%zu", i);
+	}
+	a[n + 1] = b[n + 1] = "end";
+	assert_int_equal(versions_diff_lines(c, a, n + 2, b, n + 2, &ops, &n_ops, &exact), TRAWL_OK);
+	assert_false(exact);
+	assert_int_equal(n_ops, 2 * n + 2);
+	assert_int_equal(ops[0], '=');
+	assert_int_equal(ops[1], '-');
+	assert_int_equal(ops[n + 1], '+');
+	assert_int_equal(ops[2 * n + 1], '=');
+}
+
+/* The diff's lines as text, one a line with its mark. */
+static char *
+diff_text(TALLOC_CTX *ctx, const struct versions_diff *d)
+{
+	char *s = talloc_strdup(ctx, "");
+
+	for (size_t i = 0; i < d->n; i++)
+		s = talloc_asprintf_append(s, "%s%s\n", versions_diff_mark(d->lines[i].kind),
+					   d->lines[i].text);
+	return s;
+}
+
+static void
+test_diff_versions(void **state)
+{
+	struct ctx *c = *state;
+	struct versions *a = versions_of(c, "budget-2017@example.org");
+	struct versions *w = versions_of(c, "wire-2017@example.net");
+	struct versions *k = versions_of(c, "contract-2017@example.org");
+	struct versions_diff *d;
+	char *err, *t;
+
+	/* The original against the changed copy: an added Cc, a changed sentence. */
+	assert_int_equal(versions_diff_files(c, a->files[1].path, a->files[2].path, &d, &err),
+			 TRAWL_OK);
+	t = diff_text(c, d);
+	assert_string_equal(d->summary, "headers: 1 added; body: 1 removed, 1 added; "
+					"attachments: the same");
+	assert_non_null(strstr(t, "Headers\n  From: Alice Ames <alice@example.org>\n"
+				  "  To: Bob Brown <bob@example.org>\n"
+				  "+ Cc: Carol Cole <carol@example.org>\n"));
+	assert_non_null(strstr(t, "Body\n  Bob,\n  \n"
+				  "- The budget for the harbour project is 4 million euros.\n"
+				  "+ The budget for the harbour project is 9 million euros.\n"
+				  "  Please keep this between us until the board meets.\n"));
+	assert_non_null(strstr(t, "Attachments\nnone\n"));
+	/* Transport fields are not compared: Received and Delivered-To are not listed. */
+	assert_null(strstr(t, "Received"));
+	assert_int_equal(d->added, 2);
+
+	/* The two files of one version: nothing differs that the rule keeps. */
+	assert_int_equal(versions_diff_files(c, a->files[0].path, a->files[1].path, &d, &err),
+			 TRAWL_OK);
+	assert_string_equal(d->summary, "headers: the same; body: the same; attachments: the same");
+
+	/* A swapped attachment: same name and type, another size and SHA-256. */
+	assert_int_equal(versions_diff_files(c, k->files[0].path, k->files[1].path, &d, &err),
+			 TRAWL_OK);
+	t = diff_text(c, d);
+	assert_non_null(strstr(t, "Attachments\n- contract.txt  text/plain  41 bytes  sha256 "
+				  "09b351d05d31a30b77d7ebb9375861126d87d9dc2813ef7fdcae47d6cf86b572\n"
+				  "+ contract.txt  text/plain  40 bytes  sha256 "
+				  "3776f2a29df78beb4475f50558ad07999a9a72d9e2d04a7e6147ef92c36d0ef4\n"));
+	/* The body's note on the attachment says its size, so it differs too. */
+	assert_string_equal(d->summary, "headers: the same; body: 1 removed, 1 added; "
+					"attachments: 1 removed, 1 added");
+
+	/* A hostile version: the diff keeps its bytes, for the text module to neutralise. */
+	assert_int_equal(versions_diff_files(c, w->files[0].path, w->files[1].path, &d, &err),
+			 TRAWL_OK);
+	t = diff_text(c, d);
+	assert_non_null(strstr(t, "+ Pay the invoice to account \033[31m9999"));
+
+	/* A file that cannot be read is named. */
+	assert_int_equal(versions_diff_files(c, a->files[0].path, "/nonexistent/x", &d, &err),
+			 TRAWL_IO);
+	assert_non_null(strstr(err, "/nonexistent/x"));
+}
+
 int
 main(void)
 {
@@ -223,6 +378,9 @@ main(void)
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_pack_and_cache),
+		cmocka_unit_test(test_line_diff),
+		cmocka_unit_test(test_line_diff_limit),
+		cmocka_unit_test(test_diff_versions),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
