@@ -21,12 +21,15 @@
  * read as a shorter valid line (lines of older versions have none and are
  * read as they are up to the first line that has one):
  *
- *   E  id  time  reviewer  kind  undoes  query  ops  count  session   an entry begins
+ *   E  id  time  reviewer  kind  undoes  query  ops  count  session  note
+ *                                                                    an entry begins
  *   M  id  batch  message-id  old-tags  delta                         before a batch commits
  *   C  id  batch  messages  time                                     the batch committed
  *   X  id  time  how                                                 the entry ended
  *
- * kind is "tag", "undo" or "redo"; undoes is the id of the entry an undo
+ * kind is "tag", "undo" or "redo"; note (absent in older lines) is what
+ * the reviewer confirmed with the change, such as which versions of a
+ * message with several were read when it was marked reviewed; undoes is the id of the entry an undo
  * or redo reverses (0 otherwise); delta is what the batch does to the
  * message ("+a -b": only tags it really adds or removes).  M lines are
  * written and synced before their batch commits, C lines after; a batch
@@ -61,6 +64,7 @@ struct journal_entry {
 	unsigned long undoes;
 	char *query;
 	char *ops;
+	char *note;       /* e.g. which versions were read ("" when none; see above) */
 	size_t count;     /* messages in the snapshot */
 	size_t committed; /* messages in committed batches */
 	char *end;        /* "" while open, else how it ended ("done", "cancelled"...) */
