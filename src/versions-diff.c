@@ -277,7 +277,7 @@ diff_section(struct diff_out *o, TALLOC_CTX *tmp, const char *title, const char 
 			end++;
 		keep_head = i == 0 ? 0 : VERSIONS_DIFF_CONTEXT;
 		keep_tail = end == n_ops ? 0 : VERSIONS_DIFF_CONTEXT;
-		if (end - i <= keep_head + keep_tail + 1) {
+		if (end - i < keep_head + keep_tail + 3) {
 			for (; i < end; i++, ia++, ib++)
 				diff_add(o, VERSIONS_DIFF_SAME, a[ia]);
 			continue;

@@ -35,7 +35,9 @@
 	X(LINK)                                                              \
 	X(ERROR)                                                             \
 	X(DIM)                                                               \
-	X(PROMPT)
+	X(PROMPT)                                                            \
+	X(DIFF_ADD)   /* a line only the second version has ("+") */         \
+	X(DIFF_DEL)   /* a line only the first version has ("-") */
 
 enum screen_attr {
 #define SCREEN_ATTR_ENUM(name) SCREEN_##name,
