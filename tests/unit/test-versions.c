@@ -17,7 +17,14 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "trawl/app.h"
+#include "trawl/cmd.h"
 #include "trawl/index.h"
+#include "trawl/journal.h"
+#include "trawl/prompt.h"
+#include "trawl/review.h"
+#include "trawl/versionmap.h"
+#include "trawl/view.h"
 #include "trawl/versions-diff.h"
 #include "trawl/versions.h"
 
@@ -370,6 +377,185 @@ test_diff_versions(void **state)
 	assert_non_null(strstr(err, "/nonexistent/x"));
 }
 
+/* The thread of message id. */
+static char *
+thread_of(struct ctx *c, const char *id)
+{
+	struct index_files *mf;
+	size_t n;
+
+	assert_int_equal(index_messages_files(c->idx, c, index_quote_term(c, "id", id), 1, &mf, &n),
+			 TRAWL_OK);
+	assert_int_equal(n, 1);
+	return mf[0].thread_id;
+}
+
+static void
+vm_wait(struct versionmap *vm)
+{
+	for (int i = 0; i < 2000 && versionmap_pending(vm); i++) {
+		versionmap_poll(vm);
+		usleep(5000);
+	}
+	assert_int_equal(versionmap_pending(vm), 0);
+}
+
+static void
+test_versionmap(void **state)
+{
+	struct ctx *c = *state;
+	struct versionmap *vm = versionmap_new(c, c->idx);
+	char *ids[3] = {thread_of(c, "budget-2017@example.org"),
+			thread_of(c, "minutes-2017@example.org"), thread_of(c, "lunch-2017@example.org")};
+	const struct versions *v;
+	const struct versions *const *msgs;
+	size_t n;
+	unsigned serial = versionmap_serial(vm);
+
+	assert_false(versionmap_known(vm, ids[0]));
+	versionmap_want(vm, ids, 3);
+	versionmap_want(vm, ids, 3); /* asked twice, read once */
+	assert_int_equal(versionmap_pending(vm), 3);
+	vm_wait(vm);
+	assert_int_not_equal(versionmap_serial(vm), serial);
+	assert_true(versionmap_known(vm, ids[0]) && versionmap_known(vm, ids[2]));
+	assert_string_equal(versionmap_thread_mark(vm, ids[0]), "3 files, 2 versions");
+	assert_string_equal(versionmap_thread_mark(vm, ids[1]), "2 files, identical");
+	assert_null(versionmap_thread_mark(vm, ids[2]));
+	msgs = versionmap_thread(vm, ids[0], &n);
+	assert_int_equal(n, 1); /* the reply has one file */
+	assert_string_equal(msgs[0]->message_id, "budget-2017@example.org");
+	assert_null(versionmap_message(vm, "budget-reply@example.org"));
+	v = versionmap_message(vm, "budget-2017@example.org");
+	assert_non_null(v);
+	assert_int_equal(v->n_versions, 2);
+
+	/* What was on screen, by version. */
+	assert_false(versionmap_version_seen(vm, v, 1));
+	versionmap_seen(vm, v->message_id, v->files[1].path);
+	assert_true(versionmap_version_seen(vm, v, 1));
+	assert_false(versionmap_version_seen(vm, v, 2));
+	versionmap_seen(vm, v->message_id, v->files[2].path);
+	assert_true(versionmap_version_seen(vm, v, 2));
+
+	/* Read again in this process: the same answer, the thread not asked for again. */
+	assert_int_equal(versionmap_read_now(vm, ids[0]), TRAWL_OK);
+	assert_string_equal(versionmap_thread_mark(vm, ids[0]), "3 files, 2 versions");
+	versionmap_want(vm, ids, 1);
+	assert_int_equal(versionmap_pending(vm), 0);
+	talloc_free(vm);
+}
+
+static void
+test_journal_note(void **state)
+{
+	struct ctx *c = *state;
+	char *path = talloc_asprintf(c, "%s/journal-note.log", c->f->dir), *out = NULL;
+	struct journal_entry e = {.time = 1490000000, .reviewer = "ann", .kind = "tag",
+				  .query = "id:x", .ops = "+reviewed", .count = 1, .session = "s1",
+				  .note = "versions of id:x: 2 files, 2 versions, all read"};
+	struct journal_entry plain = e, *got;
+	size_t n, len = 0;
+	FILE *f;
+
+	plain.note = NULL;
+	assert_int_equal(journal_begin(path, &e), 0);
+	assert_int_equal(journal_begin(path, &plain), 0);
+	assert_int_equal(journal_read(c, path, &got, &n), TRAWL_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(got[0].note, e.note);
+	assert_string_equal(got[1].note, "");
+	f = open_memstream(&out, &len);
+	assert_int_equal(journal_print(path, f, 1, NULL), TRAWL_OK);
+	fclose(f);
+	assert_non_null(strstr(out, "committed,end,note\r\n"));
+	assert_non_null(strstr(out, ",\"versions of id:x: 2 files, 2 versions, all read\"\r\n"));
+	free(out);
+}
+
+/* An app on the fixture, showing query, its list loaded. */
+static struct app *
+app_on(struct ctx *c, const char *query)
+{
+	struct config *cfg = config_new(c);
+	struct app *app = app_new(c, c->idx, cfg, 100, 30);
+
+	view_start(app, query);
+	for (int i = 0; i < 2000 && app->list->tl->state == THREADLIST_LOADING; i++) {
+		app_poll(app);
+		usleep(5000);
+	}
+	return app;
+}
+
+/* Polls until the screen shows text; fails with the screen otherwise. */
+static void
+app_wait_for(struct app *app, const char *text)
+{
+	for (int i = 0; i < 2000; i++) {
+		char *got = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&got, &len);
+		int found;
+
+		app_poll(app);
+		view_draw(app);
+		screen_dump(app->scr, f);
+		fclose(f);
+		found = strstr(got, text) != NULL;
+		if (found || i == 1999) {
+			if (!found)
+				fail_msg("the screen does not show \"%s\":\n%s", text, got);
+			free(got);
+			return;
+		}
+		free(got);
+		usleep(5000);
+	}
+}
+
+static void
+test_reader(void **state)
+{
+	struct ctx *c = *state;
+	struct app *app = app_on(c, "id:wire-2017@example.net");
+	struct journal_entry *e;
+	size_t n;
+
+	app_wait_for(app, "[2 files, 2 versions] Wire");
+	cmd_key(app, "Enter");
+	/* Which file notmuch names first depends on the database: either version. */
+	app_wait_for(app, "[2 files, 2 versions; version ");
+	/* The version shown only: r asks, and Escape leaves the message as it was. */
+	cmd_key(app, "r");
+	assert_non_null(app->prompt);
+	assert_non_null(strstr(app->prompt->label, "1 never on screen"));
+	cmd_key(app, "Escape");
+	assert_null(app->prompt);
+	/* The files, then the other one compared: both sides neutralised. */
+	cmd_key(app, "v");
+	assert_int_equal(app->focus, APP_FOCUS_VERSIONS);
+	app_wait_for(app, "Files of <wire-2017@example.net>: 2 files, 2 versions");
+	cmd_key(app, "d");
+	assert_int_equal(app->focus, APP_FOCUS_DIFF);
+	app_wait_for(app, " Pay the invoice to account ^[[31m9999 8888^[[0m <U+202E>txt.exe");
+	app_wait_for(app, " Pay the invoice to account 1111 2222.");
+	app_wait_for(app, "headers: 1 removed, 1 added; body: 1 removed, 1 added");
+	cmd_key(app, "q");
+	assert_int_equal(app->focus, APP_FOCUS_VERSIONS);
+	cmd_key(app, "q");
+	assert_int_equal(app->focus, APP_FOCUS_THREAD);
+	/* Both read now: r marks at once, and the journal says so. */
+	cmd_key(app, "r");
+	assert_null(app->prompt);
+	review_wait(app->review);
+	assert_int_equal(journal_read(c, app->review->journal_path, &e, &n), TRAWL_OK);
+	assert_true(n >= 1);
+	assert_non_null(strstr(e[n - 1].note, "versions of id:wire-2017@example.net: 2 files, "
+					      "2 versions, all read (1="));
+	app_free(app);
+}
+
 int
 main(void)
 {
@@ -381,6 +567,9 @@ main(void)
 		cmocka_unit_test(test_line_diff),
 		cmocka_unit_test(test_line_diff_limit),
 		cmocka_unit_test(test_diff_versions),
+		cmocka_unit_test(test_versionmap),
+		cmocka_unit_test(test_journal_note),
+		cmocka_unit_test(test_reader),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
