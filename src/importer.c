@@ -2076,15 +2076,15 @@ importer_versions(struct importer *im)
 		char **paths;
 		size_t np;
 		struct versions *v = NULL;
-		bool changed;
+		bool changed, differ = false;
 		trawl_status_t ts = index_build_message_files(im->b, one, ids[i], &paths, &np);
 
 		if (ts == TRAWL_OK && np >= 2 &&
 		    versions_compare(one, ids[i], im->mail, paths, np, NULL, NULL, &v) != TRAWL_OK)
 			ts = TRAWL_NOMEM;
+		differ = v && v->n_versions >= 2;
 		if (ts == TRAWL_OK)
-			ts = index_build_set_tag(im->b, ids[i], IMPORTER_VERSIONS_TAG,
-			                         v && v->n_versions >= 2, &changed);
+			ts = index_build_set_tag(im->b, ids[i], IMPORTER_VERSIONS_TAG, differ, &changed);
 		talloc_free(one);
 		if (ts == TRAWL_NOT_FOUND)
 			continue;
@@ -2094,7 +2094,7 @@ importer_versions(struct importer *im)
 			                                : index_build_last_error(im->b));
 			goto out;
 		}
-		several += v && v->n_versions >= 2;
+		several += differ;
 		if (changed && ++changes % im->batch == 0 && index_build_commit(im->b) != TRAWL_OK) {
 			importer_fail(im, "%s: %s", im->mail, index_build_last_error(im->b));
 			goto out;
