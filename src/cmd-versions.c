@@ -74,9 +74,12 @@ cmd_diff_versions(struct app *app, int argc, char **argv)
 	b = versions_other(v, shown);
 	if (!versionsview_diff(app, v, threadview_thread_id(app), shown, a < 0 ? 0 : a, b))
 		return;
-	if (v->n_versions < 2)
-		app_message(app, 0, "%s: the files differ in transport header fields only",
-			    versions_summary(app, v));
+	if (v->n_versions < 2) {
+		char *sum = versions_summary(NULL, v);
+
+		app_message(app, 0, "%s: the files differ in transport header fields only", sum);
+		talloc_free(sum);
+	}
 }
 
 void

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib.h>
 
@@ -48,6 +49,13 @@ struct vm_message {
 /* Children that may die reading a thread before it is left alone until the next commit. */
 #define VERSIONMAP_MAX_FAILURES 2
 
+/*
+ * A child starts once no thread was asked for during this long: forking a
+ * UI process holding a large list costs milliseconds, which a key held
+ * down (pages of rows going by) should not pay on every page.
+ */
+#define VERSIONMAP_SETTLE_NS 120000000LL
+
 struct versionmap {
 	index_t *idx;
 	GHashTable *threads, *messages, *files;
@@ -57,7 +65,17 @@ struct versionmap {
 	char **flight; /* the threads the child reads */
 	size_t n_flight;
 	unsigned serial;
+	long long asked_ns; /* when a thread was last added to pending */
 };
+
+static long long
+versionmap_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 static int
 versionmap_destructor(struct versionmap *vm)
@@ -149,6 +167,7 @@ versionmap_want(struct versionmap *vm, char *const *thread_ids, size_t n)
 			abort();
 		vm->pending[vm->n_pending++] = t->id;
 		t->queued = 1;
+		vm->asked_ns = versionmap_now_ns();
 	}
 }
 
@@ -413,7 +432,7 @@ versionmap_start(struct versionmap *vm)
 {
 	size_t n = vm->n_pending < VERSIONMAP_BATCH ? vm->n_pending : VERSIONMAP_BATCH;
 
-	if (vm->job || !n)
+	if (vm->job || !n || versionmap_now_ns() - vm->asked_ns < VERSIONMAP_SETTLE_NS)
 		return;
 	vm->flight = talloc_array(vm, char *, n);
 	if (!vm->flight)

@@ -139,12 +139,12 @@ vv_draw(struct app *app, int x, int y, int w, int h)
 	struct versionsview *vv = app->versions_view;
 	const struct versions *v = vv->v;
 	size_t per = VV_FILE_ROWS, shown_rows = h > VV_HEAD_ROWS ? (size_t)(h - VV_HEAD_ROWS) / per : 0;
+	TALLOC_CTX *tmp = talloc_new(NULL);
 	char *title;
 
-	title = talloc_asprintf(vv, "Files of <%s>: %s", v->message_id, versions_summary(vv, v));
+	title = talloc_asprintf(tmp, "Files of <%s>: %s", v->message_id, versions_summary(tmp, v));
 	screen_fill(app->scr, x, y, w, SCREEN_TITLE);
 	screen_puts(app->scr, x, y, w, title, SCREEN_TITLE);
-	talloc_free(title);
 	if (h > 1)
 		screen_puts(app->scr, x, y + 1, w,
 			    "Enter shows the file selected as the message, d compares it with the one "
@@ -168,11 +168,11 @@ vv_draw(struct app *app, int x, int y, int w, int h)
 		for (int k = 0; k < (int)per && row + k < y + h; k++)
 			screen_fill(app->scr, x, row + k, w, base);
 		if (f->size < 0)
-			line = talloc_asprintf(vv, "%s %zu  unreadable: %s", sel ? ">" : " ", i + 1,
+			line = talloc_asprintf(tmp, "%s %zu  unreadable: %s", sel ? ">" : " ", i + 1,
 					       f->error ? f->error : "");
 		else {
 			vv_date(f->mtime, date, sizeof(date));
-			line = talloc_asprintf(vv, "%s %zu  version %d  folder %s  %s bytes  %s%s",
+			line = talloc_asprintf(tmp, "%s %zu  version %d  folder %s  %s bytes  %s%s",
 					       sel ? ">" : " ", i + 1, f->version,
 					       *f->folder ? f->folder : ".",
 					       util_group_digits(size, sizeof(size),
@@ -185,11 +185,12 @@ vv_draw(struct app *app, int x, int y, int w, int h)
 		if (row + 1 < y + h)
 			screen_puts(app->scr, x + 4, row + 1, w - 4, f->rel, sel ? base : SCREEN_HEADER);
 		if (row + 2 < y + h && f->size >= 0) {
-			line = talloc_asprintf(vv, "sha256 %s", f->sha256);
+			line = talloc_asprintf(tmp, "sha256 %s", f->sha256);
 			screen_puts(app->scr, x + 4, row + 2, w - 4, line, sel ? base : SCREEN_DIM);
 			talloc_free(line);
 		}
 	}
+	talloc_free(tmp);
 	app->scr->cursor_x = x;
 	app->scr->cursor_y = y + VV_HEAD_ROWS + (int)((vv->cursor - vv->top) * per);
 }
