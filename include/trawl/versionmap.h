@@ -8,6 +8,8 @@
  * import) they are marked stale, still shown, and read again when next
  * asked for, taking the hashes of files whose identity (device, inode,
  * size, times) has not changed from the cache instead of reading them.
+ * A child starts once the panes have stopped asking for a moment (a page
+ * key held down does not fork a child a page).
  *
  * It also keeps which files of each message the reviewer has had on
  * screen in this session (versionmap_seen()), for the question asked
