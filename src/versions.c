@@ -70,10 +70,13 @@ versions_feed_rule(sha256_t *h, const char *d, size_t len)
 	int drop = 0;
 
 	sha256_update(h, versions_domain, sizeof(versions_domain) - 1);
+	/* Line breaks at the very end are left out first: a body's, or a header's. */
+	while (end > 0 && (d[end - 1] == '\n' || d[end - 1] == '\r'))
+		end--;
 	/* The header: fields start at lines not opening with a space or tab. */
-	while (p < len) {
-		const char *nl = memchr(d + p, '\n', len - p);
-		size_t eol = nl ? (size_t)(nl - d) : len, ce = eol, next = nl ? eol + 1 : len;
+	while (p < end) {
+		const char *nl = memchr(d + p, '\n', end - p);
+		size_t eol = nl ? (size_t)(nl - d) : end, ce = eol, next = nl ? eol + 1 : end;
 
 		if (ce > p && d[ce - 1] == '\r')
 			ce--;
@@ -104,9 +107,6 @@ versions_feed_rule(sha256_t *h, const char *d, size_t len)
 		}
 		p = next;
 	}
-	/* The body, without the line breaks at its very end. */
-	while (end > p && (d[end - 1] == '\n' || d[end - 1] == '\r'))
-		end--;
 	if (end > p)
 		versions_feed_lf(h, d + p, end - p);
 }
