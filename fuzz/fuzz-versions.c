@@ -123,7 +123,7 @@ fuzz_record(TALLOC_CTX *ctx, const char *buf, size_t len)
 	fuzz_check(again->n_files == v->n_files && again->n_versions == v->n_versions);
 	for (size_t i = 0; i < v->n_files; i++)
 		fuzz_check(!strcmp(again->files[i].path, v->files[i].path) &&
-			   again->files[i].version == v->files[i].version);
+		           again->files[i].version == v->files[i].version);
 }
 
 int

@@ -102,7 +102,8 @@ cmdv_versions(TALLOC_CTX *ctx, struct app *app, const struct versions *v, int re
 		for (size_t i = 0; i < v->n_files; i++)
 			if (v->files[i].version == k) {
 				s = talloc_asprintf_append(s, "%s%d=%.*s", *s ? " " : "", k,
-							   VERSIONS_SHORT, v->files[i].version_hash);
+				                           VERSIONS_SHORT,
+				                           v->files[i].version_hash);
 				break;
 			}
 		++*count;
@@ -111,10 +112,10 @@ cmdv_versions(TALLOC_CTX *ctx, struct app *app, const struct versions *v, int re
 }
 
 int
-cmd_versions_review(struct app *app, TALLOC_CTX *ctx, const char *thread_id,
-		    const char *message_id, char **note, char **question)
+cmd_versions_review(struct app *app, TALLOC_CTX *ctx, const char *thread_id, const char *message_id,
+                    char **note, char **question)
 {
-	const struct versions *one = NULL, *const *all;
+	const struct versions *one = NULL, *const * all;
 	size_t n = 0, several = 0, unread = 0, named = 0;
 
 	*note = talloc_strdup(ctx, "");
@@ -122,7 +123,8 @@ cmd_versions_review(struct app *app, TALLOC_CTX *ctx, const char *thread_id,
 	if (!thread_id)
 		return 0;
 	if (!cmdv_known(app, thread_id)) {
-		*note = talloc_asprintf(ctx, "versions: not compared (%s)", index_last_error(app->idx));
+		*note = talloc_asprintf(ctx, "versions: not compared (%s)",
+		                        index_last_error(app->idx));
 		return 0;
 	}
 	if (message_id) {
@@ -145,33 +147,34 @@ cmd_versions_review(struct app *app, TALLOC_CTX *ctx, const char *thread_id,
 		if (named++ >= CMDV_NOTE_MAX)
 			continue;
 		*note = talloc_asprintf_append(*note, "%sversions of id:%s: %s", **note ? "; " : "",
-					       v->message_id, versions_summary(ctx, v));
+		                               v->message_id, versions_summary(ctx, v));
 		if (!*note || v->n_versions < 2)
 			continue;
 		if (!n_unread)
 			*note = talloc_asprintf_append(*note, ", all read (%s)", read);
 		else
 			*note = talloc_asprintf_append(*note, ", read %s%s, not read %s",
-						       n_read ? "" : "none", read, not_read);
+			                               n_read ? "" : "none", read, not_read);
 	}
 	if (*note && named > CMDV_NOTE_MAX)
 		*note = talloc_asprintf_append(*note, "; and %zu more messages with several files",
-					       named - CMDV_NOTE_MAX);
+		                               named - CMDV_NOTE_MAX);
 	if (!*note)
 		*note = talloc_strdup(ctx, "versions: out of memory");
 	if (!unread)
 		return 0;
 	if (message_id)
 		*question = talloc_asprintf(
-			ctx,
-			"%d versions of this message, %zu never on screen: mark it reviewed as "
-			"having read all? y/n (v lists them): ",
-			one->n_versions, unread);
+		        ctx,
+		        "%d versions of this message, %zu never on screen: mark it reviewed as "
+		        "having read all? y/n (v lists them): ",
+		        one->n_versions, unread);
 	else
-		*question = talloc_asprintf(
-			ctx,
-			"%zu message%s of this thread %s several versions, %zu never on screen: mark "
-			"all reviewed as having read them? y/n: ",
-			several, several == 1 ? "" : "s", several == 1 ? "has" : "have", unread);
+		*question = talloc_asprintf(ctx,
+		                            "%zu message%s of this thread %s several versions, %zu "
+		                            "never on screen: mark "
+		                            "all reviewed as having read them? y/n: ",
+		                            several, several == 1 ? "" : "s",
+		                            several == 1 ? "has" : "have", unread);
 	return *question != NULL;
 }

@@ -195,7 +195,7 @@ versionmap_query(TALLOC_CTX *ctx, char *const *ids, size_t n)
 
 	for (size_t i = 0; q && i < n; i++)
 		q = talloc_asprintf_append(q, "%s%s", i ? " or " : "",
-					   index_quote_term(q, "thread", ids[i]));
+		                           index_quote_term(q, "thread", ids[i]));
 	return q;
 }
 
@@ -205,13 +205,13 @@ versionmap_query(TALLOC_CTX *ctx, char *const *ids, size_t n)
  */
 static trawl_status_t
 versionmap_read(const struct versionmap *vm, index_t *idx, char *const *ids, size_t n,
-		void (*fn)(void *ud, char type, const char *payload, size_t len), void *ud)
+                void (*fn)(void *ud, char type, const char *payload, size_t len), void *ud)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct index_files *mf;
 	size_t nm;
-	trawl_status_t ts = index_messages_files(idx, tmp, versionmap_query(tmp, ids, n), 2, &mf,
-						 &nm);
+	trawl_status_t ts =
+	        index_messages_files(idx, tmp, versionmap_query(tmp, ids, n), 2, &mf, &nm);
 
 	for (size_t i = 0; ts == TRAWL_OK && i < nm; i++) {
 		TALLOC_CTX *one = talloc_new(tmp);
@@ -220,7 +220,7 @@ versionmap_read(const struct versionmap *vm, index_t *idx, char *const *ids, siz
 		size_t len;
 
 		ts = versions_compare(one, mf[i].message_id, index_db_path(idx), mf[i].paths,
-				      mf[i].n, versionmap_cached, (void *)vm, &v);
+		                      mf[i].n, versionmap_cached, (void *)vm, &v);
 		rec = ts == TRAWL_OK ? versions_pack(one, v, &len) : NULL;
 		if (ts == TRAWL_OK && !rec)
 			ts = TRAWL_NOMEM;
@@ -514,8 +514,8 @@ versionmap_known(const struct versionmap *vm, const char *thread_id)
 const struct versions *
 versionmap_message(const struct versionmap *vm, const char *message_id)
 {
-	const struct vm_message *m = message_id ? g_hash_table_lookup(vm->messages, message_id)
-						: NULL;
+	const struct vm_message *m =
+	        message_id ? g_hash_table_lookup(vm->messages, message_id) : NULL;
 
 	return m && m->v && m->v->n_files > 1 ? m->v : NULL;
 }

@@ -58,8 +58,7 @@ diff_step(const long *prev, long d, long k, size_t n, size_t m, int *down)
 {
 	long ins = -1, del = -1;
 
-	if (k + 1 <= d - 1 && prev[k + 1 + d - 1] >= 0 &&
-	    prev[k + 1 + d - 1] - (k + 1) < (long)m)
+	if (k + 1 <= d - 1 && prev[k + 1 + d - 1] >= 0 && prev[k + 1 + d - 1] - (k + 1) < (long)m)
 		ins = prev[k + 1 + d - 1];
 	if (k - 1 >= -(d - 1) && prev[k - 1 + d - 1] >= 0 && prev[k - 1 + d - 1] < (long)n)
 		del = prev[k - 1 + d - 1] + 1;
@@ -77,7 +76,7 @@ diff_step(const long *prev, long d, long k, size_t n, size_t m, int *down)
  */
 static long
 diff_myers(const struct diff_seq *a, size_t n, const struct diff_seq *b, size_t m, long max,
-	   char *ops)
+           char *ops)
 {
 	long **trace = calloc((size_t)max + 1, sizeof(long *));
 	long d, k, x, y, len = 0;
@@ -99,7 +98,8 @@ diff_myers(const struct diff_seq *a, size_t n, const struct diff_seq *b, size_t 
 			if (x < 0)
 				continue;
 			y = x - k;
-			while ((size_t)x < n && (size_t)y < m && diff_eq(a, (size_t)x, b, (size_t)y))
+			while ((size_t)x < n && (size_t)y < m &&
+			       diff_eq(a, (size_t)x, b, (size_t)y))
 				x++, y++;
 			v[k + d] = x;
 			found |= (size_t)x == n && (size_t)y == m;
@@ -145,9 +145,10 @@ fail:
 
 trawl_status_t
 versions_diff_lines(TALLOC_CTX *ctx, const char *const *a, size_t na, const char *const *b,
-		    size_t nb, char **out, size_t *n_out, int *exact)
+                    size_t nb, char **out, size_t *n_out, int *exact)
 {
-	uint64_t *ha = talloc_array(ctx, uint64_t, na + 1), *hb = talloc_array(ctx, uint64_t, nb + 1);
+	uint64_t *ha = talloc_array(ctx, uint64_t, na + 1),
+	         *hb = talloc_array(ctx, uint64_t, nb + 1);
 	char *ops = talloc_array(ctx, char, na + nb + 1);
 	size_t pre = 0, suf = 0, len = 0;
 	struct diff_seq sa = {a, ha}, sb = {b, hb}, ma, mb;
@@ -177,7 +178,7 @@ versions_diff_lines(TALLOC_CTX *ctx, const char *const *a, size_t na, const char
 	{
 		size_t n = na - pre - suf, m = nb - pre - suf;
 		long max = (long)(n + m) < VERSIONS_DIFF_MAX_EDITS ? (long)(n + m)
-								  : VERSIONS_DIFF_MAX_EDITS;
+		                                                   : VERSIONS_DIFF_MAX_EDITS;
 
 		mid = n + m ? diff_myers(&ma, n, &mb, m, max, ops + len) : 0;
 		if (mid < 0) {
@@ -215,7 +216,8 @@ diff_add(struct diff_out *o, enum versions_diff_kind kind, const char *text)
 		return;
 	if (d->n == o->cap) {
 		size_t cap = o->cap ? o->cap * 2 : 64;
-		struct versions_diff_line *v = talloc_realloc(d, d->lines, struct versions_diff_line, cap);
+		struct versions_diff_line *v =
+		        talloc_realloc(d, d->lines, struct versions_diff_line, cap);
 
 		if (!v) {
 			o->failed = 1;
@@ -240,7 +242,7 @@ diff_add(struct diff_out *o, enum versions_diff_kind kind, const char *text)
  */
 static char *
 diff_section(struct diff_out *o, TALLOC_CTX *tmp, const char *title, const char *const *a,
-	     size_t na, const char *const *b, size_t nb, const char *empty)
+             size_t na, const char *const *b, size_t nb, const char *empty)
 {
 	char *ops, *said;
 	size_t n_ops, ia = 0, ib = 0, removed = 0, added = 0;
@@ -261,12 +263,12 @@ diff_section(struct diff_out *o, TALLOC_CTX *tmp, const char *title, const char 
 	}
 	if (!exact)
 		diff_add(o, VERSIONS_DIFF_NOTE,
-			 "too many changes for a line diff: the differing part is shown removed, "
-			 "then added");
+		         "too many changes for a line diff: the differing part is shown removed, "
+		         "then added");
 	for (size_t i = 0; i < n_ops;) {
 		if (ops[i] != '=') {
 			diff_add(o, ops[i] == '-' ? VERSIONS_DIFF_DEL : VERSIONS_DIFF_ADD,
-				 ops[i] == '-' ? a[ia++] : b[ib++]);
+			         ops[i] == '-' ? a[ia++] : b[ib++]);
 			i++;
 			continue;
 		}
@@ -287,7 +289,7 @@ diff_section(struct diff_out *o, TALLOC_CTX *tmp, const char *title, const char 
 		{
 			size_t skipped = end - i - keep_tail;
 			char *note = talloc_asprintf(tmp, "… %zu line%s the same …", skipped,
-						     skipped == 1 ? "" : "s");
+			                             skipped == 1 ? "" : "s");
 
 			diff_add(o, VERSIONS_DIFF_SKIP, note ? note : "…");
 			i += skipped;
@@ -312,8 +314,8 @@ struct diff_text {
 };
 
 static int
-diff_text_of(TALLOC_CTX *ctx, const struct render_message *r, char *const *hashes,
-	     size_t n_hashes, struct diff_text *t)
+diff_text_of(TALLOC_CTX *ctx, const struct render_message *r, char *const *hashes, size_t n_hashes,
+             struct diff_text *t)
 {
 	t->headers = talloc_array(ctx, const char *, r->n_headers + 1);
 	t->body = talloc_array(ctx, const char *, r->n_lines + 1);
@@ -326,8 +328,8 @@ diff_text_of(TALLOC_CTX *ctx, const struct render_message *r, char *const *hashe
 
 		if (versions_is_transport_header(h->name, strlen(h->name)))
 			continue;
-		if (!(t->headers[t->n_headers++] = talloc_asprintf(t->headers, "%s: %s", h->name,
-								    h->value)))
+		if (!(t->headers[t->n_headers++] =
+		              talloc_asprintf(t->headers, "%s: %s", h->name, h->value)))
 			return -1;
 	}
 	for (size_t i = 0; i < r->n_lines; i++)
@@ -339,19 +341,19 @@ diff_text_of(TALLOC_CTX *ctx, const struct render_message *r, char *const *hashe
 		const struct render_attachment *a = &r->attachments[i];
 
 		if (!(t->atts[t->n_atts++] = talloc_asprintf(
-			      t->atts, "%s  %s  %zu bytes  sha256 %s",
-			      *a->filename ? a->filename : "(no name)", a->mime_type, a->size,
-			      a->index >= 1 && (size_t)a->index <= n_hashes ? hashes[a->index - 1]
-									  : "(not hashed)")))
+		              t->atts, "%s  %s  %zu bytes  sha256 %s",
+		              *a->filename ? a->filename : "(no name)", a->mime_type, a->size,
+		              a->index >= 1 && (size_t)a->index <= n_hashes ? hashes[a->index - 1]
+		                                                            : "(not hashed)")))
 			return -1;
 	}
 	return 0;
 }
 
 trawl_status_t
-versions_diff_renders(TALLOC_CTX *ctx, const struct render_message *a, char *const *ha,
-		      size_t nha, const struct render_message *b, char *const *hb, size_t nhb,
-		      struct versions_diff **out)
+versions_diff_renders(TALLOC_CTX *ctx, const struct render_message *a, char *const *ha, size_t nha,
+                      const struct render_message *b, char *const *hb, size_t nhb,
+                      struct versions_diff **out)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	struct versions_diff *d = talloc_zero(ctx, struct versions_diff);
@@ -364,10 +366,9 @@ versions_diff_renders(TALLOC_CTX *ctx, const struct render_message *a, char *con
 	    diff_text_of(tmp, b, hb, nhb, &tb) < 0)
 		goto nomem;
 	h = diff_section(&o, tmp, "Headers", ta.headers, ta.n_headers, tb.headers, tb.n_headers,
-			 "no header");
+	                 "no header");
 	body = diff_section(&o, tmp, "Body", ta.body, ta.n_body, tb.body, tb.n_body, "empty");
-	att = diff_section(&o, tmp, "Attachments", ta.atts, ta.n_atts, tb.atts, tb.n_atts,
-			   "none");
+	att = diff_section(&o, tmp, "Attachments", ta.atts, ta.n_atts, tb.atts, tb.n_atts, "none");
 	if (o.failed || !h || !body || !att)
 		goto nomem;
 	d->summary = talloc_asprintf(d, "headers: %s; body: %s; attachments: %s", h, body, att);
@@ -384,7 +385,7 @@ nomem:
 
 trawl_status_t
 versions_diff_files(TALLOC_CTX *ctx, const char *a, const char *b, struct versions_diff **out,
-		    char **error)
+                    char **error)
 {
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	const char *path[2] = {a, b};

@@ -17,11 +17,11 @@
 #include "trawl/versions.h"
 
 const char *const versions_transport_headers[] = {
-	"Received",	  "Return-Path",       "Delivered-To",	   "X-Original-To",
-	"Envelope-To",	  "X-Folder",	       "Status",	   "X-Status",
-	"X-Keywords",	  "X-UID",	       "X-Mozilla-Status", "X-Mozilla-Status2",
-	"X-IMAP",	  "X-IMAPbase",	       "Content-Length",   "Lines",
-	NULL,
+        "Received",    "Return-Path", "Delivered-To",     "X-Original-To",
+        "Envelope-To", "X-Folder",    "Status",           "X-Status",
+        "X-Keywords",  "X-UID",       "X-Mozilla-Status", "X-Mozilla-Status2",
+        "X-IMAP",      "X-IMAPbase",  "Content-Length",   "Lines",
+        NULL,
 };
 
 /* The first bytes hashed under the rule: a new rule gets new hashes. */
@@ -242,7 +242,8 @@ versions_group(struct versions *v)
 		if (strcmp(f->sha256, v->files[0].sha256) != 0)
 			v->identical = 0;
 		for (size_t k = 0; k < i && !f->version; k++)
-			if (v->files[k].version && !strcmp(v->files[k].version_hash, f->version_hash))
+			if (v->files[k].version &&
+			    !strcmp(v->files[k].version_hash, f->version_hash))
 				f->version = v->files[k].version;
 		if (!f->version)
 			f->version = ++next;
@@ -251,9 +252,8 @@ versions_group(struct versions *v)
 }
 
 trawl_status_t
-versions_compare(TALLOC_CTX *ctx, const char *message_id, const char *db_path,
-		 char *const *paths, size_t n, versions_cached_fn cached, void *ud,
-		 struct versions **out)
+versions_compare(TALLOC_CTX *ctx, const char *message_id, const char *db_path, char *const *paths,
+                 size_t n, versions_cached_fn cached, void *ud, struct versions **out)
 {
 	struct versions *v = talloc_zero(ctx, struct versions);
 	size_t dl = db_path ? strlen(db_path) : 0;
@@ -274,8 +274,8 @@ versions_compare(TALLOC_CTX *ctx, const char *message_id, const char *db_path,
 		if (!f->path)
 			goto nomem;
 		f->rel = dl && !strncmp(paths[i], db_path, dl) && paths[i][dl] == '/'
-				 ? talloc_strdup(v->files, paths[i] + dl + 1)
-				 : talloc_strdup(v->files, paths[i]);
+		                 ? talloc_strdup(v->files, paths[i] + dl + 1)
+		                 : talloc_strdup(v->files, paths[i]);
 		f->folder = f->rel ? versions_folder(v->files, f->rel) : NULL;
 		if (!f->rel || !f->folder)
 			goto nomem;
@@ -316,7 +316,7 @@ versions_summary(TALLOC_CTX *ctx, const struct versions *v)
 		s = talloc_asprintf(ctx, "%zu files, identical", v->n_files);
 	else
 		s = talloc_asprintf(ctx, "%zu files, %d version%s", v->n_files, v->n_versions,
-				    v->n_versions == 1 ? "" : "s");
+		                    v->n_versions == 1 ? "" : "s");
 	if (s && v->unreadable)
 		s = talloc_asprintf_append(s, ", %zu unreadable", v->unreadable);
 	return s;

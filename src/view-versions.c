@@ -112,7 +112,7 @@ vv_new(struct app *app, const struct versions *v, const char *thread_id, const c
 
 int
 versionsview_open(struct app *app, const struct versions *v, const char *thread_id,
-		  const char *shown)
+                  const char *shown)
 {
 	struct versionsview *vv;
 	long at;
@@ -125,8 +125,8 @@ versionsview_open(struct app *app, const struct versions *v, const char *thread_
 	at = versions_find(vv->v, shown);
 	vv->cursor = at >= 0 ? (size_t)at : 0;
 	vv->back = app->focus == APP_FOCUS_VERSIONS || app->focus == APP_FOCUS_DIFF
-			   ? APP_FOCUS_THREAD
-			   : app->focus;
+	                   ? APP_FOCUS_THREAD
+	                   : app->focus;
 	talloc_free(app->versions_view);
 	app->versions_view = vv;
 	app->focus = APP_FOCUS_VERSIONS;
@@ -138,7 +138,8 @@ vv_draw(struct app *app, int x, int y, int w, int h)
 {
 	struct versionsview *vv = app->versions_view;
 	const struct versions *v = vv->v;
-	size_t per = VV_FILE_ROWS, shown_rows = h > VV_HEAD_ROWS ? (size_t)(h - VV_HEAD_ROWS) / per : 0;
+	size_t per = VV_FILE_ROWS,
+	       shown_rows = h > VV_HEAD_ROWS ? (size_t)(h - VV_HEAD_ROWS) / per : 0;
 	TALLOC_CTX *tmp = talloc_new(NULL);
 	char *title;
 
@@ -146,11 +147,12 @@ vv_draw(struct app *app, int x, int y, int w, int h)
 	screen_fill(app->scr, x, y, w, SCREEN_TITLE);
 	screen_puts(app->scr, x, y, w, title, SCREEN_TITLE);
 	if (h > 1)
-		screen_puts(app->scr, x, y + 1, w,
-			    "Enter shows the file selected as the message, d compares it with the one "
-			    "shown; transport header fields (Received, Delivered-To, X-Folder, "
-			    "Status...) do not make a version",
-			    SCREEN_DIM);
+		screen_puts(
+		        app->scr, x, y + 1, w,
+		        "Enter shows the file selected as the message, d compares it with the one "
+		        "shown; transport header fields (Received, Delivered-To, X-Folder, "
+		        "Status...) do not make a version",
+		        SCREEN_DIM);
 	if (!shown_rows)
 		shown_rows = 1;
 	if (vv->cursor < vv->top)
@@ -168,22 +170,24 @@ vv_draw(struct app *app, int x, int y, int w, int h)
 		for (int k = 0; k < (int)per && row + k < y + h; k++)
 			screen_fill(app->scr, x, row + k, w, base);
 		if (f->size < 0)
-			line = talloc_asprintf(tmp, "%s %zu  unreadable: %s", sel ? ">" : " ", i + 1,
-					       f->error ? f->error : "");
+			line = talloc_asprintf(tmp, "%s %zu  unreadable: %s", sel ? ">" : " ",
+			                       i + 1, f->error ? f->error : "");
 		else {
 			vv_date(f->mtime, date, sizeof(date));
-			line = talloc_asprintf(tmp, "%s %zu  version %d  folder %s  %s bytes  %s%s",
-					       sel ? ">" : " ", i + 1, f->version,
-					       *f->folder ? f->folder : ".",
-					       util_group_digits(size, sizeof(size),
-								 (unsigned long long)f->size),
-					       date, shown ? "  [shown]" : "");
+			line = talloc_asprintf(
+			        tmp, "%s %zu  version %d  folder %s  %s bytes  %s%s",
+			        sel ? ">" : " ", i + 1, f->version, *f->folder ? f->folder : ".",
+			        util_group_digits(size, sizeof(size), (unsigned long long)f->size),
+			        date, shown ? "  [shown]" : "");
 		}
-		screen_puts(app->scr, x, row, w, line, sel ? base : shown ? SCREEN_UNREVIEWED
-									  : SCREEN_NORMAL);
+		screen_puts(app->scr, x, row, w, line,
+		            sel     ? base
+		            : shown ? SCREEN_UNREVIEWED
+		                    : SCREEN_NORMAL);
 		talloc_free(line);
 		if (row + 1 < y + h)
-			screen_puts(app->scr, x + 4, row + 1, w - 4, f->rel, sel ? base : SCREEN_HEADER);
+			screen_puts(app->scr, x + 4, row + 1, w - 4, f->rel,
+			            sel ? base : SCREEN_HEADER);
 		if (row + 2 < y + h && f->size >= 0) {
 			line = talloc_asprintf(tmp, "sha256 %s", f->sha256);
 			screen_puts(app->scr, x + 4, row + 2, w - 4, line, sel ? base : SCREEN_DIM);
@@ -213,11 +217,11 @@ vv_height(const struct app *app)
 }
 
 const struct view_ops view_versions_ops = {
-	.name = "versions",
-	.context = CONFIG_VERSIONS,
-	.draw = vv_draw,
-	.move = vv_move,
-	.height = vv_height,
+        .name = "versions",
+        .context = CONFIG_VERSIONS,
+        .draw = vv_draw,
+        .move = vv_move,
+        .height = vv_height,
 };
 
 /* ------------------------------------------------------------ the diff */
@@ -251,7 +255,8 @@ dv_on_record(void *ud, char type, const char *payload, size_t len)
 			break;
 		if (dv->n == dv->cap) {
 			dv->cap = dv->cap ? dv->cap * 2 : 256;
-			dv->lines = talloc_realloc(dv, dv->lines, struct versions_diff_line, dv->cap);
+			dv->lines =
+			        talloc_realloc(dv, dv->lines, struct versions_diff_line, dv->cap);
 			if (!dv->lines)
 				abort();
 		}
@@ -332,7 +337,7 @@ dv_add_row(struct diffview *dv, const struct dv_row *r)
 /* Adds text (untrusted: neutralised by text_decode) wrapped to width, continuation indented. */
 static void
 dv_add_text(struct diffview *dv, const char *text, enum screen_attr attr, int indent, int width,
-	    int change)
+            int change)
 {
 	struct text_run *run;
 	size_t *breaks, n;
@@ -348,23 +353,25 @@ dv_add_text(struct diffview *dv, const char *text, enum screen_attr attr, int in
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		dv_add_row(dv, &(struct dv_row){run, breaks[i], i + 1 < n ? breaks[i + 1] : run->len,
-						i ? indent + 2 : indent, attr, change && !i});
+		dv_add_row(dv,
+		           &(struct dv_row){run, breaks[i], i + 1 < n ? breaks[i + 1] : run->len,
+		                            i ? indent + 2 : indent, attr, change && !i});
 }
 
 static void
 dv_file_line(struct diffview *dv, const struct versions *v, long i, const char *mark,
-	     const char *shown, int width)
+             const char *shown, int width)
 {
 	const struct versions_file *f = &v->files[i];
 	char date[32], size[32], *s;
 
 	vv_date(f->mtime, date, sizeof(date));
-	s = talloc_asprintf(dv->row_mem, "%s version %d: %s  (folder %s, %s bytes, %s, sha256 %.*s)%s",
-			    mark, f->version, f->rel, *f->folder ? f->folder : ".",
-			    util_group_digits(size, sizeof(size),
-					      (unsigned long long)(f->size < 0 ? 0 : f->size)),
-			    date, VERSIONS_SHORT, f->sha256, !strcmp(f->path, shown) ? "  [shown]" : "");
+	s = talloc_asprintf(
+	        dv->row_mem, "%s version %d: %s  (folder %s, %s bytes, %s, sha256 %.*s)%s", mark,
+	        f->version, f->rel, *f->folder ? f->folder : ".",
+	        util_group_digits(size, sizeof(size),
+	                          (unsigned long long)(f->size < 0 ? 0 : f->size)),
+	        date, VERSIONS_SHORT, f->sha256, !strcmp(f->path, shown) ? "  [shown]" : "");
 	dv_add_text(dv, s, *mark == '-' ? SCREEN_DIFF_DEL : SCREEN_DIFF_ADD, 0, width, 0);
 }
 
@@ -381,7 +388,7 @@ dv_layout(struct app *app, int width)
 	dv->n_rows = 0;
 	dv->width = width;
 	s = talloc_asprintf(dv->row_mem, "Versions of <%s>: %s", vv->v->message_id,
-			    versions_summary(dv->row_mem, vv->v));
+	                    versions_summary(dv->row_mem, vv->v));
 	dv_add_text(dv, s, SCREEN_TITLE, 0, width, 0);
 	dv_file_line(dv, vv->v, dv->a, "-", vv->shown, width);
 	dv_file_line(dv, vv->v, dv->b, "+", vv->shown, width);
@@ -401,8 +408,8 @@ dv_layout(struct app *app, int width)
 	for (size_t i = 0; i < dv->n; i++) {
 		const struct versions_diff_line *l = &dv->lines[i];
 		int change = (l->kind == VERSIONS_DIFF_DEL || l->kind == VERSIONS_DIFF_ADD) &&
-			     (i == 0 || (dv->lines[i - 1].kind != VERSIONS_DIFF_DEL &&
-					 dv->lines[i - 1].kind != VERSIONS_DIFF_ADD));
+		             (i == 0 || (dv->lines[i - 1].kind != VERSIONS_DIFF_DEL &&
+		                         dv->lines[i - 1].kind != VERSIONS_DIFF_ADD));
 
 		switch (l->kind) {
 		case VERSIONS_DIFF_SECTION:
@@ -412,12 +419,13 @@ dv_layout(struct app *app, int width)
 		case VERSIONS_DIFF_DEL:
 		case VERSIONS_DIFF_ADD:
 		case VERSIONS_DIFF_SAME:
-			s = talloc_asprintf(dv->row_mem, "%s%s", versions_diff_mark(l->kind), l->text);
+			s = talloc_asprintf(dv->row_mem, "%s%s", versions_diff_mark(l->kind),
+			                    l->text);
 			dv_add_text(dv, s ? s : "",
-				    l->kind == VERSIONS_DIFF_DEL   ? SCREEN_DIFF_DEL
-				    : l->kind == VERSIONS_DIFF_ADD ? SCREEN_DIFF_ADD
-								   : SCREEN_NORMAL,
-				    0, width, change);
+			            l->kind == VERSIONS_DIFF_DEL   ? SCREEN_DIFF_DEL
+			            : l->kind == VERSIONS_DIFF_ADD ? SCREEN_DIFF_ADD
+			                                           : SCREEN_NORMAL,
+			            0, width, change);
 			break;
 		case VERSIONS_DIFF_SKIP:
 			dv_add_text(dv, l->text, SCREEN_DIM, 2, width, 0);
@@ -443,7 +451,7 @@ dv_poll(struct app *app, void *ud)
 		return 0;
 	if (st == BG_DIED && !dv->error)
 		dv->error = talloc_asprintf(dv, "comparing the versions failed: the child was %s",
-					    bg_how_died(dv->job));
+		                            bg_how_died(dv->job));
 	TALLOC_FREE(dv->job);
 	dv->done = 1;
 	dv->app_job->status = NULL;
@@ -451,16 +459,16 @@ dv_poll(struct app *app, void *ud)
 	if (!dv->error && app->versions_view && app->versions_view->diff == dv) {
 		/* Both sides were on screen, as far as they differ. */
 		versionmap_seen(app->versions, app->versions_view->v->message_id,
-				app->versions_view->v->files[dv->a].path);
+		                app->versions_view->v->files[dv->a].path);
 		versionmap_seen(app->versions, app->versions_view->v->message_id,
-				app->versions_view->v->files[dv->b].path);
+		                app->versions_view->v->files[dv->b].path);
 	}
 	return 1;
 }
 
 int
 versionsview_diff(struct app *app, const struct versions *v, const char *thread_id,
-		  const char *shown, long a, long b)
+                  const char *shown, long a, long b)
 {
 	struct versionsview *vv = app->versions_view;
 	struct diffview *dv;
@@ -514,8 +522,8 @@ dv_draw(struct app *app, int x, int y, int w, int h)
 	for (int i = 0; i < h && dv->top + (size_t)i < dv->n_rows; i++) {
 		const struct dv_row *r = &dv->rows[dv->top + (size_t)i];
 
-		screen_put_run(app->scr, x + r->indent, y + i, w - r->indent, r->run, r->from, r->to,
-			       r->attr);
+		screen_put_run(app->scr, x + r->indent, y + i, w - r->indent, r->run, r->from,
+		               r->to, r->attr);
 	}
 	app->scr->cursor_x = -1;
 	app->scr->cursor_y = -1;
@@ -530,11 +538,11 @@ dv_move(struct app *app, long delta)
 }
 
 const struct view_ops view_diff_ops = {
-	.name = "diff",
-	.context = CONFIG_DIFF,
-	.draw = dv_draw,
-	.move = dv_move,
-	.height = vv_height,
+        .name = "diff",
+        .context = CONFIG_DIFF,
+        .draw = dv_draw,
+        .move = dv_move,
+        .height = vv_height,
 };
 
 /*
@@ -612,7 +620,8 @@ versionsview_command(struct app *app, const char *name)
 		const struct versions_file *f = &vv->v->files[vv->cursor];
 
 		if (f->size < 0) {
-			app_message(app, 1, "%s cannot be read: %s", f->rel, f->error ? f->error : "");
+			app_message(app, 1, "%s cannot be read: %s", f->rel,
+			            f->error ? f->error : "");
 			return 1;
 		}
 		if (!threadview_show_file(app, vv->v->message_id, f->path)) {
@@ -620,7 +629,7 @@ versionsview_command(struct app *app, const char *name)
 			return 1;
 		}
 		app_message(app, 0, "showing file %zu of %zu (version %d): %s", vv->cursor + 1,
-			    vv->v->n_files, f->version, f->rel);
+		            vv->v->n_files, f->version, f->rel);
 		TALLOC_FREE(app->versions_view);
 		app->focus = APP_FOCUS_THREAD;
 		return 1;

@@ -69,8 +69,8 @@ const struct versions *versionmap_message(const struct versionmap *vm, const cha
  * The messages of thread_id with several files, as read (*n of them; the
  * array is the map's own).  NULL with *n 0 when none or not read.
  */
-const struct versions *const *versionmap_thread(const struct versionmap *vm,
-						const char *thread_id, size_t *n);
+const struct versions *const *versionmap_thread(const struct versionmap *vm, const char *thread_id,
+                                                size_t *n);
 
 /*
  * The thread list's mark for thread_id: the summary of its message with

@@ -55,7 +55,7 @@ struct versions_diff {
 	struct versions_diff_line *lines;
 	size_t n;
 	size_t removed, added; /* lines, all sections */
-	char *summary;         /* "headers: 1 added; body: 1 removed, 1 added; attachments: the same" */
+	char *summary; /* "headers: 1 added; body: 1 removed, 1 added; attachments: the same" */
 };
 
 /* The mark a line is shown with: "  ", "- ", "+ " (or "" for sections and notes). */
@@ -66,15 +66,15 @@ const char *versions_diff_mark(enum versions_diff_kind kind);
  * hashes (render_attachment_hashes()).
  */
 trawl_status_t versions_diff_renders(TALLOC_CTX *ctx, const struct render_message *a,
-				     char *const *ha, size_t nha, const struct render_message *b,
-				     char *const *hb, size_t nhb, struct versions_diff **out);
+                                     char *const *ha, size_t nha, const struct render_message *b,
+                                     char *const *hb, size_t nhb, struct versions_diff **out);
 
 /*
  * Renders the message files a and b (read-only) and compares them.
  * TRAWL_IO when one cannot be read; *error (a child of ctx) names it.
  */
 trawl_status_t versions_diff_files(TALLOC_CTX *ctx, const char *a, const char *b,
-				   struct versions_diff **out, char **error);
+                                   struct versions_diff **out, char **error);
 
 /*
  * The line diff itself, exposed for tests: the edit script turning
@@ -83,7 +83,7 @@ trawl_status_t versions_diff_files(TALLOC_CTX *ctx, const char *a, const char *b
  * reached and the middle was given as removed, then added.
  */
 trawl_status_t versions_diff_lines(TALLOC_CTX *ctx, const char *const *a, size_t na,
-				   const char *const *b, size_t nb, char **ops, size_t *n_ops,
-				   int *exact);
+                                   const char *const *b, size_t nb, char **ops, size_t *n_ops,
+                                   int *exact);
 
 #endif

@@ -95,7 +95,7 @@ char *versions_hash_buffer(TALLOC_CTX *ctx, const char *data, size_t len);
  * file's, or NULL.
  */
 typedef const struct versions_file *(*versions_cached_fn)(void *ud, const char *path,
-							    const struct stat *st);
+                                                          const struct stat *st);
 
 /*
  * Compares the files paths[0..n) of message_id: hashes each (or takes
@@ -103,8 +103,8 @@ typedef const struct versions_file *(*versions_cached_fn)(void *ud, const char *
  * relative to db_path and numbers the versions in that order.
  */
 trawl_status_t versions_compare(TALLOC_CTX *ctx, const char *message_id, const char *db_path,
-				char *const *paths, size_t n, versions_cached_fn cached, void *ud,
-				struct versions **out);
+                                char *const *paths, size_t n, versions_cached_fn cached, void *ud,
+                                struct versions **out);
 
 /*
  * Sorts v's files and numbers their versions again (after they were
@@ -136,7 +136,6 @@ long versions_other(const struct versions *v, const char *path);
  * TRAWL_PARSE for a damaged record.
  */
 char *versions_pack(TALLOC_CTX *ctx, const struct versions *v, size_t *len);
-trawl_status_t versions_unpack(TALLOC_CTX *ctx, const char *buf, size_t len,
-			       struct versions **out);
+trawl_status_t versions_unpack(TALLOC_CTX *ctx, const char *buf, size_t len, struct versions **out);
 
 #endif

@@ -56,8 +56,8 @@ versions_of(struct ctx *c, const char *id)
 	assert_int_equal(index_messages_files(c->idx, c, q, 1, &mf, &n), TRAWL_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(versions_compare(c, mf[0].message_id, c->f->mail, mf[0].paths, mf[0].n,
-					  NULL, NULL, &v),
-			 TRAWL_OK);
+	                                  NULL, NULL, &v),
+	                 TRAWL_OK);
 	return v;
 }
 
@@ -84,7 +84,7 @@ test_rule(void **state)
 	char *a3 = slurp(c, "tests/corpus/versions/sent/cur/1490004200.A3.host:2,S", &l3);
 	const char *plain = "From: a@b\nSubject: x\n\nbody\n";
 	const char *moved = "From a@b Mon Mar 20 10:00:00 2017\nReceived: by x;\n\tcontinued\n"
-			    "From: a@b\nX-STATUS: RO\nSubject: x\n\nbody\n\n\n";
+	                    "From: a@b\nX-STATUS: RO\nSubject: x\n\nbody\n\n\n";
 	const char *reordered = "Subject: x\nFrom: a@b\n\nbody\n";
 	const char *changed = "From: a@b\nSubject: x\n\nbody.\n";
 
@@ -93,19 +93,19 @@ test_rule(void **state)
 	assert_string_not_equal(versions_hash_buffer(c, a1, l1), versions_hash_buffer(c, a3, l3));
 	/* An envelope line, a folded Received field and any case of a name are transport. */
 	assert_string_equal(versions_hash_buffer(c, plain, strlen(plain)),
-			    versions_hash_buffer(c, moved, strlen(moved)));
+	                    versions_hash_buffer(c, moved, strlen(moved)));
 	/* Everything else counts: the order of fields, a byte of the body. */
 	assert_string_not_equal(versions_hash_buffer(c, plain, strlen(plain)),
-				versions_hash_buffer(c, reordered, strlen(reordered)));
+	                        versions_hash_buffer(c, reordered, strlen(reordered)));
 	assert_string_not_equal(versions_hash_buffer(c, plain, strlen(plain)),
-				versions_hash_buffer(c, changed, strlen(changed)));
+	                        versions_hash_buffer(c, changed, strlen(changed)));
 	assert_true(versions_is_transport_header("delivered-to", 12));
 	assert_true(versions_is_transport_header("X-Folder", 8));
 	assert_false(versions_is_transport_header("Cc", 2));
 	assert_false(versions_is_transport_header("X-Folders", 9));
 	/* A message without a body is one with an empty body (line breaks at the end). */
 	assert_string_equal(versions_hash_buffer(c, "Subject: x", 10),
-			    versions_hash_buffer(c, "Subject: x\r\n\r\n", 14));
+	                    versions_hash_buffer(c, "Subject: x\r\n\r\n", 14));
 	assert_non_null(versions_hash_buffer(c, "", 0));
 }
 
@@ -152,11 +152,11 @@ test_unreadable(void **state)
 	struct ctx *c = *state;
 	struct versions *a = versions_of(c, "budget-2017@example.org"), *v;
 	char *paths[3] = {a->files[0].path, a->files[2].path,
-			  talloc_asprintf(c, "%s/gone/cur/x:2,", c->f->mail)};
+	                  talloc_asprintf(c, "%s/gone/cur/x:2,", c->f->mail)};
 
 	assert_int_equal(versions_compare(c, "budget-2017@example.org", c->f->mail, paths, 3, NULL,
-					  NULL, &v),
-			 TRAWL_OK);
+	                                  NULL, &v),
+	                 TRAWL_OK);
 	assert_int_equal(v->unreadable, 1);
 	assert_int_equal(v->n_versions, 2);
 	assert_string_equal(versions_summary(c, v), "3 files, 2 versions, 1 unreadable");
@@ -166,7 +166,7 @@ test_unreadable(void **state)
 	/* A directory is not a message file. */
 	paths[2] = c->f->mail;
 	assert_int_equal(versions_compare(c, "x", c->f->mail, paths + 2, 1, NULL, NULL, &v),
-			 TRAWL_OK);
+	                 TRAWL_OK);
 	assert_string_equal(v->files[0].error, "not a regular file");
 }
 
@@ -219,8 +219,8 @@ test_pack_and_cache(void **state)
 	for (size_t i = 0; i < 3; i++)
 		paths[i] = fake->files[i].path;
 	assert_int_equal(versions_compare(c, "budget-2017@example.org", c->f->mail, paths, 3,
-					  cached_first, fake, &u),
-			 TRAWL_OK);
+	                                  cached_first, fake, &u),
+	                 TRAWL_OK);
 	assert_int_equal(u->n_versions, 1);
 }
 
@@ -233,10 +233,10 @@ lcs(const char *const *a, size_t na, const char *const *b, size_t nb)
 	for (size_t i = 1; i <= na; i++)
 		for (size_t j = 1; j <= nb; j++)
 			t[i * (nb + 1) + j] = !strcmp(a[i - 1], b[j - 1])
-						      ? t[(i - 1) * (nb + 1) + j - 1] + 1
-					      : t[(i - 1) * (nb + 1) + j] > t[i * (nb + 1) + j - 1]
-						      ? t[(i - 1) * (nb + 1) + j]
-						      : t[i * (nb + 1) + j - 1];
+			                              ? t[(i - 1) * (nb + 1) + j - 1] + 1
+			                      : t[(i - 1) * (nb + 1) + j] > t[i * (nb + 1) + j - 1]
+			                              ? t[(i - 1) * (nb + 1) + j]
+			                              : t[i * (nb + 1) + j - 1];
 	r = t[na * (nb + 1) + nb];
 	free(t);
 	return r;
@@ -289,7 +289,8 @@ test_line_diff_limit(void **state)
 {
 	struct ctx *c = *state;
 	size_t n = VERSIONS_DIFF_MAX_EDITS, n_ops;
-	const char **a = talloc_array(c, const char *, n + 2), **b = talloc_array(c, const char *, n + 2);
+	const char **a = talloc_array(c, const char *, n + 2),
+	           **b = talloc_array(c, const char *, n + 2);
 	char *ops;
 	int exact;
 
@@ -300,7 +301,8 @@ test_line_diff_limit(void **state)
 		b[i] = talloc_asprintf(b, "b%zu", i);
 	}
 	a[n + 1] = b[n + 1] = "end";
-	assert_int_equal(versions_diff_lines(c, a, n + 2, b, n + 2, &ops, &n_ops, &exact), TRAWL_OK);
+	assert_int_equal(versions_diff_lines(c, a, n + 2, b, n + 2, &ops, &n_ops, &exact),
+	                 TRAWL_OK);
 	assert_false(exact);
 	assert_int_equal(n_ops, 2 * n + 2);
 	assert_int_equal(ops[0], '=');
@@ -317,7 +319,7 @@ diff_text(TALLOC_CTX *ctx, const struct versions_diff *d)
 
 	for (size_t i = 0; i < d->n; i++)
 		s = talloc_asprintf_append(s, "%s%s\n", versions_diff_mark(d->lines[i].kind),
-					   d->lines[i].text);
+		                           d->lines[i].text);
 	return s;
 }
 
@@ -333,17 +335,17 @@ test_diff_versions(void **state)
 
 	/* The original against the changed copy: an added Cc, a changed sentence. */
 	assert_int_equal(versions_diff_files(c, a->files[1].path, a->files[2].path, &d, &err),
-			 TRAWL_OK);
+	                 TRAWL_OK);
 	t = diff_text(c, d);
 	assert_string_equal(d->summary, "headers: 1 added; body: 1 removed, 1 added; "
-					"attachments: the same");
+	                                "attachments: the same");
 	assert_non_null(strstr(t, "Headers\n  From: Alice Ames <alice@example.org>\n"
-				  "  To: Bob Brown <bob@example.org>\n"
-				  "+ Cc: Carol Cole <carol@example.org>\n"));
+	                          "  To: Bob Brown <bob@example.org>\n"
+	                          "+ Cc: Carol Cole <carol@example.org>\n"));
 	assert_non_null(strstr(t, "Body\n  Bob,\n  \n"
-				  "- The budget for the harbour project is 4 million euros.\n"
-				  "+ The budget for the harbour project is 9 million euros.\n"
-				  "  Please keep this between us until the board meets.\n"));
+	                          "- The budget for the harbour project is 4 million euros.\n"
+	                          "+ The budget for the harbour project is 9 million euros.\n"
+	                          "  Please keep this between us until the board meets.\n"));
 	assert_non_null(strstr(t, "Attachments\nnone\n"));
 	/* Transport fields are not compared: Received and Delivered-To are not listed. */
 	assert_null(strstr(t, "Received"));
@@ -351,30 +353,31 @@ test_diff_versions(void **state)
 
 	/* The two files of one version: nothing differs that the rule keeps. */
 	assert_int_equal(versions_diff_files(c, a->files[0].path, a->files[1].path, &d, &err),
-			 TRAWL_OK);
+	                 TRAWL_OK);
 	assert_string_equal(d->summary, "headers: the same; body: the same; attachments: the same");
 
 	/* A swapped attachment: same name and type, another size and SHA-256. */
 	assert_int_equal(versions_diff_files(c, k->files[0].path, k->files[1].path, &d, &err),
-			 TRAWL_OK);
+	                 TRAWL_OK);
 	t = diff_text(c, d);
-	assert_non_null(strstr(t, "Attachments\n- contract.txt  text/plain  41 bytes  sha256 "
-				  "09b351d05d31a30b77d7ebb9375861126d87d9dc2813ef7fdcae47d6cf86b572\n"
-				  "+ contract.txt  text/plain  40 bytes  sha256 "
-				  "3776f2a29df78beb4475f50558ad07999a9a72d9e2d04a7e6147ef92c36d0ef4\n"));
+	assert_non_null(
+	        strstr(t, "Attachments\n- contract.txt  text/plain  41 bytes  sha256 "
+	                  "09b351d05d31a30b77d7ebb9375861126d87d9dc2813ef7fdcae47d6cf86b572\n"
+	                  "+ contract.txt  text/plain  40 bytes  sha256 "
+	                  "3776f2a29df78beb4475f50558ad07999a9a72d9e2d04a7e6147ef92c36d0ef4\n"));
 	/* The body's note on the attachment says its size, so it differs too. */
 	assert_string_equal(d->summary, "headers: the same; body: 1 removed, 1 added; "
-					"attachments: 1 removed, 1 added");
+	                                "attachments: 1 removed, 1 added");
 
 	/* A hostile version: the diff keeps its bytes, for the text module to neutralise. */
 	assert_int_equal(versions_diff_files(c, w->files[0].path, w->files[1].path, &d, &err),
-			 TRAWL_OK);
+	                 TRAWL_OK);
 	t = diff_text(c, d);
 	assert_non_null(strstr(t, "+ Pay the invoice to account \033[31m9999"));
 
 	/* A file that cannot be read is named. */
 	assert_int_equal(versions_diff_files(c, a->files[0].path, "/nonexistent/x", &d, &err),
-			 TRAWL_IO);
+	                 TRAWL_IO);
 	assert_non_null(strstr(err, "/nonexistent/x"));
 }
 
@@ -386,7 +389,7 @@ thread_of(struct ctx *c, const char *id)
 	size_t n;
 
 	assert_int_equal(index_messages_files(c->idx, c, index_quote_term(c, "id", id), 1, &mf, &n),
-			 TRAWL_OK);
+	                 TRAWL_OK);
 	assert_int_equal(n, 1);
 	return mf[0].thread_id;
 }
@@ -407,7 +410,8 @@ test_versionmap(void **state)
 	struct ctx *c = *state;
 	struct versionmap *vm = versionmap_new(c, c->idx);
 	char *ids[3] = {thread_of(c, "budget-2017@example.org"),
-			thread_of(c, "minutes-2017@example.org"), thread_of(c, "lunch-2017@example.org")};
+	                thread_of(c, "minutes-2017@example.org"),
+	                thread_of(c, "lunch-2017@example.org")};
 	const struct versions *v;
 	const struct versions *const *msgs;
 	size_t n;
@@ -452,9 +456,14 @@ test_journal_note(void **state)
 {
 	struct ctx *c = *state;
 	char *path = talloc_asprintf(c, "%s/journal-note.log", c->f->dir), *out = NULL;
-	struct journal_entry e = {.time = 1490000000, .reviewer = "ann", .kind = "tag",
-				  .query = "id:x", .ops = "+reviewed", .count = 1, .session = "s1",
-				  .note = "versions of id:x: 2 files, 2 versions, all read"};
+	struct journal_entry e = {.time = 1490000000,
+	                          .reviewer = "ann",
+	                          .kind = "tag",
+	                          .query = "id:x",
+	                          .ops = "+reviewed",
+	                          .count = 1,
+	                          .session = "s1",
+	                          .note = "versions of id:x: 2 files, 2 versions, all read"};
 	struct journal_entry plain = e, *got;
 	size_t n, len = 0;
 	FILE *f;
@@ -553,7 +562,7 @@ test_reader(void **state)
 	assert_int_equal(journal_read(c, app->review->journal_path, &e, &n), TRAWL_OK);
 	assert_true(n >= 1);
 	assert_non_null(strstr(e[n - 1].note, "versions of id:wire-2017@example.net: 2 files, "
-					      "2 versions, all read (1="));
+	                                      "2 versions, all read (1="));
 	app_free(app);
 }
 
@@ -561,16 +570,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rule),
-		cmocka_unit_test(test_counts),
-		cmocka_unit_test(test_unreadable),
-		cmocka_unit_test(test_pack_and_cache),
-		cmocka_unit_test(test_line_diff),
-		cmocka_unit_test(test_line_diff_limit),
-		cmocka_unit_test(test_diff_versions),
-		cmocka_unit_test(test_versionmap),
-		cmocka_unit_test(test_journal_note),
-		cmocka_unit_test(test_reader),
+	        cmocka_unit_test(test_rule),          cmocka_unit_test(test_counts),
+	        cmocka_unit_test(test_unreadable),    cmocka_unit_test(test_pack_and_cache),
+	        cmocka_unit_test(test_line_diff),     cmocka_unit_test(test_line_diff_limit),
+	        cmocka_unit_test(test_diff_versions), cmocka_unit_test(test_versionmap),
+	        cmocka_unit_test(test_journal_note),  cmocka_unit_test(test_reader),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
