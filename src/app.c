@@ -13,6 +13,7 @@
 #include "trawl/feed.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
+#include "trawl/versionmap.h"
 
 /*
  * Search history is the case's: queries name people and subjects of the
@@ -24,6 +25,23 @@ static char *
 app_history_path(TALLOC_CTX *ctx, index_t *idx)
 {
 	return journal_state_path(ctx, index_db_path(idx), ".history");
+}
+
+static int
+app_versions_poll(struct app *app, void *ud)
+{
+	return versionmap_poll(ud);
+}
+
+static int
+app_versions_fds(const struct app *app, void *ud, int *fds, int max)
+{
+	int fd = versionmap_fd(ud);
+
+	if (fd < 0 || max < 1)
+		return 0;
+	fds[0] = fd;
+	return 1;
 }
 
 struct app *
@@ -45,8 +63,11 @@ app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, int w, int h)
 	if (!app->feed)
 		abort();
 	app->review = review_new(app, idx, cfg->reviewer, cfg->sync_maildir_flags);
-	if (!app->scr || !app->history_path || !app->review)
+	app->versions = versionmap_new(app, idx);
+	if (!app->scr || !app->history_path || !app->review || !app->versions)
 		abort();
+	versionmap_follow(app->versions, app->feed);
+	app_add_job(app, app->versions, app_versions_poll, app_versions_fds, app->versions);
 	/* Where the case's state went (a fallback, a journal moved), said once. */
 	{
 		const char *notice = journal_take_notice();
@@ -63,6 +84,7 @@ app_free(struct app *app)
 	if (!app)
 		return;
 	/* Panes (and their background jobs) go before the index they read. */
+	TALLOC_FREE(app->versions_view);
 	TALLOC_FREE(app->thread);
 	TALLOC_FREE(app->list);
 	TALLOC_FREE(app->sidebar);
@@ -73,6 +95,7 @@ app_free(struct app *app)
 			talloc_free(talloc_parent(app->jobs[i]));
 	TALLOC_FREE(app->jobs);
 	app->n_jobs = 0;
+	app->versions = NULL; /* it was its job's owner */
 	TALLOC_FREE(app->review);
 	talloc_free(app);
 }

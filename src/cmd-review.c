@@ -52,17 +52,27 @@ review_thread_query(TALLOC_CTX *ctx, const char *thread_id)
 	return talloc_asprintf(ctx, "thread:%s", thread_id);
 }
 
-/* Queues ops on every message of query (a thread or a message); thread_id for refreshing. */
+/*
+ * Queues ops on every message of query (a thread or a message); thread_id
+ * for refreshing; note (may be NULL) for the journal.
+ */
 static void
-review_apply(struct app *app, const char *query, const char *thread_id, const struct tagops *ops)
+review_apply_noted(struct app *app, const char *query, const char *thread_id,
+		   const struct tagops *ops, const char *note)
 {
 	char **ids;
 	size_t n;
 
 	if (review_ids(app, query, &ids, &n) < 0)
 		return;
-	review_tag(app->review, query, thread_id, ids, n, ops, 0);
+	review_tag_noted(app->review, query, thread_id, ids, n, ops, 0, note);
 	talloc_free(ids);
+}
+
+static void
+review_apply(struct app *app, const char *query, const char *thread_id, const struct tagops *ops)
+{
+	review_apply_noted(app, query, thread_id, ops, NULL);
 }
 
 /* The target of r/R/t: the current message in the thread view, else the current thread. */
@@ -121,31 +131,20 @@ review_is_reviewed(struct app *app, const char *query, const char *thread_id)
 	return left == 0;
 }
 
-void
-cmd_toggle_reviewed(struct app *app, int argc, char **argv)
+/*
+ * Marks query (a message or a thread) reviewed with note for the journal;
+ * with next, goes on to the next unreviewed message, else thread (R).
+ */
+static void
+review_mark(struct app *app, const char *q, const char *thread_id, const char *note, int next)
 {
-	char *thread_id = NULL;
-	const char *q = review_target(app, &thread_id, 0);
-	int reviewed;
-	struct tagops *ops;
-
-	if (!q || (reviewed = review_is_reviewed(app, q, thread_id)) < 0)
-		return;
-	ops = review_reviewed_ops(app, !reviewed);
-	if (ops)
-		review_apply(app, q, thread_id, ops);
-}
-
-void
-cmd_review_next(struct app *app, int argc, char **argv)
-{
-	char *thread_id = NULL;
-	const char *q = review_target(app, &thread_id, 0);
-	struct tagops *ops = q ? review_reviewed_ops(app, 1) : NULL;
+	struct tagops *ops = review_reviewed_ops(app, 1);
 
 	if (!ops)
 		return;
-	review_apply(app, q, thread_id, ops);
+	review_apply_noted(app, q, thread_id, ops, note);
+	if (!next)
+		return;
 	if (app->focus == APP_FOCUS_THREAD) {
 		/* Next unreviewed message here, else the next unreviewed thread, opened. */
 		if (threadview_next_unreviewed(app))
@@ -160,6 +159,85 @@ cmd_review_next(struct app *app, int argc, char **argv)
 	}
 	if (!listview_next_unreviewed(app))
 		app_message(app, 0, "no unreviewed thread below");
+}
+
+/* r or R waiting for the answer to the question on versions (cmd-versions.c). */
+struct review_versions {
+	char *query, *thread_id, *note;
+	int next;
+};
+
+static void
+review_versions_done(struct app *app, const char *line, void *data)
+{
+	struct review_versions *rv = data;
+
+	if (!strcmp(line, "y") || !strcmp(line, "yes")) {
+		char *note = talloc_asprintf(rv, "%s; the reviewer said every version was read",
+					     rv->note);
+
+		review_mark(app, rv->query, rv->thread_id, note, rv->next);
+	} else if (!strcmp(line, "v") && app->focus == APP_FOCUS_THREAD) {
+		cmd_run(app, "versions");
+	} else {
+		app_message(app, 0, "not marked reviewed");
+	}
+}
+
+/*
+ * Marks query reviewed as review_mark() does, unless a message of it has
+ * a version that was never on screen: then asks first.  The journal
+ * records which versions were read either way.
+ */
+static void
+review_mark_asking(struct app *app, const char *q, const char *thread_id, int next)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	const char *mid = app->focus == APP_FOCUS_THREAD ? threadview_current_message(app) : NULL;
+	char *note, *question;
+
+	if (cmd_versions_review(app, tmp, thread_id, mid, &note, &question)) {
+		struct review_versions *rv = talloc_zero(NULL, struct review_versions);
+
+		if (!rv || !(rv->query = talloc_strdup(rv, q)) ||
+		    !(rv->thread_id = talloc_strdup(rv, thread_id)) ||
+		    !(rv->note = talloc_strdup(rv, note)))
+			abort();
+		rv->next = next;
+		app_prompt(app, question, "", NULL, review_versions_done, rv);
+	} else {
+		review_mark(app, q, thread_id, note, next);
+	}
+	talloc_free(tmp);
+}
+
+void
+cmd_toggle_reviewed(struct app *app, int argc, char **argv)
+{
+	char *thread_id = NULL;
+	const char *q = review_target(app, &thread_id, 0);
+	int reviewed;
+	struct tagops *ops;
+
+	if (!q || (reviewed = review_is_reviewed(app, q, thread_id)) < 0)
+		return;
+	if (!reviewed) {
+		review_mark_asking(app, q, thread_id, 0);
+		return;
+	}
+	ops = review_reviewed_ops(app, 0);
+	if (ops)
+		review_apply(app, q, thread_id, ops);
+}
+
+void
+cmd_review_next(struct app *app, int argc, char **argv)
+{
+	char *thread_id = NULL;
+	const char *q = review_target(app, &thread_id, 0);
+
+	if (q)
+		review_mark_asking(app, q, thread_id, 1);
 }
 
 struct tag_prompt {

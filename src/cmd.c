@@ -110,6 +110,10 @@ cmd_help_context(const struct app *app)
 		return CONFIG_SIDEBAR;
 	case APP_FOCUS_THREAD:
 		return CONFIG_THREAD;
+	case APP_FOCUS_VERSIONS:
+		return CONFIG_VERSIONS;
+	case APP_FOCUS_DIFF:
+		return CONFIG_DIFF;
 	default:
 		return CONFIG_LIST;
 	}
@@ -319,6 +323,8 @@ cmd_back(struct app *app, int argc, char **argv)
 {
 	if (app->help)
 		app->help = 0;
+	else if (app->focus == APP_FOCUS_VERSIONS || app->focus == APP_FOCUS_DIFF)
+		versionsview_back(app);
 	else if (app->focus == APP_FOCUS_THREAD)
 		threadview_close(app);
 	else
@@ -645,6 +651,17 @@ const struct cmd_entry cmd_table[] = {
 	 CTX(THREAD), cmd_save_attachment},
 	{"open-attachment", "", "open an attachment with run-mailcap or xdg-open (a private copy)",
 	 CTX(THREAD), cmd_open_attachment},
+	{"versions", "", "list the files of the message (its versions): show one, compare two",
+	 CTX(THREAD), cmd_versions},
+	{"diff-versions", "",
+	 "compare the version shown with another (thread), or the file selected with it (files)",
+	 CTX(THREAD) | CTX(VERSIONS), cmd_diff_versions},
+	{"open-version", "", "show the file selected as the message, in the thread view",
+	 CTX(VERSIONS), cmd_versions_pane},
+	{"next-change", "", "go to the next difference between the versions", CTX(DIFF),
+	 cmd_versions_pane},
+	{"prev-change", "", "go to the previous difference between the versions", CTX(DIFF),
+	 cmd_versions_pane},
 	{"toggle", "", "expand or collapse the current message", CTX(THREAD), cmd_thread},
 	{"toggle-all", "", "expand or collapse every message", CTX(THREAD), cmd_thread},
 	{"next-message", "", "go to the next message", CTX(THREAD), cmd_thread},

@@ -101,13 +101,25 @@ static const struct {
 	{CONFIG_LIST, "M", "mark-pattern"},
 	{CONFIG_LIST, ";", "mark-prefix"},
 	{CONFIG_THREAD, ";", "mark-prefix"},
-	{CONFIG_THREAD, "v", "view-pager"},
+	{CONFIG_THREAD, "p", "view-pager"},
 	{CONFIG_THREAD, "e", "edit-raw"},
 	{CONFIG_THREAD, "y", "copy-message-id"},
 	{CONFIG_THREAD, "Y", "copy-path"},
 	{CONFIG_THREAD, "Left", "back"},
 	{CONFIG_HELP, "q", "back"},
 	{CONFIG_HELP, "?", "back"},
+	{CONFIG_THREAD, "v", "versions"},
+	{CONFIG_THREAD, "D", "diff-versions"},
+	{CONFIG_VERSIONS, "Enter", "open-version"},
+	{CONFIG_VERSIONS, "o", "open-version"},
+	{CONFIG_VERSIONS, "Right", "open-version"},
+	{CONFIG_VERSIONS, "d", "diff-versions"},
+	{CONFIG_VERSIONS, "D", "diff-versions"},
+	{CONFIG_VERSIONS, "Left", "back"},
+	{CONFIG_DIFF, "n", "next-change"},
+	{CONFIG_DIFF, "N", "prev-change"},
+	{CONFIG_DIFF, "p", "prev-change"},
+	{CONFIG_DIFF, "Left", "back"},
 };
 
 static const char *const config_context_names[] = {
@@ -193,6 +205,8 @@ config_default_colours(struct config *cfg)
 		{SCREEN_ERROR, {COLOR_RED, -1, 1, 0, 0, 0}},
 		{SCREEN_DIM, {-1, -1, 0, 0, 0, 1}},
 		{SCREEN_PROMPT, {-1, -1, 0, 0, 0, 0}},
+		{SCREEN_DIFF_ADD, {COLOR_GREEN, -1, 1, 0, 0, 0}},
+		{SCREEN_DIFF_DEL, {COLOR_RED, -1, 0, 0, 0, 0}},
 	};
 
 	for (int i = 0; i < SCREEN_ATTR_COUNT; i++)

@@ -21,11 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <glib.h>
 #include <talloc.h>
 
 #include "trawl/exporter.h"
 #include "trawl/importer.h"
+#include "trawl/sha256.h"
 #include "trawl/text.h"
 
 static const char *const exporter_wday[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -346,14 +346,14 @@ exporter_eml_name(TALLOC_CTX *ctx, const struct index_message_info *m)
 {
 	time_t t = m->date;
 	struct tm tm;
-	char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, m->message_id, -1);
+	char *hash = sha256_hex(ctx, m->message_id, strlen(m->message_id));
 	char *name;
 
 	exporter_gmtime(t, &tm);
 	name = talloc_asprintf(ctx, "%04d%02d%02d-%02d%02d%02d-%.12s.eml", tm.tm_year + 1900,
 	                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 	                       hash ? hash : "000000000000");
-	g_free(hash);
+	talloc_free(hash);
 	return name;
 }
 
@@ -430,13 +430,9 @@ exporter_message(struct exporter *ex, const char *id)
 		talloc_free(tmp);
 		return 1;
 	}
-	{
-		char *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-		                                      (const guchar *)(d ? d : ""), len);
-
-		sha = talloc_strdup(tmp, h ? h : "");
-		g_free(h);
-	}
+	sha = sha256_hex(tmp, d ? d : "", len);
+	if (!sha)
+		sha = talloc_strdup(tmp, "");
 	if (ex->mbox.f) {
 		rc = exporter_mbox_entry(ex, &m, d, len);
 		path = ex->mbox_base;

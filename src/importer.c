@@ -81,13 +81,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <glib.h>
 #include <talloc.h>
 
 #include "trawl/importer.h"
 #include "trawl/index-build.h"
+#include "trawl/sha256.h"
 #include "trawl/text.h"
 #include "trawl/util.h"
+#include "trawl/versions.h"
 
 /*
  * Source messages per atomic batch (and per manifest append): a killed
@@ -338,41 +339,23 @@ importer_progress_end(struct importer_progress *p)
 
 /* ------------------------------------------------------------ hashing */
 
-/* The SHA-256 of data as 64 hex digits (a child of ctx). */
-static char *
-importer_sha256(TALLOC_CTX *ctx, const void *data, size_t len)
-{
-	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
-	char *hex;
-
-	/* g_checksum_update takes a gssize: feed huge inputs in slices. */
-	for (size_t off = 0; off < len;) {
-		size_t n = len - off > (1u << 30) ? (1u << 30) : len - off;
-
-		g_checksum_update(cs, (const guchar *)data + off, (gssize)n);
-		off += n;
-	}
-	hex = talloc_strdup(ctx, g_checksum_get_string(cs));
-	g_checksum_free(cs);
-	return hex;
-}
-
 static struct importer_key
 importer_key(const char *source_esc, long long offset)
 {
-	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
-	guint8 d[32];
-	gsize dl = sizeof(d);
+	sha256_t *cs = sha256_new(NULL);
+	unsigned char d[32];
 	char off[32] = "";
 	struct importer_key k;
 
+	if (!cs)
+		abort(); /* as GLib itself does when it runs out of memory */
 	if (offset >= 0)
 		snprintf(off, sizeof(off), "%lld", offset);
-	g_checksum_update(cs, (const guchar *)source_esc, (gssize)strlen(source_esc));
-	g_checksum_update(cs, (const guchar *)"\t", 1);
-	g_checksum_update(cs, (const guchar *)off, (gssize)strlen(off));
-	g_checksum_get_digest(cs, d, &dl);
-	g_checksum_free(cs);
+	sha256_update(cs, source_esc, strlen(source_esc));
+	sha256_update(cs, "\t", 1);
+	sha256_update(cs, off, strlen(off));
+	sha256_digest(cs, d);
+	talloc_free(cs);
 	memcpy(&k.a, d, 8);
 	memcpy(&k.b, d + 8, 8);
 	k.a |= 1; /* never the empty slot */
@@ -1054,10 +1037,13 @@ importer_body_start(const char *d, size_t len)
 static char *
 importer_body_hash(TALLOC_CTX *ctx, const char *d, size_t len)
 {
-	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
+	sha256_t *cs = sha256_new(NULL);
 	char buf[4096], *hex;
 	size_t n = 0;
 	bool started = false, space = false;
+
+	if (!cs)
+		return NULL;
 
 	for (size_t i = importer_body_start(d, len); i < len; i++) {
 		unsigned char c = (unsigned char)d[i];
@@ -1068,7 +1054,7 @@ importer_body_hash(TALLOC_CTX *ctx, const char *d, size_t len)
 		}
 		/* Room for a space and the byte. */
 		if (n + 2 > sizeof(buf)) {
-			g_checksum_update(cs, (const guchar *)buf, (gssize)n);
+			sha256_update(cs, buf, n);
 			n = 0;
 		}
 		if (space)
@@ -1077,9 +1063,9 @@ importer_body_hash(TALLOC_CTX *ctx, const char *d, size_t len)
 		started = true;
 		space = false;
 	}
-	g_checksum_update(cs, (const guchar *)buf, (gssize)n);
-	hex = talloc_strdup(ctx, g_checksum_get_string(cs));
-	g_checksum_free(cs);
+	sha256_update(cs, buf, n);
+	hex = sha256_finish(cs, ctx);
+	talloc_free(cs);
 	return hex;
 }
 
@@ -1091,17 +1077,20 @@ importer_body_hash(TALLOC_CTX *ctx, const char *d, size_t len)
 static char *
 importer_content_key(TALLOC_CTX *ctx, const struct index_build_message *m, const char *body_hash)
 {
-	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
+	sha256_t *cs = sha256_new(NULL);
 	char date[32], *hex;
 
+	if (!cs)
+		return NULL;
 	snprintf(date, sizeof(date), "%lld", (long long)m->date);
-	g_checksum_update(cs, (const guchar *)"trawl-content-1", 16);
-	g_checksum_update(cs, (const guchar *)m->from, (gssize)strlen(m->from) + 1);
-	g_checksum_update(cs, (const guchar *)date, (gssize)strlen(date) + 1);
-	g_checksum_update(cs, (const guchar *)m->subject, (gssize)strlen(m->subject) + 1);
-	g_checksum_update(cs, (const guchar *)body_hash, (gssize)strlen(body_hash));
-	hex = talloc_strdup(ctx, g_checksum_get_string(cs));
-	g_checksum_free(cs);
+	/* The bytes of version 1 of the content hash, NULs included: caches keep them. */
+	sha256_update(cs, "trawl-content-1", 16);
+	sha256_update(cs, m->from, strlen(m->from) + 1);
+	sha256_update(cs, date, strlen(date) + 1);
+	sha256_update(cs, m->subject, strlen(m->subject) + 1);
+	sha256_update(cs, body_hash, strlen(body_hash));
+	hex = sha256_finish(cs, ctx);
+	talloc_free(cs);
 	return hex;
 }
 
@@ -1277,7 +1266,7 @@ importer_message(struct importer *im, const char *source, const char *source_esc
 	it->offset = offset;
 	it->envelope = envelope ? talloc_strdup(it, envelope) : NULL;
 	it->size = len;
-	it->sha = importer_sha256(it, data, len);
+	it->sha = sha256_hex(it, data, len);
 	it->rel = it->sha ? talloc_asprintf(it, "mail/%s/cur/%s:2,", folder, it->sha) : NULL;
 	it->abs = it->rel ? talloc_asprintf(it, "%s/%s", im->dir, it->rel) : NULL;
 	if (!it->source || !it->source_esc || (envelope && !it->envelope) || !it->abs) {
@@ -1674,7 +1663,7 @@ importer_file(struct importer *im, const char *path, const char *folder, enum im
 		why = importer_not_mail((const unsigned char *)data, len);
 	}
 	if (why)
-		importer_walk_row(im, path, esc, -1, len, importer_sha256(tmp, data, len),
+		importer_walk_row(im, path, esc, -1, len, sha256_hex(tmp, data, len),
 		                  "skipped", why, false);
 	if (data)
 		munmap((void *)data, len);
@@ -1981,6 +1970,194 @@ importer_open_cache(struct importer *im)
 	return TRAWL_OK;
 }
 
+/* ------------------------------------------------------------ versions */
+
+/*
+ * The tag of messages whose files make several versions (versions.h), and
+ * the database config key saying how far the manifest was looked at for
+ * them: "RULE OFFSET", the version rule and the manifest's length then.
+ */
+#define IMPORTER_VERSIONS_TAG "versions"
+#define IMPORTER_VERSIONS_KEY "trawl.versions-refreshed"
+
+/* Undoes importer_escape() in place. */
+static void
+importer_unescape(char *s)
+{
+	char *o = s;
+
+	for (const char *p = s; *p; p++) {
+		if (*p != '\\' || !p[1]) {
+			*o++ = *p;
+			continue;
+		}
+		p++;
+		if (*p == 't')
+			*o++ = '\t';
+		else if (*p == 'n')
+			*o++ = '\n';
+		else if (*p == 'r')
+			*o++ = '\r';
+		else if (*p == 'x' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			char hex[3] = {p[1], p[2], '\0'};
+
+			*o++ = (char)strtol(hex, NULL, 16);
+			p += 2;
+		} else
+			*o++ = *p;
+	}
+	*o = '\0';
+}
+
+static int
+importer_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The Message-IDs of the manifest's "duplicate" rows from byte offset on
+ * (those that may have got another file), each once, sorted.
+ */
+static trawl_status_t
+importer_duplicate_ids(struct importer *im, TALLOC_CTX *ctx, off_t offset, char ***out, size_t *n)
+{
+	FILE *f = fopen(im->manifest_path, "re");
+	char *line = NULL, **ids = NULL;
+	size_t cap = 0, len = 0, room = 0, k = 0;
+	ssize_t got;
+	bool nomem = false;
+
+	*out = NULL;
+	*n = 0;
+	if (!f || fseeko(f, offset, SEEK_SET) != 0) {
+		importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
+		if (f)
+			fclose(f);
+		return TRAWL_IO;
+	}
+	while (!nomem && (got = getline(&line, &cap, f)) > 0) {
+		char *fields[9], *p = line;
+		int nf = 0;
+
+		if (line[got - 1] == '\n')
+			line[got - 1] = '\0';
+		while (nf < 9) {
+			fields[nf++] = p;
+			p = strchr(p, '\t');
+			if (!p)
+				break;
+			*p++ = '\0';
+		}
+		if (nf < 7 || strcmp(fields[6], "duplicate") != 0 || !*fields[5])
+			continue;
+		if (len == room) {
+			char **nv = talloc_realloc(ctx, ids, char *, room ? room * 2 : 256);
+
+			nomem = !nv;
+			ids = nv ? nv : ids;
+			room = nv ? (room ? room * 2 : 256) : room;
+		}
+		if (!nomem) {
+			importer_unescape(fields[5]);
+			nomem = !(ids[len] = talloc_strdup(ids, fields[5]));
+			len += !nomem;
+		}
+	}
+	free(line);
+	fclose(f);
+	if (nomem) {
+		importer_fail(im, "out of memory");
+		return TRAWL_NOMEM;
+	}
+	if (len)
+		qsort(ids, len, sizeof(ids[0]), importer_cmp_str);
+	for (size_t i = 0; i < len; i++)
+		if (!k || strcmp(ids[i], ids[k - 1]) != 0)
+			ids[k++] = ids[i];
+	*out = ids;
+	*n = k;
+	return TRAWL_OK;
+}
+
+/*
+ * Tags the messages whose files make several versions "versions", and
+ * untags those that no longer do: the messages of the manifest rows
+ * written since the last time (all of them when the version rule changed,
+ * or in a cache made before versions were tagged).  A message gets
+ * another file only through a "duplicate" row, so nothing else needs
+ * looking at.  Committed in batches with the offset reached, so an
+ * interrupted run is finished by the next.
+ */
+static void
+importer_versions(struct importer *im)
+{
+	TALLOC_CTX *tmp = talloc_new(im->ctx);
+	char *done = NULL, **ids, value[64];
+	off_t size = lseek(im->manifest_fd, 0, SEEK_END), offset = 0;
+	size_t n = 0;
+	unsigned long several = 0, changes = 0;
+	int rule = 0;
+	long long at = 0;
+
+	if (!tmp || size < 0 ||
+	    index_build_get_config(im->b, tmp, IMPORTER_VERSIONS_KEY, &done) != TRAWL_OK) {
+		importer_fail(im, "%s: %s", im->mail,
+		              size < 0 ? strerror(errno) : index_build_last_error(im->b));
+		goto out;
+	}
+	if (sscanf(done, "%d %lld", &rule, &at) == 2 && rule == VERSIONS_RULE && at >= 0 &&
+	    at <= (long long)size)
+		offset = (off_t)at;
+	if (offset == size)
+		goto out;
+	if (importer_duplicate_ids(im, tmp, offset, &ids, &n) != TRAWL_OK)
+		goto out;
+	for (size_t i = 0; i < n && !importer_stop; i++) {
+		TALLOC_CTX *one = talloc_new(tmp);
+		char **paths;
+		size_t np;
+		struct versions *v = NULL;
+		bool changed, differ = false;
+		trawl_status_t ts = index_build_message_files(im->b, one, ids[i], &paths, &np);
+
+		if (ts == TRAWL_OK && np >= 2 &&
+		    versions_compare(one, ids[i], im->mail, paths, np, NULL, NULL, &v) != TRAWL_OK)
+			ts = TRAWL_NOMEM;
+		differ = v && v->n_versions >= 2;
+		if (ts == TRAWL_OK)
+			ts = index_build_set_tag(im->b, ids[i], IMPORTER_VERSIONS_TAG, differ, &changed);
+		talloc_free(one);
+		if (ts == TRAWL_NOT_FOUND)
+			continue;
+		if (ts != TRAWL_OK) {
+			importer_fail(im, "%s: %s", im->mail,
+			              ts == TRAWL_NOMEM ? "out of memory"
+			                                : index_build_last_error(im->b));
+			goto out;
+		}
+		several += differ;
+		if (changed && ++changes % im->batch == 0 && index_build_commit(im->b) != TRAWL_OK) {
+			importer_fail(im, "%s: %s", im->mail, index_build_last_error(im->b));
+			goto out;
+		}
+	}
+	if (importer_stop)
+		goto out;
+	snprintf(value, sizeof(value), "%d %lld", VERSIONS_RULE, (long long)size);
+	if (index_build_set_config(im->b, IMPORTER_VERSIONS_KEY, value) != TRAWL_OK ||
+	    index_build_commit(im->b) != TRAWL_OK) {
+		importer_fail(im, "%s: %s", im->mail, index_build_last_error(im->b));
+		goto out;
+	}
+	if (several)
+		printf("%lu message%s with several versions (files with other contents under one "
+		       "Message-ID): tag:%s\n",
+		       several, several == 1 ? "" : "s", IMPORTER_VERSIONS_TAG);
+out:
+	talloc_free(tmp);
+}
+
 static int
 importer_usage(FILE *f, int status)
 {
@@ -2119,6 +2296,8 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 		}
 		TALLOC_FREE(im->wctx);
 		importer_flush(im);
+		if (im->b && !im->fatal && !importer_stop)
+			importer_versions(im);
 		importer_progress_end(im->progress);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);

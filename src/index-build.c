@@ -538,6 +538,79 @@ index_build_add_tag(index_build_t *b, const char *message_id, const char *tag)
 }
 
 trawl_status_t
+index_build_message_files(index_build_t *b, TALLOC_CTX *ctx, const char *message_id,
+			  char ***paths, size_t *n)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_filenames_t *files;
+	notmuch_status_t st;
+	trawl_status_t ts = index_build_usable(b, message_id);
+	char **v = NULL;
+	size_t len = 0;
+
+	*paths = NULL;
+	*n = 0;
+	if (ts != TRAWL_OK)
+		return ts;
+	st = notmuch_database_find_message(b->db, message_id, &m);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return index_build_fail(b, st, message_id);
+	if (!m)
+		return TRAWL_NOT_FOUND;
+	files = notmuch_message_get_filenames(m);
+	for (; files && notmuch_filenames_valid(files); notmuch_filenames_move_to_next(files)) {
+		char **nv = talloc_realloc(ctx, v, char *, len + 1);
+
+		if (!nv || !(nv[len] = talloc_strdup(nv, notmuch_filenames_get(files)))) {
+			ts = TRAWL_NOMEM;
+			v = nv ? nv : v;
+			break;
+		}
+		v = nv;
+		len++;
+	}
+	if (files)
+		notmuch_filenames_destroy(files);
+	notmuch_message_destroy(m);
+	if (ts != TRAWL_OK) {
+		talloc_free(v);
+		return ts;
+	}
+	*paths = v;
+	*n = len;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+index_build_set_tag(index_build_t *b, const char *message_id, const char *tag, bool on,
+		    bool *changed)
+{
+	notmuch_message_t *m;
+	notmuch_tags_t *tags;
+	notmuch_status_t st = NOTMUCH_STATUS_SUCCESS;
+	trawl_status_t ts = index_build_message_for_change(b, message_id, &m);
+	bool has = false;
+
+	if (changed)
+		*changed = false;
+	if (ts != TRAWL_OK)
+		return ts;
+	for (tags = notmuch_message_get_tags(m); tags && notmuch_tags_valid(tags);
+	     notmuch_tags_move_to_next(tags))
+		has |= !strcmp(notmuch_tags_get(tags), tag);
+	if (tags)
+		notmuch_tags_destroy(tags);
+	if (has != on) {
+		st = on ? notmuch_message_add_tag(m, tag) : notmuch_message_remove_tag(m, tag);
+		if (changed && st == NOTMUCH_STATUS_SUCCESS)
+			*changed = true;
+	}
+	if (m != b->held)
+		notmuch_message_destroy(m);
+	return st == NOTMUCH_STATUS_SUCCESS ? TRAWL_OK : index_build_fail(b, st, tag);
+}
+
+trawl_status_t
 index_build_get_config(index_build_t *b, TALLOC_CTX *ctx, const char *key, char **value)
 {
 	char *v = NULL;

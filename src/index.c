@@ -2224,3 +2224,74 @@ index_changed_threads_within(index_t *idx, TALLOC_CTX *ctx, unsigned long from, 
 {
 	return INDEX_READ(idx, index_changed_threads_once(idx, ctx, from, to, within, out, n));
 }
+
+static trawl_status_t
+index_messages_files_once(index_t *idx, TALLOC_CTX *ctx, const char *query, size_t min_files,
+			  struct index_files **out, size_t *n)
+{
+	notmuch_query_t *q;
+	notmuch_messages_t *msgs = NULL;
+	struct index_files *v = NULL;
+	size_t len = 0, cap = 0;
+	trawl_status_t ts;
+	int bad = 0;
+
+	*out = NULL;
+	*n = 0;
+	ts = index_search_messages(idx, query, NOTMUCH_SORT_OLDEST_FIRST, &q, &msgs);
+	if (ts != TRAWL_OK)
+		return ts;
+	for (; !bad && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *m = notmuch_messages_get(msgs);
+		notmuch_filenames_t *files;
+		struct index_files f = {0};
+
+		if (!m) {
+			notmuch_query_destroy(q);
+			talloc_free(v);
+			index_set_error(idx, "query '%s': reading a message failed", query);
+			return TRAWL_DB;
+		}
+		files = notmuch_message_get_filenames(m);
+		for (; files && notmuch_filenames_valid(files); notmuch_filenames_move_to_next(files))
+			bad |= index_push(ctx, &f.paths, &f.n, notmuch_filenames_get(files));
+		if (files)
+			notmuch_filenames_destroy(files);
+		if (!bad && f.n >= min_files) {
+			if (len == cap) {
+				struct index_files *nv;
+
+				cap = cap ? cap * 2 : 64;
+				nv = talloc_realloc(ctx, v, struct index_files, cap);
+				bad |= !nv;
+				v = nv ? nv : v;
+			}
+			if (!bad) {
+				f.message_id = talloc_strdup(v, notmuch_message_get_message_id(m));
+				f.thread_id = talloc_strdup(v, notmuch_message_get_thread_id(m));
+				bad |= !f.message_id || !f.thread_id;
+				if (f.paths)
+					talloc_steal(v, f.paths);
+				v[len++] = f;
+			}
+		} else {
+			talloc_free(f.paths);
+		}
+		notmuch_message_destroy(m);
+	}
+	notmuch_query_destroy(q);
+	if (bad) {
+		talloc_free(v);
+		return TRAWL_NOMEM;
+	}
+	*out = v;
+	*n = len;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+index_messages_files(index_t *idx, TALLOC_CTX *ctx, const char *query, size_t min_files,
+		     struct index_files **out, size_t *n)
+{
+	return INDEX_READ(idx, index_messages_files_once(idx, ctx, query, min_files, out, n));
+}

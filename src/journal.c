@@ -498,6 +498,7 @@ journal_read_line(void *ud, char **fl, int nf)
 		x->ops = journal_unescape(e, fl[7]);
 		x->count = strtoul(fl[8], NULL, 10);
 		x->session = journal_unescape(e, nf >= 10 ? fl[9] : "");
+		x->note = journal_unescape(e, nf >= 11 ? fl[10] : "");
 		x->end = talloc_strdup(e, "");
 	} else if (nf >= 4 && !strcmp(fl[0], "C") && journal_number(fl[3], &v) &&
 		   (x = journal_find(r->e, r->n, id))) {
@@ -842,10 +843,12 @@ journal_begin(const char *path, struct journal_entry *x)
 	}
 	x->id = journal_take_id(path);
 	line = journal_seal(talloc_asprintf(
-		tmp, "E\t%lu\t%lld\t%s\t%s\t%lu\t%s\t%s\t%zu\t%s", x->id, (long long)x->time,
+		tmp, "E\t%lu\t%lld\t%s\t%s\t%lu\t%s\t%s\t%zu\t%s%s%s", x->id, (long long)x->time,
 		journal_escape(tmp, x->reviewer, 0), journal_escape(tmp, x->kind, 0), x->undoes,
 		journal_escape(tmp, x->query, 0), journal_escape(tmp, x->ops, 0), x->count,
-		journal_escape(tmp, x->session ? x->session : "", 0)));
+		journal_escape(tmp, x->session ? x->session : "", 0),
+		x->note && *x->note ? "\t" : "",
+		x->note && *x->note ? journal_escape(tmp, x->note, 0) : ""));
 	if (line)
 		rc = journal_write_locked(fd, line);
 	e = errno;
@@ -1023,7 +1026,7 @@ journal_print(const char *path, FILE *f, int csv, const char *filter)
 		return ts;
 	}
 	if (csv)
-		fputs("id,time,reviewer,kind,undoes,query,changes,messages,committed,end,"
+		fputs("id,time,reviewer,kind,undoes,query,changes,messages,committed,end,confirmed,"
 		      "note_before,note_after\r\n",
 		      f);
 	for (size_t i = 0; i < n; i++) {
@@ -1046,9 +1049,9 @@ journal_print(const char *path, FILE *f, int csv, const char *filter)
 			int lines = 0;
 			const char *fields[] = {num[0], when, e[i].reviewer, e[i].kind, num[1],
 						e[i].query, e[i].ops, num[2], num[3],
-						*e[i].end ? e[i].end : "open"};
+						*e[i].end ? e[i].end : "open", e[i].note};
 
-			for (int k = 0; k < 10; k++)
+			for (int k = 0; k < 11; k++)
 				journal_csv_field(f, fields[k], 0);
 			/* One message a line when an entry changed several notes. */
 			for (size_t k = 0; before && after && k < notes.n; k++) {
@@ -1070,13 +1073,14 @@ journal_print(const char *path, FILE *f, int csv, const char *filter)
 			 * terminal: queries and tags are typed text, and a line
 			 * may have been altered (with its checksum made right).
 			 */
-			fprintf(f, "%s  #%lu  %s  %s%s%s  %s  on '%s'  %zu/%zu messages  %s\n", when,
+			fprintf(f, "%s  #%lu  %s  %s%s%s  %s  on '%s'  %zu/%zu messages  %s%s%s\n", when,
 				e[i].id, text_sanitize(tmp, e[i].reviewer, strlen(e[i].reviewer)),
 				text_sanitize(tmp, e[i].kind, strlen(e[i].kind)),
 				e[i].undoes ? " of #" : "", e[i].undoes ? num[1] : "",
 				text_sanitize(tmp, e[i].ops, strlen(e[i].ops)),
 				text_sanitize(tmp, e[i].query, strlen(e[i].query)), e[i].committed,
-				e[i].count, text_sanitize(tmp, e[i].end, strlen(e[i].end)));
+				e[i].count, text_sanitize(tmp, e[i].end, strlen(e[i].end)),
+				*e[i].note ? "  " : "", text_sanitize(tmp, e[i].note, strlen(e[i].note)));
 			/* Notes are typed, maybe pasted from mail: neutralised too. */
 			for (size_t k = 0; k < notes.n; k++)
 				if (notes.v[k].id == e[i].id)

@@ -32,6 +32,8 @@
 #include "trawl/render.h"
 #include "trawl/text.h"
 #include "trawl/ui-curses.h"
+#include "trawl/util.h"
+#include "trawl/versions.h"
 #include "trawl/view.h"
 
 static const char usage_text[] =
@@ -40,6 +42,7 @@ static const char usage_text[] =
 	"       trawl show [--headers | --raw | --html] [--width N] [--cache DIR] QUERY...\n"
 	"       trawl search (list [--json] | save NAME QUERY... | delete NAME) [--cache DIR]\n"
 	"       trawl log [--csv] [--cache DIR] [TEXT]\n"
+	"       trawl versions [--json] [--cache DIR] QUERY...\n"
 	"       trawl import [--into DIR] SOURCE...\n"
 	"       trawl export [--cache DIR] QUERY... (--mbox FILE | --dir DIR) [--csv FILE] [--force]\n"
 	"       trawl --help | --version\n"
@@ -871,6 +874,145 @@ main_log(TALLOC_CTX *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* The file's date for `trawl versions`: UTC, ISO 8601. */
+static const char *
+main_file_date(long long t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+/* One message of `trawl versions --json`: its files, then its versions with their hashes. */
+static void
+main_versions_json(const struct versions *v, const char *thread_id, int first)
+{
+	char date[32];
+
+	printf("%s\n {\"message_id\": ", first ? "" : ",");
+	main_json_string(stdout, v->message_id);
+	printf(", \"thread_id\": ");
+	main_json_string(stdout, thread_id);
+	printf(", \"rule\": %d, \"files\": [", VERSIONS_RULE);
+	for (size_t i = 0; i < v->n_files; i++) {
+		const struct versions_file *f = &v->files[i];
+
+		printf("%s\n  {\"path\": ", i ? "," : "");
+		main_json_string(stdout, f->rel);
+		printf(", \"folder\": ");
+		main_json_string(stdout, f->folder);
+		if (f->size < 0) {
+			printf(", \"version\": null, \"error\": ");
+			main_json_string(stdout, f->error ? f->error : "");
+			printf("}");
+			continue;
+		}
+		printf(", \"size\": %lld, \"date\": \"%s\", \"sha256\": \"%s\", \"version\": %d}",
+		       f->size, main_file_date(f->mtime, date, sizeof(date)), f->sha256, f->version);
+	}
+	printf("],\n  \"identical\": %s, \"versions\": [", v->identical ? "true" : "false");
+	for (int k = 1; k <= v->n_versions; k++) {
+		int n = 0;
+
+		for (size_t i = 0; i < v->n_files; i++)
+			if (v->files[i].version == k) {
+				if (!n++)
+					printf("%s\n  {\"version\": %d, \"hash\": \"%s\", \"files\": [",
+					       k > 1 ? "," : "", k, v->files[i].version_hash);
+				else
+					printf(", ");
+				main_json_string(stdout, v->files[i].rel);
+			}
+		printf("]}");
+	}
+	printf("]}");
+}
+
+/* One message of `trawl versions`, as text (neutralised: paths and ids come from anywhere). */
+static void
+main_versions_text(TALLOC_CTX *ctx, const struct versions *v)
+{
+	char date[32], size[32];
+
+	printf("id:%s  %s\n", text_sanitize(ctx, v->message_id, strlen(v->message_id)),
+	       versions_summary(ctx, v));
+	for (int k = 0; k <= v->n_versions; k++) {
+		int n = 0;
+
+		for (size_t i = 0; i < v->n_files; i++) {
+			const struct versions_file *f = &v->files[i];
+
+			if (f->version != k)
+				continue;
+			if (!n++ && k)
+				printf("  version %d  %s\n", k, f->version_hash);
+			else if (!k && n == 1)
+				printf("  unreadable\n");
+			if (f->size < 0) {
+				printf("    %s  %s\n", text_sanitize(ctx, f->rel, strlen(f->rel)),
+				       f->error ? f->error : "");
+				continue;
+			}
+			printf("    %s  folder %s  %s bytes  %s  sha256 %s\n",
+			       text_sanitize(ctx, f->rel, strlen(f->rel)),
+			       *f->folder ? text_sanitize(ctx, f->folder, strlen(f->folder)) : ".",
+			       util_group_digits(size, sizeof(size), (unsigned long long)f->size),
+			       main_file_date(f->mtime, date, sizeof(date)), f->sha256);
+		}
+	}
+}
+
+/*
+ * trawl versions: the messages of the query that have several files, with
+ * each file and the versions they make (versions.h states the rule).
+ */
+static int
+main_versions(TALLOC_CTX *ctx, int argc, char **argv)
+{
+	static const struct option json[] = {{"json", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	struct options o = {0};
+	int as_json = 0, i = main_sub_options(argc, argv, json, &as_json, &o);
+	index_t *idx;
+	struct index_files *mf;
+	size_t n;
+
+	if (i < 0 || i >= argc) {
+		if (i >= 0)
+			text_warn("versions: a query is needed ('*' for every message)");
+		return main_usage(stderr, 2);
+	}
+	idx = main_open_index(ctx, &o);
+	if (!idx)
+		return 1;
+	if (index_messages_files(idx, ctx, main_join(ctx, argc, argv, i), 2, &mf, &n) != TRAWL_OK) {
+		text_warn("%s", index_last_error(idx));
+		return 1;
+	}
+	if (as_json)
+		printf("[");
+	for (size_t k = 0; k < n; k++) {
+		TALLOC_CTX *tmp = talloc_new(ctx);
+		struct versions *v;
+
+		if (versions_compare(tmp, mf[k].message_id, index_db_path(idx), mf[k].paths,
+				     mf[k].n, NULL, NULL, &v) != TRAWL_OK) {
+			text_warn("out of memory");
+			return 1;
+		}
+		if (as_json)
+			main_versions_json(v, mf[k].thread_id, k == 0);
+		else
+			main_versions_text(tmp, v);
+		talloc_free(tmp);
+	}
+	if (as_json)
+		printf("%s]\n", n ? "\n" : "");
+	return ferror(stdout) ? 1 : 0;
+}
+
 /* A UTF-8 LC_CTYPE is needed for widths; fall back to C.UTF-8 rather than show placeholders. */
 static void
 main_locale(void)
@@ -907,10 +1049,11 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (argc > 1 && (!strcmp(argv[1], "show") || !strcmp(argv[1], "search") ||
-			 !strcmp(argv[1], "log"))) {
-		rc = !strcmp(argv[1], "show")	  ? main_show(ctx, argc - 1, argv + 1)
-		     : !strcmp(argv[1], "search") ? main_search(ctx, argc - 1, argv + 1)
-						  : main_log(ctx, argc - 1, argv + 1);
+			 !strcmp(argv[1], "log") || !strcmp(argv[1], "versions"))) {
+		rc = !strcmp(argv[1], "show")	    ? main_show(ctx, argc - 1, argv + 1)
+		     : !strcmp(argv[1], "search")   ? main_search(ctx, argc - 1, argv + 1)
+		     : !strcmp(argv[1], "versions") ? main_versions(ctx, argc - 1, argv + 1)
+						    : main_log(ctx, argc - 1, argv + 1);
 		talloc_free(ctx);
 		return rc;
 	}

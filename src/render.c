@@ -71,6 +71,8 @@ struct render_state {
 	int show;   /* the RENDER_SHOW_* bit of mode */
 	int emit;   /* body lines wanted (not in RAW mode, nor when saving) */
 	int saving; /* render_save_attachment(): only the attachment list matters */
+	int hash_attachments; /* render_attachment_hashes(): each one's SHA-256 in att_hashes */
+	char **att_hashes;
 
 	GMimeParserOptions *options;
 	GMimeStream *stream;
@@ -1123,6 +1125,35 @@ render_add_part(struct render_state *st, const struct render_frame *f, int id)
 	return p;
 }
 
+static ssize_t render_object_content(GMimeObject *obj, GMimeStream *stream);
+
+/*
+ * The SHA-256 of an attachment's decoded content (what saving it writes),
+ * through GMime's checksum filter into a null stream: nothing is kept.
+ */
+static char *
+render_object_sha256(TALLOC_CTX *ctx, GMimeObject *obj)
+{
+	GMimeStream *null = g_mime_stream_null_new();
+	GMimeStream *filtered = g_mime_stream_filter_new(null);
+	GMimeFilter *sum = g_mime_filter_checksum_new(G_CHECKSUM_SHA256);
+	char *hex = NULL;
+
+	g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), sum);
+	if (render_object_content(obj, filtered) >= 0) {
+		gchar *s = g_mime_filter_checksum_get_string(GMIME_FILTER_CHECKSUM(sum));
+
+		hex = talloc_strdup(ctx, s ? s : "");
+		g_free(s);
+	} else {
+		hex = talloc_strdup(ctx, "");
+	}
+	g_object_unref(sum);
+	g_object_unref(filtered);
+	g_object_unref(null);
+	return hex;
+}
+
 static void
 render_add_attachment(struct render_state *st, const struct render_frame *f, int id,
 		      struct render_part *part, const char *filename)
@@ -1158,6 +1189,15 @@ render_add_attachment(struct render_state *st, const struct render_frame *f, int
 		part->attachment = a->index;
 	if (st->want_index == a->index && !st->want_obj)
 		st->want_obj = g_object_ref(f->obj);
+	if (st->hash_attachments) {
+		char **h = talloc_realloc(st, st->att_hashes, char *, m->n_attachments);
+
+		if (!h || !(h[m->n_attachments - 1] = render_object_sha256(h, f->obj))) {
+			st->failed = 1;
+			return;
+		}
+		st->att_hashes = h;
+	}
 	if (st->saving)
 		return;
 	a->size = render_part_size(f->obj);
@@ -1754,14 +1794,12 @@ render_numbered_name(TALLOC_CTX *ctx, const char *name, int n)
 	return talloc_asprintf(ctx, "%.*s%s%s", (int)stem, name, suffix, name + stem);
 }
 
-static trawl_status_t
-render_write_object(GMimeObject *obj, int fd)
+/* Writes an attachment's decoded content to stream; -1 on a write error. */
+static ssize_t
+render_object_content(GMimeObject *obj, GMimeStream *stream)
 {
-	GMimeStream *stream = g_mime_stream_fs_new(fd);
 	ssize_t written = -1;
 
-	/* The stream does not own fd: the caller closes it and sees the error. */
-	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(stream), FALSE);
 	if (GMIME_IS_PART(obj)) {
 		GMimeDataWrapper *w = g_mime_part_get_content(GMIME_PART(obj));
 
@@ -1773,6 +1811,18 @@ render_write_object(GMimeObject *obj, int fd)
 	}
 	if (written >= 0 && g_mime_stream_flush(stream) < 0)
 		written = -1;
+	return written;
+}
+
+static trawl_status_t
+render_write_object(GMimeObject *obj, int fd)
+{
+	GMimeStream *stream = g_mime_stream_fs_new(fd);
+	ssize_t written;
+
+	/* The stream does not own fd: the caller closes it and sees the error. */
+	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(stream), FALSE);
+	written = render_object_content(obj, stream);
 	g_object_unref(stream);
 	return written < 0 ? TRAWL_IO : TRAWL_OK;
 }
@@ -1844,6 +1894,34 @@ render_save_attachment(TALLOC_CTX *ctx, const char *path, int index, const char 
 out:
 	if (dfd >= 0)
 		close(dfd);
+	talloc_free(st);
+	return rc;
+}
+
+trawl_status_t
+render_attachment_hashes(TALLOC_CTX *ctx, const char *path, char ***hex, size_t *n)
+{
+	struct render_state *st;
+	trawl_status_t rc;
+
+	if (!path || !hex || !n)
+		return TRAWL_USAGE;
+	*hex = NULL;
+	*n = 0;
+	render_init();
+	st = render_state_new(NULL, RENDER_MODE_TEXT);
+	if (!st)
+		return TRAWL_NOMEM;
+	st->emit = 0;
+	st->saving = 1;
+	st->hash_attachments = 1;
+	rc = render_open(st, path);
+	if (rc == TRAWL_OK)
+		rc = render_run(st);
+	if (rc == TRAWL_OK && st->msg->n_attachments) {
+		*hex = talloc_steal(ctx, st->att_hashes);
+		*n = st->msg->n_attachments;
+	}
 	talloc_free(st);
 	return rc;
 }

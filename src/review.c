@@ -138,6 +138,7 @@ review_writer(bg_writer_t *w, void *arg)
 			.undoes = job->undoes,
 			.query = job->query,
 			.ops = job->ops_text,
+			.note = job->note,
 			.count = job->n,
 		};
 
@@ -338,9 +339,19 @@ struct review_job *
 review_tag(struct review *rv, const char *query, const char *thread_id, char *const *ids,
 	   size_t n, const struct tagops *ops, int bulk)
 {
+	return review_tag_noted(rv, query, thread_id, ids, n, ops, bulk, NULL);
+}
+
+struct review_job *
+review_tag_noted(struct review *rv, const char *query, const char *thread_id, char *const *ids,
+		 size_t n, const struct tagops *ops, int bulk, const char *note)
+{
 	struct review_job *job = review_job_new(rv, "tag", query, thread_id, ids, n);
 	char *err = NULL, num[32];
 
+	job->note = talloc_strdup(job, note ? note : "");
+	if (!job->note)
+		abort();
 	job->ops_text = tagops_format(job, ops);
 	if (tagops_parse(job, job->ops_text, &job->ops, &err) != TRAWL_OK)
 		abort(); /* a formatted list always parses */

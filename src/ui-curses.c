@@ -75,7 +75,11 @@ ui_setup_colours(const struct config *cfg)
 				a = A_DIM;
 				break;
 			case SCREEN_LINK:
+			case SCREEN_DIFF_DEL:
 				a = A_UNDERLINE;
+				break;
+			case SCREEN_DIFF_ADD:
+				a = A_BOLD;
 				break;
 			default:
 				a = A_NORMAL;

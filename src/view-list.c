@@ -8,6 +8,7 @@
 #include "trawl/bg.h"
 #include "trawl/review.h"
 #include "trawl/util.h"
+#include "trawl/versionmap.h"
 #include "trawl/view.h"
 
 static int listview_poll(struct app *app);
@@ -219,6 +220,14 @@ list_draw_row(struct app *app, const struct index_thread *row, int selected, int
 		screen_puts(app->scr, col, y, author_w - 1, authors, selected ? base : SCREEN_AUTHOR);
 		col += author_w;
 	}
+	/* A message with several files: how many, and how many versions they make. */
+	if (col + 2 < end && versionmap_thread_mark(app->versions, row->thread_id)) {
+		char *mark = talloc_asprintf(NULL, "[%s] ",
+					     versionmap_thread_mark(app->versions, row->thread_id));
+
+		col += screen_puts(app->scr, col, y, end - col, mark, selected ? base : SCREEN_NOTE);
+		talloc_free(mark);
+	}
 	if (col < end) {
 		col += screen_puts(app->scr, col, y, end - col, *row->subject ? row->subject
 									  : "(no subject)",
@@ -265,6 +274,19 @@ list_draw(struct app *app, int x, int y, int w, int h)
 
 	view_scroll_to(lv->cursor, &lv->top, len, h);
 	threadlist_set_visible(tl, lv->top, (size_t)h, lv->cursor);
+	{
+		/* The versions of the threads on screen are read in the background. */
+		char *ids[256];
+		size_t n_ids = 0;
+
+		for (size_t r = lv->top; r < lv->top + (size_t)h && r < len && n_ids < 256; r++) {
+			const struct index_thread *row = threadlist_row(tl, r);
+
+			if (row)
+				ids[n_ids++] = row->thread_id;
+		}
+		versionmap_want(app->versions, ids, n_ids);
+	}
 	for (int i = 0; i < h; i++) {
 		size_t r = lv->top + (size_t)i;
 		const struct index_thread *row = threadlist_row(tl, r);

@@ -17,6 +17,7 @@
 #include "trawl/render-job.h"
 #include "trawl/render.h"
 #include "trawl/thread.h"
+#include "trawl/versionmap.h"
 #include "trawl/view.h"
 
 #define THREAD_MAX_INDENT 16 /* columns of reply-depth indentation at most */
@@ -73,6 +74,7 @@ struct tv_message {
 	int show_body; /* the body rows are shown (expanded and rendered) */
 	int marked;    /* marked for a command (`;`) */
 	TALLOC_CTX *tail_mem;
+	char *file; /* another file of the message shown instead of the first (versions), or NULL */
 };
 
 struct threadview {
@@ -94,6 +96,7 @@ struct threadview {
 	size_t n_pats;
 	char *find;    /* the find's text, NULL when the highlights are the query's */
 	int highlight; /* draw the highlights */
+	unsigned versions_serial; /* the versions map's serial the summaries show */
 };
 
 static const struct text_run *thread_row_run(const struct threadview *tv, TALLOC_CTX *tmp,
@@ -117,6 +120,13 @@ rows_add(struct threadview *tv, struct tv_rows *rows, const struct tv_line *line
 			abort();
 	}
 	rows->v[rows->n++] = *line;
+}
+
+/* The file message tm is read from: its first, or the one chosen among its versions. */
+static const char *
+msg_file(const struct tv_message *tm)
+{
+	return tm->file ? tm->file : tm->m->filename;
 }
 
 static size_t
@@ -503,18 +513,18 @@ thread_render(struct app *app, struct tv_message *tm)
 		return;
 	if (!tm->mem)
 		tm->mem = talloc_new(app->thread);
-	if (stat(tm->m->filename, &st) == 0 && st.st_size >= THREAD_RENDER_INLINE) {
+	if (stat(msg_file(tm), &st) == 0 && st.st_size >= THREAD_RENDER_INLINE) {
 		tm->render_queued = thread_render_jobs(app->thread) >= THREAD_RENDER_JOBS;
 		if (tm->render_queued ||
-		    render_job_start(tm->mem, tm->m->filename, &opts, &tm->rj) == TRAWL_OK)
+		    render_job_start(tm->mem, msg_file(tm), &opts, &tm->rj) == TRAWL_OK)
 			return;
 		/* No child (fork failed): render here, slow but shown. */
 		tm->rj = NULL;
 	}
 	tm->render_queued = 0;
-	if (render_file(tm->mem, tm->m->filename, &opts, &tm->r) != TRAWL_OK)
+	if (render_file(tm->mem, msg_file(tm), &opts, &tm->r) != TRAWL_OK)
 		tm->render_error = talloc_asprintf(tm->mem, "[cannot read the message file %s]",
-						   tm->m->filename);
+						   msg_file(tm));
 }
 
 /* Forgets message i's rendering (and stops its child): its mode changed. */
@@ -695,12 +705,13 @@ thread_layout_msg(struct app *app, size_t i, int width)
 	}
 	localtime_r(&tm->m->date, &lt);
 	strftime(date, sizeof(date), "%a %d %b %Y %H:%M", &lt);
-	summary = talloc_asprintf(tv->line_mem, "%s%s %s  %s%s%s%s",
+	summary = talloc_asprintf(tv->line_mem, "%s%s %s  %s%s%s%s%s",
 				  tm->expanded ? (text_locale_is_utf8() ? "\u25be" : "-")
 					       : (text_locale_is_utf8() ? "\u25b8" : "+"),
 				  tm->marked ? " *" : "",
 				  tm->m->from, date, *tm->m->tags ? "  (" : "", tm->m->tags,
-				  *tm->m->tags ? ")" : "");
+				  *tm->m->tags ? ")" : "",
+				  versionsview_mark(tv->line_mem, app, tm->m->message_id, msg_file(tm)));
 	/* The tree prefix is trawl's own text; the summary, from the message, is neutralised. */
 	if (text_decode(tv->line_mem, summary, strlen(summary), 0, &run) != TRAWL_OK ||
 	    !(run = thread_prefix_run(tv->line_mem, tm->tree, run)))
@@ -737,6 +748,8 @@ thread_layout_msg(struct app *app, size_t i, int width)
 		thread_set_tail(tv, i, width);
 		return;
 	}
+	/* What the reviewer has read, for the question when several versions are marked reviewed. */
+	versionmap_seen(app->versions, tm->m->message_id, msg_file(tm));
 	{
 		const char *names[] = {"From", "To", "Cc", "Date", "Subject"};
 		const char *values[] = {tm->r->from, tm->r->to, tm->r->cc, tm->r->date,
@@ -927,7 +940,7 @@ thread_take_renders(struct app *app)
 			tm->r = r;
 		else
 			tm->render_error = talloc_asprintf(tm->mem, "[cannot render the message file %s: %s]",
-							   tm->m->filename, error ? error : "");
+							   msg_file(tm), error ? error : "");
 		TALLOC_FREE(tm->rj);
 		ended = 1;
 	}
@@ -965,8 +978,10 @@ threadview_poll(struct app *app, void *ud)
 		return 0;
 	thread_poll(tv->th);
 	frame = thread_take_renders(app);
-	if (tv->serial != tv->th->serial || frame) {
+	if (tv->serial != tv->th->serial || frame ||
+	    tv->versions_serial != versionmap_serial(app->versions)) {
 		tv->serial = tv->th->serial;
+		tv->versions_serial = versionmap_serial(app->versions);
 		thread_layout(app, tv->width);
 		frame = 1;
 	}
@@ -1018,6 +1033,8 @@ threadview_open(struct app *app, const char *thread_id)
 	}
 	app->thread = tv;
 	thread_follow(tv->th, app->feed);
+	versionmap_want(app->versions, &tv->th->thread_id, 1);
+	tv->versions_serial = versionmap_serial(app->versions);
 	tv->job = app_add_job(app, tv, threadview_poll, threadview_fds, tv);
 	thread_tree(tv);
 	thread_query_patterns(tv, view_query(app));
@@ -1554,5 +1571,25 @@ threadview_current_file(const struct app *app)
 {
 	const struct tv_message *tm = thread_current(app);
 
-	return tm ? tm->m->filename : NULL;
+	return tm ? msg_file(tm) : NULL;
+}
+
+int
+threadview_show_file(struct app *app, const char *message_id, const char *path)
+{
+	struct threadview *tv = app->thread;
+	long i = tv ? thread_find(tv->th, message_id) : -1;
+	struct tv_message *tm;
+
+	if (i < 0)
+		return 0;
+	tm = &tv->msgs[i];
+	talloc_free(tm->file);
+	tm->file = strcmp(path, tm->m->filename) ? talloc_strdup(tv, path) : NULL;
+	tm->expanded = 1;
+	thread_body_reset(tv, (size_t)i);
+	thread_unrender(tm);
+	thread_layout(app, tv->width);
+	thread_goto_msg(app, (size_t)i);
+	return 1;
 }

@@ -429,6 +429,8 @@ view_draw(struct app *app)
 		view_draw_help(app, h);
 	} else if (app->focus == APP_FOCUS_THREAD && app->thread) {
 		view_thread_ops.draw(app, 0, 0, scr->w, h);
+	} else if (versionsview_ops(app)) {
+		versionsview_ops(app)->draw(app, 0, 0, scr->w, h);
 	} else {
 		if (app->sidebar_visible && scr->w >= 40) {
 			int sw = app->cfg->sidebar_width;
@@ -519,6 +521,9 @@ view_focused(const struct app *app)
 		return &view_sidebar_ops;
 	case APP_FOCUS_THREAD:
 		return &view_thread_ops;
+	case APP_FOCUS_VERSIONS:
+	case APP_FOCUS_DIFF:
+		return versionsview_ops(app) ? versionsview_ops(app) : &view_list_ops;
 	case APP_FOCUS_LIST:
 	default:
 		return &view_list_ops;

@@ -25,15 +25,19 @@ enum app_focus {
 	APP_FOCUS_SIDEBAR,
 	APP_FOCUS_LIST,
 	APP_FOCUS_THREAD,
+	APP_FOCUS_VERSIONS, /* the files of a message (view-versions.c) */
+	APP_FOCUS_DIFF,     /* two versions of a message compared */
 };
 
 struct listview;   /* view.h: the panes */
 struct sidebar;
 struct threadview; /* view-thread.c */
+struct versionsview; /* view-versions.c */
 
 struct prompt;     /* prompt.c */
 struct bg_job;     /* bg.h */
 struct review;     /* review.c */
+struct versionmap; /* versionmap.h */
 struct app;
 
 /* What to do with the prompt's line when Enter is pressed. */
@@ -74,6 +78,7 @@ struct app {
 	 */
 	char **limits;
 	size_t n_limits;
+	struct versionsview *versions_view; /* the files of a message and their diff, or NULL */
 	int help;                  /* the help screen is shown, with these lines: */
 	char **help_lines;
 	size_t n_help_lines, help_top;
@@ -83,6 +88,7 @@ struct app {
 	/* The models every pane shares. */
 	struct review *review;     /* the write queue */
 	struct feed *feed;         /* tells the models of every commit */
+	struct versionmap *versions; /* the versions of the messages on screen */
 	/* Background jobs: slots are NULL once their owner is freed. */
 	struct app_job **jobs;
 	size_t n_jobs;

@@ -91,6 +91,20 @@ void cmd_pipe(struct app *app, int argc, char **argv);
 void cmd_view_pager(struct app *app, int argc, char **argv);
 void cmd_edit_raw(struct app *app, int argc, char **argv);
 void cmd_copy(struct app *app, int argc, char **argv);
+/* cmd-versions.c: the versions of a message. */
+void cmd_versions(struct app *app, int argc, char **argv);
+void cmd_diff_versions(struct app *app, int argc, char **argv);
+void cmd_versions_pane(struct app *app, int argc, char **argv);
+
+/*
+ * Before r or R marks message_id (NULL: every message of thread_id)
+ * reviewed: what the journal records of their versions in *note ("" when
+ * none has several files), and 1 when a version of one was never on
+ * screen in this session: *question then asks whether all were read.
+ * Strings are children of ctx.
+ */
+int cmd_versions_review(struct app *app, TALLOC_CTX *ctx, const char *thread_id,
+			const char *message_id, char **note, char **question);
 
 /* Whether a bulk change is still taking its snapshot of message ids (not queued yet). */
 int cmd_review_snapshotting(const struct app *app);

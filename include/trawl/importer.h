@@ -23,7 +23,13 @@
  * trawl.mbox-offset, trawl.mbox-from for messages taken from an mbox);
  * the first message of each content gets trawl.content=<content hash>,
  * and later messages with the same content but another Message-ID are
- * tagged "duplicate" with trawl.duplicate-of=<first Message-ID>.
+ * tagged "duplicate" with trawl.duplicate-of=<first Message-ID>.  A
+ * message whose files make several versions (versions.h: they differ in
+ * more than transport headers) is tagged "versions", and untagged when
+ * they no longer do; each run looks at the messages of the manifest rows
+ * written since the last (the database config key
+ * trawl.versions-refreshed holds "RULE OFFSET"), and at all of them when
+ * the version rule has changed or the cache predates the tag.
  *
  * The manifest is tab-separated with a header row: source, offset (of
  * the "From " line, mbox only), size, sha256 (of the message's bytes as

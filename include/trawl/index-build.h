@@ -126,6 +126,22 @@ trawl_status_t index_build_add_property(index_build_t *b, const char *message_id
 trawl_status_t index_build_add_tag(index_build_t *b, const char *message_id, const char *tag);
 
 /*
+ * The files of message_id, in notmuch's order (a talloc array of paths,
+ * children of ctx); TRAWL_NOT_FOUND if there is no such message.  Sees
+ * the batch in progress.
+ */
+trawl_status_t index_build_message_files(index_build_t *b, TALLOC_CTX *ctx, const char *message_id,
+					 char ***paths, size_t *n);
+
+/*
+ * Gives message_id the tag (on) or takes it away (!on), as part of the
+ * batch in progress; a message that already is so is not written.
+ * *changed (may be NULL) says whether it was.
+ */
+trawl_status_t index_build_set_tag(index_build_t *b, const char *message_id, const char *tag,
+				   bool on, bool *changed);
+
+/*
  * The database config value key ("" if unset), in *value; and setting it
  * (part of the batch in progress, so it commits atomically with it).
  */

@@ -322,4 +322,22 @@ trawl_status_t index_message_note(index_t *idx, TALLOC_CTX *ctx, const char *mes
 trawl_status_t index_message_tags(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
 				  char ***tags, size_t *n);
 
+/* A message's files, copied out of notmuch. */
+struct index_files {
+	char *message_id;
+	char *thread_id;
+	char **paths; /* every file of the message, in notmuch's order (the first is the one
+		       * index_message.filename names) */
+	size_t n;
+};
+
+/*
+ * The messages matching query that have at least min_files files, oldest
+ * first, with their files (a talloc array, child of ctx).  notmuch 0.37
+ * has no query term for a number of files: every message matching is
+ * looked at, so this costs what listing the query's messages costs.
+ */
+trawl_status_t index_messages_files(index_t *idx, TALLOC_CTX *ctx, const char *query,
+				    size_t min_files, struct index_files **out, size_t *n);
+
 #endif

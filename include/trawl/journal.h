@@ -22,18 +22,22 @@
  * read as a shorter valid line (lines of older versions have none and are
  * read as they are up to the first line that has one):
  *
- *   E  id  time  reviewer  kind  undoes  query  ops  count  session   an entry begins
+ *   E  id  time  reviewer  kind  undoes  query  ops  count  session  confirmed
+ *                                                                    an entry begins
  *   M  id  batch  message-id  old-tags  delta  [old-note  new-note]   before a batch commits
  *   C  id  batch  messages  time                                     the batch committed
  *   X  id  time  how                                                 the entry ended
  *
  * kind is "tag", "note" (a reviewer's note, note.h), "undo" or "redo";
- * undoes is the id of the entry an undo or redo reverses (0 otherwise);
- * delta is what the batch does to the message ("+a -b": only tags it
- * really adds or removes).  An M line whose change set the message's note
- * has two more fields, the note before and after ("" for none); lines
- * without them (all lines of older versions) changed no note, and older
- * versions read the new lines as tag changes.  M lines are
+ * confirmed (absent in older lines; struct journal_entry.note) is what the
+ * reviewer confirmed with the change, such as which versions of a message
+ * with several were read when it was marked reviewed; undoes is the id of
+ * the entry an undo or redo reverses (0 otherwise); delta is what the
+ * batch does to the message ("+a -b": only tags it really adds or
+ * removes).  An M line whose change set the message's note has two more
+ * fields, the note before and after ("" for none); lines without them (all
+ * lines of older versions) changed no note, and older versions read the
+ * new lines as tag changes.  M lines are
  * written and synced before their batch commits, C lines after; a batch
  * with M lines and no C line is settled against the database before its
  * entry is resumed or undone (journal_batches()).  Undo reverses each
@@ -66,6 +70,7 @@ struct journal_entry {
 	unsigned long undoes;
 	char *query;
 	char *ops;
+	char *note;       /* e.g. which versions were read ("" when none; see above) */
 	size_t count;     /* messages in the snapshot */
 	size_t committed; /* messages in committed batches */
 	char *end;        /* "" while open, else how it ended ("done", "cancelled"...) */

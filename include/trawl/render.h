@@ -140,6 +140,15 @@ trawl_status_t render_save_attachment(TALLOC_CTX *ctx, const char *path, int ind
 				      char **saved);
 
 /*
+ * The SHA-256 of the decoded content of each attachment of the message at
+ * path (what render_save_attachment() would write), as hex: (*hex)[i] is
+ * attachment i + 1's.  *hex is a talloc array of *n strings, a child of
+ * ctx (NULL when there is none).  TRAWL_IO if the file cannot be read.
+ */
+trawl_status_t render_attachment_hashes(TALLOC_CTX *ctx, const char *path, char ***hex,
+					size_t *n);
+
+/*
  * The safe base name for a declared attachment file name (NULL allowed):
  * no directory part, no control, C1 or bidi characters, no "..", no
  * leading dot or space, valid UTF-8, at most 255 bytes with the extension

@@ -28,6 +28,7 @@ struct review_job {
 	char *label;          /* for the status line: "+reviewed on 1 thread" */
 	char *query;          /* recorded in the journal */
 	char *ops_text;
+	char *note;           /* what the reviewer confirmed, for the journal ("" when none) */
 	char *kind;           /* "tag", "note", "undo", "redo" */
 	unsigned long undoes;
 	char *thread_id;      /* the one thread it touches, or NULL */
@@ -75,6 +76,11 @@ struct review *review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer,
  */
 struct review_job *review_tag(struct review *rv, const char *query, const char *thread_id,
 			      char *const *ids, size_t n, const struct tagops *ops, int bulk);
+
+/* The same with a note for the journal, such as which versions of the messages were read. */
+struct review_job *review_tag_noted(struct review *rv, const char *query, const char *thread_id,
+				    char *const *ids, size_t n, const struct tagops *ops, int bulk,
+				    const char *note);
 
 /*
  * Queues setting the note of message_id to note ("" removes it; note_clean()

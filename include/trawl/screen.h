@@ -36,7 +36,9 @@
 	X(ERROR)                                                             \
 	X(DIM)                                                               \
 	X(PROMPT)                                                            \
-	X(MATCH) /* a find's or the query's match in the thread view */
+	X(MATCH)      /* a find's or the query's match in the thread view */  \
+	X(DIFF_ADD)   /* a line only the second version has ("+") */         \
+	X(DIFF_DEL)   /* a line only the first version has ("-") */
 
 enum screen_attr {
 #define SCREEN_ATTR_ENUM(name) SCREEN_##name,

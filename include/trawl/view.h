@@ -19,6 +19,7 @@
 #include "trawl/app.h"
 #include "trawl/filters.h"
 #include "trawl/threadlist.h"
+#include "trawl/versions.h"
 
 /* The thread list pane: a threadlist model plus the cursor over it. */
 struct listview {
@@ -183,6 +184,29 @@ char **threadview_marked(TALLOC_CTX *ctx, const struct app *app, int files, size
 int threadview_current_rendering(const struct app *app);
 /* Moves to (and expands) the next unreviewed message below; 0 if none. */
 int threadview_next_unreviewed(struct app *app);
+/* Shows path, one of the files of message_id, as that message (versions); 0 if not in the thread. */
+int threadview_show_file(struct app *app, const char *message_id, const char *path);
+
+/*
+ * view-versions.c: the files of a message (its versions) and two of them
+ * compared.  The files pane lists message_id's files with path, folder,
+ * size, date and SHA-256, the one shown marked; back returns to the pane
+ * it was opened from.
+ */
+extern const struct view_ops view_versions_ops, view_diff_ops;
+/* The files pane's or the diff pane's ops when one has the focus, else NULL. */
+const struct view_ops *versionsview_ops(const struct app *app);
+int versionsview_open(struct app *app, const struct versions *v, const char *thread_id,
+		      const char *shown);
+/* Compares file a with file b of v (indexes in v->files) in the diff pane. */
+int versionsview_diff(struct app *app, const struct versions *v, const char *thread_id,
+		      const char *shown, long a, long b);
+void versionsview_back(struct app *app);
+/* The pane's commands: open-version, diff-versions, next-change, prev-change; 0 if not its. */
+int versionsview_command(struct app *app, const char *name);
+/* "  [3 files, 2 versions; version 1 shown]" for the thread view's summary line, or "". */
+char *versionsview_mark(TALLOC_CTX *ctx, struct app *app, const char *message_id,
+			const char *shown);
 
 
 

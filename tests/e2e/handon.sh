@@ -1,7 +1,7 @@
 #!/bin/sh
 # End-to-end: handing a message on (issue 16 item 6).  | pipes the raw
 # file to a command line the user types (wc -c equals the file's size);
-# :pipe-rendered pipes the text as shown, neutralised; v shows it in
+# :pipe-rendered pipes the text as shown, neutralised; p shows it in
 # $PAGER, e opens a read-only private copy in $EDITOR (removed after); y
 # shows the Message-ID, and copies it with OSC 52 only when the config
 # says so.
@@ -48,12 +48,12 @@ if grep -q "Body with escape" "$W/shown.out" && ! grep -q "$(printf '\033')" "$W
 else
 	tap_not_ok ":pipe-rendered gives the text as shown, neutralised"; cat -v "$W/shown.out" | sed 's/^/# /'
 fi
-tmux_keys v
+tmux_keys p
 tmux_wait_for "pager: done" >/dev/null
 if grep -q "^Subject: " "$W/pager.out" && ! grep -q "$(printf '\033')" "$W/pager.out"; then
-	tap_ok "v shows the message as shown in \$PAGER"
+	tap_ok "p shows the message as shown in \$PAGER"
 else
-	tap_not_ok "v shows the message as shown in \$PAGER"
+	tap_not_ok "p shows the message as shown in \$PAGER"
 fi
 tmux_keys e
 tap_check "e runs \$EDITOR on a copy" tmux_wait_for "editor (read-only copy): done"

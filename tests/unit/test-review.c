@@ -888,9 +888,9 @@ test_note_journal_records(void **state)
 	f = fopen(out, "w");
 	assert_int_equal(journal_print(path, f, 1, NULL), TRAWL_OK);
 	fclose(f);
-	assert_int_equal(fixture_sh(c->f, "head -1 '%s' | grep -q ',end,note_before,note_after\r$'",
+	assert_int_equal(fixture_sh(c->f, "head -1 '%s' | grep -q ',end,confirmed,note_before,note_after\r$'",
 				    out), 0);
-	assert_int_equal(fixture_sh(c->f, "sed -n 2p '%s' | grep -q '\"done\",\"\",\"\"\r$'", out),
+	assert_int_equal(fixture_sh(c->f, "sed -n 2p '%s' | grep -q '\"done\",\"\",\"\",\"\"\r$'", out),
 			 0);
 	assert_int_equal(fixture_sh(c->f, "sed -n 3p '%s' | grep -qF '\"was     here\","
 					  "\"<U+202E>evil^[[2J =cmd\"'", out), 0);
