@@ -1818,3 +1818,118 @@ index_changed_threads_within(index_t *idx, TALLOC_CTX *ctx, unsigned long from, 
 {
 	return INDEX_READ(idx, index_changed_threads_once(idx, ctx, from, to, within, out, n));
 }
+
+/*
+ * Scans for statistics: values only (see index.h).  notmuch_message_get_header()
+ * answers "from" and "message-id" from the message's value slots on every
+ * database made since notmuch 0.18 (NOTMUCH_FEATURE_FROM_SUBJECT_ID_VALUES);
+ * notmuch_message_get_message_id() would read the message's terms first.
+ */
+trawl_status_t
+index_scan(index_t *idx, const char *query, index_scan_fn fn, void *ud)
+{
+	notmuch_query_t *q;
+	notmuch_messages_t *msgs = NULL;
+	trawl_status_t ts;
+
+	index_refresh(idx, NULL);
+	ts = index_search_messages(idx, query, NOTMUCH_SORT_UNSORTED, &q, &msgs);
+	if (ts != TRAWL_OK)
+		return ts;
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *m = notmuch_messages_get(msgs);
+		struct index_scan_item it;
+		const char *from, *id;
+		int stop;
+
+		if (!m) {
+			index_set_error(idx, "query '%s': reading a message failed", query);
+			ts = TRAWL_DB;
+			break;
+		}
+		from = notmuch_message_get_header(m, "from");
+		id = notmuch_message_get_header(m, "message-id");
+		it.date = notmuch_message_get_date(m);
+		it.from = from ? from : "";
+		it.message_id = id ? id : "";
+		it.priv = m;
+		stop = fn(ud, &it);
+		notmuch_message_destroy(m);
+		if (stop) {
+			ts = TRAWL_CANCELLED;
+			break;
+		}
+	}
+	notmuch_query_destroy(q);
+	return ts;
+}
+
+const char *
+index_scan_file(const struct index_scan_item *it)
+{
+	return it->priv ? notmuch_message_get_filename(it->priv) : NULL;
+}
+
+static int
+index_folder_skip(const char *name)
+{
+	return !strcmp(name, "cur") || !strcmp(name, "new") || !strcmp(name, "tmp");
+}
+
+static trawl_status_t
+index_folders_once(index_t *idx, TALLOC_CTX *ctx, size_t max, char ***out, size_t *n)
+{
+	char **v = talloc_array(ctx, char *, 1);
+	size_t len = 0;
+	trawl_status_t ts = TRAWL_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (!v || !(v[len++] = talloc_strdup(v, "")))
+		return TRAWL_NOMEM;
+	/* Breadth first over the directory documents; v is also the queue. */
+	for (size_t at = 0; at < len && ts == TRAWL_OK; at++) {
+		/* Relative to the mail root, which may differ from the database's path. */
+		notmuch_directory_t *dir = NULL;
+		notmuch_filenames_t *kids;
+		notmuch_status_t st = notmuch_database_get_directory(idx->db, v[at], &dir);
+
+		if (st != NOTMUCH_STATUS_SUCCESS) {
+			ts = index_fail(idx, st, "listing the folders of %s", idx->db_path);
+			break;
+		}
+		if (!dir)
+			continue;
+		kids = notmuch_directory_get_child_directories(dir);
+		for (; kids && notmuch_filenames_valid(kids); notmuch_filenames_move_to_next(kids)) {
+			const char *name = notmuch_filenames_get(kids);
+
+			if (index_folder_skip(name) || len >= max)
+				continue;
+			v = talloc_realloc(ctx, v, char *, len + 1);
+			if (!v || !(v[len] = *v[at] ? talloc_asprintf(v, "%s/%s", v[at], name)
+						    : talloc_strdup(v, name))) {
+				ts = TRAWL_NOMEM;
+				break;
+			}
+			len++;
+		}
+		if (kids)
+			notmuch_filenames_destroy(kids);
+		notmuch_directory_destroy(dir);
+	}
+	if (ts != TRAWL_OK) {
+		talloc_free(v);
+		return ts;
+	}
+	qsort(v, len, sizeof(*v), index_strcmp);
+	*out = v;
+	*n = len;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+index_folders(index_t *idx, TALLOC_CTX *ctx, size_t max, char ***out, size_t *n)
+{
+	return INDEX_READ(idx, index_folders_once(idx, ctx, max ? max : 1, out, n));
+}

@@ -285,4 +285,43 @@ trawl_status_t index_message_info(index_t *idx, TALLOC_CTX *ctx, const char *mes
 trawl_status_t index_message_tags(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
 				  char ***tags, size_t *n);
 
+/*
+ * Scanning a query's messages for statistics (stats.h).  Each message is
+ * read from what notmuch keeps in value slots, without its terms and
+ * without its file: the date, the From header as notmuch stored it
+ * (decoded at indexing time) and the Message-ID.  This costs a few
+ * microseconds a message, where anything that needs a message's terms
+ * (tags, file names, thread) costs several times more and To/Cc would
+ * parse the file.
+ */
+struct index_scan_item {
+	time_t date;            /* 0 when the message has none */
+	const char *from;       /* "" when none */
+	const char *message_id;
+	void *priv;             /* index.c's: the message, for index_scan_file() */
+};
+
+/* Called for each message (strings valid during the call only); nonzero stops the scan. */
+typedef int (*index_scan_fn)(void *ud, const struct index_scan_item *it);
+
+/*
+ * Calls fn for every message of query, in the database's own order
+ * (unsorted, the cheapest).  A scan is not retried: a failure (a commit
+ * discarding the revision read, or libnotmuch 0.37 aborting the process)
+ * is for the caller, a background child, to restart.  TRAWL_CANCELLED
+ * when fn stopped it.
+ */
+trawl_status_t index_scan(index_t *idx, const char *query, index_scan_fn fn, void *ud);
+
+/* During fn: the first file of the message (costs a read of its terms), or NULL. */
+const char *index_scan_file(const struct index_scan_item *it);
+
+/*
+ * The folders the database holds messages in, as notmuch's folder: prefix
+ * names them ("" for the top, "Sent" for DB/Sent/cur): every directory the
+ * database knows except the cur/, new/ and tmp/ of a maildir, sorted, at
+ * most max.  Some may hold no message (counting them says).
+ */
+trawl_status_t index_folders(index_t *idx, TALLOC_CTX *ctx, size_t max, char ***out, size_t *n);
+
 #endif
