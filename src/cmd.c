@@ -110,6 +110,8 @@ cmd_help_context(const struct app *app)
 		return CONFIG_SIDEBAR;
 	case APP_FOCUS_THREAD:
 		return CONFIG_THREAD;
+	case APP_FOCUS_STATS:
+		return statsview_context(app);
 	default:
 		return CONFIG_LIST;
 	}
@@ -228,6 +230,8 @@ cmd_back(struct app *app, int argc, char **argv)
 		app->help = 0;
 	else if (app->focus == APP_FOCUS_THREAD)
 		threadview_close(app);
+	else if (app->focus == APP_FOCUS_STATS)
+		statsview_close(app);
 	else
 		cmd_quit(app, argc, argv);
 }
@@ -413,7 +417,7 @@ cmd_thread(struct app *app, int argc, char **argv)
 const struct cmd_entry cmd_table[] = {
 	{"help", "", "show the key bindings of this pane (again to close)", 0, cmd_help},
 	{"quit", "", "quit trawl", 0, cmd_quit},
-	{"back", "", "close the help or the thread; quit from the thread list", 0, cmd_back},
+	{"back", "", "close the help, the thread or a pane; quit from the thread list", 0, cmd_back},
 	{"next", "", "move down one row", 0, cmd_next},
 	{"prev", "", "move up one row", 0, cmd_prev},
 	{"page-down", "", "move down one page", 0, cmd_page_down},
@@ -473,6 +477,20 @@ const struct cmd_entry cmd_table[] = {
 	{"toggle-html", "", "prefer the HTML or the plain text part", CTX(THREAD), cmd_thread},
 	{"toggle-raw", "", "show the raw source of the current message", CTX(THREAD), cmd_thread},
 	{"toggle-quotes", "", "fold or unfold long quotes", CTX(THREAD), cmd_thread},
+	/* cmd-stats.c: the timeline and correspondents panes. */
+	{"timeline", "", "show or hide the query's messages per day, week, month or year",
+	 CTX(LIST) | CTX(SIDEBAR) | CTX(TIMELINE) | CTX(PEOPLE), cmd_timeline},
+	{"correspondents", "",
+	 "show or hide who wrote to whom, and the tags, attachment types, folders and years",
+	 CTX(LIST) | CTX(SIDEBAR) | CTX(TIMELINE) | CTX(PEOPLE), cmd_correspondents},
+	{"narrow", "", "narrow the query to the period or entry under the cursor",
+	 CTX(TIMELINE) | CTX(PEOPLE), cmd_narrow},
+	{"widen", "", "step back to the query before the last search or narrowing", 0, cmd_widen},
+	{"timeline-by", "[day|week|month|year|auto]",
+	 "count per day, week, month or year (no word: the next one)", CTX(TIMELINE),
+	 cmd_timeline_by},
+	{"next-section", "", "go to the next section", CTX(PEOPLE), cmd_next_section},
+	{"prev-section", "", "go to the previous section", CTX(PEOPLE), cmd_next_section},
 };
 const size_t cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

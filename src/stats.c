@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "trawl/addrbook.h"
 #include "trawl/bg.h"
@@ -508,6 +509,7 @@ struct stats_child {
 	struct stats_facet *facets;
 	size_t n_facets, cap_facets;
 	uint32_t rcpt_buf[ADDRBOOK_MAX_RCPTS];
+	useconds_t delay_us;
 };
 
 /* Grows a child array to hold one more element (aborting on out-of-memory: it is the child). */
@@ -968,6 +970,8 @@ stats_on_message(void *ud, const struct index_scan_item *it)
 	const struct addrbook_rcpt *v;
 	size_t n;
 
+	if (sc->delay_us) /* test hook: a slow scan, to be killed in the middle */
+		usleep(sc->delay_us);
 	sc->scanned++;
 	sc->done++;
 	stats_count_day(sc, it->date);
@@ -1135,6 +1139,8 @@ stats_child(bg_writer_t *w, void *arg)
 	sc.top = a->top;
 	sc.messages = sc.reviewed = -1;
 	sc.phase = "messages";
+	if (getenv("TRAWL_TEST_STATS_DELAY_US"))
+		sc.delay_us = (useconds_t)strtoul(getenv("TRAWL_TEST_STATS_DELAY_US"), NULL, 10);
 	if (index_open_like(sc.ctx, a->idx, &sc.idx, &err) != TRAWL_OK)
 		return stats_child_fail(&sc, err ? err : "cannot open the database");
 	reviewed = index_quote_term(sc.ctx, "tag", index_reviewed_tag(sc.idx));
@@ -1196,6 +1202,7 @@ struct stats_run {
 	struct stats_snap *pending; /* being received */
 	void *shown;                /* owns the snapshot the model points into */
 	int done_seen;              /* the child's last snapshot said "done" */
+	int have_complete;          /* a "done" snapshot was shown */
 };
 
 static void
@@ -1338,7 +1345,10 @@ stats_swap(struct stats *st)
 	st->run->pending = NULL;
 	talloc_free(st->run->shown);
 	st->run->shown = sn;
-	st->phase = sn->phase;
+	talloc_free(st->phase);
+	st->phase = talloc_strdup(st, sn->phase);
+	if (!st->phase)
+		abort();
 	st->progress = sn->of ? (double)sn->done / (double)sn->of : 1.0;
 	st->messages = sn->messages;
 	st->reviewed = sn->reviewed;
@@ -1354,6 +1364,7 @@ stats_swap(struct stats *st)
 	}
 	st->serial++;
 	st->run->done_seen = !strcmp(sn->phase, "done");
+	st->run->have_complete |= st->run->done_seen;
 	if (st->run->done_seen && !st->run->restart_due)
 		st->stale = 0;
 }
@@ -1398,8 +1409,22 @@ stats_on_record(void *ud, char type, const char *payload, size_t len)
 			stats_snap_item(sn, payload, len);
 		break;
 	case 'E':
-		if (sn)
-			stats_swap(st);
+		if (!sn)
+			break;
+		/*
+		 * Counting again after a commit: the complete counts stay on
+		 * screen until the new ones are complete too, rather than bars
+		 * shrinking and growing back on every tag change.
+		 */
+		if (st->stale && st->run->have_complete && strcmp(sn->phase, "done") != 0) {
+			st->progress = sn->of ? (double)sn->done / (double)sn->of : 1.0;
+			talloc_free(st->phase);
+			st->phase = talloc_strdup(st, sn->phase);
+			TALLOC_FREE(st->run->pending);
+			st->serial++;
+			break;
+		}
+		stats_swap(st);
 		break;
 	case 'X':
 		talloc_free(st->error);
@@ -1453,4 +1478,10 @@ int
 stats_fd(const struct stats *st)
 {
 	return st->run->job ? bg_fd(st->run->job) : -1;
+}
+
+pid_t
+stats_child_pid(const struct stats *st)
+{
+	return st->run->job ? bg_pid(st->run->job) : -1;
 }

@@ -47,25 +47,88 @@ view_query(const struct app *app)
 	return app->list->tl->query;
 }
 
-void
-view_search(struct app *app, const char *query)
+/* Queries widen can go back to, at most. */
+#define VIEW_MAX_BACK 64
+
+/* Remembers the query a search leaves, unless it is the one shown again (a refresh). */
+static void
+view_remember(struct app *app, const char *left, const char *query)
+{
+	if (!strcmp(left, query))
+		return;
+	if (app->n_query_back == VIEW_MAX_BACK) {
+		talloc_free(app->query_back[0]);
+		memmove(app->query_back, app->query_back + 1,
+			(VIEW_MAX_BACK - 1) * sizeof(*app->query_back));
+		app->n_query_back--;
+	}
+	app->query_back = talloc_realloc(app, app->query_back, char *, app->n_query_back + 1);
+	if (!app->query_back || !(app->query_back[app->n_query_back] =
+					  talloc_strdup(app->query_back, left)))
+		abort();
+	app->n_query_back++;
+}
+
+/* Runs query; remember says whether the query left is one widen may come back to. */
+static int
+view_run(struct app *app, const char *query, int remember)
 {
 	struct listview *lv;
 
 	/* Check the syntax first, so a typo keeps the previous results on screen. */
 	if (index_check_query(app->idx, query) != TRAWL_OK) {
 		app_message(app, 1, "%s", index_last_error(app->idx));
-		return;
+		return 0;
 	}
 	lv = listview_new(app, query);
 	if (!lv) {
 		app_message(app, 1, "out of memory");
-		return;
+		return 0;
 	}
+	if (remember)
+		view_remember(app, view_query(app), query);
 	threadview_close(app);
 	talloc_free(app->list);
 	app->list = lv;
-	app->focus = APP_FOCUS_LIST;
+	/* The timeline and the correspondents follow the query: they stay in front. */
+	if (!(app->focus == APP_FOCUS_STATS && app->stats))
+		app->focus = APP_FOCUS_LIST;
+	return 1;
+}
+
+void
+view_search(struct app *app, const char *query)
+{
+	view_run(app, query, 1);
+}
+
+void
+view_narrow(struct app *app, const char *term)
+{
+	char *q = index_query_and(app, view_query(app), term);
+
+	if (!q)
+		abort();
+	if (view_run(app, q, 1))
+		app_message(app, 0, "%s  (BSpace steps back)", q);
+	talloc_free(q);
+}
+
+int
+view_widen(struct app *app)
+{
+	char *q;
+
+	if (!app->n_query_back)
+		return 0;
+	q = talloc_steal(NULL, app->query_back[--app->n_query_back]);
+	/* A query that no longer runs (a saved search deleted) is dropped: go further back. */
+	while (!view_run(app, q, 0) && app->n_query_back) {
+		talloc_free(q);
+		q = talloc_steal(NULL, app->query_back[--app->n_query_back]);
+	}
+	talloc_free(q);
+	return 1;
 }
 
 static void
@@ -137,6 +200,8 @@ view_draw(struct app *app)
 		view_draw_help(app, h);
 	} else if (app->focus == APP_FOCUS_THREAD && app->thread) {
 		view_thread_ops.draw(app, 0, 0, scr->w, h);
+	} else if (app->focus == APP_FOCUS_STATS && app->stats) {
+		view_focused(app)->draw(app, 0, 0, scr->w, h);
 	} else {
 		if (app->sidebar_visible && scr->w >= 40) {
 			int sw = app->cfg->sidebar_width;
@@ -181,6 +246,11 @@ view_focused(const struct app *app)
 		return &view_sidebar_ops;
 	case APP_FOCUS_THREAD:
 		return &view_thread_ops;
+	case APP_FOCUS_STATS:
+		if (app->stats)
+			return app->stats->pane == STATSVIEW_TIMELINE ? &view_timeline_ops
+								      : &view_people_ops;
+		return &view_list_ops;
 	case APP_FOCUS_LIST:
 	default:
 		return &view_list_ops;

@@ -25,11 +25,13 @@ enum app_focus {
 	APP_FOCUS_SIDEBAR,
 	APP_FOCUS_LIST,
 	APP_FOCUS_THREAD,
+	APP_FOCUS_STATS, /* the timeline or correspondents pane (app->stats) */
 };
 
 struct listview;   /* view.h: the panes */
 struct sidebar;
 struct threadview; /* view-thread.c */
+struct statsview;  /* view-stats.c */
 
 struct prompt;     /* prompt.c */
 struct bg_job;     /* bg.h */
@@ -68,6 +70,9 @@ struct app {
 	struct sidebar *sidebar;
 	struct listview *list;
 	struct threadview *thread; /* NULL unless a thread is open */
+	struct statsview *stats;   /* NULL unless the timeline or correspondents pane is open */
+	char **query_back;         /* the queries searches left, newest last (widen goes back) */
+	size_t n_query_back;
 	int help;                  /* the help screen is shown, with these lines: */
 	char **help_lines;
 	size_t n_help_lines, help_top;

@@ -51,6 +51,14 @@ void cmd_delete_search(struct app *app, int argc, char **argv);
 void cmd_save_attachment(struct app *app, int argc, char **argv);
 void cmd_open_attachment(struct app *app, int argc, char **argv);
 
+/* cmd-stats.c: the timeline and correspondents panes. */
+void cmd_timeline(struct app *app, int argc, char **argv);
+void cmd_correspondents(struct app *app, int argc, char **argv);
+void cmd_narrow(struct app *app, int argc, char **argv);
+void cmd_widen(struct app *app, int argc, char **argv);
+void cmd_timeline_by(struct app *app, int argc, char **argv);
+void cmd_next_section(struct app *app, int argc, char **argv);
+
 /* Whether a bulk change is still taking its snapshot of message ids (not queued yet). */
 int cmd_review_snapshotting(const struct app *app);
 

@@ -9,7 +9,8 @@
  *     color NAME FG [BG [ATTR...]]  e.g. color unreviewed yellow default bold
  *
  * '#' starts a comment; values may be quoted with "..." (backslash escapes
- * the next character).  Contexts: global, sidebar, list, thread, help.
+ * the next character).  Contexts: global, sidebar, list, thread, help,
+ * timeline, correspondents.
  * Default bindings are command strings set through the same bind
  * function, so the config file and the defaults cannot diverge.
  *
@@ -25,7 +26,7 @@
 #include "trawl/status.h"
 
 #define CONFIG_CONTEXT_LIST(X) X(GLOBAL, "global") X(SIDEBAR, "sidebar") X(LIST, "list") \
-	X(THREAD, "thread") X(HELP, "help")
+	X(THREAD, "thread") X(HELP, "help") X(TIMELINE, "timeline") X(PEOPLE, "correspondents")
 
 enum config_context {
 #define CONFIG_CONTEXT_ENUM(id, name) CONFIG_##id,

@@ -32,6 +32,7 @@
 #define TRAWL_STATS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "trawl/feed.h"
@@ -123,6 +124,9 @@ int stats_poll(struct stats *st, size_t max_bytes);
 
 /* The child's fd, or -1 when none runs. */
 int stats_fd(const struct stats *st);
+
+/* The child's pid, or -1 (tests kill it; TRAWL_TEST_STATS_DELAY_US slows its scan per message). */
+pid_t stats_child_pid(const struct stats *st);
 
 /* ------------------------------------------------------------ periods */
 
