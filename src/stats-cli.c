@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "trawl/config.h"
@@ -273,11 +274,35 @@ stats_cli_json(TALLOC_CTX *ctx, const struct stats *st, enum stats_by by, size_t
 	printf("\n}\n");
 }
 
+/*
+ * Benchmarks set TRAWL_BENCH_MARK=FILE: each snapshot taken is appended as
+ * "stats PHASE SCANNED SECONDS" (seconds since the epoch, so a harness
+ * can subtract its own start time), the end as "stats-done SECONDS".
+ */
+static void
+stats_cli_mark(const struct stats *st, const char *what)
+{
+	const char *path = getenv("TRAWL_BENCH_MARK");
+	struct timespec ts;
+	FILE *f;
+
+	if (!path || !(f = fopen(path, "a")))
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (what)
+		fprintf(f, "%s %lld.%09ld\n", what, (long long)ts.tv_sec, ts.tv_nsec);
+	else
+		fprintf(f, "stats %s %lu %lld.%09ld\n", st->phase, st->scanned, (long long)ts.tv_sec,
+			ts.tv_nsec);
+	fclose(f);
+}
+
 /* Counts, saying how far on stderr when it is a terminal. */
 static int
 stats_cli_wait(struct stats *st)
 {
 	int tty = isatty(STDERR_FILENO), said = 0;
+	unsigned serial = st->serial;
 
 	while (st->state == STATS_COUNTING) {
 		struct pollfd pfd = {.fd = stats_fd(st), .events = POLLIN};
@@ -287,6 +312,10 @@ stats_cli_wait(struct stats *st)
 		if (pfd.fd < 0)
 			usleep(50000);
 		stats_poll(st, 1 << 20);
+		if (st->serial != serial) {
+			serial = st->serial;
+			stats_cli_mark(st, NULL);
+		}
 		if (tty && st->state == STATS_COUNTING) {
 			fprintf(stderr, "\rtrawl stats: counting %s %3.0f%%  ", st->phase,
 				st->progress * 100);
@@ -295,6 +324,7 @@ stats_cli_wait(struct stats *st)
 	}
 	if (said)
 		fprintf(stderr, "\r%*s\r", 40, "");
+	stats_cli_mark(st, "stats-done");
 	return st->state == STATS_DONE ? 0 : -1;
 }
 
