@@ -412,6 +412,8 @@ struct ab_builder {
 	size_t strings_len, cap_strings_len;
 	uint32_t *slots; /* string index + 1 */
 	size_t n_slots;
+	unsigned char *is_id; /* per string: already a message's id (each id is kept once) */
+	size_t cap_is_id, n_is_id;
 	int fail;
 };
 
@@ -501,6 +503,18 @@ ab_builder_add(TALLOC_CTX *ctx, struct ab_builder *b, const char *id,
 	memset(m, 0, sizeof(*m));
 	m->key = ab_key(id);
 	m->id = ab_intern(ctx, b, id);
+	/* A damaged file may hold an id twice: the first entry is kept, as lookups find it. */
+	if (b->fail || ab_grow(ctx, (void **)&b->is_id, &b->cap_is_id, b->n_strings, 1) < 0) {
+		b->fail = 1;
+		return;
+	}
+	if (b->n_is_id < b->n_strings) {
+		memset(b->is_id + b->n_is_id, 0, b->n_strings - b->n_is_id);
+		b->n_is_id = b->n_strings;
+	}
+	if (b->is_id[m->id])
+		return;
+	b->is_id[m->id] = 1;
 	m->first = (uint32_t)b->n_pairs;
 	m->count = (uint32_t)n;
 	for (size_t k = 0; k < n; k++) {

@@ -138,6 +138,9 @@ statsview_title(struct app *app, int x, int y, int w, const char *what)
 		right = talloc_asprintf(left, "[%s]", st->error ? st->error : "failed");
 	else if (st->state == STATS_COUNTING && st->stale && !strcmp(st->phase, "done"))
 		right = talloc_asprintf(left, "%s messages  [updating\u2026]", n1);
+	else if (st->state == STATS_COUNTING && st->stale)
+		right = talloc_asprintf(left, "%s messages  [updating: %s %.0f%%]", n1, st->phase,
+					st->progress * 100);
 	else if (st->state == STATS_COUNTING && st->messages < 0)
 		right = talloc_strdup(left, "[counting\u2026]");
 	else if (st->state == STATS_COUNTING)
