@@ -1820,26 +1820,28 @@ index_changed_threads_within(index_t *idx, TALLOC_CTX *ctx, unsigned long from, 
 }
 
 /*
- * Scans for statistics: values only (see index.h).  notmuch_message_get_header()
- * answers "from" and "message-id" from the message's value slots on every
- * database made since notmuch 0.18 (NOTMUCH_FEATURE_FROM_SUBJECT_ID_VALUES);
- * notmuch_message_get_message_id() would read the message's terms first.
+ * Scans for statistics: one value only (see index.h).
+ * notmuch_message_get_header() answers "from" and "message-id" from the
+ * message's value slots on every database made since notmuch 0.18
+ * (NOTMUCH_FEATURE_FROM_SUBJECT_ID_VALUES); notmuch_message_get_message_id()
+ * would read the message's terms first.
  */
 trawl_status_t
-index_scan(index_t *idx, const char *query, index_scan_fn fn, void *ud)
+index_scan(index_t *idx, const char *query, enum index_scan_value what, index_scan_fn fn,
+	   void *ud)
 {
 	notmuch_query_t *q;
 	notmuch_messages_t *msgs = NULL;
 	trawl_status_t ts;
+	size_t pos = 0;
 
-	index_refresh(idx, NULL);
 	ts = index_search_messages(idx, query, NOTMUCH_SORT_UNSORTED, &q, &msgs);
 	if (ts != TRAWL_OK)
 		return ts;
-	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs), pos++) {
 		notmuch_message_t *m = notmuch_messages_get(msgs);
-		struct index_scan_item it;
-		const char *from, *id;
+		struct index_scan_item it = {.pos = pos, .value = ""};
+		const char *v;
 		int stop;
 
 		if (!m) {
@@ -1847,12 +1849,13 @@ index_scan(index_t *idx, const char *query, index_scan_fn fn, void *ud)
 			ts = TRAWL_DB;
 			break;
 		}
-		from = notmuch_message_get_header(m, "from");
-		id = notmuch_message_get_header(m, "message-id");
-		it.date = notmuch_message_get_date(m);
-		it.from = from ? from : "";
-		it.message_id = id ? id : "";
-		it.priv = m;
+		if (what == INDEX_SCAN_DATE) {
+			it.date = notmuch_message_get_date(m);
+		} else {
+			v = notmuch_message_get_header(m, what == INDEX_SCAN_FROM ? "from"
+										  : "message-id");
+			it.value = v ? v : "";
+		}
 		stop = fn(ud, &it);
 		notmuch_message_destroy(m);
 		if (stop) {
@@ -1862,12 +1865,6 @@ index_scan(index_t *idx, const char *query, index_scan_fn fn, void *ud)
 	}
 	notmuch_query_destroy(q);
 	return ts;
-}
-
-const char *
-index_scan_file(const struct index_scan_item *it)
-{
-	return it->priv ? notmuch_message_get_filename(it->priv) : NULL;
 }
 
 static int
@@ -1932,4 +1929,30 @@ trawl_status_t
 index_folders(index_t *idx, TALLOC_CTX *ctx, size_t max, char ***out, size_t *n)
 {
 	return INDEX_READ(idx, index_folders_once(idx, ctx, max ? max : 1, out, n));
+}
+
+static trawl_status_t
+index_message_file_once(index_t *idx, TALLOC_CTX *ctx, const char *message_id, char **path)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t st = notmuch_database_find_message(idx->db, message_id, &m);
+	const char *f;
+
+	*path = NULL;
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return index_check(idx, st, message_id);
+	if (!m) {
+		index_set_error(idx, "id:%s: no such message", message_id);
+		return TRAWL_NOT_FOUND;
+	}
+	f = notmuch_message_get_filename(m);
+	*path = f ? talloc_strdup(ctx, f) : NULL;
+	notmuch_message_destroy(m);
+	return *path ? TRAWL_OK : TRAWL_NOT_FOUND;
+}
+
+trawl_status_t
+index_message_file(index_t *idx, TALLOC_CTX *ctx, const char *message_id, char **path)
+{
+	return INDEX_READ(idx, index_message_file_once(idx, ctx, message_id, path));
 }

@@ -423,6 +423,7 @@ stats_map_grow(TALLOC_CTX *ctx, struct stats_map *m)
 
 struct stats_name {
 	char *name;
+	const char *src; /* the string it was last counted from */
 	unsigned long count;
 };
 
@@ -460,7 +461,7 @@ struct stats_from {
 
 /* A message whose recipients are not in the address book yet. */
 struct stats_missing {
-	char *id, *file;
+	char *id;
 	uint32_t *senders;
 	size_t n_senders;
 	int reviewed;
@@ -481,7 +482,9 @@ struct stats_child {
 	const char *query;
 	size_t top;
 	double next_snapshot, last_save;
-	int reviewed_pass;
+	int reviewed_pass;            /* the set being scanned: 1 the reviewed messages, 0 the others */
+	uint32_t *from_of[2];         /* per set, each message's From (index in froms), by position */
+	size_t n_from_of[2], cap_from_of[2];
 	uint64_t stamp;
 	/* progress */
 	const char *phase;
@@ -508,6 +511,10 @@ struct stats_child {
 	size_t n_missing, cap_missing;
 	struct stats_facet *facets;
 	size_t n_facets, cap_facets;
+	const char **ptr_keys; /* recipients' address strings seen, by pointer (stats_rcpt_id) */
+	uint32_t *ptr_ids;
+	size_t n_ptrs, cap_ptrs;
+	struct stats_map ptr_map;
 	uint32_t rcpt_buf[ADDRBOOK_MAX_RCPTS];
 	useconds_t delay_us;
 };
@@ -580,50 +587,101 @@ stats_domain_id(struct stats_child *sc, const char *addr)
 	return sl->val;
 }
 
+/* Counts one more use of name (if not empty) for the address. */
+static void
+stats_addr_name(struct stats_child *sc, struct stats_addr *a, const char *name)
+{
+	unsigned k;
+
+	if (!name || !*name)
+		return;
+	/* The address book interns its strings: the same name is mostly the same pointer. */
+	for (k = 0; k < a->n_names; k++)
+		if (a->names[k].src == name || !strcmp(a->names[k].name, name))
+			break;
+	if (k == a->n_names && k < STATS_MAX_NAMES) {
+		a->names[k].name = stats_cut(sc->ctx, name, STATS_MAX_STRING);
+		a->names[k].count = 0;
+		a->n_names++;
+	}
+	if (k < a->n_names) {
+		a->names[k].src = name;
+		a->names[k].count++;
+	}
+}
+
 /* The address's index (made on first sight), its display name counted when name is not empty. */
 static uint32_t
 stats_addr_id(struct stats_child *sc, const char *raw, const char *name)
 {
-	char *addr = stats_cut(sc->ctx, raw, STATS_MAX_STRING);
+	char addr[STATS_MAX_STRING + 1];
 	struct stats_slot *sl;
 	struct stats_addr *a;
+	size_t len = strnlen(raw, STATS_MAX_STRING);
 	uint64_t h;
 
-	if (!addr)
-		abort();
-	for (char *p = addr; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	h = stats_hash(addr, strlen(addr));
+	/* Cut on a character boundary, lower case (ASCII: what mail systems fold). */
+	if (raw[len])
+		while (len > 0 && ((unsigned char)raw[len] & 0xc0) == 0x80)
+			len--;
+	for (size_t i = 0; i < len; i++)
+		addr[i] = (char)tolower((unsigned char)raw[i]);
+	addr[len] = '\0';
+	h = stats_hash(addr, len);
 	stats_map_grow(sc->ctx, &sc->addr_map);
 	sl = stats_map_slot(&sc->addr_map, h, stats_addr_eq, sc, addr);
 	if (!sl->val) {
 		STATS_PUSH(sc, sc->addrs, sc->n_addrs, sc->cap_addrs);
 		a = &sc->addrs[sc->n_addrs];
 		memset(a, 0, sizeof(*a));
-		a->addr = addr;
-		a->domain = stats_domain_id(sc, addr);
+		a->addr = talloc_strndup(sc->ctx, addr, len);
+		if (!a->addr)
+			abort();
+		a->domain = stats_domain_id(sc, a->addr);
 		sl->hash = h;
 		sl->val = (uint32_t)++sc->n_addrs;
 		sc->addr_map.n++;
-	} else {
-		talloc_free(addr);
 	}
 	a = &sc->addrs[sl->val - 1];
-	if (name && *name) {
-		unsigned k;
-
-		for (k = 0; k < a->n_names; k++)
-			if (!strcmp(a->names[k].name, name))
-				break;
-		if (k == a->n_names && k < STATS_MAX_NAMES) {
-			a->names[k].name = stats_cut(sc->ctx, name, STATS_MAX_STRING);
-			a->names[k].count = 0;
-			a->n_names++;
-		}
-		if (k < a->n_names)
-			a->names[k].count++;
-	}
+	stats_addr_name(sc, a, name);
 	return sl->val - 1;
+}
+
+static int
+stats_ptr_eq(void *ud, uint32_t val, const void *key)
+{
+	return ((struct stats_child *)ud)->ptr_keys[val] == key;
+}
+
+/*
+ * A recipient's address index.  The address book's strings stay put while
+ * it is open, so each is lowered and hashed once, then found by pointer.
+ */
+static uint32_t
+stats_rcpt_id(struct stats_child *sc, const struct addrbook_rcpt *r)
+{
+	uint64_t h = stats_mix((uint64_t)(uintptr_t)r->addr);
+	struct stats_slot *sl;
+	uint32_t id;
+
+	stats_map_grow(sc->ctx, &sc->ptr_map);
+	sl = stats_map_slot(&sc->ptr_map, h, stats_ptr_eq, sc, r->addr);
+	if (sl->val) {
+		id = sc->ptr_ids[sl->val - 1];
+		stats_addr_name(sc, &sc->addrs[id], r->name);
+		return id;
+	}
+	id = stats_addr_id(sc, r->addr, r->name);
+	STATS_PUSH(sc, sc->ptr_keys, sc->n_ptrs, sc->cap_ptrs);
+	sc->ptr_ids = talloc_realloc(sc->ctx, sc->ptr_ids, uint32_t, sc->cap_ptrs);
+	if (!sc->ptr_ids)
+		abort();
+	sc->ptr_keys[sc->n_ptrs] = r->addr;
+	sc->ptr_ids[sc->n_ptrs] = id;
+	sl->hash = h;
+	sl->val = (uint32_t)++sc->n_ptrs;
+	sc->ptr_map.n++;
+	return id;
 }
 
 /* The senders of a From value (parsed once per distinct value). */
@@ -747,7 +805,7 @@ stats_count_rcpts(struct stats_child *sc, const uint32_t *senders, size_t n_send
 
 		if (!*v[i].addr)
 			continue;
-		id = stats_addr_id(sc, v[i].addr, v[i].name);
+		id = stats_rcpt_id(sc, &v[i]);
 		if (sc->addrs[id].stamp == sc->stamp)
 			continue;
 		sc->addrs[id].stamp = sc->stamp;
@@ -801,31 +859,74 @@ stats_best_name(const struct stats_addr *a)
 
 struct stats_rank {
 	unsigned long total;
-	const char *key;
+	const char *key, *key2;
 	size_t i;
 };
+
+/* Whether a ranks before b: more messages, then by key (and second key). */
+static int
+stats_rank_before(const struct stats_rank *a, const struct stats_rank *b)
+{
+	int c;
+
+	if (a->total != b->total)
+		return a->total > b->total;
+	c = strcmp(a->key, b->key);
+	return c ? c < 0 : strcmp(a->key2, b->key2) < 0;
+}
 
 static int
 stats_rank_cmp(const void *x, const void *y)
 {
-	const struct stats_rank *a = x, *b = y;
-
-	if (a->total != b->total)
-		return a->total > b->total ? -1 : 1;
-	return strcmp(a->key, b->key);
+	return stats_rank_before(x, y) ? -1 : stats_rank_before(y, x) ? 1 : 0;
 }
 
-/* The entries with a nonzero count, best first; *out: how many of the top to take. */
+/* Sifts v[i] down the heap v[0..n) whose root ranks last. */
 static void
-stats_rank(struct stats_rank *v, size_t n, size_t top, size_t *out)
+stats_heap_down(struct stats_rank *v, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, last = i;
+		struct stats_rank t;
+
+		if (l < n && stats_rank_before(&v[last], &v[l]))
+			last = l;
+		if (r < n && stats_rank_before(&v[last], &v[r]))
+			last = r;
+		if (last == i)
+			return;
+		t = v[i];
+		v[i] = v[last];
+		v[last] = t;
+		i = last;
+	}
+}
+
+/*
+ * The best top entries of v[0..n) with a nonzero count, best first, in
+ * v[0..*out): a heap of the top, so a snapshot of a table of a million
+ * pairs costs a pass, not a sort.
+ */
+static void
+stats_select(struct stats_rank *v, size_t n, size_t top, size_t *out)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++)
 		if (v[i].total)
 			v[k++] = v[i];
+	if (k > top && top) {
+		for (size_t i = top / 2; i-- > 0;)
+			stats_heap_down(v, top, i);
+		for (size_t i = top; i < k; i++)
+			if (stats_rank_before(&v[i], &v[0])) {
+				v[0] = v[i];
+				stats_heap_down(v, top, 0);
+			}
+		k = top;
+	}
 	qsort(v, k, sizeof(*v), stats_rank_cmp);
-	*out = k < top ? k : top;
+	*out = k;
 }
 
 static void
@@ -838,8 +939,8 @@ stats_send_addrs(struct stats_child *sc, TALLOC_CTX *tmp, int as_sender)
 		abort();
 	for (size_t i = 0; i < sc->n_addrs; i++)
 		v[i] = (struct stats_rank){as_sender ? sc->addrs[i].s_total : sc->addrs[i].r_total,
-					   sc->addrs[i].addr, i};
-	stats_rank(v, sc->n_addrs, sc->top, &n);
+					   sc->addrs[i].addr, "", i};
+	stats_select(v, sc->n_addrs, sc->top, &n);
 	for (size_t k = 0; k < n; k++) {
 		const struct stats_addr *a = &sc->addrs[v[k].i];
 
@@ -858,8 +959,8 @@ stats_send_domains(struct stats_child *sc, TALLOC_CTX *tmp)
 	if (!v)
 		abort();
 	for (size_t i = 0; i < sc->n_domains; i++)
-		v[i] = (struct stats_rank){sc->domains[i].total, sc->domains[i].domain, i};
-	stats_rank(v, sc->n_domains, sc->top, &n);
+		v[i] = (struct stats_rank){sc->domains[i].total, sc->domains[i].domain, "", i};
+	stats_select(v, sc->n_domains, sc->top, &n);
 	for (size_t k = 0; k < n; k++) {
 		const struct stats_domain *d = &sc->domains[v[k].i];
 
@@ -868,37 +969,25 @@ stats_send_domains(struct stats_child *sc, TALLOC_CTX *tmp)
 	}
 }
 
-static int
-stats_pair_rank_cmp(const void *x, const void *y, void *arg)
-{
-	const struct stats_pair *a = x, *b = y;
-	const struct stats_child *sc = arg;
-	int c;
-
-	if (a->total != b->total)
-		return a->total > b->total ? -1 : 1;
-	c = strcmp(sc->addrs[a->s].addr, sc->addrs[b->s].addr);
-	return c ? c : strcmp(sc->addrs[a->r].addr, sc->addrs[b->r].addr);
-}
-
 static void
 stats_send_pairs(struct stats_child *sc, TALLOC_CTX *tmp)
 {
-	struct stats_pair *v;
+	struct stats_rank *v = talloc_array(tmp, struct stats_rank, sc->n_pairs + 1);
+	size_t n;
 
-	if (!sc->n_pairs)
-		return;
-	v = talloc_memdup(tmp, sc->pairs, sc->n_pairs * sizeof(*v));
 	if (!v)
 		abort();
-	if (sc->n_pairs > 1)
-		qsort_r(v, sc->n_pairs, sizeof(*v), stats_pair_rank_cmp, sc);
-	for (size_t k = 0; k < sc->n_pairs && k < sc->top; k++) {
-		const struct stats_addr *s = &sc->addrs[v[k].s], *r = &sc->addrs[v[k].r];
+	for (size_t i = 0; i < sc->n_pairs; i++)
+		v[i] = (struct stats_rank){sc->pairs[i].total, sc->addrs[sc->pairs[i].s].addr,
+					   sc->addrs[sc->pairs[i].r].addr, i};
+	stats_select(v, sc->n_pairs, sc->top, &n);
+	for (size_t k = 0; k < n; k++) {
+		const struct stats_pair *p = &sc->pairs[v[k].i];
+		const struct stats_addr *s = &sc->addrs[p->s], *r = &sc->addrs[p->r];
 		char *q = talloc_asprintf(tmp, "%s and %s", index_quote_term(tmp, "from", s->addr),
 					  index_quote_term(tmp, "to", r->addr));
 
-		stats_send_item(sc, STATS_PAIRS, v[k].total, v[k].unrev, s->addr, stats_best_name(s),
+		stats_send_item(sc, STATS_PAIRS, p->total, p->unrev, s->addr, stats_best_name(s),
 				r->addr, stats_best_name(r), q);
 	}
 }
@@ -962,42 +1051,97 @@ stats_maybe_snapshot(struct stats_child *sc)
 
 /* ------------------------------------------------------------ child: passes */
 
+/* Scan steps between two looks at the clock for a snapshot. */
+#define STATS_CLOCK_EVERY 256
+
+static void
+stats_step(struct stats_child *sc)
+{
+	if (sc->delay_us) /* test hook: a slow scan, to be killed in the middle */
+		usleep(sc->delay_us);
+	if ((++sc->done % STATS_CLOCK_EVERY) == 0)
+		stats_maybe_snapshot(sc);
+}
+
 static int
-stats_on_message(void *ud, const struct index_scan_item *it)
+stats_on_date(void *ud, const struct index_scan_item *it)
 {
 	struct stats_child *sc = ud;
-	const struct stats_from *f = stats_from_of(sc, it->from);
+
+	sc->scanned++;
+	stats_count_day(sc, it->date);
+	stats_step(sc);
+	return 0;
+}
+
+static int
+stats_on_from(void *ud, const struct index_scan_item *it)
+{
+	struct stats_child *sc = ud;
+	const struct stats_from *f = stats_from_of(sc, it->value);
+	int set = sc->reviewed_pass;
+
+	stats_count_senders(sc, f->ids, f->n, set);
+	STATS_PUSH(sc, sc->from_of[set], sc->n_from_of[set], sc->cap_from_of[set]);
+	sc->from_of[set][sc->n_from_of[set]++] = (uint32_t)(f - sc->froms);
+	stats_step(sc);
+	return 0;
+}
+
+static int
+stats_on_id(void *ud, const struct index_scan_item *it)
+{
+	struct stats_child *sc = ud;
+	int set = sc->reviewed_pass;
+	const struct stats_from *f;
 	const struct addrbook_rcpt *v;
 	size_t n;
 
-	if (sc->delay_us) /* test hook: a slow scan, to be killed in the middle */
-		usleep(sc->delay_us);
-	sc->scanned++;
-	sc->done++;
-	stats_count_day(sc, it->date);
-	stats_count_senders(sc, f->ids, f->n, sc->reviewed_pass);
-	if (addrbook_lookup(sc->ab, it->message_id, &v, &n)) {
-		stats_count_rcpts(sc, f->ids, f->n, v, n, sc->reviewed_pass);
+	/* The From scan of this set gave as many messages, in this order. */
+	if (it->pos >= sc->n_from_of[set])
+		return 1;
+	f = &sc->froms[sc->from_of[set][it->pos]];
+	if (addrbook_lookup(sc->ab, it->value, &v, &n)) {
+		stats_count_rcpts(sc, f->ids, f->n, v, n, set);
 	} else {
-		const char *file = index_scan_file(it);
+		/* Read after the rest is shown; its file is looked up then (that reads its terms). */
 		struct stats_missing *m;
 
-		if (file) {
-			STATS_PUSH(sc, sc->missing, sc->n_missing, sc->cap_missing);
-			m = &sc->missing[sc->n_missing++];
-			m->id = talloc_strdup(sc->ctx, it->message_id);
-			m->file = talloc_strdup(sc->ctx, file);
-			m->senders = f->n ? talloc_memdup(sc->ctx, f->ids, f->n * sizeof(uint32_t))
-					  : NULL;
-			m->n_senders = f->n;
-			m->reviewed = sc->reviewed_pass;
-			if (!m->id || !m->file || (f->n && !m->senders))
-				abort();
-		}
+		STATS_PUSH(sc, sc->missing, sc->n_missing, sc->cap_missing);
+		m = &sc->missing[sc->n_missing++];
+		m->id = talloc_strdup(sc->ctx, it->value);
+		m->senders = f->n ? talloc_memdup(sc->ctx, f->ids, f->n * sizeof(uint32_t)) : NULL;
+		m->n_senders = f->n;
+		m->reviewed = set;
+		if (!m->id || (f->n && !m->senders))
+			abort();
 	}
-	if ((sc->scanned & 255) == 0)
-		stats_maybe_snapshot(sc);
+	stats_step(sc);
 	return 0;
+}
+
+/*
+ * Scans both sets (the reviewed messages, then the others: each message
+ * once) for one value; 0 when a scan failed.  The queries ran already,
+ * so a failure met a commit (see stats_child).
+ */
+static int
+stats_scan(struct stats_child *sc, const char *phase, enum index_scan_value what,
+	   index_scan_fn fn, const char *const q[2], const unsigned n[2])
+{
+	sc->phase = phase;
+	sc->done = 0;
+	sc->of = n[0] + n[1];
+	for (int set = 1; set >= 0; set--) {
+		sc->reviewed_pass = set;
+		if (n[set] && index_scan(sc->idx, q[set], what, fn, sc) != TRAWL_OK)
+			return 0;
+	}
+	/* A scan that gave another count than the others saw another revision. */
+	if (what != INDEX_SCAN_DATE && (sc->n_from_of[0] != n[0] || sc->n_from_of[1] != n[1]))
+		return 0;
+	stats_snapshot(sc);
+	return 1;
 }
 
 static void
@@ -1076,7 +1220,7 @@ stats_facet_cmp(const void *x, const void *y)
 static void
 stats_read_missing(struct stats_child *sc)
 {
-	sc->phase = "recipients";
+	sc->phase = "headers";
 	sc->done = 0;
 	sc->of = sc->n_missing;
 	sc->last_save = stats_now();
@@ -1087,9 +1231,11 @@ stats_read_missing(struct stats_child *sc)
 		size_t n = 0;
 		const struct addrbook_rcpt *got;
 		size_t n_got;
+		char *file;
 
 		/* A file that cannot be read counts as no recipients, and is not remembered. */
-		if (render_file_recipients(tmp, m->file, ADDRBOOK_MAX_RCPTS, &v, &n) == TRAWL_OK)
+		if (index_message_file(sc->idx, tmp, m->id, &file) == TRAWL_OK &&
+		    render_file_recipients(tmp, file, ADDRBOOK_MAX_RCPTS, &v, &n) == TRAWL_OK)
 			addrbook_add(sc->ab, m->id, v, n);
 		if (addrbook_lookup(sc->ab, m->id, &got, &n_got))
 			stats_count_rcpts(sc, m->senders, m->n_senders, got, n_got, m->reviewed);
@@ -1138,7 +1284,7 @@ stats_child(bg_writer_t *w, void *arg)
 	sc.query = a->query;
 	sc.top = a->top;
 	sc.messages = sc.reviewed = -1;
-	sc.phase = "messages";
+	sc.phase = "dates";
 	if (getenv("TRAWL_TEST_STATS_DELAY_US"))
 		sc.delay_us = (useconds_t)strtoul(getenv("TRAWL_TEST_STATS_DELAY_US"), NULL, 10);
 	if (index_open_like(sc.ctx, a->idx, &sc.idx, &err) != TRAWL_OK)
@@ -1160,19 +1306,22 @@ stats_child(bg_writer_t *w, void *arg)
 	stats_snapshot(&sc);
 	sc.next_snapshot = stats_now() + STATS_FIRST_SNAPSHOT;
 	/*
-	 * The reviewed messages first (usually the fewer), then the others:
-	 * each once.  The query ran already, so a scan that fails met a
-	 * commit: the child ends as one libnotmuch aborted would, and the
-	 * parent starts it again.
+	 * Three scans, one value each (see index.h): the dates (the timeline
+	 * is complete first), the senders, the Message-IDs (recipients from
+	 * the address book), each over the reviewed messages then the others.
+	 * The queries ran already, so a scan that fails met a commit: the
+	 * child ends as one libnotmuch aborted would, and the parent starts it
+	 * again.
 	 */
-	sc.reviewed_pass = 1;
-	if (rev && index_scan(sc.idx, q, stats_on_message, &sc) != TRAWL_OK)
-		return 1;
-	sc.reviewed_pass = 0;
-	q = index_query_and(sc.ctx, sc.query, unrev);
-	if (total > rev && index_scan(sc.idx, q, stats_on_message, &sc) != TRAWL_OK)
-		return 1;
-	stats_snapshot(&sc);
+	{
+		const char *sets[2] = {index_query_and(sc.ctx, sc.query, unrev), q};
+		const unsigned n[2] = {total - rev, rev};
+
+		if (!stats_scan(&sc, "dates", INDEX_SCAN_DATE, stats_on_date, sets, n) ||
+		    !stats_scan(&sc, "senders", INDEX_SCAN_FROM, stats_on_from, sets, n) ||
+		    !stats_scan(&sc, "recipients", INDEX_SCAN_ID, stats_on_id, sets, n))
+			return 1;
+	}
 	stats_facets(&sc, unrev);
 	if (sc.n_facets > 1)
 		qsort(sc.facets, sc.n_facets, sizeof(*sc.facets), stats_facet_cmp);

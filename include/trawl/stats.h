@@ -12,8 +12,11 @@
  * nobody waits: dates and senders from notmuch's value slots (index_scan),
  * recipients from the address book beside the database (addrbook.h; a
  * message not in it yet has its header block read once, after everything
- * else is shown), facets from counts.  The messages are scanned in two
- * queries, the reviewed ones and then the others, so each is read once.
+ * else is shown), facets from counts.  The child scans the query three
+ * times, one value each (the dates, so the timeline is complete first,
+ * then the senders, then the Message-IDs that find the recipients), each
+ * time the reviewed messages then the others, so no message is read twice
+ * for one value.
  * A child that dies (libnotmuch 0.37 aborts readers when another process
  * commits during a long iteration) is started again, keeping the last
  * snapshot on screen meanwhile.  Following the change feed, a commit
@@ -92,7 +95,8 @@ struct stats {
 	char *query;
 	enum stats_state state;
 	/* The last complete snapshot: */
-	char *phase;              /* what the child was doing: "messages", "recipients", "done"... */
+	char *phase;              /* what the child was doing: "dates", "senders", "recipients",
+				   * "facets", "headers" (reading recipients from files), "done" */
 	double progress;          /* 0 to 1 over the whole count */
 	long messages;            /* the query's messages, -1 until known */
 	long reviewed;            /* of them reviewed, -1 until known */
