@@ -208,6 +208,8 @@ render_file_recipients(TALLOC_CTX *ctx, const char *path, size_t max, struct ren
 		close(fd);
 		return TRAWL_IO;
 	}
+	/* Only the head is wanted: no read-ahead into a large attachment. */
+	posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
 	/* Read until the header block ends: most messages need one read. */
 	for (;;) {
 		ssize_t r;
