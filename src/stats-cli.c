@@ -128,7 +128,9 @@ stats_cli_text_timeline(TALLOC_CTX *ctx, const struct stats *st, enum stats_by b
 
 	printf("\nMessages by %s\n", stats_by_name(by));
 	if (!n) {
-		printf("  (no dated message%s)\n", st->n_days ? "s: too many periods, try --by year" : "");
+		printf("  (%s)\n", st->n_days    ? "too many periods: try --by year"
+				  : st->undated ? "no message has a date"
+						: "no messages");
 		return;
 	}
 	printf("  %-10s %9s %9s\n", "period", "messages", "reviewed");
