@@ -79,11 +79,7 @@ struct addrbook {
 static uint64_t
 ab_key(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	return util_hash(s, strlen(s));
 }
 
 static int

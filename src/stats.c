@@ -25,6 +25,7 @@
 #include "trawl/bg.h"
 #include "trawl/render.h"
 #include "trawl/stats.h"
+#include "trawl/util.h"
 
 /* Seconds between two snapshots the child sends, and before the first. */
 #define STATS_SNAPSHOT_INTERVAL 0.25
@@ -122,16 +123,6 @@ stats_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static uint64_t
-stats_hash(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
 }
 
 static uint64_t
@@ -573,7 +564,7 @@ stats_domain_id(struct stats_child *sc, const char *addr)
 	if (!at || !at[1])
 		return 0;
 	at++;
-	h = stats_hash(at, strlen(at));
+	h = util_hash(at, strlen(at));
 	stats_map_grow(sc->ctx, &sc->domain_map);
 	sl = stats_map_slot(&sc->domain_map, h, stats_domain_eq, sc, at);
 	if (!sl->val) {
@@ -627,7 +618,7 @@ stats_addr_id(struct stats_child *sc, const char *raw, const char *name)
 	for (size_t i = 0; i < len; i++)
 		addr[i] = (char)tolower((unsigned char)raw[i]);
 	addr[len] = '\0';
-	h = stats_hash(addr, len);
+	h = util_hash(addr, len);
 	stats_map_grow(sc->ctx, &sc->addr_map);
 	sl = stats_map_slot(&sc->addr_map, h, stats_addr_eq, sc, addr);
 	if (!sl->val) {
@@ -688,7 +679,7 @@ stats_rcpt_id(struct stats_child *sc, const struct addrbook_rcpt *r)
 static const struct stats_from *
 stats_from_of(struct stats_child *sc, const char *text)
 {
-	uint64_t h = stats_hash(text, strlen(text));
+	uint64_t h = util_hash(text, strlen(text));
 	struct stats_slot *sl;
 	struct stats_from *f;
 	struct render_address *v;

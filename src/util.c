@@ -97,6 +97,17 @@ util_tmp_name(void *ctx, const char *path)
 	return talloc_asprintf(ctx, "%s.%d", path, (int)getpid());
 }
 
+uint64_t
+util_hash(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
 /* The code point at p (n bytes left), its length in *len; -1 when ill-formed. */
 static long
 util_utf8_next(const unsigned char *p, size_t n, size_t *len)

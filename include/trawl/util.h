@@ -5,6 +5,7 @@
 #define TRAWL_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Creates the missing directories above path (as mkdir -p on its dirname), mode 0700. */
@@ -19,6 +20,9 @@ int util_write_all(int fd, const char *p, size_t len);
  * running left there (killed between writing and renaming).
  */
 char *util_tmp_name(void *ctx, const char *path);
+
+/* FNV-1a, 64 bits, of len bytes at p (kept in files: it never changes). */
+uint64_t util_hash(const void *p, size_t len);
 
 /* Writes n with thousands separators ("1,234,567") into buf; returns buf. */
 char *util_group_digits(char *buf, size_t len, unsigned long long n);
