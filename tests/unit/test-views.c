@@ -438,6 +438,21 @@ test_timeline_narrow_and_widen(void **state)
 	wait_loaded(app);
 	cmd_key(app, "v");
 	wait_stats(app);
+	/* The help lists the pane's own bindings. */
+	cmd_key(app, "?");
+	{
+		int narrow = 0, by = 0;
+
+		assert_non_null(strstr(app->help_lines[0], "timeline pane"));
+		for (size_t i = 0; i < app->n_help_lines; i++) {
+			narrow |= !strncmp(app->help_lines[i], "Enter ", 6) &&
+				  strstr(app->help_lines[i], " narrow ");
+			by |= !strncmp(app->help_lines[i], "b ", 2) && strstr(app->help_lines[i], "timeline-by");
+		}
+		assert_true(narrow && by);
+	}
+	cmd_key(app, "q");
+	assert_false(app->help);
 	/* The cursor starts on the peak: December 2016. */
 	cmd_key(app, "Enter");
 	assert_string_equal(view_query(app), "date:2016-12..2016-12");
