@@ -86,6 +86,7 @@ app_free(struct app *app)
 	/* Panes (and their background jobs) go before the index they read. */
 	TALLOC_FREE(app->versions_view);
 	TALLOC_FREE(app->thread);
+	TALLOC_FREE(app->stats);
 	TALLOC_FREE(app->list);
 	TALLOC_FREE(app->sidebar);
 	TALLOC_FREE(app->prompt);

@@ -114,6 +114,8 @@ cmd_help_context(const struct app *app)
 		return CONFIG_VERSIONS;
 	case APP_FOCUS_DIFF:
 		return CONFIG_DIFF;
+	case APP_FOCUS_STATS:
+		return statsview_context(app);
 	default:
 		return CONFIG_LIST;
 	}
@@ -327,6 +329,8 @@ cmd_back(struct app *app, int argc, char **argv)
 		versionsview_back(app);
 	else if (app->focus == APP_FOCUS_THREAD)
 		threadview_close(app);
+	else if (app->focus == APP_FOCUS_STATS)
+		statsview_close(app);
 	else
 		cmd_quit(app, argc, argv);
 }
@@ -340,10 +344,14 @@ cmd_close(struct app *app, int argc, char **argv)
 {
 	if (app->help)
 		app->help = 0;
+	else if (app->focus == APP_FOCUS_VERSIONS || app->focus == APP_FOCUS_DIFF)
+		versionsview_back(app);
 	else if (app->focus == APP_FOCUS_THREAD && threadview_end_find(app))
 		; /* a find ends first; the thread closes on the next Escape */
 	else if (app->focus == APP_FOCUS_THREAD)
 		threadview_close(app);
+	else if (app->focus == APP_FOCUS_STATS)
+		statsview_close(app);
 	else if (view_unlimit(app))
 		app_message(app, 0, "back to %s", view_query(app));
 	else
@@ -588,9 +596,9 @@ cmd_thread(struct app *app, int argc, char **argv)
 const struct cmd_entry cmd_table[] = {
 	{"help", "", "show the key bindings of this pane (again to close)", 0, cmd_help},
 	{"quit", "", "quit trawl", 0, cmd_quit},
-	{"back", "", "close the help or the thread; quit from the thread list", 0, cmd_back},
-	{"close", "", "close the help or the thread, or step out of the last limit (never quits)", 0,
-	 cmd_close},
+	{"back", "", "close the help, the thread or a pane; quit from the thread list", 0, cmd_back},
+	{"close", "", "close the help, the thread or a pane, or step out of the last limit (never quits)",
+	 0, cmd_close},
 	{"next", "", "move down one row", 0, cmd_next},
 	{"prev", "", "move up one row", 0, cmd_prev},
 	{"page-down", "", "move down one page", 0, cmd_page_down},
@@ -699,6 +707,20 @@ const struct cmd_entry cmd_table[] = {
 	 CTX(THREAD), cmd_copy},
 	{"copy-path", "", "show the message's file path (and copy it: set clipboard_osc52 on)",
 	 CTX(THREAD), cmd_copy},
+	/* cmd-stats.c: the timeline and correspondents panes. */
+	{"timeline", "", "show or hide the query's messages per day, week, month or year",
+	 CTX(LIST) | CTX(SIDEBAR) | CTX(TIMELINE) | CTX(PEOPLE), cmd_timeline},
+	{"correspondents", "",
+	 "show or hide who wrote to whom, and the tags, attachment types, folders and years",
+	 CTX(LIST) | CTX(SIDEBAR) | CTX(TIMELINE) | CTX(PEOPLE), cmd_correspondents},
+	{"narrow", "", "narrow the query to the period or entry under the cursor",
+	 CTX(TIMELINE) | CTX(PEOPLE), cmd_narrow},
+	{"widen", "", "step back out of the last narrowing or limit (as U)", 0, cmd_widen},
+	{"timeline-by", "[day|week|month|year|auto]",
+	 "count per day, week, month or year (no word: the next one)", CTX(TIMELINE),
+	 cmd_timeline_by},
+	{"next-section", "", "go to the next section", CTX(PEOPLE), cmd_next_section},
+	{"prev-section", "", "go to the previous section", CTX(PEOPLE), cmd_next_section},
 };
 const size_t cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

@@ -120,6 +120,23 @@ static const struct {
 	{CONFIG_DIFF, "N", "prev-change"},
 	{CONFIG_DIFF, "p", "prev-change"},
 	{CONFIG_DIFF, "Left", "back"},
+	/* The timeline and correspondents panes (issue 17). */
+	{CONFIG_GLOBAL, "v", "timeline"},
+	{CONFIG_GLOBAL, "c", "correspondents"},
+	{CONFIG_GLOBAL, "BSpace", "widen"},
+	{CONFIG_TIMELINE, "Enter", "narrow"},
+	{CONFIG_TIMELINE, "b", "timeline-by"},
+	{CONFIG_TIMELINE, "l", "next"},
+	{CONFIG_TIMELINE, "Right", "next"},
+	{CONFIG_TIMELINE, "h", "prev"},
+	{CONFIG_TIMELINE, "Left", "prev"},
+	{CONFIG_PEOPLE, "Enter", "narrow"},
+	{CONFIG_PEOPLE, "Tab", "next-section"},
+	{CONFIG_PEOPLE, "l", "next-section"},
+	{CONFIG_PEOPLE, "Right", "next-section"},
+	{CONFIG_PEOPLE, "BackTab", "prev-section"},
+	{CONFIG_PEOPLE, "h", "prev-section"},
+	{CONFIG_PEOPLE, "Left", "prev-section"},
 };
 
 static const char *const config_context_names[] = {
@@ -207,6 +224,8 @@ config_default_colours(struct config *cfg)
 		{SCREEN_PROMPT, {-1, -1, 0, 0, 0, 0}},
 		{SCREEN_DIFF_ADD, {COLOR_GREEN, -1, 1, 0, 0, 0}},
 		{SCREEN_DIFF_DEL, {COLOR_RED, -1, 0, 0, 0, 0}},
+		{SCREEN_BAR, {COLOR_YELLOW, -1, 0, 0, 0, 0}},
+		{SCREEN_BAR_REVIEWED, {COLOR_GREEN, -1, 0, 0, 0, 0}},
 	};
 
 	for (int i = 0; i < SCREEN_ATTR_COUNT; i++)

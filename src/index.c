@@ -1033,7 +1033,7 @@ index_authors_from_headers(TALLOC_CTX *ctx, notmuch_thread_t *t)
 			talloc_free(in);
 		}
 		talloc_free(name);
-		notmuch_message_destroy(m);
+		/* The thread owns its messages: they are not destroyed one by one. */
 	}
 	if (msgs)
 		notmuch_messages_destroy(msgs);
@@ -2294,4 +2294,142 @@ index_messages_files(index_t *idx, TALLOC_CTX *ctx, const char *query, size_t mi
 		     struct index_files **out, size_t *n)
 {
 	return INDEX_READ(idx, index_messages_files_once(idx, ctx, query, min_files, out, n));
+}
+
+/*
+ * Scans for statistics: one value only (see index.h).
+ * notmuch_message_get_header() answers "from" and "message-id" from the
+ * message's value slots on every database made since notmuch 0.18
+ * (NOTMUCH_FEATURE_FROM_SUBJECT_ID_VALUES); notmuch_message_get_message_id()
+ * would read the message's terms first.
+ */
+trawl_status_t
+index_scan(index_t *idx, const char *query, enum index_scan_value what, index_scan_fn fn,
+	   void *ud)
+{
+	notmuch_query_t *q;
+	notmuch_messages_t *msgs = NULL;
+	trawl_status_t ts;
+	size_t pos = 0;
+
+	ts = index_search_messages(idx, query, NOTMUCH_SORT_UNSORTED, &q, &msgs);
+	if (ts != TRAWL_OK)
+		return ts;
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs), pos++) {
+		notmuch_message_t *m = notmuch_messages_get(msgs);
+		struct index_scan_item it = {.pos = pos, .value = ""};
+		const char *v;
+		int stop;
+
+		if (!m) {
+			index_set_error(idx, "query '%s': reading a message failed", query);
+			ts = TRAWL_DB;
+			break;
+		}
+		if (what == INDEX_SCAN_DATE) {
+			it.date = notmuch_message_get_date(m);
+		} else {
+			v = notmuch_message_get_header(m, what == INDEX_SCAN_FROM ? "from"
+										  : "message-id");
+			it.value = v ? v : "";
+		}
+		stop = fn(ud, &it);
+		notmuch_message_destroy(m);
+		if (stop) {
+			ts = TRAWL_CANCELLED;
+			break;
+		}
+	}
+	notmuch_query_destroy(q);
+	return ts;
+}
+
+static int
+index_folder_skip(const char *name)
+{
+	return !strcmp(name, "cur") || !strcmp(name, "new") || !strcmp(name, "tmp");
+}
+
+static trawl_status_t
+index_folders_once(index_t *idx, TALLOC_CTX *ctx, size_t max, char ***out, size_t *n)
+{
+	char **v = talloc_array(ctx, char *, 1);
+	size_t len = 0;
+	trawl_status_t ts = TRAWL_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (!v || !(v[len++] = talloc_strdup(v, "")))
+		return TRAWL_NOMEM;
+	/* Breadth first over the directory documents; v is also the queue. */
+	for (size_t at = 0; at < len && ts == TRAWL_OK; at++) {
+		/* Relative to the mail root, which may differ from the database's path. */
+		notmuch_directory_t *dir = NULL;
+		notmuch_filenames_t *kids;
+		notmuch_status_t st = notmuch_database_get_directory(idx->db, v[at], &dir);
+
+		if (st != NOTMUCH_STATUS_SUCCESS) {
+			ts = index_fail(idx, st, "listing the folders of %s", idx->db_path);
+			break;
+		}
+		if (!dir)
+			continue;
+		kids = notmuch_directory_get_child_directories(dir);
+		for (; kids && notmuch_filenames_valid(kids); notmuch_filenames_move_to_next(kids)) {
+			const char *name = notmuch_filenames_get(kids);
+
+			if (index_folder_skip(name) || len >= max)
+				continue;
+			v = talloc_realloc(ctx, v, char *, len + 1);
+			if (!v || !(v[len] = *v[at] ? talloc_asprintf(v, "%s/%s", v[at], name)
+						    : talloc_strdup(v, name))) {
+				ts = TRAWL_NOMEM;
+				break;
+			}
+			len++;
+		}
+		if (kids)
+			notmuch_filenames_destroy(kids);
+		notmuch_directory_destroy(dir);
+	}
+	if (ts != TRAWL_OK) {
+		talloc_free(v);
+		return ts;
+	}
+	qsort(v, len, sizeof(*v), index_strcmp);
+	*out = v;
+	*n = len;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+index_folders(index_t *idx, TALLOC_CTX *ctx, size_t max, char ***out, size_t *n)
+{
+	return INDEX_READ(idx, index_folders_once(idx, ctx, max ? max : 1, out, n));
+}
+
+static trawl_status_t
+index_message_file_once(index_t *idx, TALLOC_CTX *ctx, const char *message_id, char **path)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t st = notmuch_database_find_message(idx->db, message_id, &m);
+	const char *f;
+
+	*path = NULL;
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return index_check(idx, st, message_id);
+	if (!m) {
+		index_set_error(idx, "id:%s: no such message", message_id);
+		return TRAWL_NOT_FOUND;
+	}
+	f = notmuch_message_get_filename(m);
+	*path = f ? talloc_strdup(ctx, f) : NULL;
+	notmuch_message_destroy(m);
+	return *path ? TRAWL_OK : TRAWL_NOT_FOUND;
+}
+
+trawl_status_t
+index_message_file(index_t *idx, TALLOC_CTX *ctx, const char *message_id, char **path)
+{
+	return INDEX_READ(idx, index_message_file_once(idx, ctx, message_id, path));
 }

@@ -18,7 +18,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <glib.h>
 #include <talloc.h>
 
 #include "config.h"
@@ -30,6 +29,7 @@
 #include "trawl/index.h"
 #include "trawl/journal.h"
 #include "trawl/render.h"
+#include "trawl/stats-cli.h"
 #include "trawl/text.h"
 #include "trawl/ui-curses.h"
 #include "trawl/util.h"
@@ -43,6 +43,7 @@ static const char usage_text[] =
 	"       trawl search (list [--json] | save NAME QUERY... | delete NAME) [--cache DIR]\n"
 	"       trawl log [--csv] [--cache DIR] [TEXT]\n"
 	"       trawl versions [--json] [--cache DIR] QUERY...\n"
+	"       trawl stats [--json] [--by day|week|month|year] [--top N] [--cache DIR] QUERY...\n"
 	"       trawl import [--into DIR] SOURCE...\n"
 	"       trawl export [--cache DIR] QUERY... (--mbox FILE | --dir DIR) [--csv FILE] [--force]\n"
 	"       trawl --help | --version\n"
@@ -695,40 +696,6 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 	return ferror(stdout) ? 1 : 0;
 }
 
-/*
- * Writes s as a JSON string in plain ASCII: everything else as \\uXXXX
- * (surrogate pairs above the BMP), so the data stays exact while no
- * control, bidi override or invalid byte reaches a terminal; invalid
- * UTF-8 becomes U+FFFD.
- */
-static void
-main_json_string(FILE *f, const char *s)
-{
-	const char *p = s, *end = s + strlen(s);
-
-	fputc('"', f);
-	while (p < end) {
-		gunichar c = g_utf8_get_char_validated(p, end - p);
-
-		if (c == (gunichar)-1 || c == (gunichar)-2) {
-			c = 0xfffd;
-			p++;
-		} else {
-			p = g_utf8_next_char(p);
-		}
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", (int)c);
-		else if (c >= 0x20 && c < 0x7f)
-			fputc((int)c, f);
-		else if (c < 0x10000)
-			fprintf(f, "\\u%04x", (unsigned)c);
-		else
-			fprintf(f, "\\u%04x\\u%04x", 0xd800 + ((unsigned)(c - 0x10000) >> 10),
-				0xdc00 + ((unsigned)(c - 0x10000) & 0x3ff));
-	}
-	fputc('"', f);
-}
-
 /* Parses the --cache option common to the subcommands; returns the index of the first operand. */
 static int
 main_sub_options(int argc, char **argv, const struct option *extra, int *flag, struct options *o)
@@ -819,14 +786,14 @@ main_search(TALLOC_CTX *ctx, int argc, char **argv)
 
 			if (as_json) {
 				printf("%s\n {\"name\": ", k ? "," : "");
-				main_json_string(stdout, s[k].name);
+				util_json_string(stdout, s[k].name);
 				printf(", \"query\": ");
-				main_json_string(stdout, s[k].query);
+				util_json_string(stdout, s[k].query);
 				if (ok)
 					printf(", \"messages\": %u, \"unreviewed\": %u}", total, un);
 				else {
 					printf(", \"error\": ");
-					main_json_string(stdout, index_last_error(idx));
+					util_json_string(stdout, index_last_error(idx));
 					printf("}");
 				}
 			} else {
@@ -893,20 +860,20 @@ main_versions_json(const struct versions *v, const char *thread_id, int first)
 	char date[32];
 
 	printf("%s\n {\"message_id\": ", first ? "" : ",");
-	main_json_string(stdout, v->message_id);
+	util_json_string(stdout, v->message_id);
 	printf(", \"thread_id\": ");
-	main_json_string(stdout, thread_id);
+	util_json_string(stdout, thread_id);
 	printf(", \"rule\": %d, \"files\": [", VERSIONS_RULE);
 	for (size_t i = 0; i < v->n_files; i++) {
 		const struct versions_file *f = &v->files[i];
 
 		printf("%s\n  {\"path\": ", i ? "," : "");
-		main_json_string(stdout, f->rel);
+		util_json_string(stdout, f->rel);
 		printf(", \"folder\": ");
-		main_json_string(stdout, f->folder);
+		util_json_string(stdout, f->folder);
 		if (f->size < 0) {
 			printf(", \"version\": null, \"error\": ");
-			main_json_string(stdout, f->error ? f->error : "");
+			util_json_string(stdout, f->error ? f->error : "");
 			printf("}");
 			continue;
 		}
@@ -924,7 +891,7 @@ main_versions_json(const struct versions *v, const char *thread_id, int first)
 					       k > 1 ? "," : "", k, v->files[i].version_hash);
 				else
 					printf(", ");
-				main_json_string(stdout, v->files[i].rel);
+				util_json_string(stdout, v->files[i].rel);
 			}
 		printf("]}");
 	}
@@ -1018,8 +985,11 @@ static void
 main_locale(void)
 {
 	setlocale(LC_ALL, "");
-	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0) {
+		/* The terminal may be ASCII only: charts draw with ASCII then. */
+		text_set_graphics(false);
 		setlocale(LC_CTYPE, "C.UTF-8");
+	}
 }
 
 int
@@ -1042,9 +1012,11 @@ main(int argc, char **argv)
 
 	main_locale();
 	ctx = talloc_new(NULL);
-	if (argc > 1 && (!strcmp(argv[1], "import") || !strcmp(argv[1], "export"))) {
-		rc = !strcmp(argv[1], "import") ? importer_main(ctx, argc - 1, argv + 1)
-						: exporter_main(ctx, argc - 1, argv + 1);
+	if (argc > 1 && (!strcmp(argv[1], "import") || !strcmp(argv[1], "export") ||
+			 !strcmp(argv[1], "stats"))) {
+		rc = !strcmp(argv[1], "import")	  ? importer_main(ctx, argc - 1, argv + 1)
+		     : !strcmp(argv[1], "export") ? exporter_main(ctx, argc - 1, argv + 1)
+						  : stats_cli_main(ctx, argc - 1, argv + 1);
 		talloc_free(ctx);
 		return rc;
 	}

@@ -215,7 +215,7 @@ render_init_once(void)
 	xmlInitParser();
 }
 
-static void
+void
 render_init(void)
 {
 	pthread_once(&render_once, render_init_once);

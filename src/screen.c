@@ -70,6 +70,18 @@ screen_fill(struct screen *s, int x, int y, int w, enum screen_attr attr)
 }
 
 void
+screen_putc(struct screen *s, int x, int y, wchar_t wc, enum screen_attr attr)
+{
+	struct screen_cell *c;
+
+	if (y < 0 || y >= s->h || x < 0 || x >= s->w)
+		return;
+	c = screen_cell(s, x, y);
+	screen_blank(c, attr);
+	c->wc[0] = wc;
+}
+
+void
 screen_set_attr(struct screen *s, int x, int y, int w, enum screen_attr attr)
 {
 	if (y < 0 || y >= s->h)

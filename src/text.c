@@ -596,6 +596,20 @@ text_truncate(TALLOC_CTX *ctx, const char *s, size_t width)
 	return text_buf_finish(&ts.buf);
 }
 
+static bool text_graphics_on = true;
+
+bool
+text_graphics(void)
+{
+	return text_graphics_on;
+}
+
+void
+text_set_graphics(bool on)
+{
+	text_graphics_on = on;
+}
+
 bool
 text_locale_is_utf8(void)
 {

@@ -72,6 +72,7 @@ ui_setup_colours(const struct config *cfg)
 			case SCREEN_SIGNATURE:
 			case SCREEN_DIM:
 			case SCREEN_NOTE:
+			case SCREEN_BAR_REVIEWED: /* what is done recedes */
 				a = A_DIM;
 				break;
 			case SCREEN_LINK:

@@ -96,3 +96,73 @@ util_tmp_name(void *ctx, const char *path)
 	talloc_free(dir);
 	return talloc_asprintf(ctx, "%s.%d", path, (int)getpid());
 }
+
+uint64_t
+util_hash(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+/* The code point at p (n bytes left), its length in *len; -1 when ill-formed. */
+static long
+util_utf8_next(const unsigned char *p, size_t n, size_t *len)
+{
+	unsigned long c = p[0], min;
+	size_t k;
+
+	*len = 1;
+	if (c < 0x80)
+		return (long)c;
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 1, c &= 0x1f, min = 0x80;
+	else if ((c & 0xf0) == 0xe0)
+		k = 2, c &= 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 3, c &= 0x07, min = 0x10000;
+	else
+		return -1;
+	if (n < k + 1)
+		return -1;
+	for (size_t i = 1; i <= k; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return -1;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return -1;
+	*len = k + 1;
+	return (long)c;
+}
+
+void
+util_json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
+
+	fputc('"', f);
+	while (left) {
+		size_t len;
+		long c = util_utf8_next(p, left, &len);
+
+		if (c < 0)
+			c = 0xfffd;
+		p += len;
+		left -= len;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", (int)c);
+		else if (c >= 0x20 && c < 0x7f)
+			fputc((int)c, f);
+		else if (c < 0x10000)
+			fprintf(f, "\\u%04lx", (unsigned long)c);
+		else
+			fprintf(f, "\\u%04lx\\u%04lx", 0xd800 + ((unsigned long)(c - 0x10000) >> 10),
+				0xdc00 + ((unsigned long)(c - 0x10000) & 0x3ff));
+	}
+	fputc('"', f);
+}

@@ -77,7 +77,9 @@ view_run(struct app *app, const char *query, int keep_cursor, int order)
 	}
 	talloc_free(app->list);
 	app->list = lv;
-	app->focus = APP_FOCUS_LIST;
+	/* The timeline and the correspondents follow the query: they stay in front. */
+	if (!(app->focus == APP_FOCUS_STATS && app->stats))
+		app->focus = APP_FOCUS_LIST;
 	return 0;
 }
 
@@ -118,6 +120,22 @@ view_limit(struct app *app, const char *terms)
 	app->limits = limits;
 	app->limits[app->n_limits++] = talloc_steal(limits, old);
 	talloc_free(q);
+}
+
+/*
+ * The timeline's and the correspondents' Enter: a limit of the list by
+ * term, so that U (or the panes' BSpace) steps back out, as from any limit.
+ */
+void
+view_narrow(struct app *app, const char *term)
+{
+	view_limit(app, term);
+}
+
+int
+view_widen(struct app *app)
+{
+	return view_unlimit(app);
 }
 
 int
@@ -431,6 +449,8 @@ view_draw(struct app *app)
 		view_thread_ops.draw(app, 0, 0, scr->w, h);
 	} else if (versionsview_ops(app)) {
 		versionsview_ops(app)->draw(app, 0, 0, scr->w, h);
+	} else if (app->focus == APP_FOCUS_STATS && app->stats) {
+		view_focused(app)->draw(app, 0, 0, scr->w, h);
 	} else {
 		if (app->sidebar_visible && scr->w >= 40) {
 			int sw = app->cfg->sidebar_width;
@@ -524,6 +544,11 @@ view_focused(const struct app *app)
 	case APP_FOCUS_VERSIONS:
 	case APP_FOCUS_DIFF:
 		return versionsview_ops(app) ? versionsview_ops(app) : &view_list_ops;
+	case APP_FOCUS_STATS:
+		if (app->stats)
+			return app->stats->pane == STATSVIEW_TIMELINE ? &view_timeline_ops
+								      : &view_people_ops;
+		return &view_list_ops;
 	case APP_FOCUS_LIST:
 	default:
 		return &view_list_ops;

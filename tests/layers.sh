@@ -2,7 +2,7 @@
 # The module layers hold: each layer includes only the headers of the
 # layers below it, so arrows point down and app, views and commands form
 # no cycle (doc/DESIGN.md).  From the bottom:
-#   models   threadlist thread filters feed review versionmap  (index, bg, hints...)
+#   models   threadlist thread filters feed review versionmap stats  (index, bg, hints...)
 #   app      the session state and its jobs
 #   views    view view-*                            (app, models)
 #   cmd      cmd cmd-*                              (views, app, models)
@@ -32,9 +32,9 @@ check() {
 }
 check "models include no app, view or cmd header" 'app|view|cmd|cmd-.*|ui-curses' \
 	"$src/threadlist.c" "$src/thread.c" "$src/filters.c" "$src/feed.c" "$src/review.c" \
-	"$src/versionmap.c" \
+	"$src/versionmap.c" "$src/stats.c" "$src/addrbook.c" \
 	"$inc/threadlist.h" "$inc/thread.h" "$inc/filters.h" "$inc/feed.h" "$inc/review.h" \
-	"$inc/versionmap.h"
+	"$inc/versionmap.h" "$inc/stats.h" "$inc/addrbook.h"
 check "the app includes no view or cmd header" 'view|cmd|cmd-.*|ui-curses' \
 	"$src/app.c" "$inc/app.h"
 check "views include no cmd header" 'cmd|cmd-.*|ui-curses' \

@@ -27,12 +27,14 @@ enum app_focus {
 	APP_FOCUS_THREAD,
 	APP_FOCUS_VERSIONS, /* the files of a message (view-versions.c) */
 	APP_FOCUS_DIFF,     /* two versions of a message compared */
+	APP_FOCUS_STATS, /* the timeline or correspondents pane (app->stats) */
 };
 
 struct listview;   /* view.h: the panes */
 struct sidebar;
 struct threadview; /* view-thread.c */
 struct versionsview; /* view-versions.c */
+struct statsview;  /* view-stats.c */
 
 struct prompt;     /* prompt.c */
 struct bg_job;     /* bg.h */
@@ -79,6 +81,9 @@ struct app {
 	char **limits;
 	size_t n_limits;
 	struct versionsview *versions_view; /* the files of a message and their diff, or NULL */
+	struct statsview *stats;   /* NULL unless the timeline or correspondents pane is open */
+	char **query_back;         /* the queries searches left, newest last (widen goes back) */
+	size_t n_query_back;
 	int help;                  /* the help screen is shown, with these lines: */
 	char **help_lines;
 	size_t n_help_lines, help_top;

@@ -105,6 +105,13 @@ void cmd_versions_pane(struct app *app, int argc, char **argv);
  */
 int cmd_versions_review(struct app *app, TALLOC_CTX *ctx, const char *thread_id,
 			const char *message_id, char **note, char **question);
+/* cmd-stats.c: the timeline and correspondents panes. */
+void cmd_timeline(struct app *app, int argc, char **argv);
+void cmd_correspondents(struct app *app, int argc, char **argv);
+void cmd_narrow(struct app *app, int argc, char **argv);
+void cmd_widen(struct app *app, int argc, char **argv);
+void cmd_timeline_by(struct app *app, int argc, char **argv);
+void cmd_next_section(struct app *app, int argc, char **argv);
 
 /* Whether a bulk change is still taking its snapshot of message ids (not queued yet). */
 int cmd_review_snapshotting(const struct app *app);

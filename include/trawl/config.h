@@ -10,7 +10,8 @@
  *
  * '#' starts a comment; values may be quoted with "..." (backslash escapes
  * the next character).  Contexts: global, sidebar, list, thread, help,
- * versions (the files of a message), diff (two versions compared).
+ * versions (the files of a message), diff (two versions compared),
+ * timeline, correspondents.
  * Default bindings are command strings set through the same bind
  * function, so the config file and the defaults cannot diverge.
  *
@@ -26,7 +27,8 @@
 #include "trawl/status.h"
 
 #define CONFIG_CONTEXT_LIST(X) X(GLOBAL, "global") X(SIDEBAR, "sidebar") X(LIST, "list") \
-	X(THREAD, "thread") X(HELP, "help") X(VERSIONS, "versions") X(DIFF, "diff")
+	X(THREAD, "thread") X(HELP, "help") X(VERSIONS, "versions") X(DIFF, "diff") \
+	X(TIMELINE, "timeline") X(PEOPLE, "correspondents")
 
 enum config_context {
 #define CONFIG_CONTEXT_ENUM(id, name) CONFIG_##id,

@@ -339,5 +339,54 @@ struct index_files {
  */
 trawl_status_t index_messages_files(index_t *idx, TALLOC_CTX *ctx, const char *query,
 				    size_t min_files, struct index_files **out, size_t *n);
+/*
+ * Scanning a query's messages for statistics (stats.h).  Each message is
+ * read from what notmuch keeps in value slots, without its terms and
+ * without its file: the date, the From header as notmuch stored it
+ * (decoded at indexing time) or the Message-ID.  Ask for one of them per
+ * scan: Xapian reads a value slot through a cache of one slot's chunk, so
+ * a scan asking for two reads a chunk per message and value.  Measured on
+ * 100,000 messages (2 cores, load 9): date 0.2 s, From 0.16 s, Message-ID
+ * 0.19 s, each alone; the three in one scan 1.4 to 2 s.  Scans of one
+ * query on one handle see the same revision and give the messages in the
+ * same order, so a caller joins them by position.
+ */
+enum index_scan_value {
+	INDEX_SCAN_DATE,
+	INDEX_SCAN_FROM,
+	INDEX_SCAN_ID,
+};
+
+struct index_scan_item {
+	size_t pos;             /* the message's position in the scan, from 0 */
+	time_t date;            /* INDEX_SCAN_DATE: 0 when the message has none */
+	const char *value;      /* INDEX_SCAN_FROM, INDEX_SCAN_ID: "" when none */
+};
+
+/* Called for each message (strings valid during the call only); nonzero stops the scan. */
+typedef int (*index_scan_fn)(void *ud, const struct index_scan_item *it);
+
+/*
+ * Calls fn for every message of query, in the database's own order
+ * (unsorted, the cheapest), with the value what.  The handle is not
+ * refreshed first (see above).  A scan is not retried: a failure (a commit
+ * discarding the revision read, or libnotmuch 0.37 aborting the process)
+ * is for the caller, a background child, to restart.  TRAWL_CANCELLED when
+ * fn stopped it.
+ */
+trawl_status_t index_scan(index_t *idx, const char *query, enum index_scan_value what,
+			  index_scan_fn fn, void *ud);
+
+/* The first file of message_id (a child of ctx); TRAWL_NOT_FOUND if there is no such message. */
+trawl_status_t index_message_file(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
+				  char **path);
+
+/*
+ * The folders the database holds messages in, as notmuch's folder: prefix
+ * names them ("" for the top, "Sent" for DB/Sent/cur): every directory the
+ * database knows except the cur/, new/ and tmp/ of a maildir, sorted, at
+ * most max.  Some may hold no message (counting them says).
+ */
+trawl_status_t index_folders(index_t *idx, TALLOC_CTX *ctx, size_t max, char ***out, size_t *n);
 
 #endif

@@ -176,6 +176,37 @@ trawl_status_t render_html_to_text(TALLOC_CTX *ctx, const char *html, size_t len
 				   struct render_html **out);
 
 /*
+ * Addresses (render-addr.c), for statistics: who wrote to whom.  A mailbox
+ * of an address header: its address and display name, valid UTF-8 (each
+ * ill-formed sequence and NUL made U+FFFD) but NOT neutralised.  Groups
+ * are flattened; a list gives at most max mailboxes (the rest are
+ * dropped: a hostile header may name a million).
+ */
+struct render_address {
+	char *addr; /* "local@domain" as written, "" if none */
+	char *name; /* display name, RFC 2047 decoded, "" if none */
+};
+
+/* The bytes of a message file's header block read at most (the rest of the headers is ignored). */
+#define RENDER_MAX_HEADER_BLOCK (256 << 10)
+
+/* Parses an address list such as a From value (raw, or decoded as notmuch stores it). */
+trawl_status_t render_parse_addresses(TALLOC_CTX *ctx, const char *text, size_t max,
+				      struct render_address **out, size_t *n);
+
+/*
+ * The mailboxes of the To, Cc and Bcc headers (the recipients notmuch's
+ * to: prefix searches) of the message file at path, from its header block
+ * alone: the body is never read.  TRAWL_IO if the file cannot be read.
+ */
+trawl_status_t render_file_recipients(TALLOC_CTX *ctx, const char *path, size_t max,
+				      struct render_address **out, size_t *n);
+
+/* The same for a header block (or whole message) in memory, for tests and fuzzing. */
+trawl_status_t render_buffer_recipients(TALLOC_CTX *ctx, const char *buf, size_t len, size_t max,
+					struct render_address **out, size_t *n);
+
+/*
  * For tests: the number of GLib warnings and criticals GMime raised so
  * far.  They are counted rather than printed, since stderr is the
  * terminal the UI draws on; any non-zero count means this module misused

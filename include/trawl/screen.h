@@ -36,9 +36,11 @@
 	X(ERROR)                                                             \
 	X(DIM)                                                               \
 	X(PROMPT)                                                            \
-	X(MATCH)      /* a find's or the query's match in the thread view */  \
-	X(DIFF_ADD)   /* a line only the second version has ("+") */         \
-	X(DIFF_DEL)   /* a line only the first version has ("-") */
+	X(MATCH)        /* a find's or the query's match in the thread view */ \
+	X(DIFF_ADD)     /* a line only the second version has ("+") */       \
+	X(DIFF_DEL)     /* a line only the first version has ("-") */        \
+	X(BAR)          /* a chart's bar: messages not yet reviewed */       \
+	X(BAR_REVIEWED) /* the reviewed part of a bar */
 
 enum screen_attr {
 #define SCREEN_ATTR_ENUM(name) SCREEN_##name,
@@ -88,6 +90,12 @@ int screen_puts(struct screen *s, int x, int y, int maxw, const char *text,
 /* The same with printf formatting, for trawl's own strings. */
 int screen_printf(struct screen *s, int x, int y, int maxw, enum screen_attr attr,
 		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/*
+ * Draws one of trawl's own glyphs (a chart's block, a rule; never text
+ * from mail) of width 1 at (x, y); nothing outside the grid.
+ */
+void screen_putc(struct screen *s, int x, int y, wchar_t wc, enum screen_attr attr);
 
 /* Sets the attribute of w cells of row y from x, keeping their text. */
 void screen_set_attr(struct screen *s, int x, int y, int w, enum screen_attr attr);

@@ -113,4 +113,13 @@ char *text_truncate(TALLOC_CTX *ctx, const char *s, size_t width);
  */
 bool text_locale_is_utf8(void);
 
+/*
+ * Whether charts may draw with Unicode block elements (default true).
+ * main() turns it off when the user's own locale is not UTF-8: it then
+ * falls back to C.UTF-8 for widths, but the terminal may show ASCII only,
+ * and charts (view-timeline.c, trawl stats) draw with ASCII instead.
+ */
+bool text_graphics(void);
+void text_set_graphics(bool on);
+
 #endif

@@ -5,6 +5,8 @@
 #define TRAWL_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 /* Creates the missing directories above path (as mkdir -p on its dirname), mode 0700. */
 void util_mkdirs_for(const char *path);
@@ -19,7 +21,18 @@ int util_write_all(int fd, const char *p, size_t len);
  */
 char *util_tmp_name(void *ctx, const char *path);
 
+/* FNV-1a, 64 bits, of len bytes at p (kept in files: it never changes). */
+uint64_t util_hash(const void *p, size_t len);
+
 /* Writes n with thousands separators ("1,234,567") into buf; returns buf. */
 char *util_group_digits(char *buf, size_t len, unsigned long long n);
+
+/*
+ * Writes s as a JSON string in plain ASCII: everything else as \uXXXX
+ * (surrogate pairs above the BMP), so the data stays exact while no
+ * control, bidi override or invalid byte reaches a terminal; each
+ * ill-formed UTF-8 byte becomes U+FFFD.
+ */
+void util_json_string(FILE *f, const char *s);
 
 #endif

@@ -21,6 +21,8 @@
 #include "trawl/threadlist.h"
 #include "trawl/versions.h"
 
+struct stats; /* stats.h */
+
 /* The thread list pane: a threadlist model plus the cursor over it. */
 struct listview {
 	struct threadlist *tl;
@@ -71,7 +73,8 @@ enum view_mouse {
  */
 const struct view_ops *view_mouse(struct app *app, enum view_mouse ev, int x, int y);
 
-extern const struct view_ops view_sidebar_ops, view_list_ops, view_thread_ops, view_help_ops;
+extern const struct view_ops view_sidebar_ops, view_list_ops, view_thread_ops, view_help_ops,
+	view_timeline_ops, view_people_ops;
 
 /* Opens the panes on app: the thread list of query ("" or NULL: "*") and the filters. */
 void view_start(struct app *app, const char *query);
@@ -127,6 +130,12 @@ int view_message_rows(const struct app *app);
 
 /* Rows left for the panes above the status line and the message area. */
 int view_pane_height(const struct app *app);
+
+/* The timeline's and correspondents' narrowing: a limit by term (view_limit). */
+void view_narrow(struct app *app, const char *term);
+
+/* Steps back out of the last limit (view_unlimit); 0 when there is none. */
+int view_widen(struct app *app);
 
 /* Draws every visible pane and the status line into app->scr. */
 void view_draw(struct app *app);
@@ -207,6 +216,48 @@ int versionsview_command(struct app *app, const char *name);
 /* "  [3 files, 2 versions; version 1 shown]" for the thread view's summary line, or "". */
 char *versionsview_mark(TALLOC_CTX *ctx, struct app *app, const char *message_id,
 			const char *shown);
+
+/*
+ * view-stats.c, view-timeline.c, view-people.c: the timeline and the
+ * correspondents panes, over one stats model (stats.h) of the list's
+ * query.  Each replaces the list while it has the focus (it needs the
+ * width); a new query (narrowing, a search, widen) counts afresh.
+ */
+enum statsview_pane {
+	STATSVIEW_TIMELINE,
+	STATSVIEW_PEOPLE,
+};
+
+struct statsview {
+	struct stats *st;
+	enum statsview_pane pane;
+	/* The timeline: its unit (chosen to fit the width unless set) and cursor. */
+	int by;              /* enum stats_by, or -1 to fit the width */
+	long cursor_day;     /* the first day of the period under the cursor; LONG_MIN: the peak */
+	size_t first;        /* the first period shown (scrolling) */
+	int last_by;         /* the unit drawn last (an auto unit follows the width) */
+	/* The correspondents: the entry under the cursor and what is expanded. */
+	int list;            /* enum stats_list of the cursor's entry */
+	size_t item;         /* its index; STATSVIEW_MORE: the section's "more" row */
+	size_t top;          /* the first row shown */
+	unsigned expanded;   /* a bit per list showing every entry */
+};
+
+#define STATSVIEW_MORE ((size_t)-1)
+
+/* Shows pane (opening the model on the list's query), or closes it when it is shown. */
+void statsview_toggle(struct app *app, enum statsview_pane pane);
+void statsview_close(struct app *app);
+/* The context of the pane shown (CONFIG_TIMELINE or CONFIG_PEOPLE). */
+enum config_context statsview_context(const struct app *app);
+/* Narrows the query to what is under the cursor (or expands a section); 0 if nothing is. */
+int statsview_narrow(struct app *app);
+/* The timeline's unit: "day", "week", "month", "year", "auto", or NULL for the next one. */
+void statsview_set_by(struct app *app, const char *by);
+/* The correspondents pane: the cursor to the first entry of the next (dir 1) or previous section. */
+void statsview_section(struct app *app, int dir);
+/* The query counted (to follow the list's) and the model's changes; for view-*.c. */
+int statsview_poll(struct app *app);
 
 
 

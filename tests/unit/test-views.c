@@ -18,7 +18,9 @@
 #include "fixture.h"
 #include "trawl/app.h"
 #include "trawl/cmd.h"
+#include "trawl/demo.h"
 #include "trawl/feed.h"
+#include "trawl/stats.h"
 #include "trawl/view.h"
 
 struct ctx {
@@ -26,6 +28,7 @@ struct ctx {
 	index_t *idx;
 	struct config *cfg;
 	struct app *app;
+	index_t *demo; /* the demo cache, made by the first test that needs it */
 };
 
 /* 2017-04-20 12:00 UTC: a week after the newest fixture message. */
@@ -34,14 +37,17 @@ struct ctx {
 static void
 wait_loaded(struct app *app)
 {
-	for (int i = 0; i < 2000; i++) {
+	for (int i = 0; i < 4000; i++) {
 		app_poll(app);
 		if (app->list->tl->state != THREADLIST_LOADING && !app->list->tl->counter &&
 		    !app->sidebar->fl->counter && !app->sidebar->fl->count_pending)
 			return;
 		usleep(5000);
 	}
-	fail_msg("the thread list did not load");
+	fail_msg("the thread list did not load (state %d, counter %d, filters counter %d, pending %d, rows %zu, notice %s, error %s)",
+		 (int)app->list->tl->state, app->list->tl->counter != NULL,
+		 app->sidebar->fl->counter != NULL, (int)app->sidebar->fl->count_pending,
+		 app->list->tl->n_rows, app->list->tl->notice, app->list->tl->error);
 }
 
 static int
@@ -651,6 +657,143 @@ test_sort_orders_remembered(void **state)
 	wait_loaded(c->app);
 }
 
+/* An index on the demo cache (DEMO_DEFAULT_COUNT messages), made once in the fixture's directory. */
+static index_t *
+demo_index(struct ctx *c)
+{
+	char *dir, *cfg, *err = NULL;
+
+	if (c->demo)
+		return c->demo;
+	dir = talloc_asprintf(c, "%s/demo", c->f->dir);
+	cfg = talloc_asprintf(c, "%s/notmuch-config", dir);
+	if (demo_make_cache(c, dir, DEMO_DEFAULT_COUNT, &err) != TRAWL_OK)
+		fail_msg("demo cache: %s", err ? err : "?");
+	/* A review under way: the first year and a half is done. */
+	if (fixture_sh(c->f, "notmuch --config='%s' tag +reviewed -- date:2014-01..2015-06", cfg) != 0 ||
+	    index_open(c, NULL, cfg, &c->demo, &err) != TRAWL_OK)
+		fail_msg("demo cache: %s", err ? err : "cannot tag");
+	return c->demo;
+}
+
+static void
+wait_stats(struct app *app)
+{
+	for (int i = 0; i < 30000; i++) {
+		app_poll(app);
+		if (app->stats && app->stats->st->state == STATS_DONE)
+			return;
+		usleep(2000);
+	}
+	fail_msg("the stats did not finish");
+}
+
+/* Both panes on the demo cache, as a journalist opening it would see them. */
+static void
+stats_goldens(struct ctx *c, int w, int h)
+{
+	struct app *app = app_new(c, demo_index(c), c->cfg, w, h);
+	char name[64];
+
+	view_start(app, "*");
+	app->now = TEST_NOW;
+	wait_loaded(app);
+	cmd_key(app, "v");
+	assert_int_equal(app->focus, APP_FOCUS_STATS);
+	wait_stats(app);
+	snprintf(name, sizeof(name), "timeline-%dx%d", w, h);
+	check_golden(app, name);
+	cmd_key(app, "c");
+	assert_true(view_focused(app) == &view_people_ops);
+	snprintf(name, sizeof(name), "correspondents-%dx%d", w, h);
+	check_golden(app, name);
+	cmd_key(app, "q");
+	assert_int_equal(app->focus, APP_FOCUS_LIST);
+	assert_null(app->stats);
+	app_free(app);
+}
+
+static void
+test_stats_panes_80x24(void **state)
+{
+	stats_goldens(*state, 80, 24);
+}
+
+static void
+test_stats_panes_160x48(void **state)
+{
+	stats_goldens(*state, 160, 48);
+}
+
+/* Without a UTF-8 terminal the chart is drawn in ASCII. */
+static void
+test_timeline_ascii(void **state)
+{
+	struct ctx *c = *state;
+	struct app *app = app_new(c, demo_index(c), c->cfg, 80, 24);
+
+	view_start(app, "*");
+	app->now = TEST_NOW;
+	wait_loaded(app);
+	text_set_graphics(false);
+	cmd_run(app, "timeline");
+	cmd_run(app, "timeline-by year");
+	wait_stats(app);
+	check_golden(app, "timeline-ascii-80x24");
+	text_set_graphics(true);
+	app_free(app);
+}
+
+/* Enter narrows to the period under the cursor, BSpace steps back; the pane follows. */
+static void
+test_timeline_narrow_and_widen(void **state)
+{
+	struct ctx *c = *state;
+	struct app *app = app_new(c, demo_index(c), c->cfg, 80, 24);
+	unsigned n;
+
+	view_start(app, "*");
+	wait_loaded(app);
+	cmd_key(app, "v");
+	wait_stats(app);
+	/* The help lists the pane's own bindings. */
+	cmd_key(app, "?");
+	{
+		int narrow = 0, by = 0;
+
+		assert_non_null(strstr(app->help_lines[0], "timeline pane"));
+		for (size_t i = 0; i < app->n_help_lines; i++) {
+			narrow |= !strncmp(app->help_lines[i], "Enter ", 6) &&
+				  strstr(app->help_lines[i], " narrow ");
+			by |= !strncmp(app->help_lines[i], "b ", 2) && strstr(app->help_lines[i], "timeline-by");
+		}
+		assert_true(narrow && by);
+	}
+	cmd_key(app, "q");
+	assert_false(app->help);
+	/* The cursor starts on the peak: December 2016. */
+	cmd_key(app, "Enter");
+	assert_string_equal(view_query(app), "date:2016-12..2016-12");
+	assert_int_equal(app->focus, APP_FOCUS_STATS);
+	wait_loaded(app);
+	wait_stats(app);
+	assert_int_equal(index_count_messages(app->idx, "date:2016-12..2016-12", &n), TRAWL_OK);
+	assert_int_equal(app->stats->st->messages, n);
+	assert_int_equal(app->list->tl->n_messages, n);
+	/* Within the month, by day: the cursor moves, Enter narrows to one day. */
+	cmd_run(app, "timeline-by day");
+	cmd_key(app, "g");
+	cmd_key(app, "Enter");
+	assert_string_equal(view_query(app), "(date:2016-12..2016-12) and (date:2016-12-01..2016-12-01)");
+	cmd_key(app, "BSpace");
+	assert_string_equal(view_query(app), "date:2016-12..2016-12");
+	cmd_key(app, "BSpace");
+	assert_string_equal(view_query(app), "*");
+	cmd_key(app, "BSpace");
+	assert_non_null(strstr(app->message, "no earlier query"));
+	app_free(app);
+}
+
 int
 main(void)
 {
@@ -673,6 +816,10 @@ main(void)
 		cmocka_unit_test(test_status_fits_80),
 		cmocka_unit_test(test_limit_and_step_back),
 		cmocka_unit_test(test_sort_orders_remembered),
+		cmocka_unit_test(test_stats_panes_80x24),
+		cmocka_unit_test(test_stats_panes_160x48),
+		cmocka_unit_test(test_timeline_ascii),
+		cmocka_unit_test(test_timeline_narrow_and_widen),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
