@@ -794,6 +794,39 @@ test_timeline_narrow_and_widen(void **state)
 	app_free(app);
 }
 
+/* The man page lists every command of the table (issue 16: "show all of it in ? and the man page"). */
+static void
+test_man_page_lists_every_command(void **state)
+{
+	FILE *f = fopen(fixture_srcpath("doc/trawl.1"), "r");
+	char *man = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	(void)state;
+	assert_non_null(f);
+	len = getdelim(&man, &cap, '\0', f);
+	fclose(f);
+	assert_true(len > 0);
+	for (size_t i = 0; i < cmd_count; i++) {
+		char want[128];
+		const char *p;
+		size_t o = 0;
+
+		/* As the page spells it: \fB:name\fR, dashes escaped. */
+		o += (size_t)snprintf(want, sizeof(want), "\\fB:");
+		for (p = cmd_table[i].name; *p && o + 3 < sizeof(want); p++) {
+			if (*p == '-')
+				want[o++] = '\\';
+			want[o++] = *p;
+		}
+		snprintf(want + o, sizeof(want) - o, "\\fR");
+		if (!strstr(man, want))
+			fail_msg("doc/trawl.1 does not list the command %s", cmd_table[i].name);
+	}
+	free(man);
+}
+
 int
 main(void)
 {
@@ -820,6 +853,7 @@ main(void)
 		cmocka_unit_test(test_stats_panes_160x48),
 		cmocka_unit_test(test_timeline_ascii),
 		cmocka_unit_test(test_timeline_narrow_and_widen),
+		cmocka_unit_test(test_man_page_lists_every_command),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
