@@ -1747,11 +1747,11 @@ render_numbered_name(TALLOC_CTX *ctx, const char *name, int n)
 									  : strlen(name);
 	char suffix[32];
 	size_t slen = (size_t)snprintf(suffix, sizeof(suffix), " (%d)", n);
-	size_t ext = strlen(name) - stem;
+	const char *ext = name + stem; /* where the extension starts, before any cut */
 
-	if (stem + slen + ext > RENDER_MAX_NAME)
-		stem = render_utf8_cut(name, stem, RENDER_MAX_NAME - slen - ext);
-	return talloc_asprintf(ctx, "%.*s%s%s", (int)stem, name, suffix, name + stem);
+	if (stem + slen + strlen(ext) > RENDER_MAX_NAME)
+		stem = render_utf8_cut(name, stem, RENDER_MAX_NAME - slen - strlen(ext));
+	return talloc_asprintf(ctx, "%.*s%s%s", (int)stem, name, suffix, ext);
 }
 
 static trawl_status_t
