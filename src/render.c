@@ -1914,8 +1914,9 @@ render_safe_filename(TALLOC_CTX *ctx, const char *declared)
 		o += k;
 	}
 	out[o] = '\0';
+	/* No leading dash either: "-rf x" in a directory is an option to a shell glob's command. */
 	i = 0;
-	while (out[i] == '.' || out[i] == ' ')
+	while (out[i] == '.' || out[i] == ' ' || out[i] == '-')
 		i++;
 	while (o > i && (out[o - 1] == ' ' || out[o - 1] == '.'))
 		o--;

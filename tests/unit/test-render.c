@@ -773,6 +773,10 @@ test_safe_filename(void **state)
 		{"caf\xc3\xa9.txt", "caf\xc3\xa9.txt"},
 		{".\xe2\x80\xae.", "attachment"},
 		{"trailing. ", "trailing"},
+		{"-rf x.txt", "rf x.txt"},
+		{"--help", "help"},
+		{". -.-x", "x"},
+		{"a-b-", "a-b-"},
 	};
 	char longname[600], *s;
 	size_t i;
