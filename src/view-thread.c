@@ -4,7 +4,9 @@
  * rendered body and attachments.  Messages already reviewed start
  * collapsed.  Bodies are rendered (render module) when first expanded and
  * wrapped to the pane width; the display lines are rebuilt on resize or
- * when a message is toggled.
+ * when a message is toggled, the latter only when they are next drawn or
+ * moved on: keys typed while a big message renders (h H V, then q q q)
+ * must not each render it again before the next one is read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +50,7 @@ struct threadview {
 	size_t cursor, top;
 	int fold_quotes;
 	unsigned render_budget; /* bodies a layout may still render */
+	int stale; /* toggled since the lines were laid out: thread_fresh() lays them out again */
 };
 
 /* Message bodies rendered per layout; the rest as they come into view. */
@@ -230,6 +233,7 @@ thread_layout(struct app *app, int width)
 	tv->line_mem = talloc_new(tv);
 	tv->n_lines = 0;
 	tv->width = width;
+	tv->stale = 0;
 	tv->render_budget = THREAD_RENDER_BUDGET;
 	if (tv->n_msgs) {
 		/* A title line: the thread's subject and how much of it is left to review. */
@@ -252,6 +256,14 @@ thread_layout(struct app *app, int width)
 				tv->cursor++;
 			break;
 		}
+}
+
+/* Lays the lines out again if a toggle made them out of date. */
+static void
+thread_fresh(struct app *app)
+{
+	if (app->thread->stale)
+		thread_layout(app, app->thread->width);
 }
 
 /* The app job: takes the thread model's news (tags a commit changed) and lays out again. */
@@ -357,6 +369,13 @@ threadview_command(struct app *app, const char *name)
 
 	if (!tv || !tv->n_lines)
 		return 0;
+	/*
+	 * Toggles need only the current message, which lines out of date
+	 * still give (a layout keeps the cursor on its message); the rest
+	 * move by line positions, so those must be fresh.
+	 */
+	if (strncmp(name, "toggle", 6) != 0)
+		thread_fresh(app);
 	cur = tv->lines[tv->cursor].msg;
 	if (!strcmp(name, "toggle")) {
 		tv->msgs[cur].expanded = !tv->msgs[cur].expanded;
@@ -407,7 +426,7 @@ threadview_command(struct app *app, const char *name)
 	} else {
 		return 0;
 	}
-	thread_layout(app, tv->width);
+	tv->stale = 1;
 	return 1;
 }
 
@@ -416,7 +435,7 @@ thread_draw(struct app *app, int x, int y, int w, int h)
 {
 	struct threadview *tv = app->thread;
 
-	if (tv->width != w)
+	if (tv->width != w || tv->stale)
 		thread_layout(app, w);
 	view_scroll_to(tv->cursor, &tv->top, tv->n_lines, h);
 	/* Render the bodies that came into view (bounded: each pass renders some). */
@@ -453,6 +472,7 @@ thread_draw(struct app *app, int x, int y, int w, int h)
 static void
 thread_move(struct app *app, long delta)
 {
+	thread_fresh(app);
 	view_move_cursor(&app->thread->cursor, app->thread->n_lines, delta);
 }
 
