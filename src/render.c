@@ -1787,11 +1787,11 @@ render_numbered_name(TALLOC_CTX *ctx, const char *name, int n)
 									  : strlen(name);
 	char suffix[32];
 	size_t slen = (size_t)snprintf(suffix, sizeof(suffix), " (%d)", n);
-	size_t ext = strlen(name) - stem;
+	const char *ext = name + stem; /* where the extension starts, before any cut */
 
-	if (stem + slen + ext > RENDER_MAX_NAME)
-		stem = render_utf8_cut(name, stem, RENDER_MAX_NAME - slen - ext);
-	return talloc_asprintf(ctx, "%.*s%s%s", (int)stem, name, suffix, name + stem);
+	if (stem + slen + strlen(ext) > RENDER_MAX_NAME)
+		stem = render_utf8_cut(name, stem, RENDER_MAX_NAME - slen - strlen(ext));
+	return talloc_asprintf(ctx, "%.*s%s%s", (int)stem, name, suffix, ext);
 }
 
 /* Writes an attachment's decoded content to stream; -1 on a write error. */
@@ -1992,8 +1992,9 @@ render_safe_filename(TALLOC_CTX *ctx, const char *declared)
 		o += k;
 	}
 	out[o] = '\0';
+	/* No leading dash either: "-rf x" in a directory is an option to a shell glob's command. */
 	i = 0;
-	while (out[i] == '.' || out[i] == ' ')
+	while (out[i] == '.' || out[i] == ' ' || out[i] == '-')
 		i++;
 	while (o > i && (out[o - 1] == ' ' || out[o - 1] == '.'))
 		o--;

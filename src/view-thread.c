@@ -96,6 +96,12 @@ struct threadview {
 	size_t n_pats;
 	char *find;    /* the find's text, NULL when the highlights are the query's */
 	int highlight; /* draw the highlights */
+	/*
+	 * Toggled since the rows were laid out: they are laid out again when
+	 * next drawn or moved on, not by each toggle, so that toggles typed
+	 * ahead of a slow render (h H V o, then q q q) cost one layout.
+	 */
+	int stale;
 	unsigned versions_serial; /* the versions map's serial the summaries show */
 };
 
@@ -801,6 +807,7 @@ thread_layout(struct app *app, int width)
 
 	talloc_free(tv->line_mem);
 	tv->line_mem = talloc_new(tv);
+	tv->stale = 0;
 	tv->width = width;
 	tv->render_budget = THREAD_RENDER_BUDGET;
 	for (size_t i = 0; i < tv->n_msgs; i++)
@@ -968,6 +975,14 @@ threadview_fds(const struct app *app, void *ud, int *fds, int max)
 }
 
 /* The app job: takes the thread model's news (tags a commit changed) and lays out again. */
+/* Lays the rows out again if a toggle left them out of date. */
+static void
+thread_fresh(struct app *app)
+{
+	if (app->thread && app->thread->stale)
+		thread_layout(app, app->thread->width);
+}
+
 static int
 threadview_poll(struct app *app, void *ud)
 {
@@ -985,7 +1000,7 @@ threadview_poll(struct app *app, void *ud)
 		thread_layout(app, tv->width);
 		frame = 1;
 	}
-	if (tv->job && tv->job->busy)
+	if (tv->job && tv->job->busy && !tv->stale)
 		frame |= thread_layout_more(app, thread_height(app) > 0 ? thread_height(app) : 1);
 	return frame;
 }
@@ -1254,6 +1269,13 @@ threadview_command(struct app *app, const char *name)
 
 	if (!tv || !tv->n_lines)
 		return 0;
+	/*
+	 * Toggles need only the current message, which rows out of date still
+	 * give (a layout keeps the cursor on its message); the other commands
+	 * move by row, so the rows must be fresh.
+	 */
+	if (strncmp(name, "toggle", 6) != 0)
+		thread_fresh(app);
 	cur = row_msg(tv, tv->cursor);
 	if (!strcmp(name, "toggle")) {
 		tv->msgs[cur].expanded = !tv->msgs[cur].expanded;
@@ -1334,7 +1356,8 @@ threadview_command(struct app *app, const char *name)
 	} else {
 		return 0;
 	}
-	thread_layout(app, tv->width);
+	/* Only toggles get here: the rows are laid out when next drawn or moved on. */
+	tv->stale = 1;
 	return 1;
 }
 
@@ -1371,7 +1394,7 @@ thread_draw(struct app *app, int x, int y, int w, int h)
 	const struct tv_line *last = NULL;
 	struct text_run *last_run = NULL;
 
-	if (tv->width != w)
+	if (tv->width != w || tv->stale)
 		thread_layout(app, w);
 	view_scroll_to(tv->cursor, &tv->top, tv->n_lines, h);
 	/* Render the bodies that came into view (bounded: each pass renders some). */
@@ -1430,6 +1453,7 @@ thread_draw(struct app *app, int x, int y, int w, int h)
 static void
 thread_move(struct app *app, long delta)
 {
+	thread_fresh(app);
 	view_move_cursor(&app->thread->cursor, app->thread->n_lines, delta);
 }
 
@@ -1443,8 +1467,10 @@ static int
 thread_click(struct app *app, int y)
 {
 	struct threadview *tv = app->thread;
-	size_t r = tv->top + (size_t)y;
+	size_t r;
 
+	thread_fresh(app);
+	r = tv->top + (size_t)y;
 	if (r >= tv->n_lines)
 		return 0;
 	tv->cursor = r;
@@ -1498,6 +1524,7 @@ threadview_next_unreviewed(struct app *app)
 	struct threadview *tv = app->thread;
 	size_t cur;
 
+	thread_fresh(app);
 	if (!tv || !tv->n_lines)
 		return 0;
 	cur = row_msg(tv, tv->cursor);
@@ -1539,6 +1566,7 @@ threadview_toggle_mark(struct app *app)
 	size_t cur;
 	int now;
 
+	thread_fresh(app);
 	if (!tv || !tv->n_lines)
 		return -1;
 	cur = row_msg(tv, tv->cursor);

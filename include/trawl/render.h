@@ -151,8 +151,8 @@ trawl_status_t render_attachment_hashes(TALLOC_CTX *ctx, const char *path, char 
 /*
  * The safe base name for a declared attachment file name (NULL allowed):
  * no directory part, no control, C1 or bidi characters, no "..", no
- * leading dot or space, valid UTF-8, at most 255 bytes with the extension
- * kept; "attachment" if nothing is left.  A child of ctx.
+ * leading dot, space or dash, valid UTF-8, at most 255 bytes with the
+ * extension kept; "attachment" if nothing is left.  A child of ctx.
  */
 char *render_safe_filename(TALLOC_CTX *ctx, const char *declared);
 

@@ -84,7 +84,9 @@ _tmux() {
 }
 
 # tmux_start WIDTH HEIGHT CMD...: start CMD in a fresh private tmux server,
-# in a WIDTH x HEIGHT pane with TERM=screen-256color.  The environment is
+# in a WIDTH x HEIGHT pane with TERM=screen-256color.  If $E2E_PIPE is set,
+# every byte CMD writes to the terminal is appended to that file (tmux
+# pipe-pane; tmux_pipe_close ends it).  The environment is
 # passed explicitly (the tmux server's own is not the test's): PATH, HOME,
 # NOTMUCH_CONFIG, XDG_*, LANG=LC_ALL=C.UTF-8, TMPDIR, and ASAN_OPTIONS /
 # UBSAN_OPTIONS (the caller's, plus log_path=$FIXTURE_DIR/asan).  The pane
@@ -136,6 +138,11 @@ _tmux_spawn() {
 		set-option -g status off \; \
 		set-option -g remain-on-exit on \; \
 		resize-window -t "$E2E_PANE" -x "$_w" -y "$_h" || return 1
+	# Every byte the program writes, from its first, if $E2E_PIPE names a file.
+	if [ -n "${E2E_PIPE:-}" ]; then
+		rm -f "$E2E_PIPE" "$E2E_PIPE.done"
+		_tmux pipe-pane -o -t "$E2E_PANE" "cat >>'$E2E_PIPE'; : >'$E2E_PIPE.done'" || return 1
+	fi
 	# tmux 3.3 sometimes loses #{pane_dead_status} of a process that exits
 	# fast, so a wrapper shell also writes the exit status to a file.
 	# shellcheck disable=SC2016
@@ -153,6 +160,22 @@ _tmux_spawn() {
 		E2E_STATUS_FILE="$_status" \
 		sh -c '"$@"; echo $? >"$E2E_STATUS_FILE.tmp"; mv "$E2E_STATUS_FILE.tmp" "$E2E_STATUS_FILE"' \
 		sh "$@"
+}
+
+# tmux_pipe_close [TIMEOUT]: stop piping the pane's output to $E2E_PIPE (see
+# tmux_start) and wait until all of it is in the file.  tmux cannot close
+# the pipe of a pane whose program has exited: such a pane is killed.
+tmux_pipe_close() {
+	_tmux pipe-pane -t "${E2E_PANE:-e2e}" 2>/dev/null ||
+		_tmux kill-pane -t "${E2E_PANE:-e2e}" 2>/dev/null
+	_tmux_deadline "${1:-}"
+	while [ ! -f "$E2E_PIPE.done" ]; do
+		if [ "$(date +%s)" -ge "$_deadline" ]; then
+			echo "# timeout waiting for the pane's output in $E2E_PIPE"
+			return 1
+		fi
+		sleep 0.05
+	done
 }
 
 # tmux_keys KEYS...: send keys to the pane (tmux send-keys syntax: "q",

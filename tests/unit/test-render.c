@@ -899,6 +899,10 @@ test_safe_filename(void **state)
 		{"caf\xc3\xa9.txt", "caf\xc3\xa9.txt"},
 		{".\xe2\x80\xae.", "attachment"},
 		{"trailing. ", "trailing"},
+		{"-rf x.txt", "rf x.txt"},
+		{"--help", "help"},
+		{". -.-x", "x"},
+		{"a-b-", "a-b-"},
 	};
 	char longname[600], *s;
 	size_t i;
@@ -940,6 +944,7 @@ test_save_attachment(void **state)
 	void *ctx = talloc_new(NULL);
 	char tmpl[] = "/tmp/trawl-render.XXXXXX";
 	char *dir = mkdtemp(tmpl), *saved, *other, *victim, *link, *content;
+	char longstem[301];
 	FILE *f;
 	const char *msg = fixture_srcpath("tests/corpus/render/traversal.eml");
 	char *path = talloc_strdup(ctx, msg);
@@ -988,6 +993,29 @@ test_save_attachment(void **state)
 	assert_string_equal(saved, talloc_asprintf(ctx, "%s/attachment (1)", dir));
 	content = read_all(ctx, saved, &len);
 	assert_string_equal(content, "From: b@example.com\nSubject: inner\n\ninner body");
+	/*
+	 * A name cut to 255 bytes, saved again: the number goes before the
+	 * extension and the name stays within 255 bytes (it once kept the
+	 * tail of the cut stem too, and the save failed: name too long).
+	 */
+	memset(longstem, 'n', sizeof(longstem) - 1);
+	longstem[sizeof(longstem) - 1] = '\0';
+	other = talloc_asprintf(ctx, "%s/long", dir);
+	f = fopen(other, "w");
+	assert_non_null(f);
+	fprintf(f, "From: a@example.com\nSubject: long\nMIME-Version: 1.0\n"
+		   "Content-Type: application/octet-stream\n"
+		   "Content-Disposition: attachment; filename=\"%s.txt\"\n\nx\n",
+		longstem);
+	fclose(f);
+	for (int k = 0; k < 2; k++) {
+		const char *base;
+
+		assert_int_equal(render_save_attachment(ctx, other, 1, dir, &saved), TRAWL_OK);
+		base = strrchr(saved, '/') + 1;
+		assert_int_equal(strlen(base), 255);
+		assert_string_equal(base + 251 - 4 * k, k ? " (1).txt" : ".txt");
+	}
 	assert_int_equal(render_save_attachment(ctx, path, 9, dir, &saved), TRAWL_NOT_FOUND);
 	assert_int_equal(render_save_attachment(ctx, path, 0, dir, &saved), TRAWL_USAGE);
 	assert_int_equal(render_save_attachment(ctx, path, 1, "/nonexistent/dir", &saved),
