@@ -197,10 +197,21 @@ cmd_help(struct app *app, int argc, char **argv)
 static void
 cmd_quit_confirmed(struct app *app, const char *line, void *data)
 {
+	if (!strcmp(line, "y") || !strcmp(line, "yes")) {
+		/* Dropped, said so in the journal: the next session must not take them over. */
+		review_drop(app->review);
+		app->quit = 1;
+	} else
+		app_message(app, 0, "not quitting: the changes are still being written");
+}
+
+static void
+cmd_quit_keeping(struct app *app, const char *line, void *data)
+{
 	if (!strcmp(line, "y") || !strcmp(line, "yes"))
 		app->quit = 1;
 	else
-		app_message(app, 0, "not quitting: the changes are still being written");
+		app_message(app, 0, "not quitting");
 }
 
 /* Quits, unless tag changes are still queued: those are never dropped silently. */
@@ -212,6 +223,16 @@ cmd_quit(struct app *app, int argc, char **argv)
 
 	if (pending == 0 && !cmd_review_snapshotting(app)) {
 		app->quit = 1;
+		return;
+	}
+	/* Held (the database is gone) and kept in the journal: quitting loses nothing. */
+	if (app->review->held && review_keep(app->review) >= 0) {
+		label = talloc_asprintf(app, "%zu tag change%s kept in the journal (%s): the next "
+					"session writes %s. Quit? y/n: ",
+					app->review->n_queue, app->review->n_queue == 1 ? "" : "s",
+					app->review->held, app->review->n_queue == 1 ? "it" : "them");
+		app_prompt(app, label, "", NULL, cmd_quit_keeping, NULL);
+		talloc_free(label);
 		return;
 	}
 	label = talloc_asprintf(app, "%zu tag change%s not written yet (%s). Quit and drop them? y/n: ",
@@ -236,6 +257,13 @@ static void
 cmd_redraw(struct app *app, int argc, char **argv)
 {
 	app->repaint = 1;
+}
+
+/* The terminal is raw (C-z is a key): the event loop stops the process as a shell's C-z would. */
+static void
+cmd_suspend(struct app *app, int argc, char **argv)
+{
+	app->suspend = 1;
 }
 
 static void
@@ -473,6 +501,7 @@ const struct cmd_entry cmd_table[] = {
 	{"toggle-html", "", "prefer the HTML or the plain text part", CTX(THREAD), cmd_thread},
 	{"toggle-raw", "", "show the raw source of the current message", CTX(THREAD), cmd_thread},
 	{"toggle-quotes", "", "fold or unfold long quotes", CTX(THREAD), cmd_thread},
+	{"suspend", "", "stop trawl and go back to the shell (fg comes back)", 0, cmd_suspend},
 };
 const size_t cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

@@ -80,10 +80,13 @@ struct app {
 	char *message;             /* last message for the status line */
 	int message_is_error;
 	int quit;
+	int suspend;               /* stop the process (C-z) on the next turn of the event loop */
 	time_t now;                /* for relative dates; fixed in tests */
 	char *history_path;
 	int repaint;               /* repaint the whole terminal on the next frame (C-l) */
 	char **external;           /* a program to run with the terminal handed over (argv), or NULL */
+	double gone_since;         /* when the database was first seen gone (0: it is there) */
+	int db_gone;               /* ... and it was said: writes are held */
 };
 
 /*
