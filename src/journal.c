@@ -124,18 +124,29 @@ journal_xdg_file(TALLOC_CTX *ctx, const char *var, const char *fallback, const c
 static char *
 journal_case_dir(TALLOC_CTX *ctx, const char *db_path)
 {
-	char *nm = talloc_asprintf(ctx, "%s/.notmuch", db_path), *dir;
+	char *nm = talloc_asprintf(ctx, "%s/.notmuch", db_path), *dir, *why = NULL;
 	struct stat st;
 
 	if (!nm || stat(nm, &st) != 0 || !S_ISDIR(st.st_mode))
 		return NULL;
 	dir = talloc_asprintf(ctx, "%s/trawl", nm);
-	if (!dir || (mkdir(dir, 0700) != 0 && errno != EEXIST) || stat(dir, &st) != 0 ||
-	    !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0) {
+	if (!dir)
+		return NULL;
+	/* Said with the directory at fault and why: a read-only mount is not a permission. */
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		why = talloc_asprintf(ctx, "cannot make %s: %s", dir, strerror(errno));
+	else if (stat(dir, &st) != 0)
+		why = talloc_asprintf(ctx, "%s: %s", dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		why = talloc_asprintf(ctx, "%s is not a directory", dir);
+	else if (access(dir, W_OK) != 0)
+		why = talloc_asprintf(ctx, "the journal is read-only: %s: %s", dir,
+				      strerror(errno));
+	if (why) {
 		journal_say(JOURNAL_SAID_FALLBACK,
-			    talloc_asprintf(NULL, "%s cannot be written: trawl keeps its journal "
-						  "and caches in the XDG state and cache directories",
-					    nm));
+			    talloc_asprintf(NULL, "%s; trawl keeps its journal and caches in the XDG "
+						  "state and cache directories",
+					    why));
 		return NULL;
 	}
 	return dir;
