@@ -1499,6 +1499,16 @@ index_apply(index_t *idx, TALLOC_CTX *ctx, const struct index_change *changes, s
 		/* Closing commits; a failure here means nothing was written. */
 		ts = index_check(idx, notmuch_database_close(db), "commit");
 	}
+	/* Xapian's own words ("Error writing block 7"), which index_check() has not. */
+	if (ts != TRAWL_OK) {
+		const char *detail = notmuch_database_status_string(db);
+		char *what = talloc_strdup(NULL, idx->last_error);
+		char *d = detail ? index_chomp(what, detail) : NULL;
+
+		if (what && d && *d && !strstr(what, d))
+			index_set_error(idx, "%s (%s)", what, d);
+		talloc_free(what);
+	}
 	/* On failure destroy without a successful end_atomic: the transaction is dropped. */
 	notmuch_database_destroy(db);
 	if (ts != TRAWL_OK) {

@@ -127,6 +127,25 @@ review_settle(index_t *idx, const char *path, unsigned long id)
 	return settled;
 }
 
+/*
+ * Child: sends why the job stopped, the full disk first when it is the
+ * reason (Xapian only says "Error writing block 7").
+ */
+static void
+review_fail(bg_writer_t *w, TALLOC_CTX *ctx, const struct review *rv, const char *why)
+{
+	char *dir = talloc_strndup(ctx, rv->journal_path, strrchr(rv->journal_path, '/') -
+							       rv->journal_path);
+	char *full = util_disk_full(ctx, index_db_path(rv->idx));
+	char *msg;
+
+	if (!full && dir)
+		full = util_disk_full(ctx, dir);
+	msg = full ? talloc_asprintf(ctx, "%s: %s", full, why) : talloc_strdup(ctx, why);
+	if (msg)
+		bg_write(w, 'X', msg, strlen(msg));
+}
+
 /* Child: applies the job from its first uncommitted batch. */
 static int
 review_writer(bg_writer_t *w, void *arg)
@@ -155,10 +174,9 @@ review_writer(bg_writer_t *w, void *arg)
 		};
 
 		if (journal_begin(a->rv->journal_path, &e) != 0) {
-			snprintf(num, sizeof(num), "%d", errno);
-			err = talloc_asprintf(ctx, "cannot write the journal %s: %s",
-					      a->rv->journal_path, strerror(errno));
-			bg_write(w, 'X', err, strlen(err));
+			review_fail(w, ctx, a->rv,
+				    talloc_asprintf(ctx, "cannot write the journal %s: %s",
+						    a->rv->journal_path, strerror(errno)));
 			return 0;
 		}
 		job->id = e.id;
@@ -214,9 +232,7 @@ review_writer(bg_writer_t *w, void *arg)
 			backoff_ms = backoff_ms < 2000 ? backoff_ms * 2 : 2000;
 		}
 		if (ts != TRAWL_OK) {
-			const char *e = index_last_error(idx);
-
-			bg_write(w, 'X', e, strlen(e));
+			review_fail(w, ctx, a->rv, index_last_error(idx));
 			return 0;
 		}
 		if (getenv("TRAWL_TEST_STOP_AFTER_COMMIT") && /* test hook: a kill right here */
@@ -224,9 +240,9 @@ review_writer(bg_writer_t *w, void *arg)
 			_exit(9);
 		if (journal_batch_committed(a->rv->journal_path, job->id, start / batch, n) != 0) {
 			/* Committed, not recorded: the next writer settles it from the M lines. */
-			err = talloc_asprintf(ctx, "cannot write the journal %s: %s",
-					      a->rv->journal_path, strerror(errno));
-			bg_write(w, 'X', err, strlen(err));
+			review_fail(w, ctx, a->rv,
+				    talloc_asprintf(ctx, "cannot write the journal %s: %s",
+						    a->rv->journal_path, strerror(errno)));
 			return 0;
 		}
 		snprintf(num, sizeof(num), "%zu", start + n);
@@ -236,9 +252,9 @@ review_writer(bg_writer_t *w, void *arg)
 			usleep((useconds_t)strtoul(getenv("TRAWL_TEST_WRITER_DELAY_US"), NULL, 10));
 	}
 	if (journal_end(a->rv->journal_path, job->id, "done") != 0) {
-		err = talloc_asprintf(ctx, "cannot write the journal %s: %s", a->rv->journal_path,
-				      strerror(errno));
-		bg_write(w, 'X', err, strlen(err));
+		review_fail(w, ctx, a->rv,
+			    talloc_asprintf(ctx, "cannot write the journal %s: %s", a->rv->journal_path,
+					    strerror(errno)));
 		return 0;
 	}
 	bg_write(w, 'E', "", 0);
