@@ -237,7 +237,9 @@ cmd_quit(struct app *app, int argc, char **argv)
 	}
 	label = talloc_asprintf(app, "%zu tag change%s not written yet (%s). Quit and drop them? y/n: ",
 				pending, pending == 1 ? "" : "s",
-				*app->review->error ? app->review->error : "writing");
+				*app->review->error ? app->review->error
+				: app->review->locked ? "waiting for the database lock"
+						      : "writing");
 	app_prompt(app, label, "", NULL, cmd_quit_confirmed, NULL);
 	talloc_free(label);
 }
