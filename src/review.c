@@ -866,13 +866,22 @@ review_cancel(struct review *rv)
 	return 1;
 }
 
+/* Stops the writer, after taking what it sent (its entry's id, say: not to begin it twice). */
+static void
+review_stop_writer(struct review *rv)
+{
+	if (rv->writer)
+		bg_poll(rv->writer, 1 << 20, review_on_record, rv);
+	/* Killing the writer abandons its open transaction: committed batches stay. */
+	TALLOC_FREE(rv->writer);
+}
+
 long
 review_keep(struct review *rv)
 {
 	long kept = 0;
 
-	/* Killing the writer abandons its open transaction: committed batches stay. */
-	TALLOC_FREE(rv->writer);
+	review_stop_writer(rv);
 	if (!rv->held)
 		rv->held = talloc_strdup(rv, "kept in the journal for the next session");
 	for (size_t i = 0; i < rv->n_queue; i++) {
@@ -882,8 +891,8 @@ review_keep(struct review *rv)
 			kept += (long)(job->n - job->done);
 			continue;
 		}
-		if (job->exact) {
-			/* An undo of an entry from before deltas: it cannot be said in Q lines. */
+		if (job->exact || job->done >= job->n) {
+			/* Written already; or an undo of an entry from before deltas, which Q lines cannot say. */
 			continue;
 		}
 		if (review_job_in_journal(rv, job)) {
@@ -928,7 +937,7 @@ review_hold(struct review *rv, const char *why)
 	TALLOC_FREE(rv->held);
 	if (why) {
 		rv->held = talloc_strdup(rv, why);
-		TALLOC_FREE(rv->writer);
+		review_stop_writer(rv);
 		return;
 	}
 	rv->retry_at = 0;
@@ -959,7 +968,7 @@ review_relocate(struct review *rv, const char *db_now)
 void
 review_drop(struct review *rv)
 {
-	TALLOC_FREE(rv->writer);
+	review_stop_writer(rv);
 	while (rv->n_queue) {
 		struct review_job *job = rv->queue[0];
 
