@@ -82,11 +82,9 @@ tmux_start 230 30 "$TRAWL"
 tap_check "the next session writes the changes kept" tmux_wait_for "writing 2 changes (2 messages) left by a trawl session that ended"
 both_written() { wait_count 1 tag:deleted1 && wait_count 1 tag:deleted2; }
 tap_check "... both of them" both_written
-tmux_wait_gone "[writing" >/dev/null
-tmux_keys u
+tmux_undo +deleted2 >/dev/null
 wait_count 0 tag:deleted2 >/dev/null
-tmux_wait_gone "[writing" >/dev/null
-tmux_keys u
+tmux_undo +deleted1 >/dev/null
 tap_check "... and undoes them" wait_count 0 'tag:deleted1 or tag:deleted2'
 tmux_keys q
 tmux_wait_exit >/dev/null
@@ -129,7 +127,7 @@ else
 	tap_not_ok "the new database's journal holds the change whole"
 	sed 's/^/# /' "$FIXTURE_DIR/log" "$M/.notmuch/trawl/journal.log"
 fi
-tmux_keys u
+tmux_undo +replaced >/dev/null
 tap_check "... and u undoes it" wait_count 0 tag:replaced
 tmux_keys q
 tmux_wait_exit >/dev/null

@@ -79,7 +79,7 @@ else
 	tap_not_ok "journalled whole: one entry, 6/6 done"
 	sed 's/^/# /' "$FIXTURE_DIR/log"
 fi
-tmux_keys u
+tmux_undo +full >/dev/null
 tap_check "... and u undoes it" wait_count 0 tag:full
 tmux_keys q
 tmux_wait_exit >/dev/null

@@ -61,8 +61,7 @@ if [ "$(notmuch count tag:rocheck)" = 1 ] &&
 else
 	tap_not_ok "a tag change is written and journalled in the XDG state directory"
 fi
-tmux_wait_gone "[writing" >/dev/null
-tmux_keys u
+tmux_undo +rocheck >/dev/null
 i=0
 while [ "$(notmuch count tag:rocheck)" != 0 ] && [ $i -lt 200 ]; do
 	sleep 0.05

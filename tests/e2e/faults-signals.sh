@@ -129,8 +129,7 @@ fi
 tmux_keys clear Enter "'$TRAWL'" Enter
 tap_check "the next session says it writes the change left" tmux_wait_for "left by a trawl session that ended"
 tap_check "... and writes it" wait_count 1 tag:termkept
-tmux_wait_gone "[writing" >/dev/null
-tmux_keys u
+tmux_undo +termkept >/dev/null
 tap_check "... and u undoes it" wait_count 0 tag:termkept
 tmux_keys q
 tmux_wait_for 'shell$' >/dev/null

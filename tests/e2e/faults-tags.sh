@@ -24,6 +24,15 @@ n=$(notmuch search --output=tags '*' | wc -l)
 tap_diag "$n distinct tags"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# wait_count N QUERY: poll until notmuch count QUERY is N.
+wait_count() {
+	_i=0
+	while [ "$(notmuch count "$2")" != "$1" ] && [ $_i -lt $((E2E_TIMEOUT * 20)) ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	[ "$(notmuch count "$2")" = "$1" ]
+}
 # within MS TEXT: the screen shows TEXT within MS milliseconds.
 within() {
 	_t0=$(now_ms)
@@ -82,25 +91,19 @@ tmux_keys '+"-new"' Enter
 tap_check "... quoted too" tmux_wait_for "'+-new': a tag may not start with '-'"
 tap_check "... and nothing is written" test "$(notmuch search --output=tags '*' | grep -c '^-new$')" = 0
 
-# Each odd tag can be removed, and the removal undone.
+# Each odd tag can be removed, and the removal undone (from the list of
+# every thread, whose short status line shows the write queue).
+tmux_keys / '*' Enter
+tmux_wait_for "4 threads  6 messages" >/dev/null
 notmuch dump id:digest-1@example.com >"$FIXTURE_DIR/before"
 tmux_keys t
 tmux_wait_for "tag thread:" >/dev/null
 tmux_keys -- '--dash -"with space" -"\"quoted\"" -"a'"'"'b" -café' Enter
-i=0
-while [ "$(notmuch count 'tag:"-dash" or tag:"with space" or tag:café')" != 0 ] && [ $i -lt 200 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+wait_count 0 'tag:"-dash" or tag:"with space" or tag:café'
 left=$(notmuch search --output=tags id:digest-1@example.com | tr '\n' ' ')
 tap_check "the odd tags are removed" test "$left" = "inbox unread "
-tmux_wait_gone "[writing" >/dev/null
-tmux_keys u
-i=0
-while [ "$(notmuch count 'tag:"-dash"')" != 1 ] && [ $i -lt 200 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+tmux_undo --dash >/dev/null
+wait_count 1 'tag:"-dash" and tag:"with space" and tag:café and tag:"""quoted"""'
 notmuch dump id:digest-1@example.com >"$FIXTURE_DIR/after"
 tap_check "u brings them back, '-dash' included" cmp -s "$FIXTURE_DIR/before" "$FIXTURE_DIR/after"
 tmux_keys q
