@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
+#include <time.h>
 
 #include "trawl/app.h"
 #include "trawl/bg.h"
@@ -72,8 +73,12 @@ app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, int w, int h)
 	{
 		const char *notice = journal_take_notice();
 
-		if (notice)
-			app_message(app, 0, "%s", notice);
+		const char *resumed = *app->review->notice ? app->review->notice : NULL;
+
+		if (notice || resumed)
+			app_message(app, 0, "%s%s%s", resumed ? resumed : "",
+				    notice && resumed ? "; " : "", notice ? notice : "");
+		app->review->notice[0] = '\0';
 	}
 	return app;
 }
@@ -163,6 +168,73 @@ app_jobs_status(TALLOC_CTX *ctx, const struct app *app)
 	return s;
 }
 
+static double
+app_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Seconds the database must stay gone before it is said (a replacement takes a moment). */
+#define APP_GONE_AFTER 1.0
+
+/*
+ * Watches for the database leaving its place (deleted, moved) and coming
+ * back.  While it is gone, trawl shows what it read; the write queue is
+ * held and kept in the journal (where the case directory went, or the XDG
+ * state directory), so no change is lost, and one line says so.
+ */
+static int
+app_watch_database(struct app *app)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct review *rv = app->review;
+	char *now = NULL, *kept;
+	const char *db = index_db_path(app->idx);
+	size_t changes = rv->n_queue;
+	long messages;
+
+	if (!index_gone(app->idx, tmp, &now)) {
+		talloc_free(tmp);
+		app->gone_since = 0;
+		if (!app->db_gone)
+			return 0;
+		app->db_gone = 0;
+		review_relocate(rv, db);
+		review_hold(rv, NULL);
+		app_message(app, 0, "the database is back at %s", db);
+		return 1;
+	}
+	if (app->gone_since == 0)
+		app->gone_since = app_clock();
+	if (app->db_gone || app_clock() - app->gone_since < APP_GONE_AFTER) {
+		talloc_free(tmp);
+		return 0;
+	}
+	app->db_gone = 1;
+	review_hold(rv, now ? "the database moved" : "the database is gone");
+	review_relocate(rv, now);
+	messages = changes ? review_keep(rv) : 0;
+	if (!changes)
+		kept = talloc_strdup(tmp, "");
+	else if (messages < 0)
+		kept = talloc_asprintf(tmp, "; %zu tag change%s NOT kept: %s", changes,
+				       changes == 1 ? "" : "s", rv->error);
+	else
+		kept = talloc_asprintf(tmp, "; %zu tag change%s kept in %s %s", changes,
+				       changes == 1 ? "" : "s", now ? "its journal" : "the journal",
+				       rv->journal_path);
+	if (now)
+		app_message(app, 1, "the database %s moved to %s: trawl shows what it read%s", db,
+			    now, kept);
+	else
+		app_message(app, 1, "the database %s is gone: trawl shows what it read%s", db, kept);
+	talloc_free(tmp);
+	return 1;
+}
+
 int
 app_poll(struct app *app)
 {
@@ -175,6 +247,7 @@ app_poll(struct app *app)
 		app->review->notice[0] = '\0';
 		changed = 1;
 	}
+	changed |= app_watch_database(app);
 	changed |= feed_poll(app->feed);
 	/* A job may free itself or add one: slots are read afresh each time. */
 	for (size_t i = 0; i < app->n_jobs; i++) {

@@ -296,10 +296,21 @@ cmd_help(struct app *app, int argc, char **argv)
 static void
 cmd_quit_confirmed(struct app *app, const char *line, void *data)
 {
+	if (!strcmp(line, "y") || !strcmp(line, "yes")) {
+		/* Dropped, said so in the journal: the next session must not take them over. */
+		review_drop(app->review);
+		app->quit = 1;
+	} else
+		app_message(app, 0, "not quitting: the changes are still being written");
+}
+
+static void
+cmd_quit_keeping(struct app *app, const char *line, void *data)
+{
 	if (!strcmp(line, "y") || !strcmp(line, "yes"))
 		app->quit = 1;
 	else
-		app_message(app, 0, "not quitting: the changes are still being written");
+		app_message(app, 0, "not quitting");
 }
 
 /* Quits, unless tag changes are still queued: those are never dropped silently. */
@@ -313,9 +324,23 @@ cmd_quit(struct app *app, int argc, char **argv)
 		app->quit = 1;
 		return;
 	}
+	/* Held (the database is gone) and kept in the journal: quitting loses nothing. */
+	if (app->review->held && review_keep(app->review) >= 0) {
+		label = talloc_asprintf(app, "quit? %zu tag change%s kept in the journal", app->review->n_queue,
+					app->review->n_queue == 1 ? "" : "s");
+		app_confirm(app, label,
+			    talloc_asprintf(label, "(%s): the next session writes %s", app->review->held,
+					    app->review->n_queue == 1 ? "it" : "them"),
+			    cmd_quit_keeping, NULL);
+		talloc_free(label);
+		return;
+	}
 	label = talloc_asprintf(app, "quit and drop %zu tag change%s not written yet?", pending,
 				pending == 1 ? "" : "s");
-	app_confirm(app, label, *app->review->error ? app->review->error : "(being written)",
+	app_confirm(app, label,
+		    *app->review->error ? app->review->error
+		    : app->review->locked ? "(waiting for the database lock)"
+					  : "(being written)",
 		    cmd_quit_confirmed, NULL);
 	talloc_free(label);
 }
@@ -362,6 +387,13 @@ static void
 cmd_redraw(struct app *app, int argc, char **argv)
 {
 	app->repaint = 1;
+}
+
+/* The terminal is raw (C-z is a key): the event loop stops the process as a shell's C-z would. */
+static void
+cmd_suspend(struct app *app, int argc, char **argv)
+{
+	app->suspend = 1;
 }
 
 static void
@@ -721,6 +753,7 @@ const struct cmd_entry cmd_table[] = {
 	 cmd_timeline_by},
 	{"next-section", "", "go to the next section", CTX(PEOPLE), cmd_next_section},
 	{"prev-section", "", "go to the previous section", CTX(PEOPLE), cmd_next_section},
+	{"suspend", "", "stop trawl and go back to the shell (fg comes back)", 0, cmd_suspend},
 };
 const size_t cmd_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

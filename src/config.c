@@ -52,6 +52,7 @@ static const struct {
 	{CONFIG_GLOBAL, "u", "undo"},
 	{CONFIG_GLOBAL, "C-r", "redo"},
 	{CONFIG_GLOBAL, "C-c", "cancel"},
+	{CONFIG_GLOBAL, "C-z", "suspend"},
 	{CONFIG_LIST, "r", "toggle-reviewed"},
 	{CONFIG_LIST, "R", "review-next"},
 	{CONFIG_LIST, "t", "tag"},

@@ -2307,8 +2307,15 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = importer_seconds(&t0, &t1);
 	if (im->fatal) {
-		importer_say(NULL, "import stopped: %s; run the same command again to resume",
-		             im->fatal);
+		/* Xapian says "Error writing block 7": the reason comes first, and what to do. */
+		char *full = util_disk_full(im->ctx, im->dir);
+
+		if (full && !strstr(im->fatal, "the disk is full"))
+			importer_say(NULL, "import stopped: %s: %s; free some space and run the same "
+			             "command again to resume", full, im->fatal);
+		else
+			importer_say(NULL, "import stopped: %s; run the same command again to resume",
+			             im->fatal);
 		rc = 1;
 	} else if (importer_stop) {
 		importer_say(NULL, "import interrupted; run the same command again to resume");

@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <notmuch.h>
 
 #include "trawl/index-build.h"
 #include "trawl/index.h"
+#include "trawl/util.h"
 #include "index-int.h"
 
 struct index_build {
@@ -196,13 +198,46 @@ index_build_write_config(TALLOC_CTX *ctx, const char *path, const char *db_path,
 	return TRAWL_OK;
 }
 
+/*
+ * Child of index_build_create(): makes the database under staging and
+ * closes it.  libnotmuch 0.37 lets a Xapian exception escape from
+ * notmuch_database_upgrade() (a full disk while the new database is
+ * written): that aborts this process, never the caller.  A failure's
+ * detail goes to fd.
+ */
+static int
+index_build_create_child(const char *staging, const char *config_path, int fd)
+{
+	notmuch_database_t *db = NULL;
+	char *msg = NULL;
+	notmuch_status_t st;
+
+	st = notmuch_database_create_with_config(staging, config_path, NULL, &db, &msg);
+	if (st == NOTMUCH_STATUS_SUCCESS)
+		st = notmuch_database_close(db);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		const char *detail = msg ? msg : notmuch_status_to_string(st);
+
+		if (write(fd, detail, strlen(detail)) < 0)
+			return 2;
+		return st == NOTMUCH_STATUS_DATABASE_EXISTS ? 3 : 1;
+	}
+	notmuch_database_destroy(db);
+	return 0;
+}
+
 trawl_status_t
 index_build_create(TALLOC_CTX *ctx, const char *db_path, const char *config_path,
 		   index_build_t **out, char **error)
 {
-	index_build_t *b;
-	notmuch_status_t st;
-	char *msg = NULL;
+	TALLOC_CTX *tmp;
+	char *staging, *made, *dot, *xapian, buf[1024], *detail, *full;
+	int pipefd[2], status = 0;
+	size_t len = 0;
+	ssize_t r;
+	pid_t pid;
+	struct stat st;
+	trawl_status_t ts = TRAWL_DB;
 
 	*out = NULL;
 	*error = NULL;
@@ -210,26 +245,88 @@ index_build_create(TALLOC_CTX *ctx, const char *db_path, const char *config_path
 		*error = talloc_strdup(ctx, "index_build_create: no database path");
 		return TRAWL_USAGE;
 	}
-	b = index_build_new(ctx, db_path, config_path);
-	if (!b)
+	tmp = talloc_new(NULL);
+	dot = talloc_asprintf(tmp, "%s/.notmuch", db_path);
+	xapian = talloc_asprintf(tmp, "%s/.notmuch/xapian", db_path);
+	staging = talloc_asprintf(tmp, "%s.trawl-new", db_path);
+	made = talloc_asprintf(tmp, "%s.trawl-new/.notmuch/xapian", db_path);
+	if (!dot || !xapian || !staging || !made) {
+		talloc_free(tmp);
 		return TRAWL_NOMEM;
-
-	st = notmuch_database_create_with_config(db_path, b->config_path, NULL, &b->db, &msg);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		char *detail = index_chomp(ctx, msg ? msg : notmuch_status_to_string(st));
-
-		*error = talloc_asprintf(ctx, "%s: cannot create notmuch database: %s", db_path,
-					 detail ? detail : "");
-		talloc_free(detail);
-		free(msg);
-		b->db = NULL;
-		talloc_free(b);
-		return index_status(st);
 	}
-	free(msg);
-	index_build_check_autocommit(b);
-	*out = b;
-	return TRAWL_OK;
+	if (stat(xapian, &st) == 0) {
+		*error = talloc_asprintf(ctx, "%s: cannot create notmuch database: %s", db_path,
+					 notmuch_status_to_string(NOTMUCH_STATUS_DATABASE_EXISTS));
+		talloc_free(tmp);
+		return TRAWL_EXISTS;
+	}
+	/*
+	 * The database is made beside db_path and renamed into place once
+	 * complete: a full disk or a kill while it is made leaves nothing
+	 * half-made at db_path (which every later open would refuse with
+	 * "requires a database upgrade"), only the staging directory, which
+	 * the next try removes first.
+	 */
+	if (util_remove_tree(staging) != 0 || mkdir(staging, 0700) != 0) {
+		*error = talloc_asprintf(ctx, "%s: %s", staging, strerror(errno));
+		talloc_free(tmp);
+		return TRAWL_IO;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) != 0) {
+		*error = talloc_asprintf(ctx, "%s: cannot create notmuch database: %s", db_path,
+					 strerror(errno));
+		util_remove_tree(staging);
+		talloc_free(tmp);
+		return TRAWL_IO;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		/* What the C++ runtime says when it aborts ("terminate called...") is the detail. */
+		close(pipefd[0]);
+		dup2(pipefd[1], STDERR_FILENO);
+		_exit(index_build_create_child(staging, config_path, pipefd[1]));
+	}
+	close(pipefd[1]);
+	while (pid > 0 && len < sizeof(buf) - 1 &&
+	       ((r = read(pipefd[0], buf + len, sizeof(buf) - 1 - len)) > 0 ||
+		(r < 0 && errno == EINTR)))
+		len += r > 0 ? (size_t)r : 0;
+	buf[len] = '\0';
+	close(pipefd[0]);
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		/* Only xapian/ is made there: .notmuch may hold trawl's state already. */
+		if ((mkdir(dot, 0755) == 0 || errno == EEXIST) && rename(made, xapian) == 0) {
+			util_remove_tree(staging);
+			talloc_free(tmp);
+			return index_build_open(ctx, db_path, config_path, out, error);
+		}
+		detail = talloc_asprintf(tmp, "%s: %s", xapian, strerror(errno));
+		ts = TRAWL_IO;
+	} else if (pid > 0 && WIFEXITED(status)) {
+		detail = index_chomp(tmp, buf);
+		ts = WEXITSTATUS(status) == 3 ? TRAWL_EXISTS : TRAWL_DB;
+	} else if (pid > 0) {
+		/* The C++ runtime's words, "terminate called after throwing an instance of 'X'". */
+		const char *what = strstr(buf, "instance of '");
+		int n = what ? (int)strcspn(what + 13, "'\n") : 0;
+
+		detail = what ? talloc_asprintf(tmp, "libnotmuch aborted on an uncaught %.*s", n,
+						what + 13)
+			      : talloc_asprintf(tmp, "libnotmuch was killed by signal %d",
+						WTERMSIG(status));
+	} else {
+		detail = talloc_strdup(tmp, strerror(errno));
+		ts = TRAWL_IO;
+	}
+	full = util_disk_full(tmp, db_path);
+	*error = talloc_asprintf(ctx, "%s: cannot create notmuch database: %s%s%s", db_path,
+				 full ? full : "", full ? ": " : "", detail ? detail : "");
+	util_remove_tree(staging);
+	talloc_free(tmp);
+	return ts;
 }
 
 trawl_status_t

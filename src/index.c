@@ -29,6 +29,7 @@ struct index {
 	int have_version;
 	struct stat config;     /* the config file (saved searches live there too) when db was opened */
 	int have_config;
+	int xapian_fd;          /* O_PATH of the Xapian directory the handle opened, or -1 */
 	unsigned open_cursors;  /* cursors hold notmuch objects of db: no reopening meanwhile */
 };
 
@@ -44,7 +45,59 @@ index_destructor(index_t *idx)
 	if (idx->db)
 		notmuch_database_destroy(idx->db);
 	idx->db = NULL;
+	if (idx->xapian_fd >= 0)
+		close(idx->xapian_fd);
+	idx->xapian_fd = -1;
 	return 0;
+}
+
+/*
+ * Holds the Xapian directory the handle reads (O_PATH: no access to it,
+ * just the name the kernel keeps up to date), so that index_gone() can
+ * tell where the database went.
+ */
+static void
+index_hold_dir(index_t *idx)
+{
+	char *dir;
+
+	if (idx->xapian_fd >= 0)
+		close(idx->xapian_fd);
+	idx->xapian_fd = -1;
+	if (!idx->version_path)
+		return;
+	dir = talloc_strndup(NULL, idx->version_path,
+			     (size_t)(strrchr(idx->version_path, '/') - idx->version_path));
+	if (dir)
+		idx->xapian_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	talloc_free(dir);
+}
+
+int
+index_gone(const index_t *idx, TALLOC_CTX *ctx, char **now)
+{
+	static const char suffix[] = "/.notmuch/xapian";
+	char link[64], where[PATH_MAX];
+	struct stat st;
+	ssize_t len;
+
+	*now = NULL;
+	if (!idx->version_path || stat(idx->version_path, &st) == 0 || errno != ENOENT)
+		return 0;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", idx->xapian_fd);
+	len = idx->xapian_fd >= 0 ? readlink(link, where, sizeof(where) - 1) : -1;
+	if (len > 0) {
+		size_t n = (size_t)len, s = sizeof(suffix) - 1;
+
+		where[n] = '\0';
+		/* A directory deleted is named "... (deleted)"; one moved, by its new name. */
+		if (where[0] == '/' && !strstr(where, " (deleted)") && n > s &&
+		    !strcmp(where + n - s, suffix) && stat(where, &st) == 0)
+			*now = talloc_strndup(ctx, where, n - s);
+		if (*now && !strcmp(*now, idx->db_path))
+			TALLOC_FREE(*now); /* still there, its version file not (yet): being replaced */
+	}
+	return 1;
 }
 
 static void
@@ -213,6 +266,7 @@ index_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path, index_
 	idx = talloc_zero(ctx, index_t);
 	if (!idx)
 		return TRAWL_NOMEM;
+	idx->xapian_fd = -1;
 	talloc_set_destructor(idx, index_destructor);
 
 	st = notmuch_database_open_with_config(db_path, NOTMUCH_DATABASE_MODE_READ_ONLY,
@@ -240,6 +294,7 @@ index_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path, index_
 	idx->reviewed_tag = talloc_strdup(idx, "reviewed");
 	index_version_find(idx);
 	index_config_seen(idx);
+	index_hold_dir(idx);
 	*out = idx;
 	return TRAWL_OK;
 }
@@ -472,6 +527,7 @@ index_reopen(index_t *idx)
 	idx->have_version = have;
 	if (have)
 		idx->version = before;
+	index_hold_dir(idx); /* a replaced database is another directory */
 	return TRAWL_OK;
 }
 
@@ -1773,7 +1829,9 @@ index_apply(index_t *idx, TALLOC_CTX *ctx, const struct index_change *changes, s
 		notmuch_message_destroy(m);
 	}
 	if (ts == TRAWL_OK && before_commit && before_commit(ud, old, n) != 0) {
-		index_set_error(idx, "the change was not written to the journal");
+		int e = errno;
+
+		index_set_error(idx, "the change was not written to the journal: %s", strerror(e));
 		ts = TRAWL_CANCELLED;
 	}
 	if (ts == TRAWL_OK)
@@ -1781,6 +1839,16 @@ index_apply(index_t *idx, TALLOC_CTX *ctx, const struct index_change *changes, s
 	if (ts == TRAWL_OK) {
 		/* Closing commits; a failure here means nothing was written. */
 		ts = index_check(idx, notmuch_database_close(db), "commit");
+	}
+	/* Xapian's own words ("Error writing block 7"), which index_check() has not. */
+	if (ts != TRAWL_OK) {
+		const char *detail = notmuch_database_status_string(db);
+		char *what = talloc_strdup(NULL, idx->last_error);
+		char *d = detail ? index_chomp(what, detail) : NULL;
+
+		if (what && d && *d && !strstr(what, d))
+			index_set_error(idx, "%s (%s)", what, d);
+		talloc_free(what);
 	}
 	/* On failure destroy without a successful end_atomic: the transaction is dropped. */
 	notmuch_database_destroy(db);

@@ -125,18 +125,29 @@ journal_xdg_file(TALLOC_CTX *ctx, const char *var, const char *fallback, const c
 static char *
 journal_case_dir(TALLOC_CTX *ctx, const char *db_path)
 {
-	char *nm = talloc_asprintf(ctx, "%s/.notmuch", db_path), *dir;
+	char *nm = talloc_asprintf(ctx, "%s/.notmuch", db_path), *dir, *why = NULL;
 	struct stat st;
 
 	if (!nm || stat(nm, &st) != 0 || !S_ISDIR(st.st_mode))
 		return NULL;
 	dir = talloc_asprintf(ctx, "%s/trawl", nm);
-	if (!dir || (mkdir(dir, 0700) != 0 && errno != EEXIST) || stat(dir, &st) != 0 ||
-	    !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0) {
+	if (!dir)
+		return NULL;
+	/* Said with the directory at fault and why: a read-only mount is not a permission. */
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		why = talloc_asprintf(ctx, "cannot make %s: %s", dir, strerror(errno));
+	else if (stat(dir, &st) != 0)
+		why = talloc_asprintf(ctx, "%s: %s", dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		why = talloc_asprintf(ctx, "%s is not a directory", dir);
+	else if (access(dir, W_OK) != 0)
+		why = talloc_asprintf(ctx, "the journal is read-only: %s: %s", dir,
+				      strerror(errno));
+	if (why) {
 		journal_say(JOURNAL_SAID_FALLBACK,
-			    talloc_asprintf(NULL, "%s cannot be written: trawl keeps its journal "
-						  "and caches in the XDG state and cache directories",
-					    nm));
+			    talloc_asprintf(NULL, "%s; trawl keeps its journal and caches in the XDG "
+						  "state and cache directories",
+					    why));
 		return NULL;
 	}
 	return dir;
@@ -506,6 +517,12 @@ journal_read_line(void *ud, char **fl, int nf)
 	} else if (nf >= 4 && !strcmp(fl[0], "X") && (x = journal_find(r->e, r->n, id))) {
 		talloc_free(x->end);
 		x->end = journal_unescape(r->e, fl[3]);
+	} else if (nf >= 3 && !strcmp(fl[0], "Q") && (x = journal_find(r->e, r->n, id))) {
+		x->handed_over++;
+	} else if (nf >= 3 && !strcmp(fl[0], "R") && (x = journal_find(r->e, r->n, id))) {
+		/* Taken over: the entry is the new session's, to write and to undo. */
+		talloc_free(x->session);
+		x->session = journal_unescape(r->e, fl[2]);
 	}
 }
 
@@ -995,6 +1012,140 @@ journal_csv_text(TALLOC_CTX *ctx, const char *s)
 	if (safe && (*safe == '=' || *safe == '+' || *safe == '-' || *safe == '@'))
 		safe = talloc_asprintf(ctx, "'%s", safe);
 	return safe ? safe : "";
+}
+
+/* A delta field ("+a -b", each tag escaped) for ops. */
+static char *
+journal_ops_field(TALLOC_CTX *ctx, const struct tagops *ops)
+{
+	char *d = talloc_strdup(ctx, "");
+
+	for (size_t k = 0; d && k < ops->n; k++)
+		d = talloc_asprintf_append_buffer(d, "%s%c%s", *d ? " " : "",
+						  ops->ops[k].add ? '+' : '-',
+						  journal_escape(ctx, ops->ops[k].tag, 1));
+	return d;
+}
+
+int
+journal_hand_over(const char *path, unsigned long id, char *const *ids,
+		  struct tagops *const *ops, size_t n)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *text = talloc_strdup(tmp, "");
+	int rc;
+
+	for (size_t i = 0; text && i < n; i++) {
+		TALLOC_CTX *l = talloc_new(tmp);
+		char *line = talloc_asprintf(l, "Q\t%lu\t%s", id, journal_escape(l, ids[i], 0));
+
+		if (line && ops && ops[i])
+			line = talloc_asprintf_append_buffer(line, "\t%s",
+							     journal_ops_field(l, ops[i]));
+		line = journal_seal(line);
+		text = line ? talloc_strdup_append_buffer(text, line) : NULL;
+		talloc_free(l);
+		/* One append a few thousand lines at a time: a huge change is not held in memory twice. */
+		if (text && (i + 1) % 4096 == 0 && i + 1 < n) {
+			if (journal_append(path, text) != 0) {
+				talloc_free(tmp);
+				return -1;
+			}
+			text[0] = '\0';
+		}
+	}
+	rc = !text ? -1 : *text ? journal_append(path, text) : 0;
+	talloc_free(tmp);
+	return rc;
+}
+
+struct journal_owner_state {
+	unsigned long id;
+	char *session; /* the entry's session now, NULL until its E line */
+	int ended;
+};
+
+static void
+journal_owner_line(void *ud, char **fl, int nf)
+{
+	struct journal_owner_state *s = ud;
+	unsigned long id;
+
+	if (nf < 3 || !journal_number(fl[1], &id) || id != s->id)
+		return;
+	if ((!strcmp(fl[0], "E") && nf >= 10) || !strcmp(fl[0], "R")) {
+		talloc_free(s->session);
+		s->session = journal_unescape(NULL, fl[!strcmp(fl[0], "E") ? 9 : 2]);
+	} else if (!strcmp(fl[0], "X")) {
+		s->ended = 1;
+	}
+}
+
+int
+journal_take_over(const char *path, unsigned long id, const char *from, const char *to)
+{
+	struct journal_owner_state s = {.id = id};
+	int fd = journal_lock(path), rc = -1, e = EBUSY;
+	char *line;
+
+	if (fd < 0)
+		return -1;
+	/* Read again under the lock: another session may have taken it meanwhile. */
+	if (journal_scan(path, journal_owner_line, &s, NULL) != TRAWL_OK) {
+		e = errno;
+	} else if (s.session && !s.ended && !strcmp(s.session, from)) {
+		TALLOC_CTX *tmp = talloc_new(NULL);
+
+		line = journal_seal(talloc_asprintf(tmp, "R\t%lu\t%s", id, journal_escape(tmp, to, 0)));
+		rc = line ? journal_write_locked(fd, line) : -1;
+		e = errno;
+		talloc_free(tmp);
+	}
+	talloc_free(s.session);
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+struct journal_q_state {
+	TALLOC_CTX *ctx;
+	unsigned long id;
+	char **ids;
+	struct tagops **ops;
+	size_t n;
+	int failed;
+};
+
+static void
+journal_q_line(void *ud, char **fl, int nf)
+{
+	struct journal_q_state *s = ud;
+	unsigned long id;
+
+	if (nf < 3 || strcmp(fl[0], "Q") || !journal_number(fl[1], &id) || id != s->id)
+		return;
+	s->ids = talloc_realloc(s->ctx, s->ids, char *, s->n + 1);
+	s->ops = talloc_realloc(s->ctx, s->ops, struct tagops *, s->n + 1);
+	if (!s->ids || !s->ops) {
+		s->failed = 1;
+		return;
+	}
+	s->ids[s->n] = journal_unescape(s->ids, fl[2]);
+	s->ops[s->n] = nf >= 4 ? journal_parse_delta(s->ops, fl[3]) : NULL;
+	s->n++;
+}
+
+trawl_status_t
+journal_handed_over(TALLOC_CTX *ctx, const char *path, unsigned long id, char ***ids,
+		    struct tagops ***ops, size_t *n)
+{
+	struct journal_q_state s = {.ctx = ctx, .id = id};
+	trawl_status_t ts = journal_scan(path, journal_q_line, &s, NULL);
+
+	*ids = s.ids;
+	*ops = s.ops;
+	*n = s.failed ? 0 : s.n;
+	return ts == TRAWL_OK && s.failed ? TRAWL_NOMEM : ts;
 }
 
 static void

@@ -30,6 +30,7 @@
 #include "trawl/journal.h"
 #include "trawl/render.h"
 #include "trawl/stats-cli.h"
+#include "trawl/review.h"
 #include "trawl/text.h"
 #include "trawl/ui-curses.h"
 #include "trawl/util.h"
@@ -361,6 +362,7 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 	int w, h;
 	const char *now = getenv("TRAWL_TEST_NOW");
 	struct sigaction sa;
+	char *kept_line = NULL;
 
 	switch (ui_init(cfg)) {
 	case 0:
@@ -474,6 +476,13 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 				ui_clipboard(app->clipboard);
 				TALLOC_FREE(app->clipboard);
 			}
+			if (app->suspend) {
+				app->suspend = 0;
+				ui_stop();
+				/* Resized while stopped: the size is asked again. */
+				ui_size(&w, &h);
+				app_resize(app, w, h);
+			}
 			if (getenv("TRAWL_BENCH_MARK"))
 				snprintf(bench_key, sizeof(bench_key), "key %s", key);
 			if (app->quit)
@@ -481,11 +490,35 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		}
 		if (!app->quit && app_poll(app))
 			dirty = 1;
-		if (!app->quit && (pfd[0].revents & (POLLHUP | POLLERR)))
+		/* The terminal hung up (closed before or without a SIGHUP): as SIGHUP. */
+		if (!app->quit && (pfd[0].revents & (POLLHUP | POLLERR))) {
+			main_got_signal = SIGHUP;
 			break;
+		}
+	}
+	/*
+	 * Ended by a signal (SIGTERM, SIGHUP: nobody to ask) with changes
+	 * still queued: they are handed over in the journal, and the next
+	 * session writes them.  Said on the terminal once it is restored.
+	 */
+	if (main_got_signal && app->review->n_queue > 0) {
+		size_t changes = app->review->n_queue;
+		long kept = review_keep(app->review);
+
+		kept_line = kept >= 0
+				    ? talloc_asprintf(ctx, "%zu tag change%s not written yet: kept in the "
+						      "journal %s; the next trawl session writes %s",
+						      changes, changes == 1 ? "" : "s",
+						      app->review->journal_path,
+						      changes == 1 ? "it" : "them")
+				    : talloc_asprintf(ctx, "%zu tag change%s not written and not kept: %s",
+						      changes, changes == 1 ? "" : "s",
+						      app->review->error);
 	}
 	app_free(app);
 	ui_end();
+	if (kept_line)
+		text_warn("%s", kept_line);
 	return 0;
 }
 

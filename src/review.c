@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,13 +38,35 @@ struct review_batch_ud {
 	unsigned long id;
 	size_t batch;
 	const struct index_change *changes;
+	const struct stat *journal; /* the journal file the entry began in, or NULL */
+	int replaced;               /* ... is no longer at path */
 };
+
+/*
+ * Whether the journal at path is still the file the entry began in: a
+ * database replaced or deleted takes its case directory along, and a
+ * batch recorded in a new journal under the old entry's id would be read
+ * as another entry's.
+ */
+static int
+review_same_journal(const char *path, const struct stat *began)
+{
+	struct stat st;
+
+	return !began || (stat(path, &st) == 0 && st.st_dev == began->st_dev &&
+			  st.st_ino == began->st_ino);
+}
 
 static int
 review_before_commit(void *ud, const struct index_old_tags *old, size_t n)
 {
 	struct review_batch_ud *b = ud;
 
+	if (!review_same_journal(b->path, b->journal)) {
+		b->replaced = 1;
+		errno = ESTALE;
+		return -1;
+	}
 	return journal_batch_old(b->path, b->id, b->batch, b->changes, old, n);
 }
 
@@ -114,6 +137,25 @@ review_settle(index_t *idx, const char *path, unsigned long id)
 	return settled;
 }
 
+/*
+ * Child: sends why the job stopped, the full disk first when it is the
+ * reason (Xapian only says "Error writing block 7").
+ */
+static void
+review_fail(bg_writer_t *w, TALLOC_CTX *ctx, const struct review *rv, const char *why)
+{
+	char *dir = talloc_strndup(ctx, rv->journal_path, strrchr(rv->journal_path, '/') -
+							       rv->journal_path);
+	char *full = util_disk_full(ctx, index_db_path(rv->idx));
+	char *msg;
+
+	if (!full && dir)
+		full = util_disk_full(ctx, dir);
+	msg = full ? talloc_asprintf(ctx, "%s: %s", full, why) : talloc_strdup(ctx, why);
+	if (msg)
+		bg_write(w, 'X', msg, strlen(msg));
+}
+
 /* Child: applies the job from its first uncommitted batch. */
 static int
 review_writer(bg_writer_t *w, void *arg)
@@ -143,10 +185,9 @@ review_writer(bg_writer_t *w, void *arg)
 		};
 
 		if (journal_begin(a->rv->journal_path, &e) != 0) {
-			snprintf(num, sizeof(num), "%d", errno);
-			err = talloc_asprintf(ctx, "cannot write the journal %s: %s",
-					      a->rv->journal_path, strerror(errno));
-			bg_write(w, 'X', err, strlen(err));
+			review_fail(w, ctx, a->rv,
+				    talloc_asprintf(ctx, "cannot write the journal %s: %s",
+						    a->rv->journal_path, strerror(errno)));
 			return 0;
 		}
 		job->id = e.id;
@@ -167,13 +208,16 @@ review_writer(bg_writer_t *w, void *arg)
 		}
 	}
 	size_t batch = a->rv->batch;
+	struct stat began;
+	int have_began = stat(a->rv->journal_path, &began) == 0;
 
 	for (size_t start = job->done; start < job->n; start += batch) {
 		size_t n = job->n - start < batch ? job->n - start : batch;
 		TALLOC_CTX *bctx = talloc_new(ctx);
 		struct index_change *ch = talloc_array(bctx, struct index_change, n);
 		struct index_old_tags *old;
-		struct review_batch_ud ud = {a->rv->journal_path, job->id, start / batch, ch};
+		struct review_batch_ud ud = {a->rv->journal_path, job->id, start / batch, ch,
+					     have_began ? &began : NULL, 0};
 		trawl_status_t ts;
 
 		for (size_t i = 0; i < n; i++)
@@ -189,6 +233,11 @@ review_writer(bg_writer_t *w, void *arg)
 			bg_write(w, 'W', "", 0);
 			ts = index_apply(idx, bctx, ch, n, a->rv->sync_maildir_flags,
 					 review_before_commit, &ud, &old);
+			if (ud.replaced) {
+				/* The parent begins the change again in the journal there now. */
+				bg_write(w, 'J', "", 0);
+				return 0;
+			}
 			if (ts != TRAWL_LOCKED)
 				break;
 			bg_write(w, 'L', "", 0);
@@ -196,9 +245,7 @@ review_writer(bg_writer_t *w, void *arg)
 			backoff_ms = backoff_ms < 2000 ? backoff_ms * 2 : 2000;
 		}
 		if (ts != TRAWL_OK) {
-			const char *e = index_last_error(idx);
-
-			bg_write(w, 'X', e, strlen(e));
+			review_fail(w, ctx, a->rv, index_last_error(idx));
 			return 0;
 		}
 		{
@@ -216,9 +263,9 @@ review_writer(bg_writer_t *w, void *arg)
 			_exit(9);
 		if (journal_batch_committed(a->rv->journal_path, job->id, start / batch, n) != 0) {
 			/* Committed, not recorded: the next writer settles it from the M lines. */
-			err = talloc_asprintf(ctx, "cannot write the journal %s: %s",
-					      a->rv->journal_path, strerror(errno));
-			bg_write(w, 'X', err, strlen(err));
+			review_fail(w, ctx, a->rv,
+				    talloc_asprintf(ctx, "cannot write the journal %s: %s",
+						    a->rv->journal_path, strerror(errno)));
 			return 0;
 		}
 		snprintf(num, sizeof(num), "%zu", start + n);
@@ -228,14 +275,99 @@ review_writer(bg_writer_t *w, void *arg)
 			usleep((useconds_t)strtoul(getenv("TRAWL_TEST_WRITER_DELAY_US"), NULL, 10));
 	}
 	if (journal_end(a->rv->journal_path, job->id, "done") != 0) {
-		err = talloc_asprintf(ctx, "cannot write the journal %s: %s", a->rv->journal_path,
-				      strerror(errno));
-		bg_write(w, 'X', err, strlen(err));
+		review_fail(w, ctx, a->rv,
+			    talloc_asprintf(ctx, "cannot write the journal %s: %s", a->rv->journal_path,
+					    strerror(errno)));
 		return 0;
 	}
 	bg_write(w, 'E', "", 0);
 	talloc_free(ctx);
 	return 0;
+}
+
+static void review_push(struct review *rv, struct review_job *job);
+static struct review_job *review_job_new(struct review *rv, const char *kind, const char *query,
+					 const char *thread_id, char *const *ids, size_t n);
+
+/* Notes the journal file a job's entry is in, to tell it from another after a move. */
+static void
+review_note_journal(struct review *rv, struct review_job *job)
+{
+	struct stat st;
+
+	if (stat(rv->journal_path, &st) == 0) {
+		job->journal_dev = st.st_dev;
+		job->journal_ino = st.st_ino;
+	}
+}
+
+/* Whether job's entry is in the journal file at rv->journal_path (not one left at another place). */
+static int
+review_job_in_journal(const struct review *rv, const struct review_job *job)
+{
+	struct stat st;
+
+	return job->begun && stat(rv->journal_path, &st) == 0 && st.st_dev == job->journal_dev &&
+	       st.st_ino == job->journal_ino;
+}
+
+/*
+ * Takes over entry e, handed over by a session that ended, and queues
+ * what is left of it.  NULL with errno set when it cannot (EBUSY:
+ * another session took it first).
+ */
+static struct review_job *
+review_resume(struct review *rv, const struct journal_entry *e)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct review_job *job;
+	struct tagops **ops, *entry_ops = NULL;
+	char **ids, *err = NULL;
+	size_t n;
+	int per_message = 0;
+
+	if (journal_handed_over(tmp, rv->journal_path, e->id, &ids, &ops, &n) != TRAWL_OK ||
+	    n == 0 || e->committed > n) {
+		talloc_free(tmp);
+		errno = EINVAL;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		per_message |= ops[i] != NULL;
+	if (!per_message && tagops_parse(tmp, e->ops, &entry_ops, &err) != TRAWL_OK) {
+		talloc_free(tmp);
+		errno = EINVAL;
+		return NULL;
+	}
+	if (journal_take_over(rv->journal_path, e->id, e->session, rv->session) != 0) {
+		talloc_free(tmp);
+		return NULL;
+	}
+	job = review_job_new(rv, e->kind, e->query, NULL, ids, n);
+	talloc_free(job->reviewer);
+	job->reviewer = talloc_strdup(job, e->reviewer);
+	job->id = e->id;
+	job->begun = 1;
+	job->undoes = e->undoes;
+	job->ops_text = talloc_strdup(job, e->ops);
+	if (per_message) {
+		job->msg_ops = talloc_zero_array(job, struct tagops *, n);
+		for (size_t i = 0; job->msg_ops && i < n; i++)
+			job->msg_ops[i] = ops[i] ? talloc_steal(job->msg_ops, ops[i])
+						 : talloc_zero(job->msg_ops, struct tagops);
+	} else {
+		job->ops = talloc_steal(job, entry_ops);
+	}
+	job->done = e->committed;
+	job->label = talloc_asprintf(job, "%s on %zu message%s (left by a session that ended)",
+				     job->ops_text, n, n == 1 ? "" : "s");
+	job->bulk = n > rv->batch;
+	review_note_journal(rv, job);
+	job->kept = talloc_strdup(job, rv->journal_path);
+	clock_gettime(CLOCK_MONOTONIC, &job->started);
+	talloc_free(tmp);
+	review_push(rv, job);
+	return job;
 }
 
 struct review *
@@ -266,23 +398,42 @@ review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer, int sync_maildir
 		index_revision(idx, &uuid);
 		journal_note_uuid(rv->journal_path, uuid);
 	}
+	rv->case_journal = strstr(rv->journal_path, "/.notmuch/trawl/") != NULL;
 	/*
-	 * Entries left open by sessions that ended (killed, crashed): their
-	 * batches are settled against the database and the entries closed,
-	 * so undo sees what really happened to them.
+	 * Entries left open by sessions that ended: those handed over (a
+	 * SIGTERM, a lost database) are taken over and written; the others
+	 * (killed, crashed) have their batches settled against the database
+	 * and are closed, so undo sees what really happened to them.
 	 */
 	if (journal_read(rv, rv->journal_path, &e, &n) == TRAWL_OK) {
+		size_t resumed = 0, messages = 0;
+
 		for (size_t i = 0; i < n; i++) {
 			char *how;
 
 			if (*e[i].end || journal_session_alive(rv->journal_path, e[i].session))
 				continue;
+			if (e[i].handed_over) {
+				struct review_job *job = review_resume(rv, &e[i]);
+
+				if (job) {
+					resumed++;
+					messages += job->n - job->done;
+					continue;
+				}
+				if (errno == EBUSY)
+					continue; /* another session took it */
+			}
 			how = talloc_asprintf(e, "interrupted after %zu of %zu",
 					      e[i].committed +
 						      review_settle(idx, rv->journal_path, e[i].id),
 					      e[i].count);
 			journal_end(rv->journal_path, e[i].id, how);
 		}
+		if (resumed)
+			rv->notice = talloc_asprintf(
+				rv, "writing %zu change%s (%zu message%s) left by a trawl session that ended",
+				resumed, resumed == 1 ? "" : "s", messages, messages == 1 ? "" : "s");
 		talloc_free(e);
 	}
 	return rv;
@@ -293,10 +444,24 @@ review_start(struct review *rv)
 {
 	struct review_writer_arg a;
 
-	if (rv->writer || rv->n_queue == 0 || time(NULL) < rv->retry_at)
+	if (rv->writer || rv->n_queue == 0 || rv->held || time(NULL) < rv->retry_at)
 		return;
 	talloc_free(rv->error);
 	rv->error = talloc_strdup(rv, "");
+	if (rv->queue[0]->begun && !review_job_in_journal(rv, rv->queue[0])) {
+		/*
+		 * Its entry is in a journal left at another place (the database
+		 * went and came back another way): ended there, it begins again
+		 * here, so that nobody takes it over there later.
+		 */
+		struct review_job *job = rv->queue[0];
+
+		if (job->kept)
+			journal_end(job->kept, job->id, "moved to another journal");
+		TALLOC_FREE(job->kept);
+		job->begun = 0;
+		job->done = 0;
+	}
 	a = (struct review_writer_arg){rv, rv->queue[0], rv->queue[0]->begun};
 	if (!rv->queue[0]->begun)
 		clock_gettime(CLOCK_MONOTONIC, &rv->queue[0]->started);
@@ -313,6 +478,9 @@ review_push(struct review *rv, struct review_job *job)
 	if (!rv->queue)
 		abort();
 	rv->queue[rv->n_queue++] = job;
+	/* Nothing is written meanwhile (the database is gone): kept in the journal at once. */
+	if (rv->held)
+		review_keep(rv);
 	review_start(rv);
 }
 
@@ -575,6 +743,7 @@ review_on_record(void *ud, char type, const char *payload, size_t len)
 		snprintf(buf, sizeof(buf), "%.*s", (int)(len < 31 ? len : 31), payload);
 		job->id = strtoul(buf, NULL, 10);
 		job->begun = 1;
+		review_note_journal(rv, job);
 		break;
 	case 'W':
 		break;
@@ -599,6 +768,16 @@ review_on_record(void *ud, char type, const char *payload, size_t len)
 	case 'X':
 		talloc_free(rv->error);
 		rv->error = talloc_strndup(rv, payload, len);
+		break;
+	case 'J':
+		/*
+		 * Its journal was replaced (with the database): what it
+		 * committed went with the old database; it begins again, whole,
+		 * in the new journal, when the writer restarts.
+		 */
+		job->begun = 0;
+		job->done = 0;
+		TALLOC_FREE(job->kept);
 		break;
 	}
 }
@@ -632,7 +811,7 @@ review_poll(struct review *rv)
 
 	if (!rv->writer) {
 		/* A failed write stays queued and is retried every few seconds. */
-		if (rv->n_queue && time(NULL) - rv->retry_at >= 0) {
+		if (rv->n_queue && !rv->held && time(NULL) - rv->retry_at >= 0) {
 			review_start(rv);
 			return 1;
 		}
@@ -736,6 +915,16 @@ review_status(TALLOC_CTX *ctx, const struct review *rv)
 		return talloc_strdup(ctx, *rv->error ? rv->error : "");
 	job = rv->queue[0];
 	secs = review_elapsed(&job->started);
+	if (rv->held) {
+		size_t kept = 0;
+
+		for (size_t i = 0; i < rv->n_queue; i++)
+			kept += rv->queue[i]->kept != NULL;
+		return talloc_asprintf(ctx, "%zu change%s %s: %s", rv->n_queue,
+				       rv->n_queue == 1 ? "" : "s",
+				       kept == rv->n_queue ? "kept in the journal" : "not written",
+				       rv->held);
+	}
 	if (*rv->error)
 		return talloc_asprintf(ctx, "%zu change%s waiting: %s", rv->n_queue,
 				       rv->n_queue == 1 ? "" : "s", rv->error);
@@ -763,6 +952,18 @@ review_status(TALLOC_CTX *ctx, const struct review *rv)
 					       : "");
 }
 
+/* Ends job's entry as how says ("%zu of %zu" get what was committed), settling its batches first. */
+static void
+review_end_job(struct review *rv, struct review_job *job, const char *how)
+{
+	if (!job->begun)
+		return;
+	/* Killed between a commit and its C line, the batch is in: the journal says so. */
+	job->done += review_settle(rv->idx, rv->journal_path, job->id);
+	journal_end(rv->journal_path, job->id,
+		    talloc_asprintf(job, "%s after %zu of %zu", how, job->done, job->n));
+}
+
 int
 review_cancel(struct review *rv)
 {
@@ -773,16 +974,123 @@ review_cancel(struct review *rv)
 	job = rv->queue[0];
 	/* Killing the writer abandons its open transaction: committed batches stay. */
 	TALLOC_FREE(rv->writer);
-	if (job->begun) {
-		/* Killed between a commit and its C line, the batch is in: the journal says so. */
-		job->done += review_settle(rv->idx, rv->journal_path, job->id);
-		journal_end(rv->journal_path, job->id,
-			    talloc_asprintf(job, "cancelled after %zu of %zu", job->done, job->n));
-	}
+	review_end_job(rv, job, "cancelled");
 	job->n = job->done;
 	review_pop(rv);
 	review_start(rv);
 	return 1;
+}
+
+/* Stops the writer, after taking what it sent (its entry's id, say: not to begin it twice). */
+static void
+review_stop_writer(struct review *rv)
+{
+	if (rv->writer)
+		bg_poll(rv->writer, 1 << 20, review_on_record, rv);
+	/* Killing the writer abandons its open transaction: committed batches stay. */
+	TALLOC_FREE(rv->writer);
+}
+
+long
+review_keep(struct review *rv)
+{
+	long kept = 0;
+
+	review_stop_writer(rv);
+	if (!rv->held)
+		rv->held = talloc_strdup(rv, "kept in the journal for the next session");
+	for (size_t i = 0; i < rv->n_queue; i++) {
+		struct review_job *job = rv->queue[i];
+
+		if (job->kept && !strcmp(job->kept, rv->journal_path) && review_job_in_journal(rv, job)) {
+			kept += (long)(job->n - job->done);
+			continue;
+		}
+		if (job->exact || job->done >= job->n) {
+			/* Written already; or an undo of an entry from before deltas, which Q lines cannot say. */
+			continue;
+		}
+		if (review_job_in_journal(rv, job)) {
+			job->done += review_settle(rv->idx, rv->journal_path, job->id);
+		} else {
+			/* Not begun, or begun in a journal that is gone: a new entry, all of it to do. */
+			struct journal_entry e = {
+				.time = time(NULL),
+				.reviewer = job->reviewer,
+				.session = rv->session,
+				.kind = job->kind,
+				.undoes = job->undoes,
+				.query = job->query,
+				.ops = job->ops_text,
+				.count = job->n,
+			};
+
+			if (journal_begin(rv->journal_path, &e) != 0)
+				goto fail;
+			job->id = e.id;
+			job->begun = 1;
+			job->done = 0;
+			review_note_journal(rv, job);
+		}
+		if (journal_hand_over(rv->journal_path, job->id, job->ids, job->msg_ops, job->n) != 0)
+			goto fail;
+		talloc_free(job->kept);
+		job->kept = talloc_strdup(job, rv->journal_path);
+		kept += (long)(job->n - job->done);
+	}
+	return kept;
+fail:
+	talloc_free(rv->error);
+	rv->error = talloc_asprintf(rv, "cannot write the journal %s: %s", rv->journal_path,
+				    strerror(errno));
+	return -1;
+}
+
+void
+review_hold(struct review *rv, const char *why)
+{
+	TALLOC_FREE(rv->held);
+	if (why) {
+		rv->held = talloc_strdup(rv, why);
+		review_stop_writer(rv);
+		return;
+	}
+	rv->retry_at = 0;
+	review_start(rv);
+}
+
+void
+review_relocate(struct review *rv, const char *db_now)
+{
+	const char *db = index_db_path(rv->idx);
+	char *path;
+
+	if (db_now && strcmp(db_now, db) != 0) {
+		/* The case directory moved with the database: so did the journal. */
+		if (!rv->case_journal)
+			return;
+		path = talloc_asprintf(rv, "%s/.notmuch/trawl/journal.log", db_now);
+	} else {
+		/* Gone (the XDG state directory then), or back at its place. */
+		path = journal_path_for(rv, db);
+	}
+	if (path) {
+		talloc_free(rv->journal_path);
+		rv->journal_path = path;
+	}
+}
+
+void
+review_drop(struct review *rv)
+{
+	review_stop_writer(rv);
+	while (rv->n_queue) {
+		struct review_job *job = rv->queue[0];
+
+		if (review_job_in_journal(rv, job))
+			review_end_job(rv, job, "dropped at quit");
+		review_pop(rv);
+	}
 }
 
 void

@@ -2,6 +2,7 @@
  * ui-curses: blit screens, read keys, colours.  See include/trawl/ui-curses.h.
  */
 #include <curses.h>
+#include <signal.h>
 #include <term.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,29 @@ ui_clipboard(const char *text)
 	fprintf(stdout, "\033]52;c;%s\a", b64);
 	fflush(stdout);
 	g_free(b64);
+}
+
+int
+ui_stop(void)
+{
+	struct sigaction dfl, old;
+	int rc;
+
+	/*
+	 * Only this process stops, as SIGTSTP from another program would
+	 * stop it: a writer holding the database's lock goes on, so other
+	 * programs are not kept waiting until fg.  The default action
+	 * stops; ncurses' own handler would draw again before we do.
+	 */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	ui_suspend();
+	fflush(stdout);
+	sigaction(SIGTSTP, &dfl, &old);
+	rc = raise(SIGTSTP);
+	sigaction(SIGTSTP, &old, NULL);
+	ui_resume();
+	return rc == 0 ? 0 : -1;
 }
 
 void

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <talloc.h>
@@ -165,4 +167,36 @@ util_json_string(FILE *f, const char *s)
 				0xdc00 + ((unsigned long)(c - 0x10000) & 0x3ff));
 	}
 	fputc('"', f);
+}
+
+char *
+util_disk_full(void *ctx, const char *path)
+{
+	struct statvfs fs;
+	unsigned long long kib;
+
+	if (statvfs(path, &fs) != 0)
+		return NULL;
+	kib = (unsigned long long)fs.f_bavail * fs.f_frsize / 1024;
+	if (kib >= 256)
+		return NULL;
+	return talloc_asprintf(ctx, "the disk is full (%llu KiB free for %s)", kib, path);
+}
+
+static int
+util_remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 && errno != ENOENT ? -1 : 0;
+}
+
+int
+util_remove_tree(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -1;
+	return nftw(path, util_remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
 }

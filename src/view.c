@@ -29,7 +29,15 @@ view_on_commit(void *ud, const struct feed_event *ev)
 	threadview_close(app);
 	listview_reload(app);
 	sidebar_reload(app);
-	app_message(app, 0, "the database was replaced: everything was read again");
+	/* Changes queued before go to the database at the path now, through its own journal. */
+	if (app->review->n_queue)
+		app_message(app, 0,
+			    "the database was replaced: everything was read again; %zu tag change%s "
+			    "made before %s written to the new one",
+			    app->review->n_queue, app->review->n_queue == 1 ? "" : "s",
+			    app->review->n_queue == 1 ? "is" : "are");
+	else
+		app_message(app, 0, "the database was replaced: everything was read again");
 }
 
 void

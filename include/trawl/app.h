@@ -100,6 +100,7 @@ struct app {
 	char *message;             /* last message for the status line */
 	int message_is_error;
 	int quit;
+	int suspend;               /* stop the process (C-z) on the next turn of the event loop */
 	time_t now;                /* for relative dates; fixed in tests */
 	char *history_path;
 	int repaint;               /* repaint the whole terminal on the next frame (C-l) */
@@ -109,6 +110,8 @@ struct app {
 	char **marks;
 	size_t n_marks;
 	int mark_prefix;           /* `;` pressed: the next command applies to the marked rows */
+	double gone_since;         /* when the database was first seen gone (0: it is there) */
+	int db_gone;               /* ... and it was said: writes are held */
 };
 
 /* Marks: toggles thread_id (returns 1 if now marked), tests it, adds many, clears all. */

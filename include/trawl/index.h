@@ -101,6 +101,15 @@ trawl_status_t index_refresh(index_t *idx, int *reopened);
  */
 unsigned long index_revision(const index_t *idx, const char **uuid);
 
+/*
+ * Whether the database has left its place (deleted, moved away, or in the
+ * middle of being replaced): 0 while Xapian's version file is there.  When
+ * it is gone and its directory moved within the file system (the read
+ * handle keeps it open), *now (child of ctx) is the database path it has
+ * now; else *now is NULL.
+ */
+int index_gone(const index_t *idx, TALLOC_CTX *ctx, char **now);
+
 /* The database path and the config path in use ("" when none). */
 const char *index_db_path(const index_t *idx);
 const char *index_config_path(const index_t *idx);

@@ -27,6 +27,8 @@
  *   M  id  batch  message-id  old-tags  delta  [old-note  new-note]   before a batch commits
  *   C  id  batch  messages  time                                     the batch committed
  *   X  id  time  how                                                 the entry ended
+ *   Q  id  message-id  [delta]                                       handed over (below)
+ *   R  id  session                                                   taken over (below)
  *
  * kind is "tag", "note" (a reviewer's note, note.h), "undo" or "redo";
  * confirmed (absent in older lines; struct journal_entry.note) is what the
@@ -42,6 +44,14 @@
  * with M lines and no C line is settled against the database before its
  * entry is resumed or undone (journal_batches()).  Undo reverses each
  * message's delta, so it never touches a tag somebody else changed.
+ *
+ * A session that ends with changes still queued (SIGTERM, SIGHUP) or
+ * that loses its database hands them over: each queued change gets its E
+ * line if it had none, and a Q line per message (the delta of an undo or
+ * redo; none for a tag change, whose ops the E line holds), and stays
+ * open.  The next session on the database takes such an entry over (an R
+ * line naming it, so the entry is its own from then on, to write and to
+ * undo) and writes the messages after the committed batches.
  *
  * Several processes append to one journal: every append takes an
  * exclusive flock(2) of the file, so lines never interleave, and ids are
@@ -74,6 +84,7 @@ struct journal_entry {
 	size_t count;     /* messages in the snapshot */
 	size_t committed; /* messages in committed batches */
 	char *end;        /* "" while open, else how it ended ("done", "cancelled"...) */
+	size_t handed_over; /* Q lines: messages handed over to the next session */
 	/* Filled by journal_load_changes(): */
 	char **message_ids;
 	char ***old_tags;
@@ -161,6 +172,25 @@ int journal_batch_old(const char *path, unsigned long id, size_t batch,
 		      size_t n);
 int journal_batch_committed(const char *path, unsigned long id, size_t batch, size_t messages);
 int journal_end(const char *path, unsigned long id, const char *how);
+
+/*
+ * Hands entry id over to the next session: a Q line for each of ids[0..n)
+ * with ops[i] (ops NULL, or ops[i] NULL: the entry's own ops apply).
+ */
+int journal_hand_over(const char *path, unsigned long id, char *const *ids,
+		      struct tagops *const *ops, size_t n);
+
+/*
+ * Takes over entry id, handed over by session from (which has ended), for
+ * session to: under the journal's lock, only if it is still open and still
+ * from's, so two sessions starting together never both take it.  0 on
+ * success, -1 (errno EBUSY if somebody else took it first).
+ */
+int journal_take_over(const char *path, unsigned long id, const char *from, const char *to);
+
+/* The Q lines of entry id, in order: message ids and their deltas (NULL: the entry's ops). */
+trawl_status_t journal_handed_over(TALLOC_CTX *ctx, const char *path, unsigned long id,
+				   char ***ids, struct tagops ***ops, size_t *n);
 
 /*
  * Writes the journal as text or CSV (RFC 4180) to f, entries matching

@@ -14,6 +14,7 @@
 #define TRAWL_REVIEW_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "trawl/index.h"
@@ -44,6 +45,9 @@ struct review_job {
 	size_t skipped;       /* messages an undo left alone: their note changed since */
 	int bulk;             /* show progress, cancellable */
 	int begun;            /* its journal entry is written */
+	dev_t journal_dev;    /* ... in this journal file (to tell a journal moved from another) */
+	ino_t journal_ino;
+	char *kept;           /* the journal it was handed over to (review_keep), or NULL */
 	struct timespec started;
 };
 
@@ -57,13 +61,15 @@ struct review {
 	struct bg_job *writer;
 	int locked;          /* the writer reported the lock is held */
 	char *error;         /* last write error, "" if none */
-	char *notice;        /* what the user should know of the last finished job, "" if none */
+	char *notice;        /* a line to show once (a finished job, changes taken over), "" if none */
 	char *session;       /* this session's token in the journal */
 	unsigned serial;     /* incremented each time a job finishes */
 	struct review_job *finished; /* the last job that finished, until the next poll */
 	unsigned restarts;
 	time_t retry_at;     /* after a failed write, when to try again */
 	size_t batch;        /* messages per transaction (REVIEW_BATCH) */
+	char *held;          /* why nothing is written now (review_hold), or NULL */
+	int case_journal;    /* the journal is in the database's case directory */
 };
 
 struct review *review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer,
@@ -124,6 +130,35 @@ char *review_status(TALLOC_CTX *ctx, const struct review *rv);
 
 /* Cancels the running bulk job after its last committed batch; returns 0 if none. */
 int review_cancel(struct review *rv);
+
+/*
+ * Hands every queued change over to the next session, in the journal
+ * (see journal.h), and stops writing: for a session that ends (SIGTERM,
+ * SIGHUP) or loses its database.  Returns how many messages were kept
+ * (those already kept count too), or -1 with rv->error saying why not.
+ * The changes stay queued: review_hold(rv, NULL) writes them after all.
+ */
+long review_keep(struct review *rv);
+
+/*
+ * Stops writing (why says why, for the status line) or, with why NULL,
+ * starts again.
+ */
+void review_hold(struct review *rv, const char *why);
+
+/*
+ * The database moved: db_now is where it is now (its case directory, and
+ * the journal in it, moved along), or NULL when it is gone (the journal
+ * goes where journal_path_for() says then: the XDG state directory).
+ * db_now equal to the database's path: it is back at its place.
+ */
+void review_relocate(struct review *rv, const char *db_now);
+
+/*
+ * Drops the queued changes (quit without writing them): each begun
+ * entry is ended with what was committed, like a cancel.
+ */
+void review_drop(struct review *rv);
 
 /* Blocks until the queue is empty or fails (tests, non-interactive). */
 void review_wait(struct review *rv);

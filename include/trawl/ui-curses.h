@@ -24,6 +24,13 @@ void ui_blit(const struct screen *s, int show_cursor);
 void ui_suspend(void);
 void ui_resume(void);
 
+/*
+ * Stops the process as C-z in a shell does (the terminal restored, then
+ * taken back and repainted when the shell's fg continues it).  Returns 0,
+ * or -1 when nothing can continue it (no job control: it goes on at once).
+ */
+int ui_stop(void);
+
 /* Forgets what the terminal shows, so the next blit repaints everything (C-l). */
 void ui_invalidate(void);
 

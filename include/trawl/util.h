@@ -35,4 +35,15 @@ char *util_group_digits(char *buf, size_t len, unsigned long long n);
  */
 void util_json_string(FILE *f, const char *s);
 
+/*
+ * When the file system holding path is full (less than 256 KiB left for
+ * us: Xapian fails on it with a bare "Error writing block"), a line that
+ * says so ("the disk is full (12 KiB free for PATH)", talloc child of
+ * ctx); else NULL.
+ */
+char *util_disk_full(void *ctx, const char *path);
+
+/* Removes path and everything below it (as rm -rf); 0, or -1 with errno set. */
+int util_remove_tree(const char *path);
+
 #endif

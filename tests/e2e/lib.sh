@@ -272,6 +272,20 @@ tmux_wait_exit() {
 	return 255
 }
 
+# tmux_undo OPS: press u until trawl takes the undo (it refuses while the
+# change is still being written), that is until it says "undo OPS".
+tmux_undo() {
+	_n=0
+	while [ $_n -lt "$E2E_TIMEOUT" ]; do
+		tmux_keys u
+		tmux_wait_for "undo $1" 2 >/dev/null && return 0
+		_n=$((_n + 1))
+	done
+	echo "# u was not taken: undo $1"
+	_tmux_diag_screen
+	return 1
+}
+
 # tmux_alive: succeed if the program is still running.
 tmux_alive() {
 	[ ! -f "$(_tmux_status_file)" ]

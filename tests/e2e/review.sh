@@ -10,7 +10,7 @@
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 15
+tap_plan 17
 fixture_init
 fixture_db
 # The notmuch config will ask for flag sync: trawl must still not rename files.
@@ -87,6 +87,12 @@ tap_check "the status line says the change waits for the lock" tmux_wait_for "wa
 tmux_keys '?'
 tap_check "browsing goes on while it waits (help opens)" tmux_wait_for "trawl key bindings"
 tmux_keys q
+tmux_wait_gone "trawl key bindings" >/dev/null
+tmux_keys q
+tap_check "quitting meanwhile asks first" \
+	tmux_wait_for "quit and drop 1 tag change not written yet?"
+tmux_keys n
+tap_check "... and n keeps trawl open" tmux_wait_for "not quitting: the changes are still being written"
 exec 7>&-
 wait $holder
 tap_check "the change lands after the lock is released" tmux_wait_gone "waiting for the database lock"

@@ -118,7 +118,7 @@ printf 'From: "\033]0;pwned\007Mallory \342\200\256gpj.exe" <mallory@evil.exampl
 	"$big" > "$FIXTURE_DIR/hostile/cur/1.eml"
 fixture_db "$FIXTURE_DIR/hostile"
 tmux_start 100 30 "$TRAWL" 'from:mallory@evil.example'
-tmux_wait_for "1 messages" >/dev/null
+tmux_wait_for "1 message" >/dev/null
 title_before=$(tmux_title)
 tmux_keys c
 tap_check "a hostile name shows neutralised" tmux_wait_for "^[]0;pwned^GMallory <U+202E>gpj.exe"

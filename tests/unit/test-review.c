@@ -6,6 +6,7 @@
  * Notes go the same way: journalled with the note before and after,
  * undone and redone, kept in notmuch properties with a tag to find them.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -429,6 +430,45 @@ test_journal_beside_database(void **state)
 	assert_string_equal(e[0].ops, "+o");
 	assert_non_null(strstr(journal_take_notice(), "moved beside the database"));
 	assert_int_equal(fixture_sh(c->f, "mv '%s.kept' '%s'", beside, beside), 0);
+}
+
+/*
+ * An entry a session handed over as it ended (SIGTERM) is taken over by
+ * the next session once, written, and undone as that session's own; a
+ * second session cannot take it too.
+ */
+static void
+test_handed_over_taken_over_once(void **state)
+{
+	struct ctx *c = *state;
+	const char *path = c->rv->journal_path, *why = NULL;
+	struct journal_entry x = {.time = 1, .reviewer = "gone", .kind = "tag", .query = "*",
+				  .ops = "+handed", .session = "1-1-00000000"};
+	struct journal_entry *e;
+	struct review *rv;
+	char **ids;
+	size_t n, k;
+
+	ids_of(c, "*", &ids, &n);
+	x.count = n;
+	assert_int_equal(journal_begin(path, &x), 0);
+	assert_int_equal(journal_hand_over(path, x.id, ids, NULL, n), 0);
+	rv = review_new(c, c->idx, "tester", 0);
+	assert_int_equal(rv->n_queue, 1);
+	assert_non_null(strstr(rv->notice, "left by a trawl session that ended"));
+	assert_int_equal(journal_take_over(path, x.id, "1-1-00000000", "another"), -1);
+	assert_int_equal(errno, EBUSY);
+	review_wait(rv);
+	assert_string_equal(rv->error, "");
+	assert_int_equal(count(c, "tag:handed"), n);
+	assert_int_equal(journal_read(c, path, &e, &k), TRAWL_OK);
+	assert_string_equal(e[k - 1].end, "done");
+	assert_int_equal(e[k - 1].handed_over, n);
+	assert_string_equal(e[k - 1].session, rv->session);
+	assert_non_null(review_undo(rv, 0, &why));
+	review_wait(rv);
+	assert_int_equal(count(c, "tag:handed"), 0);
+	talloc_free(rv);
 }
 
 static int
@@ -918,6 +958,7 @@ main(void)
 		cmocka_unit_test(test_note_waits_for_lock),
 		cmocka_unit_test(test_note_stop_between_commit_and_journal),
 		cmocka_unit_test(test_note_journal_records),
+		cmocka_unit_test(test_handed_over_taken_over_once),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
