@@ -14,11 +14,11 @@
 #include "trawl/tagops.h"
 #include "trawl/view.h"
 
-/* The messages a command acts on, collected from the index (small sets only). */
+/* The messages a command acts on, collected from the index (small sets only), children of ctx. */
 static int
-review_ids(struct app *app, const char *query, char ***ids, size_t *n)
+review_ids(TALLOC_CTX *ctx, struct app *app, const char *query, char ***ids, size_t *n)
 {
-	if (index_message_ids(app->idx, app, query, ids, n) != TRAWL_OK) {
+	if (index_message_ids(app->idx, ctx, query, ids, n) != TRAWL_OK) {
 		app_message(app, 1, "%s", index_last_error(app->idx));
 		return -1;
 	}
@@ -29,13 +29,14 @@ review_ids(struct app *app, const char *query, char ***ids, size_t *n)
 	return 0;
 }
 
+/* The tag changes typed, a child of ctx; NULL (and the error shown) if they do not parse. */
 static struct tagops *
-review_parse(struct app *app, const char *text)
+review_parse(TALLOC_CTX *ctx, struct app *app, const char *text)
 {
 	struct tagops *ops;
 	char *err = NULL;
 
-	if (tagops_parse(app, text, &ops, &err) != TRAWL_OK) {
+	if (tagops_parse(ctx, text, &ops, &err) != TRAWL_OK) {
 		app_message(app, 1, "%s", err);
 		talloc_free(err);
 		return NULL;
@@ -49,48 +50,57 @@ review_thread_query(TALLOC_CTX *ctx, const char *thread_id)
 	return talloc_asprintf(ctx, "thread:%s", thread_id);
 }
 
-/* Queues ops on every message of query (a thread or a message); thread_id for refreshing. */
+/*
+ * Queues ops on every message of query (a thread or a message); thread_id
+ * for refreshing.  The queue keeps copies of what it needs.
+ */
 static void
 review_apply(struct app *app, const char *query, const char *thread_id, const struct tagops *ops)
 {
+	TALLOC_CTX *tmp = talloc_new(NULL);
 	char **ids;
 	size_t n;
 
-	if (review_ids(app, query, &ids, &n) < 0)
-		return;
-	review_tag(app->review, query, thread_id, ids, n, ops, 0);
-	talloc_free(ids);
+	if (review_ids(tmp, app, query, &ids, &n) == 0)
+		review_tag(app->review, query, thread_id, ids, n, ops, 0);
+	talloc_free(tmp);
 }
 
-/* The target of r/R/t: the current message in the thread view, else the current thread. */
-static const char *
-review_target(struct app *app, char **thread_id, int whole_thread)
+/*
+ * The target of r/R/t: the current message in the thread view, else the
+ * current thread.  The query and *thread_id are children of ctx: a
+ * session of a week runs these thousands of times.
+ */
+static char *
+review_target(TALLOC_CTX *ctx, struct app *app, char **thread_id, int whole_thread)
 {
 	const struct index_thread *row;
 	const char *mid;
 
 	if (app->focus == APP_FOCUS_THREAD && app->thread) {
-		*thread_id = talloc_strdup(app, threadview_thread_id(app));
+		*thread_id = talloc_strdup(ctx, threadview_thread_id(app));
 		if (whole_thread)
-			return review_thread_query(app, *thread_id);
+			return review_thread_query(ctx, *thread_id);
 		mid = threadview_current_message(app);
-		return mid ? index_quote_term(app, "id", mid) : NULL;
+		return mid ? index_quote_term(ctx, "id", mid) : NULL;
 	}
 	row = listview_current(app);
 	if (!row)
 		return NULL;
-	*thread_id = talloc_strdup(app, row->thread_id);
-	return review_thread_query(app, row->thread_id);
+	*thread_id = talloc_strdup(ctx, row->thread_id);
+	return review_thread_query(ctx, row->thread_id);
 }
 
+/* +reviewed (or -reviewed), a child of ctx. */
 static struct tagops *
-review_reviewed_ops(struct app *app, int add)
+review_reviewed_ops(TALLOC_CTX *ctx, struct app *app, int add)
 {
-	char *s = talloc_asprintf(app, "%c%s", add ? '+' : '-',
-				  index_quote_term(app, "x", app->cfg->reviewed_tag) + 2);
-	struct tagops *ops = review_parse(app, s);
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *s = talloc_asprintf(tmp, "%c%s", add ? '+' : '-',
+				  index_quote_term(tmp, "x", app->cfg->reviewed_tag) + 2);
+	struct tagops *ops = review_parse(ctx, app, s);
 
-	talloc_free(s);
+	talloc_free(tmp);
 	return ops;
 }
 
@@ -103,45 +113,55 @@ static int
 review_is_reviewed(struct app *app, const char *query, const char *thread_id)
 {
 	const char *tag = app->cfg->reviewed_tag;
-	char *q = index_query_and(app, query, talloc_asprintf(app, "not %s",
-								index_quote_term(app, "tag", tag)));
-	unsigned left = 0;
 	int queued = review_queued_tag(app->review, query, thread_id, tag);
+	TALLOC_CTX *tmp;
+	unsigned left = 0;
+	char *q;
+	int reviewed;
 
 	if (queued >= 0)
 		return queued;
+	tmp = talloc_new(NULL);
+	q = index_query_and(tmp, query,
+			    talloc_asprintf(tmp, "not %s", index_quote_term(tmp, "tag", tag)));
 	if (!q || index_count_messages(app->idx, q, &left) != TRAWL_OK) {
 		app_message(app, 1, "%s", index_last_error(app->idx));
-		return -1;
+		reviewed = -1;
+	} else {
+		reviewed = left == 0;
 	}
-	return left == 0;
+	talloc_free(tmp);
+	return reviewed;
 }
 
 void
 cmd_toggle_reviewed(struct app *app, int argc, char **argv)
 {
+	TALLOC_CTX *tmp = talloc_new(NULL);
 	char *thread_id = NULL;
-	const char *q = review_target(app, &thread_id, 0);
+	const char *q = review_target(tmp, app, &thread_id, 0);
 	int reviewed;
 	struct tagops *ops;
 
-	if (!q || (reviewed = review_is_reviewed(app, q, thread_id)) < 0)
-		return;
-	ops = review_reviewed_ops(app, !reviewed);
-	if (ops)
+	if (q && (reviewed = review_is_reviewed(app, q, thread_id)) >= 0 &&
+	    (ops = review_reviewed_ops(tmp, app, !reviewed)))
 		review_apply(app, q, thread_id, ops);
+	talloc_free(tmp);
 }
 
 void
 cmd_review_next(struct app *app, int argc, char **argv)
 {
+	TALLOC_CTX *tmp = talloc_new(NULL);
 	char *thread_id = NULL;
-	const char *q = review_target(app, &thread_id, 0);
-	struct tagops *ops = q ? review_reviewed_ops(app, 1) : NULL;
+	const char *q = review_target(tmp, app, &thread_id, 0);
+	struct tagops *ops = q ? review_reviewed_ops(tmp, app, 1) : NULL;
 
+	if (ops)
+		review_apply(app, q, thread_id, ops);
+	talloc_free(tmp);
 	if (!ops)
 		return;
-	review_apply(app, q, thread_id, ops);
 	if (app->focus == APP_FOCUS_THREAD) {
 		/* Next unreviewed message here, else the next unreviewed thread, opened. */
 		if (threadview_next_unreviewed(app))
@@ -167,7 +187,7 @@ static void
 review_tag_done(struct app *app, const char *line, void *data)
 {
 	struct tag_prompt *tp = data;
-	struct tagops *ops = review_parse(app, line);
+	struct tagops *ops = review_parse(tp, app, line); /* tp goes with the prompt */
 
 	if (ops)
 		review_apply(app, tp->query, tp->thread_id, ops);
@@ -177,7 +197,7 @@ static void
 review_tag_prompt(struct app *app, int whole_thread)
 {
 	struct tag_prompt *tp = talloc_zero(NULL, struct tag_prompt);
-	const char *q = review_target(app, &tp->thread_id, whole_thread);
+	char *q = review_target(tp, app, &tp->thread_id, whole_thread);
 	char **tags;
 	size_t n;
 
@@ -185,8 +205,7 @@ review_tag_prompt(struct app *app, int whole_thread)
 		talloc_free(tp);
 		return;
 	}
-	tp->query = talloc_strdup(tp, q);
-	talloc_steal(tp, tp->thread_id);
+	tp->query = q;
 	app_prompt(app,
 		   app->focus == APP_FOCUS_THREAD && !whole_thread ? "tag message: " : "tag thread: ",
 		   "", NULL, review_tag_done, tp);
@@ -257,6 +276,7 @@ review_snapshot_child(bg_writer_t *w, void *arg)
 		const char *e = err ? err : index_last_error(idx);
 
 		bg_write(w, 'X', e, strlen(e));
+		talloc_free(ctx);
 		return 0;
 	}
 	/* Ids go in chunks of NUL-separated strings. */
@@ -364,12 +384,11 @@ review_bulk_ops(struct app *app, const char *line, void *data)
 	const struct threadlist *tl = app->list->tl;
 	char *label, *first = talloc_strdup(s, "");
 
-	s->ops = review_parse(app, line);
+	s->ops = review_parse(s, app, line);
 	if (!s->ops) {
 		talloc_free(s);
 		return;
 	}
-	talloc_steal(s, s->ops);
 	s->query = talloc_strdup(s, view_query(app));
 	for (size_t i = 0; i < tl->n_rows && i < 3; i++)
 		first = talloc_asprintf_append(first, "%s\"%s\"", i ? ", " : "", tl->rows[i].subject);

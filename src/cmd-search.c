@@ -280,8 +280,12 @@ void
 cmd_delete_search(struct app *app, int argc, char **argv)
 {
 	const struct filter *e = search_selected(app);
+	char *label;
 
-	if (e)
-		app_prompt(app, talloc_asprintf(app, "delete the saved search '%s'? y/n: ", e->label),
-			   "", NULL, search_delete_done, talloc_strdup(NULL, e->label));
+	if (!e)
+		return;
+	/* The prompt keeps its own copy of the label. */
+	label = talloc_asprintf(NULL, "delete the saved search '%s'? y/n: ", e->label);
+	app_prompt(app, label, "", NULL, search_delete_done, talloc_strdup(NULL, e->label));
+	talloc_free(label);
 }
