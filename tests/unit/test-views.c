@@ -19,6 +19,7 @@
 #include "trawl/app.h"
 #include "trawl/cmd.h"
 #include "trawl/feed.h"
+#include "trawl/review.h"
 #include "trawl/view.h"
 
 struct ctx {
@@ -336,6 +337,75 @@ test_config_many_errors(void **state)
 	talloc_free(ctx);
 }
 
+static void
+count_child(const void *ptr, int depth, int max_depth, int is_ref, void *private_data)
+{
+	if (depth == 1)
+		++*(size_t *)private_data;
+}
+
+/* Blocks hanging from the app itself (not from its panes or queue), message aside. */
+static size_t
+app_direct_blocks(struct app *app)
+{
+	size_t n = 0;
+
+	TALLOC_FREE(app->message);
+	talloc_report_depth_cb(app, 0, 1, count_child, &n);
+	return n;
+}
+
+static void
+wait_written(struct app *app)
+{
+	for (int i = 0; i < 2000 * fixture_time_factor(); i++) {
+		app_poll(app);
+		if (app->review->n_queue == 0 && !app->review->writer)
+			return;
+		usleep(5000);
+	}
+	fail_msg("the tag changes were not written");
+}
+
+/*
+ * A week-long session marks and tags thousands of times: r, R and t must
+ * leave nothing behind on the app, which lives as long as the session
+ * (they used to leave their queries, thread ids and tag ops there).
+ * Runs last: an even number of each change leaves the tags as they were.
+ */
+static void
+test_review_keys_leave_nothing_on_app(void **state)
+{
+	struct ctx *c = *state;
+	struct app *app = c->app;
+	size_t before;
+
+	cmd_run(app, "first");
+	wait_loaded(app);
+	before = app_direct_blocks(app);
+	for (int i = 0; i < 4; i++) {
+		cmd_run(app, "toggle-reviewed");
+		wait_written(app);
+		cmd_key(app, "t");
+		assert_non_null(app->prompt);
+		for (const char *k = i % 2 ? "-soakx" : "+soakx"; *k; k++) {
+			char key[2] = {*k, 0};
+
+			cmd_key(app, key);
+		}
+		cmd_key(app, "Enter");
+		assert_null(app->prompt);
+		wait_written(app);
+	}
+	cmd_run(app, "review-next");
+	wait_written(app);
+	cmd_run(app, "first");
+	cmd_run(app, "toggle-reviewed");
+	wait_written(app);
+	wait_loaded(app);
+	assert_int_equal(app_direct_blocks(app), before);
+}
+
 int
 main(void)
 {
@@ -351,6 +421,7 @@ main(void)
 		cmocka_unit_test(test_commit_keeps_cursor),
 		cmocka_unit_test(test_tiny_terminal),
 		cmocka_unit_test(test_config_many_errors),
+		cmocka_unit_test(test_review_keys_leave_nothing_on_app),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
