@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -229,6 +230,8 @@ main_bench_mark(struct app *app, int *marked)
  * A job beyond them is still polled at the feed interval.
  */
 #define MAIN_MAX_FDS 16
+/* Seconds without keys or background news after which freed memory goes back. */
+#define MAIN_TRIM_IDLE 2.0
 
 static double
 main_now(void)
@@ -391,9 +394,9 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		app->now = (time_t)strtoll(now, NULL, 10);
 	if (config_errors)
 		app_message(app, 1, "%s", config_errors);
-	int marked = 0, dirty = 1, keyed = 0, drawn_full = 0;
+	int marked = 0, dirty = 1, keyed = 0, drawn_full = 0, trimmed = 1;
 	uint64_t drawn_sig = 0;
-	double last_draw = 0;
+	double last_draw = 0, last_busy = main_now();
 	char bench_key[80] = "";
 
 	int mouse = -1;
@@ -494,6 +497,23 @@ main_reader(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, const char *query
 		if (!app->quit && (pfd[0].revents & (POLLHUP | POLLERR))) {
 			main_got_signal = SIGHUP;
 			break;
+		}
+		/*
+		 * Once a burst of work is over (a list loaded and the old one
+		 * freed, a thread closed, a batch of tags written), hand the
+		 * free pages inside the heap back: the lists' rows are tens of
+		 * thousands of small blocks, and a later list rarely fits the
+		 * holes the last one left, so without this the heap's resident
+		 * part grows search after search (the soak saw +22% in five
+		 * minutes with the live heap flat).  Once per quiet spell; it
+		 * takes well under a millisecond on a 20 MB heap.
+		 */
+		if (dirty) {
+			last_busy = main_now();
+			trimmed = 0;
+		} else if (!trimmed && main_now() - last_busy >= MAIN_TRIM_IDLE) {
+			malloc_trim(0);
+			trimmed = 1;
 		}
 	}
 	/*
@@ -1085,6 +1105,19 @@ main(int argc, char **argv)
 			return main_usage(stderr, 2);
 		}
 	}
+	/*
+	 * The reader runs for days, and every search frees one list and
+	 * grows another (a rows array of megabytes, grown by doubling).
+	 * glibc raises its mmap threshold to the size of each large block
+	 * freed, up to 32 MiB, so after the first list (or the database's
+	 * first large buffers) such blocks come from the heap, and the holes
+	 * they leave among small long-lived blocks stay resident: the soak
+	 * (tests/soak/run, 100k cache) saw the UI's RSS grow 20% in five
+	 * minutes with the live heap flat.  Setting the threshold, to glibc's
+	 * own default of 128 KiB, before the database is opened turns that
+	 * adjustment off: large blocks are mapped and unmapped.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	cfg = config_new(ctx);
 	cfg_path = config_default_path(ctx);
 	config_load_file(cfg, cfg_path, &cfg_errors);

@@ -170,8 +170,10 @@ threadlist_head_helper(bg_writer_t *w, void *arg)
 	size_t limit = test ? strtoul(test, NULL, 10) : (size_t)-1;
 	struct rows_out o = {.w = w, .ctx = ctx, .a = h->a};
 
-	if (index_open_like(ctx, h->a->idx, &idx, &err) != TRAWL_OK)
+	if (index_open_like(ctx, h->a->idx, &idx, &err) != TRAWL_OK) {
+		talloc_free(ctx);
 		return 1;
+	}
 	for (size_t i = 1; i < h->n; i += 2) {
 		if (limit-- == 0)
 			_exit(3);
@@ -452,6 +454,7 @@ threadlist_loader(bg_writer_t *w, void *arg)
 		stamp = headcache_stamp(ctx, index_db_path(a->idx), &stamp_len);
 	if (index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK) {
 		bg_write(w, 'X', err, strlen(err));
+		talloc_free(ctx);
 		return 0;
 	}
 	if (first) {
@@ -473,6 +476,7 @@ threadlist_loader(bg_writer_t *w, void *arg)
 		const char *e = index_last_error(idx);
 
 		bg_write(w, 'X', e, strlen(e));
+		talloc_free(ctx);
 		return 0;
 	}
 	bg_write(w, 'E', "", 0);
@@ -607,12 +611,16 @@ threadlist_tail_loader(bg_writer_t *w, void *arg)
 	char *err = NULL;
 	struct rows_out o = {.w = w, .ctx = ctx, .a = a};
 
-	if (!keep || index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK)
+	if (!keep || index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK) {
+		talloc_free(ctx);
 		return 0; /* the main loader reports errors */
+	}
 	if (!threadlist_tail_window(idx, ctx, a, keep, &n)) {
 		n = 0;
-		if (index_cursor_open(idx, ctx, a->query, a->sort, 0, &cur) != TRAWL_OK)
+		if (index_cursor_open(idx, ctx, a->query, a->sort, 0, &cur) != TRAWL_OK) {
+			talloc_free(ctx);
 			return 0;
+		}
 		for (int first = 1;; first = 0) {
 			struct index_thread row;
 
@@ -664,10 +672,12 @@ threadlist_counter(bg_writer_t *w, void *arg)
 		stamp = headcache_stamp(ctx, index_db_path(a->idx), &stamp_len);
 	if (index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK) {
 		bg_write(w, 'X', err, strlen(err));
+		talloc_free(ctx);
 		return 0;
 	}
 	if (index_count_messages(idx, a->query, &n) != TRAWL_OK) {
 		bg_write(w, 'X', index_last_error(idx), strlen(index_last_error(idx)));
+		talloc_free(ctx);
 		return 0;
 	}
 	snprintf(num, sizeof(num), "%u", n);
@@ -766,6 +776,7 @@ threadlist_updater(bg_writer_t *w, void *arg)
 
 	if (index_open_like(ctx, a->idx, &idx, &err) != TRAWL_OK) {
 		bg_write(w, 'X', err, strlen(err));
+		talloc_free(ctx);
 		return 0;
 	}
 	la.idx = idx;
@@ -815,6 +826,7 @@ threadlist_updater(bg_writer_t *w, void *arg)
 	}
 	if (to >= a->from && index_changed_threads(idx, ctx, a->from, to, &ids, &n) != TRAWL_OK) {
 		bg_write(w, 'X', index_last_error(idx), strlen(index_last_error(idx)));
+		talloc_free(ctx);
 		return 0;
 	}
 	done = talloc_zero_array(ctx, char, n ? n : 1);
@@ -855,6 +867,7 @@ threadlist_updater(bg_writer_t *w, void *arg)
 	return 0;
 failed:
 	bg_write(w, 'X', index_last_error(idx), strlen(index_last_error(idx)));
+	talloc_free(ctx);
 	return 0;
 }
 

@@ -94,6 +94,15 @@ fixture_index(TALLOC_CTX *ctx, const char *src, struct fixture **f)
 	return idx;
 }
 
+double
+fixture_time_factor(void)
+{
+	const char *s = getenv("TRAWL_TEST_TIME_FACTOR");
+	double f = s ? strtod(s, NULL) : 1.0;
+
+	return f >= 1.0 ? f : 1.0;
+}
+
 int
 fixture_teardown(void **state)
 {

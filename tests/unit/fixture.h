@@ -29,6 +29,12 @@ index_t *fixture_index(TALLOC_CTX *ctx, const char *src, struct fixture **f);
 /* A cmocka group teardown for a state owning everything it holds: frees *state. */
 int fixture_teardown(void **state);
 
+/*
+ * What a time budget is multiplied by: $TRAWL_TEST_TIME_FACTOR (make
+ * check-valgrind sets it, valgrind runs code 20-50 times slower), else 1.
+ */
+double fixture_time_factor(void);
+
 /* Path of a file under the source tree (static buffer). */
 const char *fixture_srcpath(const char *rel);
 

@@ -111,6 +111,7 @@ run(const char *log, const char *const *args)
 		                                    : exporter_main(ctx, argc, argv);
 
 		fflush(NULL);
+		talloc_free(ctx);
 		_exit(rc);
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
