@@ -6,6 +6,7 @@
 
 #include "trawl/config.h"
 #include "trawl/tagops.h"
+#include "trawl/util.h"
 
 int
 tagops_valid_tag(const char *t, int add)
@@ -16,7 +17,11 @@ tagops_valid_tag(const char *t, int add)
 	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			return 0;
-	return 1;
+	/*
+	 * Xapian's query parser reads bytes that are not UTF-8 as Latin-1, so
+	 * no query could find such a tag: never make one (removing one is fine).
+	 */
+	return !add || util_utf8_valid(t);
 }
 
 trawl_status_t

@@ -200,3 +200,18 @@ util_remove_tree(const char *path)
 		return errno == ENOENT ? 0 : -1;
 	return nftw(path, util_remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
 }
+
+int
+util_utf8_valid(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t left = strlen(str), len;
+
+	while (left) {
+		if (util_utf8_next(s, left, &len) < 0)
+			return 0;
+		s += len;
+		left -= len;
+	}
+	return 1;
+}

@@ -35,7 +35,8 @@ trawl_status_t tagops_parse(TALLOC_CTX *ctx, const char *s, struct tagops **out,
 
 /*
  * Whether tag can be in a change list: not empty, without control
- * characters and, to be added (add nonzero), not starting with '-'.
+ * characters and, to be added (add nonzero), valid UTF-8 not starting
+ * with '-'.
  */
 int tagops_valid_tag(const char *tag, int add);
 

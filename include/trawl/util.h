@@ -24,6 +24,9 @@ char *util_tmp_name(void *ctx, const char *path);
 /* FNV-1a, 64 bits, of len bytes at p (kept in files: it never changes). */
 uint64_t util_hash(const void *p, size_t len);
 
+/* Whether s is well-formed UTF-8 (no overlong form, surrogate or code point past U+10FFFF). */
+int util_utf8_valid(const char *s);
+
 /* Writes n with thousands separators ("1,234,567") into buf; returns buf. */
 char *util_group_digits(char *buf, size_t len, unsigned long long n);
 
