@@ -634,6 +634,7 @@ index_next_reference(const char **p, TALLOC_CTX *ctx)
 {
 	const char *q;
 	char *name;
+	size_t n;
 
 	for (q = strstr(*p, "query:"); q; q = strstr(q + 1, "query:"))
 		if (q == *p || !(isalnum((unsigned char)q[-1]) || q[-1] == '_'))
@@ -641,14 +642,24 @@ index_next_reference(const char **p, TALLOC_CTX *ctx)
 	if (!q)
 		return NULL;
 	q += 6;
-	if (*q == '"') {
+	/*
+	 * The next search starts inside this name: a name that is not one
+	 * to Xapian (a "query:" or a bracket in it) may hold a reference
+	 * that is.  Seeing one too many costs a look-up; one too few, a crash.
+	 */
+	*p = q;
+	if ((n = index_double_quote(q))) {
+		/* Quoted as Xapian reads it: any double quote, "" for one in the name. */
 		name = talloc_strdup(ctx, "");
-		for (q++; *q && name; q++) {
-			if (*q == '"' && q[1] == '"')
-				q++;
-			else if (*q == '"')
+		for (q += n; *q && name; q++) {
+			if ((n = index_double_quote(q)) && index_double_quote(q + n)) {
+				name = talloc_strndup_append(name, q, n);
+				q += n + index_double_quote(q + n) - 1;
+			} else if (n) {
 				break;
-			name = talloc_strndup_append(name, q, 1);
+			} else {
+				name = talloc_strndup_append(name, q, 1);
+			}
 		}
 	} else {
 		/* As Xapian reads a boolean term: to a blank or control character, or ')'. */
@@ -657,9 +668,7 @@ index_next_reference(const char **p, TALLOC_CTX *ctx)
 		while ((unsigned char)*e > ' ' && *e != ')')
 			e++;
 		name = talloc_strndup(ctx, q, (size_t)(e - q));
-		q = e;
 	}
-	*p = *q ? q + 1 : q;
 	return name ? name : talloc_strdup(ctx, "");
 }
 

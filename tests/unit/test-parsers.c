@@ -267,6 +267,10 @@ test_query_cycle_behind_control_character(void **state)
 	assert_int_equal(index_reopen(idx), TRAWL_OK);
 	assert_int_equal(index_count_messages(idx, "query:loop\x03", &n), TRAWL_QUERY);
 	assert_int_equal(index_count_messages(idx, "(query:pool\v)", &n), TRAWL_QUERY);
+	/* Inside what trawl took for another name (fuzz-query); in typographic quotes. */
+	assert_int_equal(index_count_messages(idx, "(x\xd9query:inbo[query:loop)", &n),
+			 TRAWL_QUERY);
+	assert_int_equal(index_count_messages(idx, "query:\u201cloop\u201d", &n), TRAWL_QUERY);
 	assert_int_equal(index_count_messages(idx, "query:loop(", &n), TRAWL_OK);
 	assert_int_equal(index_count_messages(idx, index_quote_term(ctx, "tag", "x/"), &n),
 			 TRAWL_OK);
