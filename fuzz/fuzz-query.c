@@ -64,7 +64,7 @@ static const char *const fuzz_tags[FUZZ_MESSAGES][4] = {
 	{"m5", "query:loop", "-", NULL},
 };
 
-/* Saved searches: plain, nested, and a cycle libnotmuch cannot follow. */
+/* Saved searches: plain, nested, a cycle and a thread: libnotmuch cannot follow. */
 static const char *const fuzz_searches[][2] = {
 	{"inbox", "tag:inbox"},
 	{"nest", "query:inbox and not tag:m0"},
@@ -72,6 +72,7 @@ static const char *const fuzz_searches[][2] = {
 	{"pool", "query:loop"},
 	{"self", "tag:m2 or query:self"},
 	{"a b", "tag:m3"},
+	{"empty", "thread:\"\""},
 };
 
 static index_t *fuzz_idx;
@@ -269,7 +270,7 @@ fuzz_gen_query(TALLOC_CTX *ctx, struct fuzz_bytes *in, int depth)
 	case 5:
 		return talloc_asprintf(ctx, "from:s%u", (b >> 4) % FUZZ_MESSAGES);
 	case 6:
-		return index_quote_term(ctx, "query", fuzz_searches[(b >> 4) % 6][0]);
+		return index_quote_term(ctx, "query", fuzz_searches[(b >> 4) % 7][0]);
 	case 7:
 		return talloc_asprintf(ctx, "%s", words[(b >> 4) % 6]);
 	case 8:

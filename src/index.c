@@ -672,6 +672,8 @@ index_next_reference(const char **p, TALLOC_CTX *ctx)
 	return name ? name : talloc_strdup(ctx, "");
 }
 
+static int index_empty_thread_term(const char *query);
+
 /*
  * libnotmuch 0.37 recurses without end (and crashes) on saved searches
  * that refer to each other in a cycle: follow every query:NAME reference
@@ -707,6 +709,10 @@ index_check_references(index_t *idx, const char *query, const char **chain, int 
 		v = index_named_query(idx, name, ctx);
 		if (!v)
 			continue; /* notmuch reports unknown names itself */
+		if (index_empty_thread_term(v)) {
+			index_set_error(idx, "saved search %s: thread: needs a thread id", name);
+			return TRAWL_QUERY;
+		}
 		chain[depth] = name;
 		if (index_check_references(idx, v, chain, depth + 1, ctx) != TRAWL_OK)
 			return TRAWL_QUERY;
@@ -754,12 +760,39 @@ index_query_fingerprint(index_t *idx, TALLOC_CTX *ctx, const char *query)
 	return acc;
 }
 
+/*
+ * Whether query holds thread:"" (an empty quoted value, or a quote left
+ * open at the end): libnotmuch 0.37's thread: processor then reads past
+ * the empty string, and the std::out_of_range it throws ends the process.
+ */
+static int
+index_empty_thread_term(const char *query)
+{
+	for (const char *q = strstr(query, "thread:"); q; q = strstr(q + 1, "thread:")) {
+		const char *v = q + 7;
+		size_t n = index_double_quote(v), m;
+
+		if ((q != query && (isalnum((unsigned char)q[-1]) || q[-1] == '_')) || !n)
+			continue;
+		m = index_double_quote(v + n);
+		/* "" alone is empty; """" is a quote. */
+		if (!v[n] || (m && !index_double_quote(v + n + m)))
+			return 1;
+	}
+	return 0;
+}
+
 /* Creates a query honouring the configured excluded tags, as notmuch search does. */
 static trawl_status_t
 index_query(index_t *idx, const char *query, notmuch_query_t **out)
 {
 	notmuch_status_t st;
 	notmuch_config_values_t *ex;
+
+	if (query && index_empty_thread_term(query)) {
+		index_set_error(idx, "query '%s': thread: needs a thread id", query);
+		return TRAWL_QUERY;
+	}
 
 	if (query && strstr(query, "query:")) {
 		TALLOC_CTX *tmp = talloc_new(NULL);

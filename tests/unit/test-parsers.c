@@ -261,6 +261,7 @@ test_query_cycle_behind_control_character(void **state)
 	(void)state;
 	assert_int_equal(fixture_sh(f, "notmuch config set query.loop query:pool && "
 				       "notmuch config set query.pool query:loop && "
+				       "notmuch config set query.emptythread 'thread:\"\"' && "
 				       "notmuch tag +x/ -- '*' && notmuch tag +x -- id:'%s'",
 				    "nosuch@example.org"),
 			 0);
@@ -272,6 +273,11 @@ test_query_cycle_behind_control_character(void **state)
 			 TRAWL_QUERY);
 	assert_int_equal(index_count_messages(idx, "query:\u201cloop\u201d", &n), TRAWL_QUERY);
 	assert_int_equal(index_count_messages(idx, "query:loop(", &n), TRAWL_OK);
+	/* libnotmuch 0.37 throws out of an empty thread: value (fuzz-query). */
+	assert_int_equal(index_count_messages(idx, "tag:x and thread:\"\"", &n), TRAWL_QUERY);
+	assert_int_equal(index_count_messages(idx, "`thread:\"", &n), TRAWL_QUERY);
+	assert_int_equal(index_count_messages(idx, "query:emptythread", &n), TRAWL_QUERY);
+	assert_int_equal(index_count_messages(idx, "thread:\"\"\"\"", &n), TRAWL_OK);
 	assert_int_equal(index_count_messages(idx, index_quote_term(ctx, "tag", "x/"), &n),
 			 TRAWL_OK);
 	assert_int_not_equal(n, 0);
