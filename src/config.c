@@ -676,7 +676,11 @@ config_bind(struct config *cfg, enum config_context context, const char *key,
 		b->command = talloc_strdup(cfg->bindings, command ? command : "");
 		return TRAWL_OK;
 	}
-	if (!command)
+	/*
+	 * Unbinding a key bound only globally takes an empty binding in the
+	 * context, which hides the global one there (config_lookup()).
+	 */
+	if (!command && (context == CONFIG_GLOBAL || !config_lookup(cfg, CONFIG_GLOBAL, key)))
 		return TRAWL_OK;
 	cfg->bindings = talloc_realloc(cfg, cfg->bindings, struct config_binding,
 				       cfg->n_bindings + 1);
@@ -685,7 +689,7 @@ config_bind(struct config *cfg, enum config_context context, const char *key,
 	cfg->bindings[cfg->n_bindings] = (struct config_binding){
 		.context = context,
 		.key = talloc_strdup(cfg->bindings, key),
-		.command = talloc_strdup(cfg->bindings, command),
+		.command = talloc_strdup(cfg->bindings, command ? command : ""),
 	};
 	cfg->n_bindings++;
 	return TRAWL_OK;

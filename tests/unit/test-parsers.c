@@ -55,6 +55,30 @@ test_config_bind_keeps_quoted_words(void **state)
 	talloc_free(ctx);
 }
 
+/*
+ * "unbind CONTEXT KEY" unbinds a key bound globally in that context: it
+ * used to do nothing, so "unbind list End" left End running "last" in
+ * the list (fuzz-config).
+ */
+static void
+test_config_unbind_global_key_in_context(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct config *cfg = config_new(ctx);
+	char *err = NULL;
+
+	(void)state;
+	assert_string_equal(config_lookup(cfg, CONFIG_LIST, "End"), "last");
+	assert_int_equal(config_apply_line(cfg, "unbind list End", ctx, &err), TRAWL_OK);
+	assert_null(config_lookup(cfg, CONFIG_LIST, "End"));
+	assert_string_equal(config_lookup(cfg, CONFIG_THREAD, "End"), "last");
+	assert_int_equal(config_apply_line(cfg, "bind list End first", ctx, &err), TRAWL_OK);
+	assert_string_equal(config_lookup(cfg, CONFIG_LIST, "End"), "first");
+	assert_int_equal(config_apply_line(cfg, "unbind global End", ctx, &err), TRAWL_OK);
+	assert_null(config_lookup(cfg, CONFIG_THREAD, "End"));
+	talloc_free(ctx);
+}
+
 /* A reviewed_tag the review commands could not add is refused (fuzz-config). */
 static void
 test_config_reviewed_tag_is_a_tag(void **state)
@@ -441,6 +465,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_bind_keeps_quoted_words),
 		cmocka_unit_test(test_config_reviewed_tag_is_a_tag),
+		cmocka_unit_test(test_config_unbind_global_key_in_context),
 		cmocka_unit_test(test_reviewed_tag_change_list),
 		cmocka_unit_test(test_tag_must_be_utf8),
 		cmocka_unit_test(test_config_quote_and_rest),
