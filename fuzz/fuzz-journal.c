@@ -26,7 +26,6 @@
  *      then read back: every field as written, the message's old tags and
  *      the delta the batch made.
  */
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,22 +37,7 @@
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static char fuzz_dir[] = "/dev/shm/trawl-fuzz-journal.XXXXXX";
-
-static int
-fuzz_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-fuzz_cleanup(void)
-{
-	nftw(fuzz_dir, fuzz_rm, 16, FTW_DEPTH | FTW_PHYS);
-}
+static char fuzz_dir[4096];
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -61,12 +45,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	/* tmpfs if there is one: the writer fsyncs every line. */
-	if (!mkdtemp(fuzz_dir)) {
-		snprintf(fuzz_dir, sizeof(fuzz_dir), "/tmp/trawl-fuzz-jrnl.XXXXXX");
-		if (!mkdtemp(fuzz_dir))
-			abort();
-	}
-	atexit(fuzz_cleanup);
+	fuzz_temp_dir(fuzz_dir, sizeof(fuzz_dir), access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp",
+		      "trawl-fuzz-journal");
 	setenv("HOME", fuzz_dir, 1);
 	setenv("XDG_STATE_HOME", fuzz_dir, 1);
 	return 0;

@@ -23,7 +23,6 @@
  * of saved searches that libnotmuch 0.37 would follow without end (a
  * crash) must be refused however the reference is written.
  */
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,22 +75,7 @@ static const char *const fuzz_searches[][2] = {
 };
 
 static index_t *fuzz_idx;
-static char fuzz_dir[] = "/tmp/trawl-fuzz-query.XXXXXX";
-
-static int
-fuzz_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-fuzz_cleanup(void)
-{
-	nftw(fuzz_dir, fuzz_rm, 16, FTW_DEPTH | FTW_PHYS);
-}
+static char fuzz_dir[4096];
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -102,9 +86,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (!mkdtemp(fuzz_dir))
-		abort();
-	atexit(fuzz_cleanup);
+	fuzz_temp_dir(fuzz_dir, sizeof(fuzz_dir), getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+		      "trawl-fuzz-query");
 	/* Never read the user's notmuch config or trawl state. */
 	setenv("HOME", fuzz_dir, 1);
 	setenv("XDG_CONFIG_HOME", fuzz_dir, 1);

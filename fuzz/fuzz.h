@@ -6,11 +6,17 @@
 #ifndef TRAWL_FUZZ_H
 #define TRAWL_FUZZ_H
 
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -56,6 +62,59 @@ fuzz_file(const uint8_t *data, size_t size)
 		done += (size_t)w;
 	}
 	return path;
+}
+
+static inline int
+fuzz_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static char fuzz_temp_path[4096];
+
+static inline void
+fuzz_temp_cleanup(void)
+{
+	if (*fuzz_temp_path)
+		nftw(fuzz_temp_path, fuzz_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * A directory of this process, <base>/<name>.<pid> (into dir), for targets
+ * that need files with names, removed at exit.  libFuzzer ends a timed
+ * run without running atexit() handlers, so the directories of processes
+ * no longer running are removed here first.  Aborts when none can be made.
+ */
+static inline void
+fuzz_temp_dir(char *dir, size_t n, const char *base, const char *name)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+	size_t len = strlen(name);
+
+	while (d && (e = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, name, len) || e->d_name[len] != '.')
+			continue;
+		pid = strtol(e->d_name + len + 1, &end, 10);
+		if (*end || pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
+			snprintf(dir, n, "%s/%s", base, e->d_name);
+			nftw(dir, fuzz_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		}
+	}
+	if (d)
+		closedir(d);
+	snprintf(dir, n, "%s/%s.%ld", base, name, (long)getpid());
+	nftw(dir, fuzz_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (mkdir(dir, 0700) != 0)
+		abort();
+	snprintf(fuzz_temp_path, sizeof(fuzz_temp_path), "%s", dir);
+	atexit(fuzz_temp_cleanup);
 }
 
 /*
