@@ -28,11 +28,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 static int
 fuzz_same_config(const struct config *a, const struct config *b)
 {
-	if (strcmp(a->reviewed_tag, b->reviewed_tag) || strcmp(a->reviewer, b->reviewer) ||
-	    strcmp(a->attachment_dir, b->attachment_dir) || a->sidebar_width != b->sidebar_width ||
-	    a->sidebar_visible != b->sidebar_visible || a->oldest_first != b->oldest_first ||
-	    a->sync_maildir_flags != b->sync_maildir_flags || a->head_cache != b->head_cache ||
-	    a->colour != b->colour || a->n_bindings != b->n_bindings ||
+	if (strcmp(a->reviewed_tag, b->reviewed_tag) || strcmp(a->note_tag, b->note_tag) ||
+	    strcmp(a->reviewer, b->reviewer) || strcmp(a->attachment_dir, b->attachment_dir) ||
+	    a->sidebar_width != b->sidebar_width || a->sidebar_visible != b->sidebar_visible ||
+	    a->sort != b->sort || a->sync_maildir_flags != b->sync_maildir_flags ||
+	    a->head_cache != b->head_cache || a->clipboard_osc52 != b->clipboard_osc52 ||
+	    a->mouse != b->mouse || a->colour != b->colour || a->n_bindings != b->n_bindings ||
 	    memcmp(a->colours, b->colours, sizeof(a->colours)) != 0)
 		return 0;
 	for (size_t i = 0; i < a->n_bindings; i++)
@@ -51,6 +52,7 @@ fuzz_copy_config(TALLOC_CTX *ctx, const struct config *c)
 	fuzz_check(d);
 	*d = *c;
 	d->reviewed_tag = talloc_strdup(d, c->reviewed_tag);
+	d->note_tag = talloc_strdup(d, c->note_tag);
 	d->reviewer = talloc_strdup(d, c->reviewer);
 	d->attachment_dir = talloc_strdup(d, c->attachment_dir);
 	d->bindings = talloc_array(d, struct config_binding, c->n_bindings ? c->n_bindings : 1);

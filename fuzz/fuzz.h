@@ -25,7 +25,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * For the checks of the harness itself: not traced for coverage, so that
  * they cost no more than they do and libFuzzer does not steer by them.
  */
+#if defined(__clang__)
 #define FUZZ_NOT_TRACED __attribute__((no_sanitize("coverage")))
+#else
+#define FUZZ_NOT_TRACED /* gcc builds them for fuzz/replay.c, untraced */
+#endif
 
 /* Aborts, so that libFuzzer records the input, when an invariant fails. */
 #define fuzz_check(cond)                                                                   \
