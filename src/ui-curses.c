@@ -288,31 +288,71 @@ static const struct {
 	{KEY_BTAB, "BackTab"},	  {KEY_RESIZE, "Resize"},
 };
 
+/*
+ * ncurses keeps mouse events in a queue of its own, and a read that holds
+ * several reports (a double click over a slow link, or typed ahead while
+ * trawl was busy) yields one KEY_MOUSE for all of them: getmouse() must be
+ * called until it fails, or the second click of a double click is lost.
+ * The events beyond the first wait here for the next calls.
+ */
+#define UI_MOUSE_PENDING 16
+static char ui_mouse_pending[UI_MOUSE_PENDING][32];
+static int ui_mouse_head, ui_mouse_count;
+
+/* The key name for a mouse event, or NULL for one trawl does not use. */
+static const char *
+ui_mouse_name(const MEVENT *ev, char *buf, size_t len)
+{
+	const char *what = NULL;
+
+	if (ev->bstate & BUTTON1_PRESSED)
+		what = ui_mouse_press(ev);
+	else if (ev->bstate & BUTTON4_PRESSED)
+		what = "wheel-up";
+	else if (ev->bstate & BUTTON5_PRESSED)
+		what = "wheel-down";
+	if (!what)
+		return NULL;
+	snprintf(buf, len, "Mouse-%s %d %d", what, ev->x, ev->y);
+	return buf;
+}
+
+/* Takes every event ncurses has queued; 1 if one is pending afterwards. */
+static int
+ui_mouse_drain(void)
+{
+	MEVENT ev;
+
+	while (getmouse(&ev) == OK) {
+		char *slot;
+
+		if (ui_mouse_count == UI_MOUSE_PENDING)
+			continue; /* a flood: the oldest are kept */
+		slot = ui_mouse_pending[(ui_mouse_head + ui_mouse_count) % UI_MOUSE_PENDING];
+		if (ui_mouse_name(&ev, slot, sizeof(ui_mouse_pending[0])))
+			ui_mouse_count++;
+	}
+	return ui_mouse_count > 0;
+}
+
 int
 ui_key(char *name, size_t len)
 {
 	wint_t ch;
 	int r;
 
-	timeout(0);
-	r = get_wch(&ch);
-	if (r == ERR)
-		return 0;
-	if (r == KEY_CODE_YES && (int)ch == KEY_MOUSE) {
-		MEVENT ev;
-		const char *what = NULL;
-
-		if (getmouse(&ev) != OK)
+	if (!ui_mouse_count) {
+		timeout(0);
+		r = get_wch(&ch);
+		if (r == ERR)
 			return 0;
-		if (ev.bstate & BUTTON1_PRESSED)
-			what = ui_mouse_press(&ev);
-		else if (ev.bstate & BUTTON4_PRESSED)
-			what = "wheel-up";
-		else if (ev.bstate & BUTTON5_PRESSED)
-			what = "wheel-down";
-		if (!what)
+		if (r == KEY_CODE_YES && (int)ch == KEY_MOUSE && !ui_mouse_drain())
 			return 0;
-		snprintf(name, len, "Mouse-%s %d %d", what, ev.x, ev.y);
+	}
+	if (ui_mouse_count) {
+		snprintf(name, len, "%s", ui_mouse_pending[ui_mouse_head]);
+		ui_mouse_head = (ui_mouse_head + 1) % UI_MOUSE_PENDING;
+		ui_mouse_count--;
 		return 1;
 	}
 	if (r == KEY_CODE_YES) {

@@ -230,6 +230,26 @@ tmux_wait_for() {
 	return 1
 }
 
+# tmux_wait_match REGEX [TIMEOUT]: as tmux_wait_for, for an extended
+# regular expression matched against each line of the screen.
+tmux_wait_match() {
+	_tmux_deadline "${2:-}"
+	while :; do
+		_exited=$(_tmux_exited)
+		tmux_screen 2>/dev/null | grep -qE -- "$1" && return 0
+		[ -n "$_exited" ] && break
+		[ "$(date +%s)" -ge "$_deadline" ] && break
+		sleep 0.05
+	done
+	if [ -n "$_exited" ]; then
+		echo "# the program exited (status $_exited) without showing: /$1/"
+	else
+		echo "# timeout waiting for: /$1/"
+	fi
+	_tmux_diag_screen
+	return 1
+}
+
 # tmux_wait_gone TEXT [TIMEOUT]: poll until the screen no longer contains
 # TEXT.  On timeout, or if the program exits first, print the screen as TAP
 # diagnostics and return 1.

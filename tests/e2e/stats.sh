@@ -30,7 +30,13 @@ tmux_wait_for "$total messages" >/dev/null
 # ---- narrowing by a month
 tmux_keys v
 tap_check "the timeline is shown" tmux_wait_for "Timeline of *"
-tmux_wait_gone "counting" >/dev/null
+# Counted: the title ends in the count, with no "[counting …]" or
+# "[updating …]" after it (a slow machine shows those for a while).
+counted() {
+	tmux_wait_match "$1 of \\*.* [0-9,]+ messages *\$" 120 >/dev/null
+	tmux_wait_gone "reading" >/dev/null
+}
+counted Timeline
 # The info line: "2016-12  138 messages, 0 reviewed (0%)   peak ..."
 info=$(tmux_screen | sed -n '2p')
 period=$(echo "$info" | awk '{ print $1 }')
@@ -49,7 +55,7 @@ tap_check "... to every message" tmux_wait_for "$total messages  reviewed"
 # ---- narrowing by a sender
 tmux_keys c
 tap_check "the correspondents are shown" tmux_wait_for "Recipients (To/Cc/Bcc)"
-tmux_wait_gone "counting" >/dev/null
+counted Correspondents
 # The first sender's row: "  1  address  name  count  pct%"
 row=$(tmux_screen | grep -m1 '^  1  ')
 addr=$(echo "$row" | awk '{ print $2 }')
