@@ -268,8 +268,8 @@ addrbook_lookup(struct addrbook *ab, const char *message_id, const struct addrbo
 	*n = 0;
 	a = ab_find_added(ab, key, message_id);
 	if (a >= 0) {
-		*v = &ab->added_rcpts[ab->added[a].first];
 		*n = ab->added[a].count;
+		*v = *n ? &ab->added_rcpts[ab->added[a].first] : NULL;
 		return 1;
 	}
 	/*
@@ -587,7 +587,9 @@ ab_build(TALLOC_CTX *ctx, struct addrbook *from, struct addrbook *ab, char **out
 		/* An entry the file got meanwhile (another trawl) is kept as it is. */
 		if (from && from != ab && addrbook_lookup(from, ab->added[i].id, &v, &n))
 			continue;
-		ab_builder_add(tmp, &b, ab->added[i].id, &ab->added_rcpts[ab->added[i].first],
+		/* A message with no recipient has none in added_rcpts, which may be NULL. */
+		ab_builder_add(tmp, &b, ab->added[i].id,
+			       ab->added[i].count ? &ab->added_rcpts[ab->added[i].first] : NULL,
 			       ab->added[i].count);
 	}
 	if (b.fail) {

@@ -163,7 +163,12 @@ people_cursor(struct statsview *sv, struct people_layout *lay)
 		else if (best < 0)
 			best = (long)i;
 	}
-	if (best >= 0) {
+	/*
+	 * Shown there, kept there only once counted: while the senders are
+	 * still being counted, the first sender is where the cursor goes,
+	 * not the year that was counted first.
+	 */
+	if (best >= 0 && sv->st->state != STATS_COUNTING) {
 		sv->list = lay->rows[best].list;
 		sv->item = lay->rows[best].item;
 	}
@@ -369,11 +374,13 @@ people_narrow(struct app *app)
 
 	people_layout(tmp, app, app->scr->w, app->scr->h - 3, &lay);
 	cur = people_cursor(sv, &lay);
+	/* What the cursor shows, which while counting may not be where it is kept. */
 	if (cur >= 0 && lay.rows[cur].kind == PEOPLE_MORE) {
-		sv->expanded ^= 1u << sv->list;
+		sv->expanded ^= 1u << lay.rows[cur].list;
 		done = 1;
 	} else if (cur >= 0) {
-		char *term = talloc_strdup(tmp, sv->st->items[sv->list][sv->item].query);
+		char *term =
+			talloc_strdup(tmp, sv->st->items[lay.rows[cur].list][lay.rows[cur].item].query);
 
 		view_narrow(app, term);
 		done = 1;
