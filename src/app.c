@@ -45,6 +45,33 @@ app_versions_fds(const struct app *app, void *ud, int *fds, int max)
 	return 1;
 }
 
+/*
+ * The teardown order, however the app is freed (app_free(), or its parent
+ * going: a test's context after a failed assertion): talloc runs this
+ * before it frees the app's children in whatever order, and a job's
+ * destructor reads app->jobs.
+ */
+static int
+app_destructor(struct app *app)
+{
+	/* Panes (and their background jobs) go before the index they read. */
+	TALLOC_FREE(app->versions_view);
+	TALLOC_FREE(app->thread);
+	TALLOC_FREE(app->stats);
+	TALLOC_FREE(app->list);
+	TALLOC_FREE(app->sidebar);
+	TALLOC_FREE(app->prompt);
+	/* Each job's owner (never the app itself) goes; its destructor empties the slot. */
+	for (size_t i = 0; i < app->n_jobs; i++)
+		if (app->jobs[i])
+			talloc_free(talloc_parent(app->jobs[i]));
+	TALLOC_FREE(app->jobs);
+	app->n_jobs = 0;
+	app->versions = NULL; /* it was its job's owner */
+	TALLOC_FREE(app->review);
+	return 0;
+}
+
 struct app *
 app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, int w, int h)
 {
@@ -69,6 +96,7 @@ app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, int w, int h)
 		abort();
 	versionmap_follow(app->versions, app->feed);
 	app_add_job(app, app->versions, app_versions_poll, app_versions_fds, app->versions);
+	talloc_set_destructor(app, app_destructor);
 	/* Where the case's state went (a fallback, a journal moved), said once. */
 	{
 		const char *notice = journal_take_notice();
@@ -88,21 +116,6 @@ app_free(struct app *app)
 {
 	if (!app)
 		return;
-	/* Panes (and their background jobs) go before the index they read. */
-	TALLOC_FREE(app->versions_view);
-	TALLOC_FREE(app->thread);
-	TALLOC_FREE(app->stats);
-	TALLOC_FREE(app->list);
-	TALLOC_FREE(app->sidebar);
-	TALLOC_FREE(app->prompt);
-	/* Each job's owner (never the app itself) goes; its destructor empties the slot. */
-	for (size_t i = 0; i < app->n_jobs; i++)
-		if (app->jobs[i])
-			talloc_free(talloc_parent(app->jobs[i]));
-	TALLOC_FREE(app->jobs);
-	app->n_jobs = 0;
-	app->versions = NULL; /* it was its job's owner */
-	TALLOC_FREE(app->review);
 	talloc_free(app);
 }
 

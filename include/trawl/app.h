@@ -7,8 +7,9 @@
  * jobs it starts with app_add_job().
  *
  * The app is the talloc root of a session: the index is created first and
- * freed last (app_free() frees the panes explicitly before it, since a
- * parent's destructor runs before its children are freed).
+ * freed last (the app's destructor frees the panes, jobs and write queue
+ * explicitly before the rest, since a parent's destructor runs before its
+ * children are freed; freeing the app's parent does the same).
  */
 #ifndef TRAWL_APP_H
 #define TRAWL_APP_H
