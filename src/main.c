@@ -21,7 +21,6 @@
 
 #include <talloc.h>
 
-#include "config.h"
 #include "trawl/app.h"
 #include "trawl/cmd.h"
 #include "trawl/demo.h"
