@@ -79,8 +79,12 @@ tap_check() {
 # ------------------------------------------------------------------- tmux
 
 # _tmux ARGS...: tmux on the private server.
+# fd 7 is where tests keep the writer of the lock holder's FIFO
+# (tests/unit/hold-lock holds the lock until its stdin ends): a tmux server
+# that inherited it would keep the lock held after the test closes it, to
+# the holder's timeout.  No tmux process gets it.
 _tmux() {
-	tmux -S "$FIXTURE_DIR/tmux.sock" "$@"
+	tmux -S "$FIXTURE_DIR/tmux.sock" "$@" 7>&-
 }
 
 # tmux_start WIDTH HEIGHT CMD...: start CMD in a fresh private tmux server,
