@@ -38,14 +38,6 @@ fill() {
 	dd if=/dev/zero of="$1/.filler" bs=4k 2>/dev/null
 	return 0
 }
-wait_count() {
-	_i=0
-	while [ "$(notmuch count "$2")" != "$1" ] && [ $_i -lt $((E2E_TIMEOUT * 20)) ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	[ "$(notmuch count "$2")" = "$1" ] || { echo "# notmuch count $2: $(notmuch count "$2"), want $1"; return 1; }
-}
 
 if [ -z "${TRAWL_FAULTS_NS:-}" ] || ! small_fs "$FIXTURE_DIR/mail" 4m; then
 	for i in $(seq 17); do tap_skip "needs root and mount namespaces for small tmpfs file systems"; done

@@ -23,32 +23,6 @@ term_state() {
 trawl_pid() {
 	pgrep -x -s "$(_tmux display -p -t "$E2E_PANE" '#{pane_pid}')" trawl
 }
-# hold_lock / release_lock: another writer holds the database's write lock.
-hold_lock() {
-	rm -f "$FIXTURE_DIR/hold" "$FIXTURE_DIR/hold.out"
-	mkfifo "$FIXTURE_DIR/hold"
-	"$top_builddir/tests/unit/hold-lock" 120 <"$FIXTURE_DIR/hold" >"$FIXTURE_DIR/hold.out" &
-	holder=$!
-	exec 7>"$FIXTURE_DIR/hold"
-	_i=0
-	while ! grep -q locked "$FIXTURE_DIR/hold.out" 2>/dev/null && [ $_i -lt 200 ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-}
-release_lock() {
-	exec 7>&-
-	wait "$holder"
-}
-# wait_count N QUERY: poll until notmuch count QUERY is N (10 s).
-wait_count() {
-	_i=0
-	while [ "$(notmuch count "$2")" != "$1" ] && [ $_i -lt 200 ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	[ "$(notmuch count "$2")" = "$1" ] || { echo "# notmuch count $2: $(notmuch count "$2"), want $1"; return 1; }
-}
 
 # wait_line N TEXT: poll until line N of the screen starts with TEXT.
 wait_line() {

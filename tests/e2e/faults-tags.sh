@@ -24,15 +24,6 @@ n=$(notmuch search --output=tags '*' | wc -l)
 tap_diag "$n distinct tags"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# wait_count N QUERY: poll until notmuch count QUERY is N.
-wait_count() {
-	_i=0
-	while [ "$(notmuch count "$2")" != "$1" ] && [ $_i -lt $((E2E_TIMEOUT * 20)) ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	[ "$(notmuch count "$2")" = "$1" ]
-}
 # within MS TEXT: the screen shows TEXT within MS milliseconds.
 within() {
 	_t0=$(now_ms)

@@ -213,45 +213,37 @@ _tmux_exited() {
 	[ -f "$_f" ] && cat "$_f"
 }
 
-# tmux_wait_for TEXT [TIMEOUT]: poll the screen every 50 ms until it
-# contains TEXT (a fixed string).  On timeout, or if the program exits
-# first, print the screen as TAP diagnostics and return 1.
-tmux_wait_for() {
-	_tmux_deadline "${2:-}"
+# _tmux_wait GREP-FLAG PATTERN SHOWN [TIMEOUT]: poll the screen every 50 ms
+# until grep GREP-FLAG finds PATTERN on it.  On timeout, or if the program
+# exits first, print SHOWN and the screen as TAP diagnostics and return 1.
+_tmux_wait() {
+	_tmux_deadline "${4:-}"
 	while :; do
 		_exited=$(_tmux_exited)
-		tmux_screen 2>/dev/null | grep -qF -- "$1" && return 0
+		tmux_screen 2>/dev/null | grep -q"$1" -- "$2" && return 0
 		[ -n "$_exited" ] && break
 		[ "$(date +%s)" -ge "$_deadline" ] && break
 		sleep 0.05
 	done
 	if [ -n "$_exited" ]; then
-		echo "# the program exited (status $_exited) without showing: $1"
+		echo "# the program exited (status $_exited) without showing: $3"
 	else
-		echo "# timeout waiting for: $1"
+		echo "# timeout waiting for: $3"
 	fi
 	_tmux_diag_screen
 	return 1
 }
 
+# tmux_wait_for TEXT [TIMEOUT]: poll until the screen contains TEXT (a
+# fixed string); see _tmux_wait.
+tmux_wait_for() {
+	_tmux_wait F "$1" "$1" "${2:-}"
+}
+
 # tmux_wait_match REGEX [TIMEOUT]: as tmux_wait_for, for an extended
 # regular expression matched against each line of the screen.
 tmux_wait_match() {
-	_tmux_deadline "${2:-}"
-	while :; do
-		_exited=$(_tmux_exited)
-		tmux_screen 2>/dev/null | grep -qE -- "$1" && return 0
-		[ -n "$_exited" ] && break
-		[ "$(date +%s)" -ge "$_deadline" ] && break
-		sleep 0.05
-	done
-	if [ -n "$_exited" ]; then
-		echo "# the program exited (status $_exited) without showing: /$1/"
-	else
-		echo "# timeout waiting for: /$1/"
-	fi
-	_tmux_diag_screen
-	return 1
+	_tmux_wait E "$1" "/$1/" "${2:-}"
 }
 
 # tmux_wait_gone TEXT [TIMEOUT]: poll until the screen no longer contains
@@ -348,4 +340,53 @@ check_sanitizer_logs() {
 		sed 's/^/# /' "$_f"
 	done
 	return 1
+}
+
+# wait_count N QUERY: poll (E2E_TIMEOUT) until `notmuch count QUERY` is N;
+# on a timeout say what it is and return 1.  (The database may be gone for
+# a while: notmuch's complaints meanwhile are not shown.)
+wait_count() {
+	_i=0
+	while [ "$(notmuch count "$2" 2>/dev/null)" != "$1" ] && [ $_i -lt $((E2E_TIMEOUT * 20)) ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	[ "$(notmuch count "$2" 2>/dev/null)" = "$1" ] ||
+		{ echo "# notmuch count $2: $(notmuch count "$2" 2>&1), want $1"; return 1; }
+}
+
+# hold_lock [SECONDS]: another writer holds the database's write lock
+# (tests/unit/hold-lock, at most SECONDS, default 120) until release_lock.
+# It holds it until its stdin, a FIFO whose writer is fd 7, ends: _tmux
+# keeps fd 7 from every tmux server, so closing it is the release.
+hold_lock() {
+	rm -f "$FIXTURE_DIR/hold" "$FIXTURE_DIR/hold.out"
+	mkfifo "$FIXTURE_DIR/hold"
+	"$top_builddir/tests/unit/hold-lock" "${1:-120}" <"$FIXTURE_DIR/hold" >"$FIXTURE_DIR/hold.out" &
+	_holder=$!
+	exec 7>"$FIXTURE_DIR/hold"
+	_i=0
+	while ! grep -q locked "$FIXTURE_DIR/hold.out" 2>/dev/null && [ $_i -lt 200 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+}
+
+# release_lock: ends hold_lock's holder; returns 1 (and kills it) when it
+# did not say "released" within 10 s, that is when something else kept its
+# FIFO open and only its timeout would have ended it.
+release_lock() {
+	exec 7>&-
+	_i=0
+	while ! grep -qx released "$FIXTURE_DIR/hold.out" 2>/dev/null; do
+		if [ $_i -ge 200 ]; then
+			echo "# the lock holder did not release the lock: $(cat "$FIXTURE_DIR/hold.out")"
+			kill "$_holder" 2>/dev/null
+			wait "$_holder"
+			return 1
+		fi
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	wait "$_holder"
 }
