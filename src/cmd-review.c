@@ -353,10 +353,8 @@ cmd_note(struct app *app, int argc, char **argv)
 	}
 	if (argc > 1) {
 		/* ":note TEXT" (or a binding) sets it without asking. */
-		char *text = talloc_strdup(np, "");
+		char *text = util_join(np, argc, argv, 1);
 
-		for (int i = 1; text && i < argc; i++)
-			text = talloc_asprintf_append(text, "%s%s", i > 1 ? " " : "", argv[i]);
 		if (text)
 			review_note_set(app, np, text);
 		talloc_free(np);

@@ -10,6 +10,7 @@
 #include "trawl/cmd.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
+#include "trawl/util.h"
 #include "trawl/view.h"
 
 #define CTX(c) (1u << CONFIG_##c)
@@ -25,16 +26,6 @@ static void
 cmd_command_done(struct app *app, const char *line, void *data)
 {
 	cmd_run(app, line);
-}
-
-static char *
-cmd_join(TALLOC_CTX *ctx, int argc, char **argv, int from)
-{
-	char *s = talloc_strdup(ctx, "");
-
-	for (int i = from; s && i < argc; i++)
-		s = talloc_asprintf_append(s, "%s%s", i > from ? " " : "", argv[i]);
-	return s;
 }
 
 static void
@@ -411,7 +402,7 @@ cmd_refresh(struct app *app, int argc, char **argv)
 static void
 cmd_search(struct app *app, int argc, char **argv)
 {
-	char *q = cmd_join(app, argc, argv, 1);
+	char *q = util_join(app, argc, argv, 1);
 
 	if (q && *q)
 		view_search(app, q);
@@ -449,7 +440,7 @@ cmd_query_completions(struct app *app)
 static void
 cmd_prompt_search(struct app *app, int argc, char **argv)
 {
-	char *initial = cmd_join(NULL, argc, argv, 1);
+	char *initial = util_join(NULL, argc, argv, 1);
 
 	app_prompt(app, "search: ", initial, app->history_path, cmd_search_done, NULL);
 	cmd_query_completions(app);
@@ -467,7 +458,7 @@ cmd_limit_done(struct app *app, const char *line, void *data)
 static void
 cmd_limit(struct app *app, int argc, char **argv)
 {
-	char *terms = cmd_join(NULL, argc, argv, 1);
+	char *terms = util_join(NULL, argc, argv, 1);
 
 	if (terms && *terms)
 		view_limit(app, terms);

@@ -75,18 +75,7 @@ main_usage(FILE *f, int status)
 	return status;
 }
 
-/* Joins argv[from..] into one query string (child of ctx). */
-static char *
-main_join(TALLOC_CTX *ctx, int argc, char **argv, int from)
-{
-	char *q = talloc_strdup(ctx, "");
-
-	for (int i = from; q && i < argc; i++)
-		q = talloc_asprintf_append(q, "%s%s", i > from ? " " : "", argv[i]);
-	return q;
-}
-
-/* Prints one line on stderr, neutralised: paths and messages may come from anywhere. */
+/* The demo cache's directory: $XDG_CACHE_HOME/trawl/demo. */
 static char *
 main_demo_dir(TALLOC_CTX *ctx)
 {
@@ -150,7 +139,7 @@ main_initial_query(TALLOC_CTX *ctx, index_t *idx, const struct options *o, int a
 	size_t n;
 
 	if (from < argc)
-		return main_join(ctx, argc, argv, from);
+		return util_join(ctx, argc, argv, from);
 	if (o->search)
 		return index_quote_term(ctx, "query", o->search);
 	if (index_saved_searches(idx, ctx, &searches, &n) == TRAWL_OK && n > 0)
@@ -723,7 +712,7 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 	idx = main_open_index(ctx, &o);
 	if (!idx)
 		return 1;
-	query = main_join(ctx, argc, argv, optind);
+	query = util_join(ctx, argc, argv, optind);
 	/* Thread by thread from a cursor: the result set may be the whole cache. */
 	if (index_cursor_open(idx, ctx, query, INDEX_SORT_OLDEST_FIRST, 0, &cursor) != TRAWL_OK) {
 		text_warn("%s", index_last_error(idx));
@@ -791,7 +780,7 @@ main_search(TALLOC_CTX *ctx, int argc, char **argv)
 	if (!idx)
 		return 1;
 	if (!strcmp(verb, "save") || !strcmp(verb, "delete")) {
-		char *query = !strcmp(verb, "save") ? main_join(ctx, argc, argv, i + 1) : NULL;
+		char *query = !strcmp(verb, "save") ? util_join(ctx, argc, argv, i + 1) : NULL;
 		struct index_search *s;
 		size_t n;
 		int found = 0;
@@ -1006,7 +995,7 @@ main_versions(TALLOC_CTX *ctx, int argc, char **argv)
 	idx = main_open_index(ctx, &o);
 	if (!idx)
 		return 1;
-	if (index_messages_files(idx, ctx, main_join(ctx, argc, argv, i), 2, &mf, &n) != TRAWL_OK) {
+	if (index_messages_files(idx, ctx, util_join(ctx, argc, argv, i), 2, &mf, &n) != TRAWL_OK) {
 		text_warn("%s", index_last_error(idx));
 		return 1;
 	}

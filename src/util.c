@@ -215,3 +215,13 @@ util_utf8_valid(const char *str)
 	}
 	return 1;
 }
+
+char *
+util_join(void *ctx, int argc, char **argv, int from)
+{
+	char *s = talloc_strdup(ctx, "");
+
+	for (int i = from; s && i < argc; i++)
+		s = talloc_asprintf_append(s, "%s%s", i > from ? " " : "", argv[i]);
+	return s;
+}

@@ -27,6 +27,9 @@ uint64_t util_hash(const void *p, size_t len);
 /* Whether s is well-formed UTF-8 (no overlong form, surrogate or code point past U+10FFFF). */
 int util_utf8_valid(const char *s);
 
+/* argv[from..argc) joined with single spaces (child of ctx; "" when none). */
+char *util_join(void *ctx, int argc, char **argv, int from);
+
 /* Writes n with thousands separators ("1,234,567") into buf; returns buf. */
 char *util_group_digits(char *buf, size_t len, unsigned long long n);
 
