@@ -33,6 +33,7 @@
 #include "trawl/demo.h"
 #include "trawl/index-build.h"
 #include "trawl/index.h"
+#include "trawl/util.h"
 
 #define DEMO_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -4906,19 +4907,10 @@ demo_clean_stale(TALLOC_CTX *ctx, const char *abs)
 static trawl_status_t
 demo_mkdir_parents(TALLOC_CTX *ctx, const char *path, char **error)
 {
-	char *p = talloc_strdup(ctx, path);
-
-	if (!p)
-		return TRAWL_NOMEM;
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-			*error = talloc_asprintf(ctx, "%s: %s", p, strerror(errno));
-			return TRAWL_IO;
-		}
-		*s = '/';
-	}
-	return TRAWL_OK;
+	if (util_mkdirs_for(path) == 0)
+		return TRAWL_OK;
+	*error = talloc_asprintf(ctx, "cannot make the folders of %s: %s", path, strerror(errno));
+	return TRAWL_IO;
 }
 
 /* The absolute form of dir, without trailing slashes; NULL if it cannot go in a config file. */

@@ -16,18 +16,32 @@
 
 #include "trawl/util.h"
 
-void
+int
 util_mkdirs_for(const char *path)
 {
 	char *dir = talloc_strdup(NULL, path);
+	int rc = dir ? 0 : -1;
 
 	/* Existing directories fail with EEXIST, which is what we want to ignore. */
 	for (char *s = dir ? strchr(dir + 1, '/') : NULL; s; s = strchr(s + 1, '/')) {
 		*s = '\0';
-		mkdir(dir, 0700);
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			rc = -1;
+			break;
+		}
 		*s = '/';
 	}
-	talloc_free(dir);
+	if (rc == 0)
+		errno = 0;
+	else if (!dir)
+		errno = ENOMEM;
+	{
+		int saved = errno;
+
+		talloc_free(dir);
+		errno = saved;
+	}
+	return rc;
 }
 
 char *

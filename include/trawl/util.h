@@ -8,8 +8,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Creates the missing directories above path (as mkdir -p on its dirname), mode 0700. */
-void util_mkdirs_for(const char *path);
+/*
+ * Creates the missing directories above path (as mkdir -p on its dirname),
+ * mode 0700; 0, or -1 with errno set by the one that could not be made.
+ */
+int util_mkdirs_for(const char *path);
 
 /* Writes all len bytes to fd, retrying on EINTR; 0, or -1 with errno set. */
 int util_write_all(int fd, const char *p, size_t len);
