@@ -2965,7 +2965,6 @@ demo_write_file(struct demo_gen *g, struct demo_buf *msg)
 {
 	char *path;
 	int fd;
-	size_t off = 0;
 
 	if (msg->oom || g->oom)
 		return TRAWL_NOMEM;
@@ -2983,20 +2982,12 @@ demo_write_file(struct demo_gen *g, struct demo_buf *msg)
 		talloc_free(path);
 		return TRAWL_IO;
 	}
-	while (off < msg->len) {
-		ssize_t n = write(fd, msg->p + off, msg->len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			g->io_error = talloc_asprintf(g->root, "%s: %s", path,
-						      n < 0 ? strerror(errno) : "short write");
-			close(fd);
-			unlink(path);
-			talloc_free(path);
-			return TRAWL_IO;
-		}
-		off += (size_t)n;
+	if (util_write_all(fd, msg->p, msg->len) != 0) {
+		g->io_error = talloc_asprintf(g->root, "%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		talloc_free(path);
+		return TRAWL_IO;
 	}
 	if (close(fd) != 0) {
 		g->io_error = talloc_asprintf(g->root, "%s: %s", path, strerror(errno));

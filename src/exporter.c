@@ -27,6 +27,7 @@
 #include "trawl/importer.h"
 #include "trawl/sha256.h"
 #include "trawl/text.h"
+#include "trawl/util.h"
 
 static const char *const exporter_wday[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 static const char *const exporter_mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -363,20 +364,15 @@ exporter_write_file(struct exporter *ex, const char *path, const char *d, size_t
 {
 	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (ex->o->force ? O_TRUNC : O_EXCL);
 	int fd = open(path, flags, 0600);
-	size_t off = 0;
 
 	if (fd < 0)
 		return -1;
-	while (off < len) {
-		ssize_t w = write(fd, d + off, len - off);
+	if (util_write_all(fd, d, len) != 0) {
+		int saved = errno;
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			return -1;
-		}
-		off += (size_t)w;
+		close(fd);
+		errno = saved;
+		return -1;
 	}
 	return close(fd);
 }

@@ -149,7 +149,7 @@ index_build_write_config(TALLOC_CTX *ctx, const char *path, const char *db_path,
 {
 	char *text;
 	int fd;
-	size_t len, off = 0;
+	size_t len;
 
 	/* Key files strip blanks at the ends of values and give backslashes a meaning. */
 	for (const unsigned char *u = (const unsigned char *)db_path; *u; u++) {
@@ -176,19 +176,11 @@ index_build_write_config(TALLOC_CTX *ctx, const char *path, const char *db_path,
 		talloc_free(text);
 		return TRAWL_IO;
 	}
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			*error = talloc_asprintf(ctx, "%s: %s", path,
-						 w < 0 ? strerror(errno) : "short write");
-			close(fd);
-			talloc_free(text);
-			return TRAWL_IO;
-		}
-		off += (size_t)w;
+	if (util_write_all(fd, text, len) != 0) {
+		*error = talloc_asprintf(ctx, "%s: %s", path, strerror(errno));
+		close(fd);
+		talloc_free(text);
+		return TRAWL_IO;
 	}
 	talloc_free(text);
 	if (close(fd) != 0) {

@@ -71,6 +71,8 @@ util_write_all(int fd, const char *p, size_t len)
 
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w == 0)
+			errno = EIO; /* a write that takes nothing: a full device, said as an error */
 		if (w <= 0)
 			return -1;
 		p += w;
