@@ -24,6 +24,7 @@ struct bg_job {
 	char *buf; /* bytes read but not yet delivered */
 	size_t len, cap;
 	char how_died[64];
+	int term_signal;
 };
 
 struct bg_writer {
@@ -188,6 +189,12 @@ bg_deliver(bg_job_t *job, bg_record_fn cb, void *ud)
 	}
 }
 
+int
+bg_term_signal(const bg_job_t *job)
+{
+	return job->term_signal;
+}
+
 static enum bg_state
 bg_reap(bg_job_t *job)
 {
@@ -203,10 +210,11 @@ bg_reap(bg_job_t *job)
 	job->pid = -1;
 	if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && job->len == 0)
 		return BG_DONE;
-	if (r > 0 && WIFSIGNALED(status))
+	if (r > 0 && WIFSIGNALED(status)) {
+		job->term_signal = WTERMSIG(status);
 		snprintf(job->how_died, sizeof(job->how_died), "killed by signal %d",
 			 WTERMSIG(status));
-	else if (r > 0 && WIFEXITED(status))
+	} else if (r > 0 && WIFEXITED(status))
 		snprintf(job->how_died, sizeof(job->how_died), "exited with status %d",
 			 WEXITSTATUS(status));
 	else

@@ -1079,6 +1079,23 @@ render_to_utf8(TALLOC_CTX *ctx, char *bytes, size_t len, const char *declared,
 	return render_cp1252_to_utf8(ctx, bytes, len, outlen);
 }
 
+trawl_status_t
+render_text_to_utf8(TALLOC_CTX *ctx, const char *bytes, size_t len, const char *charset,
+		    char **out, size_t *outlen, const char **decoded_as)
+{
+	const char *as = "";
+	size_t n = 0;
+
+	render_init();
+	/* Nothing writes to the bytes: GMime's filter API merely lacks the const. */
+	*out = render_to_utf8(ctx, (char *)bytes, len, charset, &as, &n);
+	if (outlen)
+		*outlen = *out ? n : 0;
+	if (decoded_as)
+		*decoded_as = as;
+	return *out ? TRAWL_OK : TRAWL_NOMEM;
+}
+
 /* ------------------------------------------------------------ the walk */
 
 static struct render_part *

@@ -55,6 +55,9 @@ enum bg_state bg_poll(bg_job_t *job, size_t max_bytes, bg_record_fn cb, void *ud
 /* After BG_DIED: a short description such as "killed by signal 6". */
 const char *bg_how_died(const bg_job_t *job);
 
+/* After BG_DIED: the signal that ended the child, 0 if it was not a signal. */
+int bg_term_signal(const bg_job_t *job);
+
 /* Child side: writes one record, blocking; exits the child if the parent is gone. */
 void bg_write(bg_writer_t *w, char type, const void *payload, size_t len);
 

@@ -176,6 +176,19 @@ trawl_status_t render_html_to_text(TALLOC_CTX *ctx, const char *html, size_t len
 				   struct render_html **out);
 
 /*
+ * Text in a declared charset (NULL or "" when none is declared) to
+ * well-formed UTF-8, as text parts are decoded: GMime's charset filter,
+ * windows-1252 for undeclared or mislabelled 8-bit text, each ill-formed
+ * sequence and NUL made U+FFFD.  Not neutralised.  *out (len bytes in
+ * *outlen, NUL-terminated) is a child of ctx; *decoded_as, if not NULL,
+ * receives the charset the bytes were read as (static or a child of ctx).
+ * For the extract module, which decodes text attachments.
+ */
+trawl_status_t render_text_to_utf8(TALLOC_CTX *ctx, const char *bytes, size_t len,
+				   const char *charset, char **out, size_t *outlen,
+				   const char **decoded_as);
+
+/*
  * Addresses (render-addr.c), for statistics: who wrote to whom.  A mailbox
  * of an address header: its address and display name, valid UTF-8 (each
  * ill-formed sequence and NUL made U+FFFD) but NOT neutralised.  Groups
