@@ -12,7 +12,7 @@
 
 src=$top_srcdir/src
 inc=$top_srcdir/include/trawl
-tap_plan 4
+tap_plan 5
 
 # includes FILE...: the trawl headers the files include, one per line.
 includes() {
@@ -40,3 +40,13 @@ check "the app includes no view or cmd header" 'view|cmd|cmd-.*|ui-curses' \
 check "views include no cmd header" 'cmd|cmd-.*|ui-curses' \
 	"$src"/view*.c "$inc/view.h"
 check "commands include no curses" 'ui-curses' "$src"/cmd*.c "$inc"/cmd*.h
+
+# The extract module is the only caller of poppler, libarchive and
+# libmagic: the parsers of hostile documents stay in the files that run
+# in its child process.
+bad=$(grep -lE '^#include <(poppler[^>]*|archive[^>]*|magic)\.h>' "$src"/*.c "$src"/*.h "$inc"/*.h |
+	grep -vE '/extract[a-z-]*\.[ch]$')
+if [ -z "$bad" ]; then tap_ok "only extract*.c includes poppler, libarchive or libmagic"; else
+	tap_not_ok "only extract*.c includes poppler, libarchive or libmagic"
+	echo "$bad" | sed 's/^/# /'
+fi
