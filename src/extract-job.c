@@ -65,19 +65,20 @@ struct extract_job {
 static bg_writer_t *extract_child_writer;
 
 /*
- * GLib aborts when an allocation fails (g_error); poppler's C++ new
- * aborts too.  Either way the child says so first when its address
- * space is over half the limit, so the parent can name the cause.
+ * GLib stops at a breakpoint (SIGTRAP) when an allocation fails;
+ * poppler's C++ new aborts (SIGABRT); a library that does not check
+ * may crash (SIGSEGV).  Either way the child says so first when its
+ * address space is over half the limit, so the parent can name the
+ * cause.
  */
 static void
-extract_child_abort(int sig)
+extract_child_died(int sig)
 {
 	char buf[64];
 	ssize_t n;
 	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 	unsigned long pages = 0;
 
-	(void)sig;
 	if (fd >= 0) {
 		n = read(fd, buf, sizeof(buf) - 1);
 		if (n > 0) {
@@ -89,8 +90,8 @@ extract_child_abort(int sig)
 	if (extract_child_writer &&
 	    pages * (unsigned long)sysconf(_SC_PAGESIZE) > EXTRACT_MEMORY / 2)
 		bg_write(extract_child_writer, 'O', "", 0);
-	signal(SIGABRT, SIG_DFL);
-	raise(SIGABRT);
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 static void
@@ -119,17 +120,25 @@ extract_job_child(bg_writer_t *w, void *arg)
 	size_t n;
 
 	extract_child_writer = w;
-	signal(SIGABRT, extract_child_abort);
+	signal(SIGABRT, extract_child_died);
+	signal(SIGTRAP, extract_child_died);
+	signal(SIGSEGV, extract_child_died);
+	signal(SIGBUS, extract_child_died);
 	extract_child_limits();
 	/* Tests: a document that loops, or that eats memory, whatever the parsers do. */
-	if (getenv("TRAWL_TEST_EXTRACT_SPIN"))
+	if (getenv("TRAWL_TEST_EXTRACT_SPIN")) {
+		struct rlimit one = {1, 2}; /* a test need not burn 10 s */
+
+		setrlimit(RLIMIT_CPU, &one);
 		for (volatile unsigned long i = 0;; i++)
 			;
+	}
 	if (getenv("TRAWL_TEST_EXTRACT_HOG"))
 		for (;;) {
-			char *p = g_malloc(64 << 20);
+			/* Address space, not memory: nothing is touched. */
+			volatile char *p = g_malloc(64 << 20);
 
-			memset(p, 1, 64 << 20);
+			p[0] = 1;
 		}
 	ts = extract_buffer(NULL, job->data, job->len, job->declared, job->charset, job->filename,
 			    &r);
