@@ -45,6 +45,12 @@
 #define EXTRACT_JOB_LIMIT_AS 1
 #endif
 
+int
+extract_memory_limited(void)
+{
+	return EXTRACT_JOB_LIMIT_AS;
+}
+
 struct extract_job {
 	TALLOC_CTX *ctx;
 	bg_job_t *bg;

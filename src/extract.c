@@ -96,6 +96,9 @@ extract_newline(struct extract_out *o)
 		extract_put(o, "\n", 1);
 }
 
+static void extract_vreason(struct extract_out *o, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 static void
 extract_vreason(struct extract_out *o, const char *fmt, va_list ap)
 {

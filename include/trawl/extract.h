@@ -121,4 +121,10 @@ trawl_status_t extract_in_child(TALLOC_CTX *ctx, const void *data, size_t len,
 				const char *declared_type, const char *charset,
 				const char *filename, struct extract_result **out);
 
+/*
+ * Whether the child's address space is limited (RLIMIT_AS): not in an
+ * AddressSanitizer build, which reserves terabytes of it at start.
+ */
+int extract_memory_limited(void);
+
 #endif
