@@ -28,6 +28,7 @@
 #include "trawl/importer.h"
 #include "trawl/index.h"
 #include "trawl/journal.h"
+#include "trawl/extract.h"
 #include "trawl/render.h"
 #include "trawl/stats-cli.h"
 #include "trawl/review.h"
@@ -40,7 +41,8 @@
 static const char usage_text[] =
 	"usage: trawl [--cache DIR] [--search NAME] [QUERY...]\n"
 	"       trawl --demo [QUERY...]\n"
-	"       trawl show [--headers | --raw | --html] [--width N] [--cache DIR] QUERY...\n"
+	"       trawl show [--headers | --raw | --html] [--attachments] [--width N] [--cache DIR]\n"
+	"                  QUERY...\n"
 	"       trawl search (list [--json] | save NAME QUERY... | delete NAME) [--cache DIR]\n"
 	"       trawl log [--csv] [--cache DIR] [TEXT]\n"
 	"       trawl versions [--json] [--cache DIR] QUERY...\n"
@@ -59,6 +61,10 @@ static const char usage_text[] =
 	"  --search NAME   open the saved search NAME (same as QUERY query:NAME)\n"
 	"  --help          show this help\n"
 	"  --version       show the version\n"
+	"\n"
+	"trawl show prints the messages as the reader renders them; --attachments\n"
+	"adds the text of each attachment (PDF, office documents, text), read in a\n"
+	"child process with limits, or a line saying what it is.\n"
 	"\n"
 	"In the reader, ? lists every key binding.\n";
 
@@ -571,14 +577,84 @@ main_show_raw(TALLOC_CTX *ctx, const char *path, int tty)
 	return 0;
 }
 
+/* Prints s (UTF-8, not yet neutralised) wrapped to width, each line as the terminal shows it. */
+static void
+main_print_wrapped(TALLOC_CTX *ctx, const char *s, long width)
+{
+	struct text_run *run;
+	size_t *breaks, nb;
+
+	if (text_decode(ctx, s, strlen(s), 0, &run) != TRAWL_OK ||
+	    text_wrap(ctx, run, (size_t)width, &breaks, &nb) != TRAWL_OK)
+		return;
+	for (size_t b = 0; b < nb; b++) {
+		size_t end = b + 1 < nb ? breaks[b + 1] : run->len;
+
+		for (size_t g = breaks[b]; g < end; g++)
+			for (int k = 0; k <= TEXT_MAX_COMBINING && run->glyphs[g].wc[k]; k++)
+				printf("%lc", (wint_t)run->glyphs[g].wc[k]);
+		printf("\n");
+	}
+}
+
+/* Attachments larger than this (decoded) are not read by trawl show --attachments. */
+#define MAIN_ATTACHMENT_MAX ((size_t)256 << 20)
+
+/*
+ * trawl show --attachments: after the message, each attachment's text as
+ * the extract module gives it (in a child with limits), under a line
+ * naming it; a document it cannot read is said in one line.
+ */
+static void
+main_show_attachments(TALLOC_CTX *ctx, const char *path, const struct render_message *r,
+		      long width)
+{
+	for (size_t a = 0; a < r->n_attachments; a++) {
+		const struct render_attachment *at = &r->attachments[a];
+		TALLOC_CTX *tmp = talloc_new(ctx);
+		struct extract_result *x = NULL;
+		char size[32], *data = NULL, *line;
+		size_t len = 0;
+		trawl_status_t ts;
+
+		util_group_digits(size, sizeof(size), at->size);
+		line = talloc_asprintf(tmp, "\u2014 attachment %d: %s (%s, %s bytes) \u2014", at->index,
+				       at->safe_name, at->mime_type, size);
+		printf("\n");
+		main_print_wrapped(tmp, line, width);
+		ts = render_attachment_bytes(tmp, path, at->index, MAIN_ATTACHMENT_MAX, &data, &len);
+		if (ts == TRAWL_LIMIT)
+			printf("(not read: larger than %zu MiB)\n", MAIN_ATTACHMENT_MAX >> 20);
+		else if (ts != TRAWL_OK)
+			printf("(not read: %s)\n", trawl_status_str(ts));
+		else if (extract_in_child(tmp, data, len, at->mime_type, NULL, at->filename, &x) !=
+			 TRAWL_OK)
+			printf("(not read: no process could be started)\n");
+		else {
+			/* The text is neutralised already; wrapping keeps it so. */
+			for (char *s = x->text, *nl; s && *s; s = nl ? nl + 1 : NULL) {
+				nl = strchr(s, '\n');
+				if (nl)
+					*nl = '\0';
+				main_print_wrapped(tmp, s, width);
+			}
+			if (x->reason)
+				printf("(%s)\n", x->reason);
+		}
+		talloc_free(tmp);
+	}
+}
+
 /*
  * Prints the messages of thread that match query, rendered and wrapped to
  * width (raw: as they are, see main_show_raw), each after a form feed line
- * but the first (*shown counts them).
+ * but the first (*shown counts them); with attachments, their text after
+ * each message.
  */
 static void
 main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *thread,
-		 const char *query, const struct render_opts *opts, long width, size_t *shown)
+		 const char *query, const struct render_opts *opts, long width, int attachments,
+		 size_t *shown)
 {
 	struct index_message *msgs;
 	size_t n;
@@ -624,29 +700,15 @@ main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *threa
 			printf("\n");
 		}
 		for (size_t l = 0; l < r->n_lines; l++) {
-			const char *s = r->lines[l].text;
-			struct text_run *run;
-			size_t *breaks, nb;
-
-			if (text_decode(tmp, s, strlen(s), 0, &run) != TRAWL_OK ||
-			    text_wrap(tmp, run, (size_t)width, &breaks, &nb) != TRAWL_OK)
-				continue;
-			for (size_t b = 0; b < nb; b++) {
-				size_t end = b + 1 < nb ? breaks[b + 1] : run->len;
-
-				for (size_t g = breaks[b]; g < end; g++)
-					for (int k = 0; k <= TEXT_MAX_COMBINING &&
-							run->glyphs[g].wc[k];
-					     k++)
-						printf("%lc", (wint_t)run->glyphs[g].wc[k]);
-				printf("\n");
-			}
+			main_print_wrapped(tmp, r->lines[l].text, width);
 			/* All headers, then a blank line, then the body, as in the file. */
 			if (opts->mode == RENDER_MODE_HEADERS && r->lines[l].kind == RENDER_LINE_HEADER &&
 			    r->lines[l].depth == 0 && l + 1 < r->n_lines &&
 			    (r->lines[l + 1].kind != RENDER_LINE_HEADER || r->lines[l + 1].depth != 0))
 				printf("\n");
 		}
+		if (attachments && opts->mode != RENDER_MODE_HEADERS)
+			main_show_attachments(tmp, msgs[i].filename, r, width);
 		printf("\f\n");
 		++*shown;
 		talloc_free(tmp);
@@ -660,13 +722,14 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{"headers", no_argument, NULL, 'H'}, {"raw", no_argument, NULL, 'R'},
 		{"html", no_argument, NULL, 'M'},    {"width", required_argument, NULL, 'w'},
+		{"attachments", no_argument, NULL, 'A'},
 		{"cache", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct options o = {0};
 	struct render_opts ropts = {.mode = RENDER_MODE_TEXT};
 	long width = 0;
-	int c;
+	int c, attachments = 0;
 	index_t *idx;
 	char *query;
 	index_cursor_t *cursor;
@@ -684,6 +747,9 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 			break;
 		case 'M':
 			ropts.mode = RENDER_MODE_HTML;
+			break;
+		case 'A':
+			attachments = 1;
 			break;
 		case 'w':
 			width = strtol(optarg, NULL, 10);
@@ -731,7 +797,7 @@ main_show(TALLOC_CTX *ctx, int argc, char **argv)
 			}
 			break;
 		}
-		main_show_thread(tctx, idx, &thread, query, &ropts, width, &shown);
+		main_show_thread(tctx, idx, &thread, query, &ropts, width, attachments, &shown);
 		talloc_free(tctx);
 	}
 	return ferror(stdout) ? 1 : 0;

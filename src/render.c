@@ -1916,6 +1916,59 @@ out:
 }
 
 trawl_status_t
+render_attachment_bytes(TALLOC_CTX *ctx, const char *path, int index, size_t max, char **data,
+			size_t *len)
+{
+	struct render_state *st;
+	trawl_status_t rc;
+	GMimeStream *mem;
+	GByteArray *bytes;
+
+	if (!path || !data || !len || index < 1)
+		return TRAWL_USAGE;
+	*data = NULL;
+	*len = 0;
+	render_init();
+	st = render_state_new(NULL, RENDER_MODE_TEXT);
+	if (!st)
+		return TRAWL_NOMEM;
+	st->emit = 0;
+	st->saving = 1;
+	st->want_index = index;
+	rc = render_open(st, path);
+	if (rc == TRAWL_OK)
+		rc = render_run(st);
+	if (rc == TRAWL_OK && !st->want_obj)
+		rc = TRAWL_NOT_FOUND;
+	for (size_t i = 0; rc == TRAWL_OK && i < st->msg->n_attachments; i++)
+		if (st->msg->attachments[i].index == index && st->msg->attachments[i].size > max)
+			rc = TRAWL_LIMIT; /* its decoded size is known before decoding it */
+	if (rc != TRAWL_OK) {
+		talloc_free(st);
+		return rc;
+	}
+	mem = g_mime_stream_mem_new();
+	if (render_object_content(st->want_obj, mem) < 0) {
+		rc = TRAWL_IO;
+	} else {
+		bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+		if (bytes->len > max)
+			rc = TRAWL_LIMIT;
+		else if (!(*data = talloc_size(ctx, (size_t)bytes->len + 1)))
+			rc = TRAWL_NOMEM;
+		else {
+			if (bytes->len)
+				memcpy(*data, bytes->data, bytes->len);
+			(*data)[bytes->len] = '\0';
+			*len = bytes->len;
+		}
+	}
+	g_object_unref(mem);
+	talloc_free(st);
+	return rc;
+}
+
+trawl_status_t
 render_attachment_hashes(TALLOC_CTX *ctx, const char *path, char ***hex, size_t *n)
 {
 	struct render_state *st;

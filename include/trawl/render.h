@@ -140,6 +140,15 @@ trawl_status_t render_save_attachment(TALLOC_CTX *ctx, const char *path, int ind
 				      char **saved);
 
 /*
+ * The decoded content of attachment index (as render_save_attachment()
+ * would write it) in memory: *data (*len bytes, NUL-terminated) is a
+ * child of ctx.  TRAWL_NOT_FOUND if there is no such attachment,
+ * TRAWL_LIMIT if it decodes to more than max bytes (nothing is returned).
+ */
+trawl_status_t render_attachment_bytes(TALLOC_CTX *ctx, const char *path, int index, size_t max,
+				       char **data, size_t *len);
+
+/*
  * The SHA-256 of the decoded content of each attachment of the message at
  * path (what render_save_attachment() would write), as hex: (*hex)[i] is
  * attachment i + 1's.  *hex is a talloc array of *n strings, a child of
