@@ -1844,21 +1844,21 @@ render_write_object(GMimeObject *obj, int fd)
 	return written < 0 ? TRAWL_IO : TRAWL_OK;
 }
 
-trawl_status_t
-render_save_attachment(TALLOC_CTX *ctx, const char *path, int index, const char *dir, char **saved)
+/*
+ * Walks the message at path without drawing it, keeping attachment index:
+ * its entry in *a and its MIME object in (*out)->want_obj.  *out (free it)
+ * is set even on failure; TRAWL_NOT_FOUND when there is no such attachment.
+ */
+static trawl_status_t
+render_find_attachment(const char *path, int index, struct render_state **out,
+		       struct render_attachment **a)
 {
 	struct render_state *st;
-	struct render_attachment *a = NULL;
 	trawl_status_t rc;
-	char *name = NULL;
-	size_t i;
-	int dfd = -1, fd = -1, n;
 
-	if (!path || !dir || !saved || index < 1)
-		return TRAWL_USAGE;
-	*saved = NULL;
+	*a = NULL;
 	render_init();
-	st = render_state_new(NULL, RENDER_MODE_TEXT);
+	*out = st = render_state_new(NULL, RENDER_MODE_TEXT);
 	if (!st)
 		return TRAWL_NOMEM;
 	st->emit = 0;
@@ -1868,14 +1868,28 @@ render_save_attachment(TALLOC_CTX *ctx, const char *path, int index, const char 
 	if (rc == TRAWL_OK)
 		rc = render_run(st);
 	if (rc != TRAWL_OK)
-		goto out;
-	for (i = 0; i < st->msg->n_attachments; i++)
+		return rc;
+	for (size_t i = 0; i < st->msg->n_attachments; i++)
 		if (st->msg->attachments[i].index == index)
-			a = &st->msg->attachments[i];
-	if (!a || !st->want_obj) {
-		rc = TRAWL_NOT_FOUND;
+			*a = &st->msg->attachments[i];
+	return *a && st->want_obj ? TRAWL_OK : TRAWL_NOT_FOUND;
+}
+
+trawl_status_t
+render_save_attachment(TALLOC_CTX *ctx, const char *path, int index, const char *dir, char **saved)
+{
+	struct render_state *st;
+	struct render_attachment *a;
+	trawl_status_t rc;
+	char *name = NULL;
+	int dfd = -1, fd = -1, n;
+
+	if (!path || !dir || !saved || index < 1)
+		return TRAWL_USAGE;
+	*saved = NULL;
+	rc = render_find_attachment(path, index, &st, &a);
+	if (rc != TRAWL_OK)
 		goto out;
-	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		rc = TRAWL_IO;
@@ -1920,6 +1934,7 @@ render_attachment_bytes(TALLOC_CTX *ctx, const char *path, int index, size_t max
 			size_t *len)
 {
 	struct render_state *st;
+	struct render_attachment *a;
 	trawl_status_t rc;
 	GMimeStream *mem;
 	GByteArray *bytes;
@@ -1928,21 +1943,9 @@ render_attachment_bytes(TALLOC_CTX *ctx, const char *path, int index, size_t max
 		return TRAWL_USAGE;
 	*data = NULL;
 	*len = 0;
-	render_init();
-	st = render_state_new(NULL, RENDER_MODE_TEXT);
-	if (!st)
-		return TRAWL_NOMEM;
-	st->emit = 0;
-	st->saving = 1;
-	st->want_index = index;
-	rc = render_open(st, path);
-	if (rc == TRAWL_OK)
-		rc = render_run(st);
-	if (rc == TRAWL_OK && !st->want_obj)
-		rc = TRAWL_NOT_FOUND;
-	for (size_t i = 0; rc == TRAWL_OK && i < st->msg->n_attachments; i++)
-		if (st->msg->attachments[i].index == index && st->msg->attachments[i].size > max)
-			rc = TRAWL_LIMIT; /* its decoded size is known before decoding it */
+	rc = render_find_attachment(path, index, &st, &a);
+	if (rc == TRAWL_OK && a->size > max)
+		rc = TRAWL_LIMIT; /* its decoded size is known before decoding it */
 	if (rc != TRAWL_OK) {
 		talloc_free(st);
 		return rc;

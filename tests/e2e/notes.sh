@@ -105,15 +105,7 @@ same "after undo no message has the tag or the property" \
 	"$(notmuch count tag:noted) $(notmuch dump --include=properties | grep -c trawl-note)" "0 0"
 
 # --- Another process holds the write lock: the note waits, then lands.
-mkfifo "$FIXTURE_DIR/hold"
-"$top_builddir/tests/unit/hold-lock" 60 < "$FIXTURE_DIR/hold" > "$FIXTURE_DIR/hold.out" &
-holder=$!
-exec 7> "$FIXTURE_DIR/hold"
-i=0
-while ! grep -q locked "$FIXTURE_DIR/hold.out" 2>/dev/null && [ $i -lt 200 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+hold_lock 60
 tmux_wait_for "Réunion de préparation" >/dev/null
 tmux_keys Enter
 tmux_wait_for "La réunion de préparation" >/dev/null
@@ -122,8 +114,7 @@ tmux_wait_for "note:" >/dev/null
 tmux_keys -l "after the lock"
 tmux_keys Enter
 tap_check "the note waits for the database lock" tmux_wait_for "waiting for the database lock"
-exec 7>&-
-wait $holder
+release_lock
 tap_check "it lands after the lock is released" tmux_wait_for "Note: after the lock"
 same "notmuch sees it" "$(notmuch dump --include=properties "id:$mid" | sed -n 's/^#= [^ ]* //p')" \
 	"trawl-note=after%20the%20lock"
