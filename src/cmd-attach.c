@@ -9,21 +9,28 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "trawl/cmd.h"
+#include "trawl/extract.h"
 #include "trawl/render.h"
+#include "trawl/text.h"
 #include "trawl/util.h"
 #include "trawl/view.h"
+
+enum attach_action { ATTACH_SAVE, ATTACH_OPEN, ATTACH_READ };
 
 struct attach_pick {
 	char *file; /* the message file */
 	int index;  /* 1-based attachment number, 0 until chosen */
 	int open;   /* open after saving */
+	int read;   /* read its text inside trawl instead */
 	size_t n;   /* attachments in the message */
 	char *what; /* the attachment as the question names it: name, type, size */
 	const char *program; /* the opener the question names */
@@ -202,6 +209,167 @@ attach_ask_dir(struct app *app, struct attach_pick *p)
 	app_prompt(app, label, attach_default_dir(p, app), NULL, attach_dir_done, p);
 }
 
+/*
+ * Reading an attachment's text: the extract module decodes and reads it in
+ * a child with limits (extract_job_start_attachment), and the text shows
+ * in the help pane's scrolled page, wrapped to the screen, under a line
+ * naming the attachment; q closes it.  The page is the reader's until it
+ * closes or another page replaces it: the job then writes nothing.
+ */
+struct attach_read {
+	struct app *app;
+	struct extract_job *job;
+	char **lines; /* the page shown (app->help_lines while it is ours) */
+	char *title;
+};
+
+static void
+attach_read_add(struct attach_read *ar, const char *line)
+{
+	struct app *app = ar->app;
+	char **l = talloc_realloc(app, app->help_lines, char *, app->n_help_lines + 1);
+
+	if (!l)
+		return;
+	app->help_lines = ar->lines = l;
+	l[app->n_help_lines] = talloc_strdup(l, line);
+	if (l[app->n_help_lines])
+		app->n_help_lines++;
+}
+
+/* Adds s (neutralised already) wrapped to the screen's width, one page line per row. */
+static void
+attach_read_wrapped(struct attach_read *ar, const char *s)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct text_run *run;
+	size_t *breaks, nb, w = ar->app->scr->w > 2 ? (size_t)ar->app->scr->w - 1 : 1;
+
+	if (!*s) {
+		attach_read_add(ar, "");
+	} else if (text_decode(tmp, s, strlen(s), 0, &run) == TRAWL_OK &&
+		   text_wrap(tmp, run, w, &breaks, &nb) == TRAWL_OK) {
+		for (size_t b = 0; b < nb; b++) {
+			size_t end = b + 1 < nb ? breaks[b + 1] : run->len;
+			char *line = talloc_strdup(tmp, ""), mb[MB_LEN_MAX + 1];
+			mbstate_t ps;
+
+			/* The glyphs back to UTF-8: the text was neutralised before. */
+			for (size_t g = breaks[b]; line && g < end; g++)
+				for (int k = 0; k <= TEXT_MAX_COMBINING && run->glyphs[g].wc[k]; k++) {
+					size_t n;
+
+					memset(&ps, 0, sizeof(ps));
+					n = wcrtomb(mb, run->glyphs[g].wc[k], &ps);
+					if (n != (size_t)-1)
+						line = talloc_strndup_append(line, mb, n);
+				}
+			if (line)
+				attach_read_add(ar, line);
+		}
+	}
+	talloc_free(tmp);
+}
+
+/* The page is still ours: shown, and not replaced by the help or another page. */
+static int
+attach_read_ours(const struct attach_read *ar)
+{
+	return ar->app->help && ar->app->help_lines == ar->lines;
+}
+
+static void
+attach_read_page(struct attach_read *ar, const char *status)
+{
+	struct app *app = ar->app;
+
+	TALLOC_FREE(app->help_lines);
+	app->n_help_lines = 0;
+	app->help_top = 0;
+	ar->lines = NULL;
+	attach_read_add(ar, ar->title);
+	attach_read_add(ar, "");
+	if (status)
+		attach_read_add(ar, status);
+}
+
+static int
+attach_read_poll(struct app *app, void *ud)
+{
+	struct attach_read *ar = ud;
+	struct extract_result *r = NULL;
+	const char *reason = NULL;
+	enum extract_job_state st;
+
+	if (!attach_read_ours(ar)) {
+		talloc_free(ar); /* closed: the child goes with its job */
+		return 0;
+	}
+	st = extract_job_poll(ar->job, 1 << 20, &r, &reason);
+	if (st == EXTRACT_JOB_RUNNING)
+		return 0;
+	attach_read_page(ar, NULL);
+	if (st == EXTRACT_JOB_DONE) {
+		for (char *s = r->text, *nl; s && *s; s = nl ? nl + 1 : NULL) {
+			nl = strchr(s, '\n');
+			if (nl)
+				*nl = '\0';
+			attach_read_wrapped(ar, s);
+		}
+		reason = r->reason;
+	}
+	attach_read_add(ar, "");
+	attach_read_add(ar, reason ? talloc_asprintf(ar, "(%s)", reason) : "(end)");
+	talloc_free(ar);
+	return 1;
+}
+
+static int
+attach_read_fds(const struct app *app, void *ud, int *fds, int max)
+{
+	const struct attach_read *ar = ud;
+	int fd = extract_job_fd(ar->job);
+
+	if (fd < 0 || max < 1)
+		return 0;
+	fds[0] = fd;
+	return 1;
+}
+
+static void
+attach_read_start(struct app *app, struct attach_pick *p)
+{
+	const struct render_message *r = threadview_current_render(app);
+	const struct render_attachment *a =
+		r && p->index >= 1 && (size_t)p->index <= r->n_attachments ? &r->attachments[p->index - 1]
+									  : NULL;
+	struct attach_read *ar;
+	char size[32];
+
+	if (!a) {
+		app_message(app, 1, "no attachment %d", p->index);
+		return;
+	}
+	ar = talloc_zero(app, struct attach_read);
+	if (!ar)
+		return;
+	ar->app = app;
+	util_group_digits(size, sizeof(size), a->size);
+	/* The keys first: a long MIME type is cut at the screen's edge. */
+	ar->title = talloc_asprintf(ar, "attachment %d (q closes, j/k scroll): %s, %s bytes, %s",
+				    a->index, a->safe_name, size,
+				    text_sanitize(ar, a->mime_type, strlen(a->mime_type)));
+	if (!ar->title || extract_job_start_attachment(ar, p->file, a->index, a->mime_type,
+						       a->filename, &ar->job) != TRAWL_OK) {
+		app_message(app, 1, "cannot read attachment %d: no process could be started", p->index);
+		talloc_free(ar);
+		return;
+	}
+	app->help = 1;
+	attach_read_page(ar, "reading\u2026");
+	app_add_job(app, ar, attach_read_poll, attach_read_fds, ar);
+}
+
 static void
 attach_number_done(struct app *app, const char *line, void *data)
 {
@@ -215,11 +383,16 @@ attach_number_done(struct app *app, const char *line, void *data)
 		return;
 	}
 	p->index = (int)n;
+	if (p->read) {
+		attach_read_start(app, p);
+		talloc_free(p);
+		return;
+	}
 	attach_ask_dir(app, p);
 }
 
 static void
-attach_start(struct app *app, int open)
+attach_start(struct app *app, enum attach_action action)
 {
 	const struct render_message *r = threadview_current_render(app);
 	const char *file = threadview_current_file(app);
@@ -239,25 +412,39 @@ attach_start(struct app *app, int open)
 	}
 	p = talloc_zero(NULL, struct attach_pick);
 	p->file = talloc_strdup(p, file);
-	p->open = open;
+	p->open = action == ATTACH_OPEN;
+	p->read = action == ATTACH_READ;
 	p->n = r->n_attachments;
 	if (r->n_attachments == 1) {
 		p->index = 1;
+		if (p->read) {
+			attach_read_start(app, p);
+			talloc_free(p);
+			return;
+		}
 		attach_ask_dir(app, p);
 		return;
 	}
-	app_prompt(app, talloc_asprintf(p, "%s attachment (1-%zu): ", open ? "open" : "save", p->n),
+	app_prompt(app,
+		   talloc_asprintf(p, "%s attachment (1-%zu): ",
+				   p->read ? "read" : p->open ? "open" : "save", p->n),
 		   "", NULL, attach_number_done, p);
 }
 
 void
 cmd_save_attachment(struct app *app, int argc, char **argv)
 {
-	attach_start(app, 0);
+	attach_start(app, ATTACH_SAVE);
 }
 
 void
 cmd_open_attachment(struct app *app, int argc, char **argv)
 {
-	attach_start(app, 1);
+	attach_start(app, ATTACH_OPEN);
+}
+
+void
+cmd_read_attachment(struct app *app, int argc, char **argv)
+{
+	attach_start(app, ATTACH_READ);
 }

@@ -65,6 +65,7 @@ static const struct {
 	{CONFIG_THREAD, "c", "note"},
 	{CONFIG_THREAD, "s", "save-attachment"},
 	{CONFIG_THREAD, "a", "open-attachment"},
+	{CONFIG_THREAD, "A", "read-attachment"},
 	{CONFIG_GLOBAL, "S", "save-search"},
 	{CONFIG_SIDEBAR, "m", "rename-search"},
 	{CONFIG_SIDEBAR, "e", "edit-search"},

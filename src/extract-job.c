@@ -28,6 +28,7 @@
 
 #include "trawl/bg.h"
 #include "trawl/extract.h"
+#include "trawl/render.h"
 #include "trawl/text.h"
 #include "extract-int.h"
 
@@ -57,6 +58,8 @@ struct extract_job {
 	const char *data; /* the parent's bytes: read by the child only, never after the fork */
 	size_t len;
 	char *declared, *charset, *filename;
+	char *path; /* extract_job_start_attachment(): the message file, and ... */
+	int index;  /* ... the attachment, decoded by the child itself */
 	struct extract_result *r;
 	char *text; /* raw text received */
 	size_t text_len;
@@ -146,6 +149,29 @@ extract_job_child(bg_writer_t *w, void *arg)
 
 			p[0] = 1;
 		}
+	if (job->path) {
+		/* The message is parsed here too: a huge or hostile one costs this child only. */
+		char *bytes = NULL;
+		size_t len = 0;
+
+		ts = render_attachment_bytes(NULL, job->path, job->index, EXTRACT_MAX_ATTACHMENT,
+					     &bytes, &len);
+		if (ts != TRAWL_OK) {
+			const char *why = ts == TRAWL_LIMIT ? "larger than the limit"
+							    : trawl_status_str(ts);
+			/* A result of its own: kind, no detected type, the reason, not cut. */
+			char *reason = talloc_asprintf(NULL, "cannot read the attachment: %s", why);
+			char *rec = reason ? talloc_asprintf(NULL, "failed%c%c%s%c0", 0, 0, reason, 0)
+					   : NULL;
+
+			if (rec)
+				bg_write(w, 'K', rec, strlen("failed") + 2 + strlen(reason) + 2);
+			bg_write(w, 'E', "", 0);
+			return 0;
+		}
+		job->data = bytes;
+		job->len = len;
+	}
 	ts = extract_buffer(NULL, job->data, job->len, job->declared, job->charset, job->filename,
 			    &r);
 	if (ts != TRAWL_OK) {
@@ -290,6 +316,37 @@ extract_job_start(TALLOC_CTX *ctx, const void *data, size_t len, const char *dec
 	}
 	ts = bg_start(job, "extract", extract_job_child, job, &job->bg);
 	/* The bytes are the child's now; the parent never reads them. */
+	job->data = NULL;
+	if (ts != TRAWL_OK) {
+		talloc_free(job);
+		return ts;
+	}
+	*out = job;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+extract_job_start_attachment(TALLOC_CTX *ctx, const char *path, int index,
+			     const char *declared_type, const char *filename,
+			     struct extract_job **out)
+{
+	struct extract_job *job = talloc_zero(ctx, struct extract_job);
+	trawl_status_t ts;
+
+	*out = NULL;
+	if (!job)
+		return TRAWL_NOMEM;
+	job->ctx = ctx;
+	job->data = "";
+	job->path = talloc_strdup(job, path);
+	job->index = index;
+	job->declared = declared_type ? talloc_strdup(job, declared_type) : NULL;
+	job->filename = filename ? talloc_strdup(job, filename) : NULL;
+	if (!job->path || (declared_type && !job->declared) || (filename && !job->filename)) {
+		talloc_free(job);
+		return TRAWL_NOMEM;
+	}
+	ts = bg_start(job, "extract", extract_job_child, job, &job->bg);
 	job->data = NULL;
 	if (ts != TRAWL_OK) {
 		talloc_free(job);

@@ -597,9 +597,6 @@ main_print_wrapped(TALLOC_CTX *ctx, const char *s, long width)
 	}
 }
 
-/* Attachments larger than this (decoded) are not read by trawl show --attachments. */
-#define MAIN_ATTACHMENT_MAX ((size_t)256 << 20)
-
 /*
  * trawl show --attachments: after the message, each attachment's text as
  * the extract module gives it (in a child with limits), under a line
@@ -622,9 +619,9 @@ main_show_attachments(TALLOC_CTX *ctx, const char *path, const struct render_mes
 				       at->safe_name, at->mime_type, size);
 		printf("\n");
 		main_print_wrapped(tmp, line, width);
-		ts = render_attachment_bytes(tmp, path, at->index, MAIN_ATTACHMENT_MAX, &data, &len);
+		ts = render_attachment_bytes(tmp, path, at->index, EXTRACT_MAX_ATTACHMENT, &data, &len);
 		if (ts == TRAWL_LIMIT)
-			printf("(not read: larger than %zu MiB)\n", MAIN_ATTACHMENT_MAX >> 20);
+			printf("(not read: larger than %zu MiB)\n", EXTRACT_MAX_ATTACHMENT >> 20);
 		else if (ts != TRAWL_OK)
 			printf("(not read: %s)\n", trawl_status_str(ts));
 		else if (extract_in_child(tmp, data, len, at->mime_type, NULL, at->filename, &x) !=

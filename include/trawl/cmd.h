@@ -72,6 +72,7 @@ void cmd_delete_search(struct app *app, int argc, char **argv);
 /* cmd-attach.c: attachments. */
 void cmd_save_attachment(struct app *app, int argc, char **argv);
 void cmd_open_attachment(struct app *app, int argc, char **argv);
+void cmd_read_attachment(struct app *app, int argc, char **argv);
 
 /* cmd-marks.c: marking rows and applying a command to them. */
 void cmd_toggle_mark(struct app *app, int argc, char **argv);

@@ -56,6 +56,7 @@
 #define EXTRACT_CPU_SECONDS 10         /* the child's RLIMIT_CPU */
 #define EXTRACT_WALL_SECONDS 30        /* extract_in_child() kills it after this */
 #define EXTRACT_MEMORY (1UL << 30)     /* the child's RLIMIT_AS */
+#define EXTRACT_MAX_ATTACHMENT ((size_t)256 << 20) /* decoded bytes of one attachment read */
 
 struct extract_result {
 	char *text;     /* neutralised UTF-8, lines separated by '\n', "" if none */
@@ -89,6 +90,15 @@ struct extract_job;
 trawl_status_t extract_job_start(TALLOC_CTX *ctx, const void *data, size_t len,
 				 const char *declared_type, const char *charset,
 				 const char *filename, struct extract_job **out);
+
+/*
+ * The same for attachment index (1-based, as in struct render_attachment)
+ * of the message file at path: the child decodes it (at most
+ * EXTRACT_MAX_ATTACHMENT bytes) as well, so the caller parses nothing.
+ */
+trawl_status_t extract_job_start_attachment(TALLOC_CTX *ctx, const char *path, int index,
+					    const char *declared_type, const char *filename,
+					    struct extract_job **out);
 
 /* The fd to poll for the child's records, -1 once it has ended. */
 int extract_job_fd(const struct extract_job *job);

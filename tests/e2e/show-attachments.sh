@@ -4,11 +4,13 @@
 # PNG declared as a PDF.  The text of each document follows the message
 # under a line naming it; the hostile one comes neutralised; the PNG is
 # one line that says what the bytes are; the message file is unchanged.
+# In the reader, A reads an attachment's text the same way, in a page that
+# q closes.
 : "${top_srcdir:?}" "${top_builddir:?}"
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 8
+tap_plan 12
 fixture_init
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$FIXTURE_DIR/asan"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$FIXTURE_DIR/asan"
@@ -64,4 +66,22 @@ if grep -q "$(printf '\342\200\256')" "$out"; then tap_not_ok "no bidi override 
 	tap_ok "no bidi override in the output"; fi
 if [ "$(sha256sum "$file" | cut -d' ' -f1)" = "$sum_before" ]; then tap_ok "the message file is unchanged"; else
 	tap_not_ok "the message file is unchanged"; fi
+
+# --- In the reader: A, the attachment's number, its text; q closes it.
+tmux_start 100 30 "$TRAWL" id:att-1@example.org
+tmux_wait_for "1 thread  1 message" >/dev/null
+tmux_keys Enter
+tmux_wait_for "See the attached papers" >/dev/null
+tmux_keys A
+tap_check "A asks which attachment" tmux_wait_for "read attachment (1-4):"
+tmux_keys 1 Enter
+tap_check "its text shows inside trawl, page by page" tmux_wait_for "contract number 71450"
+tmux_keys q
+tap_check "q closes it: the message is back" tmux_wait_for "See the attached papers"
+tmux_keys A 3 Enter
+tmux_wait_for "hostile.pdf" >/dev/null
+tap_check "the hostile PDF's escapes show as placeholders" tmux_wait_for "before ^[[31mred"
+tmux_keys q q q
+tmux_wait_exit >/dev/null
+tmux_stop
 check_sanitizer_logs
