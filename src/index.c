@@ -1143,6 +1143,32 @@ index_authors_from_headers(TALLOC_CTX *ctx, notmuch_thread_t *t)
 	return out;
 }
 
+/*
+ * notmuch_threads_get(), or NULL when building the thread failed.
+ * libnotmuch 0.37's _notmuch_thread_create() frees the thread it was
+ * building when its message search fails (another process committed:
+ * Xapian's DatabaseModifiedError) and returns the freed pointer all the
+ * same; the only sign is the error it logged.  So a thread is used only
+ * if nothing was logged while it was built (the stress test's loader read
+ * a freed thread id under ASan).  The caller treats NULL as a read error.
+ */
+static notmuch_thread_t *
+index_threads_get(index_t *idx, notmuch_threads_t *threads)
+{
+	const char *before = notmuch_database_status_string(idx->db), *after;
+	/* A new message may reuse the old one's block: its text is compared too. */
+	char *was = before ? talloc_strdup(NULL, before) : NULL;
+	notmuch_thread_t *t = notmuch_threads_get(threads);
+	int logged;
+
+	after = notmuch_database_status_string(idx->db);
+	logged = after != before || (after && (!was || strcmp(after, was) != 0));
+	talloc_free(was);
+	if (t && logged)
+		return NULL; /* possibly freed: not touched, not destroyed */
+	return t;
+}
+
 static trawl_status_t
 index_copy_thread(TALLOC_CTX *ctx, notmuch_thread_t *t, const char *reviewed,
 		  struct index_thread *row)
@@ -1212,9 +1238,13 @@ index_threads_once(index_t *idx, TALLOC_CTX *ctx, const char *query, enum index_
 	for (; notmuch_threads_valid(threads) && i < limit; notmuch_threads_move_to_next(threads)) {
 		notmuch_thread_t *t;
 
-		t = notmuch_threads_get(threads);
-		if (!t)
-			break;
+		t = index_threads_get(idx, threads);
+		if (!t) {
+			index_set_error(idx, "query '%s': reading a thread failed", query);
+			notmuch_query_destroy(q);
+			talloc_free(rows);
+			return TRAWL_DB;
+		}
 		if (skipped < offset) {
 			/* Built and dropped: see index_cursor_open() on why skipping builds. */
 			notmuch_thread_destroy(t);
@@ -1334,10 +1364,15 @@ index_cursor_open_once(index_t *idx, TALLOC_CTX *ctx, const char *query, enum in
 	 * that they would come back later as duplicate threads.
 	 */
 	for (; skip > 0 && notmuch_threads_valid(cur->threads); skip--) {
-		notmuch_thread_t *t = notmuch_threads_get(cur->threads);
+		notmuch_thread_t *t = index_threads_get(cur->idx, cur->threads);
 
-		if (t)
-			notmuch_thread_destroy(t);
+		if (!t) {
+			/* Its match set is broken: the rows after it would be wrong. */
+			index_set_error(idx, "query '%s': reading a thread failed", query);
+			talloc_free(cur);
+			return TRAWL_DB;
+		}
+		notmuch_thread_destroy(t);
 		notmuch_threads_move_to_next(cur->threads);
 	}
 	*out = cur;
@@ -1352,7 +1387,7 @@ index_cursor_next(index_cursor_t *cur, TALLOC_CTX *ctx, struct index_thread *row
 
 	if (!notmuch_threads_valid(cur->threads))
 		return TRAWL_NOT_FOUND;
-	t = notmuch_threads_get(cur->threads);
+	t = index_threads_get(cur->idx, cur->threads);
 	if (!t) {
 		index_set_error(cur->idx, "reading a thread failed");
 		return TRAWL_DB;
@@ -1569,7 +1604,7 @@ index_thread_messages_once(index_t *idx, TALLOC_CTX *ctx, const char *thread_id,
 		notmuch_query_destroy(q);
 		return index_status(st);
 	}
-	if (!notmuch_threads_valid(threads) || !(t = notmuch_threads_get(threads))) {
+	if (!notmuch_threads_valid(threads) || !(t = index_threads_get(idx, threads))) {
 		notmuch_query_destroy(q);
 		index_set_error(idx, "thread %s: not found", thread_id);
 		return TRAWL_NOT_FOUND;
