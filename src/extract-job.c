@@ -293,9 +293,15 @@ extract_job_death(struct extract_job *job)
 	return talloc_asprintf(job, "stopped: the extractor %s", bg_how_died(job->bg));
 }
 
-trawl_status_t
-extract_job_start(TALLOC_CTX *ctx, const void *data, size_t len, const char *declared_type,
-		  const char *charset, const char *filename, struct extract_job **out)
+/*
+ * A job for the bytes at data (or, with path, attachment index of that
+ * message file, decoded by the child), started: the bytes are the child's
+ * copy from then on (fork), and the parent never reads them.
+ */
+static trawl_status_t
+extract_job_spawn(TALLOC_CTX *ctx, const void *data, size_t len, const char *path, int index,
+		  const char *declared_type, const char *charset, const char *filename,
+		  struct extract_job **out)
 {
 	struct extract_job *job = talloc_zero(ctx, struct extract_job);
 	trawl_status_t ts;
@@ -306,16 +312,17 @@ extract_job_start(TALLOC_CTX *ctx, const void *data, size_t len, const char *dec
 	job->ctx = ctx;
 	job->data = data ? data : "";
 	job->len = len;
+	job->path = path ? talloc_strdup(job, path) : NULL;
+	job->index = index;
 	job->declared = declared_type ? talloc_strdup(job, declared_type) : NULL;
 	job->charset = charset ? talloc_strdup(job, charset) : NULL;
 	job->filename = filename ? talloc_strdup(job, filename) : NULL;
-	if ((declared_type && !job->declared) || (charset && !job->charset) ||
-	    (filename && !job->filename)) {
+	if ((path && !job->path) || (declared_type && !job->declared) ||
+	    (charset && !job->charset) || (filename && !job->filename)) {
 		talloc_free(job);
 		return TRAWL_NOMEM;
 	}
 	ts = bg_start(job, "extract", extract_job_child, job, &job->bg);
-	/* The bytes are the child's now; the parent never reads them. */
 	job->data = NULL;
 	if (ts != TRAWL_OK) {
 		talloc_free(job);
@@ -326,34 +333,18 @@ extract_job_start(TALLOC_CTX *ctx, const void *data, size_t len, const char *dec
 }
 
 trawl_status_t
+extract_job_start(TALLOC_CTX *ctx, const void *data, size_t len, const char *declared_type,
+		  const char *charset, const char *filename, struct extract_job **out)
+{
+	return extract_job_spawn(ctx, data, len, NULL, 0, declared_type, charset, filename, out);
+}
+
+trawl_status_t
 extract_job_start_attachment(TALLOC_CTX *ctx, const char *path, int index,
 			     const char *declared_type, const char *filename,
 			     struct extract_job **out)
 {
-	struct extract_job *job = talloc_zero(ctx, struct extract_job);
-	trawl_status_t ts;
-
-	*out = NULL;
-	if (!job)
-		return TRAWL_NOMEM;
-	job->ctx = ctx;
-	job->data = "";
-	job->path = talloc_strdup(job, path);
-	job->index = index;
-	job->declared = declared_type ? talloc_strdup(job, declared_type) : NULL;
-	job->filename = filename ? talloc_strdup(job, filename) : NULL;
-	if (!job->path || (declared_type && !job->declared) || (filename && !job->filename)) {
-		talloc_free(job);
-		return TRAWL_NOMEM;
-	}
-	ts = bg_start(job, "extract", extract_job_child, job, &job->bg);
-	job->data = NULL;
-	if (ts != TRAWL_OK) {
-		talloc_free(job);
-		return ts;
-	}
-	*out = job;
-	return TRAWL_OK;
+	return extract_job_spawn(ctx, NULL, 0, path, index, declared_type, NULL, filename, out);
 }
 
 int
