@@ -448,7 +448,6 @@ threadlist_loader(bg_writer_t *w, void *arg)
 	size_t n_head = 0, stamp_len = 0;
 	int first = a->skip == 0 && a->limit == 0;
 	struct rows_out o = {.w = w, .ctx = ctx, .a = a};
-	trawl_status_t ts;
 
 	/* Before the opening: see threadlist_head_cached. */
 	if (first && a->cache_path)
@@ -473,17 +472,7 @@ threadlist_loader(bg_writer_t *w, void *arg)
 			return 0;
 		}
 	}
-	ts = threadlist_cursor_rows(&o, idx, a, head, n_head, 0, delay_us);
-	if (ts == TRAWL_DB) {
-		/*
-		 * Another process committed under the cursor (libnotmuch 0.37
-		 * then fails the read, or aborts the process): ended as after an
-		 * abort, so that the list resumes after the rows it has.
-		 */
-		talloc_free(ctx);
-		return 3;
-	}
-	if (ts != TRAWL_OK) {
+	if (threadlist_cursor_rows(&o, idx, a, head, n_head, 0, delay_us) != TRAWL_OK) {
 		const char *e = index_last_error(idx);
 
 		bg_write(w, 'X', e, strlen(e));
