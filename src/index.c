@@ -699,7 +699,12 @@ index_bad_signed_date(index_t *idx, const char *query)
 		char *term;
 		int bad;
 
-		if (q == query || (q[-1] != '+' && q[-1] != '-'))
+		const char *t = q;
+
+		/* The sign starts the word the term is in ("+\277date:" too). */
+		while (t > query && !isspace((unsigned char)t[-1]) && t[-1] != '(')
+			t--;
+		if (*t != '+' && *t != '-')
 			continue;
 		if (*e == '"')
 			for (e++; *e && (*e != '"' || e[1] == '"'); e += *e == '"' ? 2 : 1)
