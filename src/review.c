@@ -869,7 +869,7 @@ review_queued_tag(const struct review *rv, const char *query, const char *thread
 		const struct review_job *j = rv->queue[i];
 
 		if (!j->ops || !j->query ||
-		    (strcmp(j->query, query) && !(whole && !strcmp(j->query, whole))))
+		    !((query && !strcmp(j->query, query)) || (whole && !strcmp(j->query, whole))))
 			continue;
 		for (size_t k = 0; k < j->ops->n; k++)
 			if (!strcmp(j->ops->ops[k].tag, tag))

@@ -184,8 +184,18 @@ list_draw_row(struct app *app, const struct index_thread *row, int selected, int
 	enum screen_attr base = selected ? SCREEN_SELECTED : SCREEN_NORMAL;
 
 	screen_fill(app->scr, x, y, w, base);
-	screen_puts(app->scr, col, y, 1, unreviewed ? "\u2022" : " ",
-		    selected ? base : SCREEN_UNREVIEWED);
+	/*
+	 * The dot is the committed state; a change of it that is queued and
+	 * not yet committed (the writer waits for the lock, or is writing)
+	 * shows as a dotted circle until the commit reaches the row.
+	 */
+	if (app->review &&
+	    review_queued_tag(app->review, NULL, row->thread_id, app->cfg->reviewed_tag) >= 0)
+		screen_puts(app->scr, col, y, 1, text_locale_is_utf8() ? "\u25cc" : "~",
+			    selected ? base : SCREEN_NOTE);
+	else
+		screen_puts(app->scr, col, y, 1, unreviewed ? "\u2022" : " ",
+			    selected ? base : SCREEN_UNREVIEWED);
 	if (app_is_marked(app, row->thread_id))
 		screen_puts(app->scr, col + 1, y, 1, "*", selected ? base : SCREEN_TAGS);
 	/* A thread with a reviewer's note (its messages carry the note tag). */

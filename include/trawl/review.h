@@ -114,7 +114,8 @@ int review_fd(const struct review *rv);
 /*
  * What the queue, once written, will have done to tag on the messages of
  * query: 1 added, 0 removed, -1 nothing queued says (the newest queued job
- * on exactly query, or on the whole of thread_id, decides).
+ * on exactly query, or on the whole of thread_id, decides).  query may be
+ * NULL: the whole thread only.
  */
 int review_queued_tag(const struct review *rv, const char *query, const char *thread_id,
 		      const char *tag);
