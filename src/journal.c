@@ -1,6 +1,7 @@
 /*
  * journal: the append-only review journal.  See include/trawl/journal.h.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -324,6 +325,30 @@ journal_session(const char *path)
 	return journal_token;
 }
 
+/*
+ * Whether token has the form journal_session() gives ("PID-TIME-XXXXXXXX"):
+ * a token read from a journal names a file of the sessions directory only
+ * then.  A journal travels with its case and may have been altered: a
+ * session "../../x" must never name, let alone unlink, a file elsewhere.
+ */
+static int
+journal_token_valid(const char *token)
+{
+	const char *p = token;
+
+	for (int part = 0; part < 3; part++) {
+		const char *start = p;
+
+		while (part < 2 ? (*p >= '0' && *p <= '9') : isxdigit((unsigned char)*p))
+			p++;
+		if (p == start || p - start > 20 || (part == 2 && p - start != 8))
+			return 0;
+		if (part < 2 && *p++ != '-')
+			return 0;
+	}
+	return *p == '\0';
+}
+
 int
 journal_session_alive(const char *path, const char *token)
 {
@@ -334,6 +359,8 @@ journal_session_alive(const char *path, const char *token)
 		return 0;
 	if (!strcmp(token, journal_token))
 		return 1;
+	if (!journal_token_valid(token))
+		return 0;
 	f = journal_session_file(NULL, path, token);
 	fd = f ? open(f, O_RDWR | O_CLOEXEC) : -1;
 	if (fd >= 0) {

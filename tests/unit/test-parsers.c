@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -415,6 +416,40 @@ test_journal_print_neutralises_kind(void **state)
 }
 
 /*
+ * A session token read from a journal names a file of the sessions
+ * directory only when it has the form trawl writes: an altered journal's
+ * "../victim" made journal_session_alive() unlink a file outside it.
+ */
+static void
+test_journal_session_token_stays_inside(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	char *path = write_temp(ctx, "", 0);
+	char *dir = talloc_strndup(ctx, path, (size_t)(strrchr(path, '/') - path));
+	char *victim = talloc_asprintf(ctx, "%s/victim", dir);
+	char *sessions = talloc_asprintf(ctx, "%s.sessions", path);
+	char *dead = talloc_asprintf(ctx, "%s/123-1700000000-0000abcd", sessions);
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(mkdir(sessions, 0700), 0);
+	assert_non_null(f = fopen(victim, "w"));
+	fclose(f);
+	assert_non_null(f = fopen(dead, "w"));
+	fclose(f);
+	assert_int_equal(journal_session_alive(path, "../victim"), 0);
+	assert_int_equal(journal_session_alive(path, "../../victim"), 0);
+	assert_int_equal(access(victim, F_OK), 0);
+	/* A session of trawl's own form that ended: not alive, its file goes. */
+	assert_int_equal(journal_session_alive(path, "123-1700000000-0000abcd"), 0);
+	assert_int_not_equal(access(dead, F_OK), 0);
+	unlink(victim);
+	rmdir(sessions);
+	remove_temp(path);
+	talloc_free(ctx);
+}
+
+/*
  * A message's Content-Length cannot hide the next message: exported with
  * a Content-Length reaching the end of the file, a message used to take
  * the one after it in on import (fuzz-mbox).  A real mboxcl2 body with an
@@ -477,6 +512,7 @@ main(void)
 		cmocka_unit_test(test_journal_nul_is_damage),
 		cmocka_unit_test(test_journal_torn_first_line),
 		cmocka_unit_test(test_journal_print_neutralises_kind),
+		cmocka_unit_test(test_journal_session_token_stays_inside),
 		cmocka_unit_test(test_mbox_content_length_cannot_hide),
 	};
 
