@@ -135,14 +135,15 @@ def comm_of(pid):
 
 # --- the thread list on a captured screen ----------------------------------
 
-LIST_ROW = re.compile("([\u2022 ]) (\\S.*)$")
+LIST_ROW = re.compile("([\u2022\u25cc ]) (\\S.*)$")
 ROW_TAGS = re.compile(r"\(([^()]*)\)\s*$")
 
 
 def list_rows(txt):
     """The thread list's rows on a captured screen (the sidebar, if shown, cut off at
     its bar): [(unreviewed dot shown, [tags] or None)].  Tags are the last "(...)"
-    of the row; None when the row is too long for them to show whole."""
+    of the row; None when the row is too long for them to show whole.  The dot is
+    "queued" (true) while the row shows a review change not yet committed (◌)."""
     rows = []
     for line in txt.splitlines()[:H - 2]:  # below: the status and message lines
         part = line.split("\u2502", 1)[1] if "\u2502" in line else line
@@ -150,7 +151,8 @@ def list_rows(txt):
         if not m:
             continue
         t = ROW_TAGS.search(m.group(2))
-        rows.append((m.group(1) == "\u2022", t.group(1).split() if t else None))
+        dot = "queued" if m.group(1) == "\u25cc" else m.group(1) == "\u2022"
+        rows.append((dot, t.group(1).split() if t else None))
     return rows
 
 
@@ -908,21 +910,25 @@ class Bench:
         return False
 
     def review_dot_gone(self, win, row, timeout=30, interval=0.005):
-        """R on row (the cursor must be there), then polls until that row's • is gone.
-        Returns seconds from just before the key, or None."""
+        """R on row (the cursor must be there), then polls until that row's • is gone
+        (committed).  Returns (seconds until the row's mark first changed: queued ◌ or
+        gone, seconds until it is gone), from just before the key; None when not."""
         rows = list_rows(self.tm.capture(win))
-        if len(rows) <= row or not rows[row][0]:
+        if len(rows) <= row or rows[row][0] is not True:
             self.note("follow: row %d shows no unreviewed mark before R" % row)
-            return None
+            return None, None
         ts, _ = self.tm.press(win, b"R")
         end = ts + timeout
+        seen = None
         while time.time() < end:
             rows = list_rows(self.tm.capture(win))
+            if seen is None and len(rows) > row and rows[row][0] is not True:
+                seen = time.time() - ts
             if len(rows) > row and not rows[row][0]:
-                return time.time() - ts
+                return seen, time.time() - ts
             time.sleep(interval)
         self.note("follow: row %d's unreviewed mark still shown %d s after R" % (row, timeout))
-        return None
+        return seen, None
 
     def follow_commit(self, cfg, win, pid, mark, add, keys=False, review_row=None,
                       timeout=900, interval=0.015):
@@ -1010,6 +1016,7 @@ class Bench:
         mark = os.path.join(self.work, "mark")
         tag_add, tag_del, rows_a, seen_a, gone_a, rows_b = [], [], [], [], [], []
         r_first, r_next, r_busy, keys, late, pressed, how = [], [], [], [], 0, 0, set()
+        r_seen = []
         on_screen, already, unchecked = [], [], 0
         quiet_r = 3  # R presses on the quiet list; each leaves the cursor a row lower
 
@@ -1032,7 +1039,9 @@ class Bench:
                 for row in range(quiet_r):
                     self.wait_quiet(pid)
                     time.sleep(0.3)
-                    (r_next if row else r_first).append(self.review_dot_gone(win, row))
+                    seen, gone = self.review_dot_gone(win, row)
+                    (r_next if row else r_first).append(gone)
+                    r_seen.append(seen)
                 self.wait_quiet(pid)
                 time.sleep(0.3)
                 # (a) another program tags every message; then R on the row the
@@ -1103,6 +1112,9 @@ class Bench:
                  "-benchx`, typed into the pane's tty (%s), timed from just before; %d of %d "
                  "came before the updater exited, only those count%s"
                  % ("/".join(sorted(how)) or "-", pressed - late, pressed, percentiles(keys)))
+        self.add("follow", "R on a row → its mark changes (queued ◌ or gone), quiet list",
+                 "trawl", "s", r_seen, "the three quiet Rs below; from just before the key to "
+                 "the first capture whose row no longer shows the • (polled every 5 ms)")
         self.add("follow", "R on the first row → its unreviewed mark gone, quiet list", "trawl",
                  "s", r_first, "the session's first R; list loaded, no background job; from "
                  "just before the key to the capture without the • (polled every 5 ms)")
