@@ -26,6 +26,7 @@
  *      then read back: every field as written, the message's old tags and
  *      the delta the batch made.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,8 +45,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	/* tmpfs if there is one: the writer fsyncs every line. */
-	fuzz_temp_dir(fuzz_dir, sizeof(fuzz_dir), access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp",
+	/*
+	 * tmpfs if there is a roomy one: the writer fsyncs every line.  A
+	 * container's /dev/shm may be 64 MB shared with everything else, and
+	 * a write that fails for want of room is no finding.
+	 */
+	fuzz_temp_dir(fuzz_dir, sizeof(fuzz_dir), fuzz_roomy("/dev/shm") ? "/dev/shm" : fuzz_tmpdir(),
 		      "trawl-fuzz-journal");
 	setenv("HOME", fuzz_dir, 1);
 	setenv("XDG_STATE_HOME", fuzz_dir, 1);
@@ -282,6 +287,17 @@ fuzz_words(TALLOC_CTX *ctx, const char *s, size_t *n)
 	return w;
 }
 
+/* A journal write that failed: says why (errno) before aborting. */
+static void
+fuzz_write_check(int ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "fuzz-journal: %s failed: %s (in %s)\n", what, strerror(errno),
+			fuzz_dir);
+		abort();
+	}
+}
+
 static void
 fuzz_write(TALLOC_CTX *ctx, const uint8_t *p, size_t size)
 {
@@ -318,10 +334,10 @@ fuzz_write(TALLOC_CTX *ctx, const uint8_t *p, size_t size)
 
 	unlink(path);
 	unlink(talloc_asprintf(ctx, "%s.next", path));
-	fuzz_check(journal_begin(path, &x) == 0);
-	fuzz_check(journal_batch_old(path, x.id, 0, &ch, &old, 1) == 0);
-	fuzz_check(journal_batch_committed(path, x.id, 0, 1) == 0);
-	fuzz_check(journal_end(path, x.id, how) == 0);
+	fuzz_write_check(journal_begin(path, &x) == 0, "journal_begin");
+	fuzz_write_check(journal_batch_old(path, x.id, 0, &ch, &old, 1) == 0, "journal_batch_old");
+	fuzz_write_check(journal_batch_committed(path, x.id, 0, 1) == 0, "journal_batch_committed");
+	fuzz_write_check(journal_end(path, x.id, how) == 0, "journal_end");
 
 	fuzz_check(journal_read(ctx, path, &e, &n) == TRAWL_OK && n == 1);
 	fuzz_check(e[0].id == x.id && e[0].time == x.time && e[0].count == 1 &&

@@ -86,7 +86,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	fuzz_temp_dir(fuzz_dir, sizeof(fuzz_dir), getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+	fuzz_temp_dir(fuzz_dir, sizeof(fuzz_dir), fuzz_tmpdir(),
 		      "trawl-fuzz-query");
 	/* Never read the user's notmuch config or trawl state. */
 	setenv("HOME", fuzz_dir, 1);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -84,6 +85,25 @@ fuzz_temp_cleanup(void)
 {
 	if (*fuzz_temp_path)
 		nftw(fuzz_temp_path, fuzz_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* TMPDIR, else /tmp. */
+static inline const char *
+fuzz_tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t && *t ? t : "/tmp";
+}
+
+/* Whether dir is writable with at least 256 MB free. */
+static inline int
+fuzz_roomy(const char *dir)
+{
+	struct statvfs v;
+
+	return access(dir, W_OK) == 0 && statvfs(dir, &v) == 0 &&
+	       (unsigned long long)v.f_bavail * v.f_frsize >= 256ULL << 20;
 }
 
 /*
