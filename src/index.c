@@ -690,18 +690,29 @@ static int index_empty_thread_term(const char *query);
  * Xapian's business ("+\277date:", "\001+date:", fuzz-query found both),
  * so the sign is not looked for: every date: term that starts a word is
  * parsed alone first, which reports the error safely.  The parse is
- * joined to a term no message has, so that it costs no match.
+ * joined to a term no message has, so that it costs no match.  Quoted
+ * text is text (tag:"a:date:b"), unless the quotes do not pair up.
  */
 static int
 index_bad_date(index_t *idx, const char *query)
 {
-	for (const char *q = strstr(query, "date:"); q; q = strstr(q + 1, "date:")) {
+	int quoted = 0, balanced = 1;
+
+	/* Unbalanced, Xapian parses again without the quotes: all of it then counts. */
+	for (const char *q = query; *q; q++)
+		balanced ^= *q == '"';
+	for (const char *q = query; *q; q++) {
 		const char *v = q + 5, *e = v;
 		notmuch_query_t *alone = NULL;
 		unsigned n;
 		char *term;
 		int bad;
 
+		/* Inside quotes (a phrase, tag:"a:date:b") it is text. */
+		if (*q == '"' && balanced)
+			quoted = !quoted;
+		if (quoted || strncmp(q, "date:", 5))
+			continue;
 		/* "update:" and "candidate:" are not dates. */
 		if (q > query && (isalnum((unsigned char)q[-1]) || q[-1] == '_'))
 			continue;

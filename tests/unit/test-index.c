@@ -146,6 +146,10 @@ test_bad_date_refused(void **state)
 	assert_int_equal(n, 6);
 	assert_int_equal(index_count_messages(c->idx, "update:x or candidate:y", &n), TRAWL_OK);
 	assert_int_equal(n, 0);
+	/* Quoted, it is text (fuzz-query): a tag may hold "date:". */
+	assert_int_equal(index_count_messages(c->idx, "tag:\"a\"\"b:\"\":date:\"", &n), TRAWL_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(index_count_messages(c->idx, "\"x +date:foo", &n), TRAWL_QUERY);
 }
 
 static void
