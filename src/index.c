@@ -652,13 +652,21 @@ index_next_reference(const char **p, TALLOC_CTX *ctx)
 	 */
 	*p = q;
 	if ((n = index_double_quote(q))) {
-		/* Quoted as Xapian reads it: any double quote, "" for one in the name. */
+		/*
+		 * Quoted as Xapian 1.4 reads a boolean term: an ASCII '"' ends
+		 * it unless another follows ("" is one in the name); a curly
+		 * quote ends it only when it opened with a curly one.
+		 */
+		int fancy = *q != '"';
+
 		name = talloc_strdup(ctx, "");
 		for (q += n; *q && name; q++) {
-			if ((n = index_double_quote(q)) && index_double_quote(q + n)) {
-				name = talloc_strndup_append(name, q, n);
-				q += n + index_double_quote(q + n) - 1;
-			} else if (n) {
+			if (*q == '"') {
+				if (q[1] != '"')
+					break;
+				name = talloc_strndup_append(name, q, 1);
+				q++;
+			} else if (fancy && (n = index_double_quote(q))) {
 				break;
 			} else {
 				name = talloc_strndup_append(name, q, 1);
