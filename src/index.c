@@ -727,7 +727,8 @@ index_bad_date(index_t *idx, const char *query)
 		if (*e == '"')
 			for (e++; *e && (*e != '"' || e[1] == '"'); e += *e == '"' ? 2 : 1)
 				;
-		while (*e && !isspace((unsigned char)*e) && *e != ')')
+		/* As Xapian reads a range: to a blank or control character, or ')'. */
+		while ((unsigned char)*e > ' ' && *e != ')')
 			e++;
 		term = talloc_asprintf(NULL, "id:trawl-date-check@invalid and date:%.*s",
 				       (int)(e - v), v);
@@ -862,11 +863,7 @@ index_query(index_t *idx, const char *query, notmuch_query_t **out)
 		index_set_error(idx, "query '%s': thread: needs a thread id", query);
 		return TRAWL_QUERY;
 	}
-	if (query && index_bad_date(idx, query)) {
-		index_set_error(idx, "query '%s': a date range that does not parse", query);
-		return TRAWL_QUERY;
-	}
-
+	/* Cycles first: the date check parses part of the query too. */
 	if (query && strstr(query, "query:")) {
 		TALLOC_CTX *tmp = talloc_new(NULL);
 		const char *chain[INDEX_MAX_QUERY_NESTING + 1];
@@ -875,6 +872,10 @@ index_query(index_t *idx, const char *query, notmuch_query_t **out)
 		talloc_free(tmp);
 		if (ts != TRAWL_OK)
 			return ts;
+	}
+	if (query && index_bad_date(idx, query)) {
+		index_set_error(idx, "query '%s': a date range that does not parse", query);
+		return TRAWL_QUERY;
 	}
 
 	st = notmuch_query_create_with_syntax(idx->db, query && *query ? query : "*",

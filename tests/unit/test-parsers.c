@@ -300,6 +300,8 @@ test_query_cycle_behind_control_character(void **state)
 	/* An ASCII quote is closed by an ASCII one alone, as Xapian reads it (fuzz-query). */
 	assert_int_equal(index_count_messages(idx, "query:\"loop\"\u201cx\u201d", &n), TRAWL_QUERY);
 	assert_int_equal(index_count_messages(idx, "query:\u201cloop\"", &n), TRAWL_QUERY);
+	/* A date range ends at a control character: what follows is not parsed with it. */
+	assert_int_equal(index_count_messages(idx, "+date:0m:\x16query:loop\x16x", &n), TRAWL_QUERY);
 	assert_int_equal(index_count_messages(idx, "query:loop(", &n), TRAWL_OK);
 	/* libnotmuch 0.37 throws out of an empty thread: value (fuzz-query). */
 	assert_int_equal(index_count_messages(idx, "tag:x and thread:\"\"", &n), TRAWL_QUERY);
