@@ -2,7 +2,6 @@
  * config: options, key bindings, colours and the rc-file parser.  See
  * include/trawl/config.h.
  */
-#include <curses.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -207,27 +206,27 @@ config_default_colours(struct config *cfg)
 		struct config_colour c;
 	} defaults[] = {
 		{SCREEN_SELECTED, {-1, -1, 0, 0, 1, 0}},
-		{SCREEN_STATUS, {COLOR_WHITE, COLOR_BLUE, 0, 0, 0, 0}},
-		{SCREEN_TITLE, {COLOR_WHITE, COLOR_BLUE, 1, 0, 0, 0}},
-		{SCREEN_SPECIAL, {COLOR_BLACK, COLOR_MAGENTA, 0, 0, 0, 0}},
+		{SCREEN_STATUS, {CONFIG_WHITE, CONFIG_BLUE, 0, 0, 0, 0}},
+		{SCREEN_TITLE, {CONFIG_WHITE, CONFIG_BLUE, 1, 0, 0, 0}},
+		{SCREEN_SPECIAL, {CONFIG_BLACK, CONFIG_MAGENTA, 0, 0, 0, 0}},
 		{SCREEN_UNREVIEWED, {-1, -1, 1, 0, 0, 0}},
-		{SCREEN_DATE, {COLOR_CYAN, -1, 0, 0, 0, 0}},
-		{SCREEN_AUTHOR, {COLOR_GREEN, -1, 0, 0, 0, 0}},
-		{SCREEN_TAGS, {COLOR_YELLOW, -1, 0, 0, 0, 0}},
-		{SCREEN_COUNT, {COLOR_CYAN, -1, 0, 0, 0, 0}},
-		{SCREEN_HEADER, {COLOR_GREEN, -1, 0, 0, 0, 0}},
-		{SCREEN_QUOTE, {COLOR_CYAN, -1, 0, 0, 0, 0}},
+		{SCREEN_DATE, {CONFIG_CYAN, -1, 0, 0, 0, 0}},
+		{SCREEN_AUTHOR, {CONFIG_GREEN, -1, 0, 0, 0, 0}},
+		{SCREEN_TAGS, {CONFIG_YELLOW, -1, 0, 0, 0, 0}},
+		{SCREEN_COUNT, {CONFIG_CYAN, -1, 0, 0, 0, 0}},
+		{SCREEN_HEADER, {CONFIG_GREEN, -1, 0, 0, 0, 0}},
+		{SCREEN_QUOTE, {CONFIG_CYAN, -1, 0, 0, 0, 0}},
 		{SCREEN_SIGNATURE, {-1, -1, 0, 0, 0, 1}},
-		{SCREEN_NOTE, {COLOR_MAGENTA, -1, 0, 0, 0, 0}},
-		{SCREEN_LINK, {COLOR_BLUE, -1, 0, 1, 0, 0}},
-		{SCREEN_MATCH, {COLOR_BLACK, COLOR_YELLOW, 0, 0, 0, 0}},
-		{SCREEN_ERROR, {COLOR_RED, -1, 1, 0, 0, 0}},
+		{SCREEN_NOTE, {CONFIG_MAGENTA, -1, 0, 0, 0, 0}},
+		{SCREEN_LINK, {CONFIG_BLUE, -1, 0, 1, 0, 0}},
+		{SCREEN_MATCH, {CONFIG_BLACK, CONFIG_YELLOW, 0, 0, 0, 0}},
+		{SCREEN_ERROR, {CONFIG_RED, -1, 1, 0, 0, 0}},
 		{SCREEN_DIM, {-1, -1, 0, 0, 0, 1}},
 		{SCREEN_PROMPT, {-1, -1, 0, 0, 0, 0}},
-		{SCREEN_DIFF_ADD, {COLOR_GREEN, -1, 1, 0, 0, 0}},
-		{SCREEN_DIFF_DEL, {COLOR_RED, -1, 0, 0, 0, 0}},
-		{SCREEN_BAR, {COLOR_YELLOW, -1, 0, 0, 0, 0}},
-		{SCREEN_BAR_REVIEWED, {COLOR_GREEN, -1, 0, 0, 0, 0}},
+		{SCREEN_DIFF_ADD, {CONFIG_GREEN, -1, 1, 0, 0, 0}},
+		{SCREEN_DIFF_DEL, {CONFIG_RED, -1, 0, 0, 0, 0}},
+		{SCREEN_BAR, {CONFIG_YELLOW, -1, 0, 0, 0, 0}},
+		{SCREEN_BAR_REVIEWED, {CONFIG_GREEN, -1, 0, 0, 0, 0}},
 	};
 
 	for (int i = 0; i < SCREEN_ATTR_COUNT; i++)

@@ -51,8 +51,24 @@ enum config_sort {
 	CONFIG_SORT_COUNT_OF
 };
 
+/*
+ * The eight named colours, numbered as the terminal numbers them (the
+ * ANSI/ECMA-48 order, which curses' COLOR_* follow: ui-curses.c checks
+ * that they agree), so that the colour table needs no curses header.
+ */
+enum config_colour_number {
+	CONFIG_BLACK,
+	CONFIG_RED,
+	CONFIG_GREEN,
+	CONFIG_YELLOW,
+	CONFIG_BLUE,
+	CONFIG_MAGENTA,
+	CONFIG_CYAN,
+	CONFIG_WHITE,
+};
+
 struct config_colour {
-	short fg, bg; /* curses colour numbers, -1 default */
+	short fg, bg; /* terminal colour numbers (CONFIG_BLACK...), -1 default */
 	int bold, underline, reverse, dim;
 };
 
