@@ -781,7 +781,7 @@ cmd_parse(TALLOC_CTX *ctx, const char *line, const struct cmd_entry **cmd, int *
 
 	*cmd = NULL;
 	*error = NULL;
-	*argv = config_split(ctx, line, argc, &err);
+	*argv = util_split_words(ctx, line, argc, &err);
 	if (!*argv) {
 		*error = talloc_asprintf(ctx, "%s: %s", line, err ? err : "out of memory");
 		return TRAWL_PARSE;
@@ -795,7 +795,7 @@ cmd_parse(TALLOC_CTX *ctx, const char *line, const struct cmd_entry **cmd, int *
 	}
 	/* A query is the rest of the line as written: its quotes are the query's. */
 	if (strstr((*cmd)->args, "QUERY") && *argc > 1) {
-		rest = config_rest(ctx, line, 1, &err);
+		rest = util_rest_words(ctx, line, 1, &err);
 		if (!rest)
 			return TRAWL_NOMEM;
 		(*argv)[1] = rest;

@@ -125,23 +125,4 @@ const char *config_context_name(enum config_context ctx);
 const char *config_sort_name(enum config_sort sort);
 int config_sort_parse(const char *name);
 
-/*
- * Splits a command or directive line into words (quotes and backslashes
- * honoured).  Returns a NULL-terminated talloc array, or NULL with *error
- * set on an unterminated quote.
- */
-char **config_split(TALLOC_CTX *ctx, const char *line, int *argc, char **error);
-
-/*
- * The words of line from word number from (0 is the first) to the last,
- * as written: quotes and backslashes kept, the blanks around them and a
- * comment after them left out, so that config_split() of the result gives
- * those words.  "" when there are fewer words; NULL with *error set on an
- * unterminated quote.
- */
-char *config_rest(TALLOC_CTX *ctx, const char *line, int from, char **error);
-
-/* word written so that config_split() reads it back as that one word. */
-char *config_quote(TALLOC_CTX *ctx, const char *word);
-
 #endif
