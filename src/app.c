@@ -12,6 +12,7 @@
 #include "trawl/app.h"
 #include "trawl/bg.h"
 #include "trawl/feed.h"
+#include "trawl/paths.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
 #include "trawl/versionmap.h"
@@ -25,7 +26,7 @@
 static char *
 app_history_path(TALLOC_CTX *ctx, index_t *idx)
 {
-	return journal_state_path(ctx, index_db_path(idx), ".history");
+	return paths_for(ctx, index_db_path(idx), PATHS_HISTORY);
 }
 
 static int
@@ -99,7 +100,7 @@ app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, int w, int h)
 	talloc_set_destructor(app, app_destructor);
 	/* Where the case's state went (a fallback, a journal moved), said once. */
 	{
-		const char *notice = journal_take_notice();
+		const char *notice = paths_take_notice();
 
 		const char *resumed = *app->review->notice ? app->review->notice : NULL;
 

@@ -14,7 +14,7 @@
 #include "trawl/demo.h"
 #include "trawl/headcache.h"
 #include "trawl/hints.h"
-#include "trawl/journal.h"
+#include "trawl/paths.h"
 #include "trawl/threadlist.h"
 
 struct ctx {
@@ -278,7 +278,7 @@ test_head_window_is_exact(void **state)
 	struct threadlist *tl;
 	FILE *f;
 
-	hints = journal_state_path(c, index_db_path(idx), ".hints");
+	hints = paths_for(c, index_db_path(idx), PATHS_HINTS);
 	unlink(hints);
 	/* The demo cache is small: every query would be sorted whole. */
 	setenv("TRAWL_TEST_WINDOW_MIN", "1", 1);
