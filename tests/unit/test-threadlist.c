@@ -751,14 +751,14 @@ test_apply_committed(void **state)
 	assert_int_equal(row->unreviewed, 2);
 	assert_int_equal(tagops_parse(tl, "+reviewed +aaa -inbox", &ops, &err), TRAWL_OK);
 	/* Not every message of the thread: the row waits for the updater. */
-	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 2, ops, "reviewed"), 0);
+	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 2, ops), 0);
 	assert_int_equal(row->unreviewed, 2);
-	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 3, ops, "reviewed"), 1);
+	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 3, ops), 1);
 	row = &tl->rows[3];
 	assert_int_equal(row->unreviewed, 0);
 	assert_string_equal(row->tags, "aaa reviewed unread");
 	assert_int_equal(tagops_parse(tl, "-reviewed", &ops, &err), TRAWL_OK);
-	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 3, ops, "reviewed"), 1);
+	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 3, ops), 1);
 	assert_int_equal(tl->rows[3].unreviewed, 3);
 	assert_string_equal(tl->rows[3].tags, "aaa unread");
 	talloc_free(tl);
