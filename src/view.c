@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "trawl/feed.h"
-#include "trawl/prefs.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
 #include "trawl/util.h"
@@ -45,7 +44,7 @@ view_start(struct app *app, const char *query)
 {
 	feed_subscribe(app->feed, app->scr, view_on_commit, app);
 	query = query && *query ? query : "*";
-	app->list = listview_new(app, query, view_order_for(app, query));
+	app->list = listview_new(app, query, app_order_for(app, query));
 	app->sidebar = sidebar_new(app);
 	if (!app->list || !app->sidebar)
 		abort();
@@ -94,7 +93,7 @@ view_run(struct app *app, const char *query, int keep_cursor, int order)
 void
 view_search(struct app *app, const char *query)
 {
-	if (view_run(app, query, 0, view_order_for(app, query)) == 0) {
+	if (view_run(app, query, 0, app_order_for(app, query)) == 0) {
 		TALLOC_FREE(app->limits);
 		app->n_limits = 0;
 	}
@@ -168,91 +167,17 @@ view_base_query(const struct app *app)
 	return app->n_limits ? app->limits[0] : view_query(app);
 }
 
-/*
- * The name of the saved search query is, when it is exactly one
- * (query:NAME, or query:"NAME" with quotes doubled, as the filters pane
- * and --search make it); NULL otherwise.
- */
-static char *
-view_saved_search_name(TALLOC_CTX *ctx, const char *query)
-{
-	const char *p = query;
-	char *name;
-
-	if (strncmp(p, "query:", 6) != 0)
-		return NULL;
-	p += 6;
-	if (*p != '"')
-		return *p && !strpbrk(p, " \t()\"") ? talloc_strdup(ctx, p) : NULL;
-	name = talloc_strdup(ctx, "");
-	for (p++; name && *p; p++) {
-		if (*p == '"' && p[1] != '"')
-			break; /* the closing quote */
-		if (*p == '"')
-			p++;
-		name = talloc_strndup_append_buffer(name, p, 1);
-	}
-	/* Only a closing quote that ends the query makes it exactly a saved search. */
-	if (name && *p == '"' && !p[1])
-		return name;
-	talloc_free(name);
-	return NULL;
-}
-
-/* The prefs key of a saved search's order. */
-static char *
-view_order_key(TALLOC_CTX *ctx, const char *name)
-{
-	return talloc_asprintf(ctx, "sort %s", name);
-}
-
-int
-view_order_for(const struct app *app, const char *query)
-{
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *name = view_saved_search_name(tmp, query), *v = NULL;
-	int order = app->cfg->sort;
-
-	if (name)
-		v = prefs_get(tmp, prefs_path_for(tmp, index_db_path(app->idx)),
-			      view_order_key(tmp, name));
-	if (v && config_sort_parse(v) >= 0)
-		order = config_sort_parse(v);
-	talloc_free(tmp);
-	return order;
-}
-
-void
-view_order_moved(struct app *app, const char *old_name, const char *new_name)
-{
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *path = prefs_path_for(tmp, index_db_path(app->idx));
-	char *v = prefs_get(tmp, path, view_order_key(tmp, old_name));
-
-	if (v) {
-		if (new_name)
-			prefs_set(path, view_order_key(tmp, new_name), v);
-		prefs_set(path, view_order_key(tmp, old_name), NULL);
-	}
-	talloc_free(tmp);
-}
-
 void
 view_set_order(struct app *app, int order, TALLOC_CTX *ctx, char **saved_search)
 {
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *name = view_saved_search_name(tmp, view_base_query(app));
+	char *name = app_keep_order(app, view_base_query(app), order, ctx);
 
 	if (saved_search)
-		*saved_search = NULL;
-	if (!name || prefs_set(prefs_path_for(tmp, index_db_path(app->idx)),
-			       view_order_key(tmp, name), config_sort_name(order)) != 0)
-		app->cfg->sort = order;
-	else if (saved_search)
-		*saved_search = talloc_steal(ctx, name);
+		*saved_search = name;
+	else
+		talloc_free(name);
 	app->list->order = order;
 	view_rerun(app);
-	talloc_free(tmp);
 }
 
 /* One part of the status line; parts of lower priority go first when the line is too narrow. */

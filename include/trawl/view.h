@@ -92,22 +92,12 @@ void view_search(struct app *app, const char *query);
 void view_rerun(struct app *app);
 
 /*
- * The order a new list of query is shown in: the one remembered for its
- * saved search when query is one (query:NAME), else the session's
- * (app->cfg->sort, from "set sort").
- */
-int view_order_for(const struct app *app, const char *query);
-
-/*
  * Shows the list in order (enum config_sort), keeping the cursor's thread,
- * and remembers it: for the saved search the list's limits start from
- * (in the case's prefs file, prefs.h), else for the session.  *saved_search
+ * and remembers it (app_keep_order()): for the saved search the list's
+ * limits start from, else for the session.  *saved_search
  * (may be NULL) gets that search's name (child of ctx) or NULL.
  */
 void view_set_order(struct app *app, int order, TALLOC_CTX *ctx, char **saved_search);
-
-/* The order remembered for saved search old_name goes to new_name (NULL: is forgotten). */
-void view_order_moved(struct app *app, const char *old_name, const char *new_name);
 
 /*
  * Narrows the list by terms: its query becomes "(QUERY) and (TERMS)" and

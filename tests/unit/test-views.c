@@ -646,7 +646,7 @@ test_sort_orders_remembered(void **state)
 	wait_loaded(c->app);
 	assert_int_equal(c->app->list->order, CONFIG_SORT_COUNT);
 	/* Kept with the case, for the next session. */
-	assert_int_equal(view_order_for(c->app, "query:work"), CONFIG_SORT_COUNT);
+	assert_int_equal(app_order_for(c->app, "query:work"), CONFIG_SORT_COUNT);
 	f = fopen(prefs, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(line, sizeof(line), f));
