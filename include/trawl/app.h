@@ -76,7 +76,7 @@ struct app {
 	struct listview *list;
 	struct threadview *thread; /* NULL unless a thread is open */
 	/*
-	 * The limits (view_limit): limits[i] is the list's query before
+	 * The limits (cmd_query_limit): limits[i] is the list's query before
 	 * limit i was applied, so stepping back out restores them in turn.
 	 */
 	char **limits;
