@@ -1,7 +1,7 @@
 /*
  * libFuzzer target for what parses text the user types: the ':' command
- * line (cmd_parse(), the table lookup, config_split()/config_rest()/
- * config_quote()) and the prompt's line editor (prompt.h) with its
+ * line (cmd_parse(), the table lookup, util_split_words()/util_rest_words()/
+ * util_quote_word()) and the prompt's line editor (prompt.h) with its
  * history file and Tab completion.
  *
  * Input: byte 0 selects the part (even: command line, odd: prompt).
@@ -11,7 +11,7 @@
  * gets the rest of the line as written, which splits into the words after
  * the name; other commands get the words.  A line that fails has an
  * unterminated quote or an unknown name.  Every word, quoted with
- * config_quote(), splits back to itself, and the quoted words joined
+ * util_quote_word(), splits back to itself, and the quoted words joined
  * with blanks split back to the words.
  *
  * Prompt: the rest is "history\0keys": the history file's text, then the
@@ -30,6 +30,7 @@
 #include "trawl/config.h"
 #include "trawl/prompt.h"
 #include "trawl/screen.h"
+#include "trawl/util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -49,7 +50,7 @@ fuzz_command(TALLOC_CTX *ctx, const char *line)
 	int argc = 0, n = 0, m = 0;
 	trawl_status_t ts = cmd_parse(ctx, line, &cmd, &argc, &argv, &parse_err);
 
-	words = config_split(ctx, line, &n, &err);
+	words = util_split_words(ctx, line, &n, &err);
 	if (ts != TRAWL_OK) {
 		fuzz_check(parse_err != NULL);
 		/* Only an unterminated quote or an unknown name fails. */
@@ -72,7 +73,7 @@ fuzz_command(TALLOC_CTX *ctx, const char *line)
 			/* The query as written: it splits into the words typed after the name. */
 			fuzz_check(argc == (n > 1 ? 2 : 1));
 			if (argc == 2) {
-				again = config_split(ctx, argv[1], &m, &err);
+				again = util_split_words(ctx, argv[1], &m, &err);
 				fuzz_same_words(again, m, words + 1, n - 1);
 				fuzz_check(argv[1][0] != ' ' && argv[1][0] != '\t');
 			}
@@ -83,22 +84,22 @@ fuzz_command(TALLOC_CTX *ctx, const char *line)
 	/* Quoting: each word reads back as itself, and so do all of them joined. */
 	joined = talloc_strdup(ctx, "");
 	for (int i = 0; i < n; i++) {
-		char *q = config_quote(ctx, words[i]);
+		char *q = util_quote_word(ctx, words[i]);
 
 		fuzz_check(q != NULL);
-		again = config_split(ctx, q, &m, &err);
+		again = util_split_words(ctx, q, &m, &err);
 		fuzz_same_words(again, m, words + i, 1);
 		joined = talloc_asprintf_append(joined, "%s%s", i ? " " : "", q);
 		fuzz_check(joined != NULL);
 	}
-	again = config_split(ctx, joined, &m, &err);
+	again = util_split_words(ctx, joined, &m, &err);
 	fuzz_same_words(again, m, words, n);
 	/* The rest from any word splits into the words from there. */
 	for (int k = 0; k <= n; k++) {
-		char *rest = config_rest(ctx, line, k, &err);
+		char *rest = util_rest_words(ctx, line, k, &err);
 
 		fuzz_check(rest != NULL);
-		again = config_split(ctx, rest, &m, &err);
+		again = util_split_words(ctx, rest, &m, &err);
 		fuzz_same_words(again, m, words + k, n - k);
 	}
 }

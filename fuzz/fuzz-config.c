@@ -21,6 +21,7 @@
 #include "fuzz.h"
 #include "trawl/config.h"
 #include "trawl/tagops.h"
+#include "trawl/util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -81,7 +82,7 @@ fuzz_check_effect(TALLOC_CTX *ctx, const struct config *cfg, const char *line)
 	char *err = NULL, **argv, **words;
 	int argc = 0, n = 0, c;
 
-	argv = config_split(ctx, line, &argc, &err);
+	argv = util_split_words(ctx, line, &argc, &err);
 	fuzz_check(argv != NULL);
 	if (argc == 0)
 		return;
@@ -110,7 +111,7 @@ fuzz_check_effect(TALLOC_CTX *ctx, const struct config *cfg, const char *line)
 		cmd = config_lookup(cfg, (enum config_context)c, argv[2]);
 		fuzz_check(cmd != NULL);
 		/* Run later, the command gets the words written after the key. */
-		words = config_split(ctx, cmd, &n, &err);
+		words = util_split_words(ctx, cmd, &n, &err);
 		fuzz_check(words != NULL && n == argc - 3);
 		for (int i = 0; i < n; i++)
 			fuzz_check(!strcmp(words[i], argv[i + 3]));

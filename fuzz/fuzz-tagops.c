@@ -14,6 +14,7 @@
 #include "fuzz.h"
 #include "trawl/config.h"
 #include "trawl/tagops.h"
+#include "trawl/util.h"
 
 static void
 fuzz_tagops(TALLOC_CTX *ctx, const char *line)
@@ -57,7 +58,7 @@ fuzz_config(TALLOC_CTX *ctx, const char *line)
 
 	fuzz_check(cfg);
 	if (config_apply_line(cfg, line, ctx, &err) == TRAWL_OK) {
-		argv = config_split(ctx, line, &argc, &err);
+		argv = util_split_words(ctx, line, &argc, &err);
 		fuzz_check(argv);
 		/* An accepted "bind CONTEXT KEY CMD" is found by lookup. */
 		if (argc >= 4 && !strcmp(argv[0], "bind")) {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "trawl/addrbook.h"
-#include "trawl/journal.h"
+#include "trawl/paths.h"
 #include "trawl/util.h"
 
 #define ADDRBOOK_MAGIC "TRWLRCP1"
@@ -146,7 +146,7 @@ ab_new(TALLOC_CTX *ctx, const char *path, const char *uuid)
 char *
 addrbook_path_for(TALLOC_CTX *ctx, const char *db_path)
 {
-	return journal_cache_path(ctx, db_path, ".recipients");
+	return paths_for(ctx, db_path, PATHS_RECIPIENTS);
 }
 
 struct addrbook *

@@ -12,6 +12,8 @@
 #include "trawl/app.h"
 #include "trawl/bg.h"
 #include "trawl/feed.h"
+#include "trawl/paths.h"
+#include "trawl/prefs.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
 #include "trawl/versionmap.h"
@@ -25,7 +27,7 @@
 static char *
 app_history_path(TALLOC_CTX *ctx, index_t *idx)
 {
-	return journal_state_path(ctx, index_db_path(idx), ".history");
+	return paths_for(ctx, index_db_path(idx), PATHS_HISTORY);
 }
 
 static int
@@ -99,7 +101,7 @@ app_new(TALLOC_CTX *ctx, index_t *idx, struct config *cfg, int w, int h)
 	talloc_set_destructor(app, app_destructor);
 	/* Where the case's state went (a fallback, a journal moved), said once. */
 	{
-		const char *notice = journal_take_notice();
+		const char *notice = paths_take_notice();
 
 		const char *resumed = *app->review->notice ? app->review->notice : NULL;
 
@@ -440,4 +442,92 @@ void
 app_resize(struct app *app, int w, int h)
 {
 	screen_resize(app->scr, w, h);
+}
+
+/* ------------------------------------------------------------ orders */
+
+/*
+ * The name of the saved search query is, when it is exactly one
+ * (query:NAME, or query:"NAME" with quotes doubled, as the filters pane
+ * and --search make it); NULL otherwise.
+ */
+static char *
+app_saved_search_name(TALLOC_CTX *ctx, const char *query)
+{
+	const char *p = query;
+	char *name;
+
+	if (strncmp(p, "query:", 6) != 0)
+		return NULL;
+	p += 6;
+	if (*p != '"')
+		return *p && !strpbrk(p, " \t()\"") ? talloc_strdup(ctx, p) : NULL;
+	name = talloc_strdup(ctx, "");
+	for (p++; name && *p; p++) {
+		if (*p == '"' && p[1] != '"')
+			break; /* the closing quote */
+		if (*p == '"')
+			p++;
+		name = talloc_strndup_append_buffer(name, p, 1);
+	}
+	/* Only a closing quote that ends the query makes it exactly a saved search. */
+	if (name && *p == '"' && !p[1])
+		return name;
+	talloc_free(name);
+	return NULL;
+}
+
+/* The prefs key of a saved search's order. */
+static char *
+app_order_key(TALLOC_CTX *ctx, const char *name)
+{
+	return talloc_asprintf(ctx, "sort %s", name);
+}
+
+int
+app_order_for(const struct app *app, const char *query)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *name = app_saved_search_name(tmp, query), *v = NULL;
+	int order = app->cfg->sort;
+
+	if (name)
+		v = prefs_get(tmp, prefs_path_for(tmp, index_db_path(app->idx)),
+			      app_order_key(tmp, name));
+	if (v && config_sort_parse(v) >= 0)
+		order = config_sort_parse(v);
+	talloc_free(tmp);
+	return order;
+}
+
+char *
+app_keep_order(struct app *app, const char *query, int order, TALLOC_CTX *ctx)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *name = app_saved_search_name(tmp, query);
+
+	if (!name || prefs_set(prefs_path_for(tmp, index_db_path(app->idx)),
+			       app_order_key(tmp, name), config_sort_name(order)) != 0) {
+		app->cfg->sort = order;
+		name = NULL;
+	} else {
+		name = talloc_steal(ctx, name);
+	}
+	talloc_free(tmp);
+	return name;
+}
+
+void
+app_order_moved(struct app *app, const char *old_name, const char *new_name)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *path = prefs_path_for(tmp, index_db_path(app->idx));
+	char *v = prefs_get(tmp, path, app_order_key(tmp, old_name));
+
+	if (v) {
+		if (new_name)
+			prefs_set(path, app_order_key(tmp, new_name), v);
+		prefs_set(path, app_order_key(tmp, old_name), NULL);
+	}
+	talloc_free(tmp);
 }

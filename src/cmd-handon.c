@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "trawl/cmd.h"
-#include "trawl/journal.h"
+#include "trawl/paths.h"
 #include "trawl/render.h"
 #include "trawl/text.h"
 #include "trawl/util.h"
@@ -181,7 +181,7 @@ handon_pipe(struct app *app, int argc, char **argv, int rendered)
 		return;
 	req->rendered = rendered;
 	app_prompt(app, rendered ? "pipe the message as shown to: " : "pipe the raw message to: ", "",
-		   journal_state_path(req, index_db_path(app->idx), ".pipe-history"),
+		   paths_for(req, index_db_path(app->idx), PATHS_PIPE_HISTORY),
 		   handon_pipe_done, req);
 }
 

@@ -83,7 +83,7 @@ search_write_poll(struct app *app, void *ud)
 		return 0;
 	/* The order kept for the search follows a rename and goes with a delete. */
 	if (st == BG_DONE && !j->failed && j->gone)
-		view_order_moved(app, j->gone, j->written);
+		app_order_moved(app, j->gone, j->written);
 	index_reopen(app->idx);
 	sidebar_reload_at(app, j->written);
 	talloc_free(j);

@@ -29,8 +29,13 @@ cmd_narrow(struct app *app, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (!statsview_narrow(app))
+	char *term = NULL;
+
+	if (!statsview_narrow(app, app, &term))
 		app_message(app, 0, "nothing to narrow to yet");
+	else if (term)
+		cmd_query_limit(app, term);
+	talloc_free(term);
 }
 
 void
@@ -38,7 +43,7 @@ cmd_widen(struct app *app, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (!view_widen(app))
+	if (!cmd_query_unlimit(app))
 		app_message(app, 0, "no earlier query to step back to");
 }
 

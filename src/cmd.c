@@ -19,7 +19,7 @@ static void
 cmd_search_done(struct app *app, const char *line, void *data)
 {
 	if (*line)
-		view_search(app, line);
+		cmd_query_search(app, line);
 }
 
 static void
@@ -368,7 +368,7 @@ cmd_close(struct app *app, int argc, char **argv)
 		threadview_close(app);
 	else if (app->focus == APP_FOCUS_STATS)
 		statsview_close(app);
-	else if (view_unlimit(app))
+	else if (cmd_query_unlimit(app))
 		app_message(app, 0, "back to %s", view_query(app));
 	else
 		app_message(app, 0, "nothing to close (q quits)");
@@ -394,7 +394,7 @@ cmd_refresh(struct app *app, int argc, char **argv)
 		app_message(app, 1, "%s", index_last_error(app->idx));
 		return;
 	}
-	view_rerun(app);
+	cmd_query_rerun(app);
 	sidebar_reload(app);
 	app_message(app, 0, "refreshed");
 }
@@ -405,7 +405,7 @@ cmd_search(struct app *app, int argc, char **argv)
 	char *q = util_join(app, argc, argv, 1);
 
 	if (q && *q)
-		view_search(app, q);
+		cmd_query_search(app, q);
 	talloc_free(q);
 }
 
@@ -451,7 +451,7 @@ static void
 cmd_limit_done(struct app *app, const char *line, void *data)
 {
 	if (line[strspn(line, " ")])
-		view_limit(app, line);
+		cmd_query_limit(app, line);
 }
 
 /* Narrows the list by more terms without retyping its query; unlimit steps back out. */
@@ -461,7 +461,7 @@ cmd_limit(struct app *app, int argc, char **argv)
 	char *terms = util_join(NULL, argc, argv, 1);
 
 	if (terms && *terms)
-		view_limit(app, terms);
+		cmd_query_limit(app, terms);
 	else {
 		app_prompt(app, "limit to: ", "", app->history_path, cmd_limit_done, NULL);
 		cmd_query_completions(app);
@@ -472,7 +472,7 @@ cmd_limit(struct app *app, int argc, char **argv)
 static void
 cmd_unlimit(struct app *app, int argc, char **argv)
 {
-	if (view_unlimit(app))
+	if (cmd_query_unlimit(app))
 		app_message(app, 0, "back to %s", view_query(app));
 	else
 		app_message(app, 0, "no limit to step out of");
@@ -531,7 +531,7 @@ cmd_select(struct app *app, int argc, char **argv)
 
 	if (!e)
 		return;
-	view_search(app, e->query);
+	cmd_query_search(app, e->query);
 	app->focus = APP_FOCUS_LIST;
 }
 
@@ -542,7 +542,7 @@ cmd_select_and(struct app *app, int argc, char **argv)
 
 	if (!e)
 		return;
-	view_limit(app, e->query);
+	cmd_query_limit(app, e->query);
 	app->focus = APP_FOCUS_LIST;
 }
 
@@ -568,7 +568,7 @@ cmd_set_order(struct app *app, int order)
 	};
 	char *search = NULL;
 
-	view_set_order(app, order, app, &search);
+	cmd_query_set_order(app, order, app, &search);
 	if (search)
 		app_message(app, 0, "%s (kept for the saved search %s)", what[order], search);
 	else
@@ -781,7 +781,7 @@ cmd_parse(TALLOC_CTX *ctx, const char *line, const struct cmd_entry **cmd, int *
 
 	*cmd = NULL;
 	*error = NULL;
-	*argv = config_split(ctx, line, argc, &err);
+	*argv = util_split_words(ctx, line, argc, &err);
 	if (!*argv) {
 		*error = talloc_asprintf(ctx, "%s: %s", line, err ? err : "out of memory");
 		return TRAWL_PARSE;
@@ -795,7 +795,7 @@ cmd_parse(TALLOC_CTX *ctx, const char *line, const struct cmd_entry **cmd, int *
 	}
 	/* A query is the rest of the line as written: its quotes are the query's. */
 	if (strstr((*cmd)->args, "QUERY") && *argc > 1) {
-		rest = config_rest(ctx, line, 1, &err);
+		rest = util_rest_words(ctx, line, 1, &err);
 		if (!rest)
 			return TRAWL_NOMEM;
 		(*argv)[1] = rest;

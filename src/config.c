@@ -2,7 +2,6 @@
  * config: options, key bindings, colours and the rc-file parser.  See
  * include/trawl/config.h.
  */
-#include <curses.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 
 #include "trawl/config.h"
 #include "trawl/tagops.h"
+#include "trawl/util.h"
 
 /*
  * Default bindings, as command strings run through the same parser as
@@ -207,27 +207,27 @@ config_default_colours(struct config *cfg)
 		struct config_colour c;
 	} defaults[] = {
 		{SCREEN_SELECTED, {-1, -1, 0, 0, 1, 0}},
-		{SCREEN_STATUS, {COLOR_WHITE, COLOR_BLUE, 0, 0, 0, 0}},
-		{SCREEN_TITLE, {COLOR_WHITE, COLOR_BLUE, 1, 0, 0, 0}},
-		{SCREEN_SPECIAL, {COLOR_BLACK, COLOR_MAGENTA, 0, 0, 0, 0}},
+		{SCREEN_STATUS, {CONFIG_WHITE, CONFIG_BLUE, 0, 0, 0, 0}},
+		{SCREEN_TITLE, {CONFIG_WHITE, CONFIG_BLUE, 1, 0, 0, 0}},
+		{SCREEN_SPECIAL, {CONFIG_BLACK, CONFIG_MAGENTA, 0, 0, 0, 0}},
 		{SCREEN_UNREVIEWED, {-1, -1, 1, 0, 0, 0}},
-		{SCREEN_DATE, {COLOR_CYAN, -1, 0, 0, 0, 0}},
-		{SCREEN_AUTHOR, {COLOR_GREEN, -1, 0, 0, 0, 0}},
-		{SCREEN_TAGS, {COLOR_YELLOW, -1, 0, 0, 0, 0}},
-		{SCREEN_COUNT, {COLOR_CYAN, -1, 0, 0, 0, 0}},
-		{SCREEN_HEADER, {COLOR_GREEN, -1, 0, 0, 0, 0}},
-		{SCREEN_QUOTE, {COLOR_CYAN, -1, 0, 0, 0, 0}},
+		{SCREEN_DATE, {CONFIG_CYAN, -1, 0, 0, 0, 0}},
+		{SCREEN_AUTHOR, {CONFIG_GREEN, -1, 0, 0, 0, 0}},
+		{SCREEN_TAGS, {CONFIG_YELLOW, -1, 0, 0, 0, 0}},
+		{SCREEN_COUNT, {CONFIG_CYAN, -1, 0, 0, 0, 0}},
+		{SCREEN_HEADER, {CONFIG_GREEN, -1, 0, 0, 0, 0}},
+		{SCREEN_QUOTE, {CONFIG_CYAN, -1, 0, 0, 0, 0}},
 		{SCREEN_SIGNATURE, {-1, -1, 0, 0, 0, 1}},
-		{SCREEN_NOTE, {COLOR_MAGENTA, -1, 0, 0, 0, 0}},
-		{SCREEN_LINK, {COLOR_BLUE, -1, 0, 1, 0, 0}},
-		{SCREEN_MATCH, {COLOR_BLACK, COLOR_YELLOW, 0, 0, 0, 0}},
-		{SCREEN_ERROR, {COLOR_RED, -1, 1, 0, 0, 0}},
+		{SCREEN_NOTE, {CONFIG_MAGENTA, -1, 0, 0, 0, 0}},
+		{SCREEN_LINK, {CONFIG_BLUE, -1, 0, 1, 0, 0}},
+		{SCREEN_MATCH, {CONFIG_BLACK, CONFIG_YELLOW, 0, 0, 0, 0}},
+		{SCREEN_ERROR, {CONFIG_RED, -1, 1, 0, 0, 0}},
 		{SCREEN_DIM, {-1, -1, 0, 0, 0, 1}},
 		{SCREEN_PROMPT, {-1, -1, 0, 0, 0, 0}},
-		{SCREEN_DIFF_ADD, {COLOR_GREEN, -1, 1, 0, 0, 0}},
-		{SCREEN_DIFF_DEL, {COLOR_RED, -1, 0, 0, 0, 0}},
-		{SCREEN_BAR, {COLOR_YELLOW, -1, 0, 0, 0, 0}},
-		{SCREEN_BAR_REVIEWED, {COLOR_GREEN, -1, 0, 0, 0, 0}},
+		{SCREEN_DIFF_ADD, {CONFIG_GREEN, -1, 1, 0, 0, 0}},
+		{SCREEN_DIFF_DEL, {CONFIG_RED, -1, 0, 0, 0, 0}},
+		{SCREEN_BAR, {CONFIG_YELLOW, -1, 0, 0, 0, 0}},
+		{SCREEN_BAR_REVIEWED, {CONFIG_GREEN, -1, 0, 0, 0, 0}},
 	};
 
 	for (int i = 0; i < SCREEN_ATTR_COUNT; i++)
@@ -302,113 +302,6 @@ const char *
 config_context_name(enum config_context c)
 {
 	return (unsigned)c < CONFIG_CONTEXT_COUNT ? config_context_names[c] : "?";
-}
-
-/*
- * Reads the word at *p (blanks before it skipped): its text into *word
- * (NULL: not kept), *start and *end where it is written.  0 at the end of
- * the line or a comment, 1 for a word, -1 on an unterminated quote.
- */
-static int
-config_scan_word(TALLOC_CTX *ctx, const char **p, char **word, const char **start,
-		 const char **end)
-{
-	const char *s = *p;
-	char quote = 0;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	*start = s;
-	if (!*s || *s == '#' || *s == '\n' || *s == '\r') {
-		*p = s;
-		return 0;
-	}
-	if (word && !(*word = talloc_strdup(ctx, "")))
-		return -1;
-	while (*s && (quote || (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r'))) {
-		const char *c = s;
-
-		if (*s == '\\' && s[1]) {
-			c = s + 1;
-			s += 2;
-		} else if (!quote && (*s == '"' || *s == '\'')) {
-			quote = *s++;
-			continue;
-		} else if (quote && *s == quote) {
-			quote = 0;
-			s++;
-			continue;
-		} else {
-			s++;
-		}
-		if (word && !(*word = talloc_strndup_append_buffer(*word, c, 1)))
-			return -1;
-	}
-	*p = *end = s;
-	return quote ? -1 : 1;
-}
-
-char **
-config_split(TALLOC_CTX *ctx, const char *line, int *argc, char **error)
-{
-	char **argv = talloc_array(ctx, char *, 1);
-	int n = 0, r = 1;
-	const char *p = line, *start, *end;
-
-	*error = NULL;
-	while (argv) {
-		char *word = NULL;
-
-		r = config_scan_word(argv, &p, &word, &start, &end);
-		if (r <= 0)
-			break;
-		argv = talloc_realloc(ctx, argv, char *, (size_t)n + 2);
-		if (argv)
-			argv[n++] = word;
-	}
-	if (argv && r < 0) {
-		*error = talloc_strdup(ctx, "unterminated quote");
-		TALLOC_FREE(argv);
-	}
-	if (!argv)
-		return NULL;
-	argv[n] = NULL;
-	*argc = n;
-	return argv;
-}
-
-char *
-config_rest(TALLOC_CTX *ctx, const char *line, int from, char **error)
-{
-	const char *p = line, *start, *end, *first = NULL, *last = NULL;
-	int r, n = 0;
-
-	*error = NULL;
-	while ((r = config_scan_word(NULL, &p, NULL, &start, &end)) > 0) {
-		if (n++ == from)
-			first = start;
-		last = end;
-	}
-	if (r < 0) {
-		*error = talloc_strdup(ctx, "unterminated quote");
-		return NULL;
-	}
-	return first ? talloc_strndup(ctx, first, (size_t)(last - first)) : talloc_strdup(ctx, "");
-}
-
-char *
-config_quote(TALLOC_CTX *ctx, const char *word)
-{
-	char *s;
-
-	/* A word of plain characters (but for a leading '#') reads back as it is. */
-	if (*word && *word != '#' && !strpbrk(word, " \t\n\r\"'\\"))
-		return talloc_strdup(ctx, word);
-	s = talloc_strdup(ctx, "\"");
-	for (const char *p = word; s && *p; p++)
-		s = *p == '"' || *p == '\\' ? talloc_asprintf_append_buffer(s, "\\%c", *p)
-					   : talloc_strndup_append_buffer(s, p, 1);
-	return s ? talloc_strdup_append_buffer(s, "\"") : NULL;
 }
 
 static int
@@ -577,7 +470,7 @@ config_apply_line(struct config *cfg, const char *line, TALLOC_CTX *ctx, char **
 	trawl_status_t ts = TRAWL_OK;
 
 	*error = NULL;
-	argv = config_split(tmp, line, &argc, &err);
+	argv = util_split_words(tmp, line, &argc, &err);
 	if (!argv) {
 		*error = talloc_strdup(ctx, err ? err : "out of memory");
 		talloc_free(tmp);
@@ -607,7 +500,7 @@ config_apply_line(struct config *cfg, const char *line, TALLOC_CTX *ctx, char **
 			 * The command is the rest of the line as written (quotes
 			 * kept), so that it splits into the same words when run.
 			 */
-			char *cmd = bind ? config_rest(tmp, line, 3, &err) : NULL;
+			char *cmd = bind ? util_rest_words(tmp, line, 3, &err) : NULL;
 
 			/* An empty command would unbind the key, unlike what "bind" says. */
 			if (bind && (!cmd || !argv[3][strspn(argv[3], " \t")])) {

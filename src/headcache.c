@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "trawl/headcache.h"
-#include "trawl/journal.h"
+#include "trawl/paths.h"
 #include "trawl/util.h"
 
 #define HEADCACHE_MAGIC "trawl-heads 1\n"
@@ -25,7 +25,7 @@
 char *
 headcache_path_for(TALLOC_CTX *ctx, const char *db_path)
 {
-	return journal_cache_path(ctx, db_path, ".heads");
+	return paths_for(ctx, db_path, PATHS_HEADS);
 }
 
 /* Reads path into a talloc buffer (size = length); NULL if over max bytes or unreadable. */

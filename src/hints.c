@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "trawl/hints.h"
-#include "trawl/journal.h"
+#include "trawl/paths.h"
 #include "trawl/util.h"
 
 /* Lines kept; the oldest go first. */
@@ -99,7 +99,7 @@ hints_set(const char *path, const char *key, long long value)
 char *
 hints_path_for(TALLOC_CTX *ctx, const char *db_path)
 {
-	return journal_state_path(ctx, db_path, ".hints");
+	return paths_for(ctx, db_path, PATHS_HINTS);
 }
 
 char *

@@ -28,6 +28,7 @@
 #include "trawl/importer.h"
 #include "trawl/index.h"
 #include "trawl/journal.h"
+#include "trawl/paths.h"
 #include "trawl/extract.h"
 #include "trawl/render.h"
 #include "trawl/stats-cli.h"
@@ -932,8 +933,8 @@ main_log(TALLOC_CTX *ctx, int argc, char **argv)
 	if (!idx)
 		return 1;
 	{
-		char *path = journal_path_for(ctx, index_db_path(idx));
-		const char *notice = journal_take_notice();
+		char *path = paths_for(ctx, index_db_path(idx), PATHS_JOURNAL);
+		const char *notice = paths_take_notice();
 
 		if (notice)
 			text_warn("%s", notice);

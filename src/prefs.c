@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "trawl/journal.h"
+#include "trawl/paths.h"
 #include "trawl/prefs.h"
 #include "trawl/util.h"
 
@@ -17,7 +17,7 @@
 char *
 prefs_path_for(TALLOC_CTX *ctx, const char *db_path)
 {
-	return journal_state_path(ctx, db_path, ".prefs");
+	return paths_for(ctx, db_path, PATHS_PREFS);
 }
 
 char *

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "trawl/bg.h"
+#include "trawl/paths.h"
 #include "trawl/review.h"
 #include "trawl/text.h"
 #include "trawl/util.h"
@@ -384,7 +385,7 @@ review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer, int sync_maildir
 	if (!rv->reviewer)
 		return NULL;
 	rv->sync_maildir_flags = sync_maildir_flags;
-	rv->journal_path = journal_path_for(rv, index_db_path(idx));
+	rv->journal_path = paths_for(rv, index_db_path(idx), PATHS_JOURNAL);
 	rv->error = talloc_strdup(rv, "");
 	rv->notice = talloc_strdup(rv, "");
 	rv->batch = REVIEW_BATCH;
@@ -396,9 +397,9 @@ review_new(TALLOC_CTX *ctx, index_t *idx, const char *reviewer, int sync_maildir
 		const char *uuid = NULL;
 
 		index_revision(idx, &uuid);
-		journal_note_uuid(rv->journal_path, uuid);
+		paths_note_uuid(rv->journal_path, uuid);
 	}
-	rv->case_journal = strstr(rv->journal_path, "/.notmuch/trawl/") != NULL;
+	rv->case_journal = paths_is_in_case(rv->journal_path);
 	/*
 	 * Entries left open by sessions that ended: those handed over (a
 	 * SIGTERM, a lost database) are taken over and written; the others
@@ -1069,10 +1070,10 @@ review_relocate(struct review *rv, const char *db_now)
 		/* The case directory moved with the database: so did the journal. */
 		if (!rv->case_journal)
 			return;
-		path = talloc_asprintf(rv, "%s/.notmuch/trawl/journal.log", db_now);
+		path = paths_in_case(rv, db_now, PATHS_JOURNAL);
 	} else {
 		/* Gone (the XDG state directory then), or back at its place. */
-		path = journal_path_for(rv, db);
+		path = paths_for(rv, db, PATHS_JOURNAL);
 	}
 	if (path) {
 		talloc_free(rv->journal_path);

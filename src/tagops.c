@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trawl/config.h"
 #include "trawl/tagops.h"
 #include "trawl/util.h"
 
@@ -34,7 +33,7 @@ tagops_parse(TALLOC_CTX *ctx, const char *s, struct tagops **out, char **error)
 
 	*out = NULL;
 	*error = NULL;
-	argv = config_split(tmp, s, &argc, &err);
+	argv = util_split_words(tmp, s, &argc, &err);
 	if (!argv || !ops) {
 		*error = talloc_strdup(ctx, err ? err : "out of memory");
 		goto fail;
@@ -85,8 +84,8 @@ tagops_format(TALLOC_CTX *ctx, const struct tagops *ops)
 	char *s = talloc_strdup(ctx, "");
 
 	for (size_t i = 0; s && i < ops->n; i++) {
-		/* The tag as config_split() reads it back, quoted only if need be. */
-		char *tag = config_quote(NULL, ops->ops[i].tag);
+		/* The tag as util_split_words() reads it back, quoted only if need be. */
+		char *tag = util_quote_word(NULL, ops->ops[i].tag);
 
 		s = tag ? talloc_asprintf_append(s, "%s%c%s", i ? " " : "",
 						 ops->ops[i].add ? '+' : '-', tag)

@@ -1832,8 +1832,9 @@ threadlist_tags_with(TALLOC_CTX *ctx, const char *tags, const char *tag, int add
 
 int
 threadlist_apply_committed(struct threadlist *tl, const char *thread_id, size_t n_messages,
-			   const struct tagops *ops, const char *reviewed_tag)
+			   const struct tagops *ops)
 {
+	const char *reviewed_tag = index_reviewed_tag(tl->idx);
 	long i = threadlist_find(tl, thread_id);
 	struct index_thread *row = i >= 0 ? threadlist_row(tl, (size_t)i) : NULL;
 	char *tags;

@@ -16,6 +16,13 @@
 
 #include "trawl/ui-curses.h"
 
+/* config.h numbers the named colours without curses; they must be curses' own. */
+_Static_assert(CONFIG_BLACK == COLOR_BLACK && CONFIG_RED == COLOR_RED &&
+		       CONFIG_GREEN == COLOR_GREEN && CONFIG_YELLOW == COLOR_YELLOW &&
+		       CONFIG_BLUE == COLOR_BLUE && CONFIG_MAGENTA == COLOR_MAGENTA &&
+		       CONFIG_CYAN == COLOR_CYAN && CONFIG_WHITE == COLOR_WHITE,
+	       "config.h's colour numbers are curses' COLOR_* numbers");
+
 static attr_t ui_attrs[SCREEN_ATTR_COUNT];
 static short ui_pairs[SCREEN_ATTR_COUNT];
 

@@ -241,3 +241,111 @@ util_join(void *ctx, int argc, char **argv, int from)
 		s = talloc_asprintf_append(s, "%s%s", i > from ? " " : "", argv[i]);
 	return s;
 }
+
+/* ------------------------------------------------------------ words */
+
+/*
+ * Reads the word at *p (blanks before it skipped): its text into *word
+ * (NULL: not kept), *start and *end where it is written.  0 at the end of
+ * the line or a comment, 1 for a word, -1 on an unterminated quote.
+ */
+static int
+util_scan_word(TALLOC_CTX *ctx, const char **p, char **word, const char **start, const char **end)
+{
+	const char *s = *p;
+	char quote = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	*start = s;
+	if (!*s || *s == '#' || *s == '\n' || *s == '\r') {
+		*p = s;
+		return 0;
+	}
+	if (word && !(*word = talloc_strdup(ctx, "")))
+		return -1;
+	while (*s && (quote || (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r'))) {
+		const char *c = s;
+
+		if (*s == '\\' && s[1]) {
+			c = s + 1;
+			s += 2;
+		} else if (!quote && (*s == '"' || *s == '\'')) {
+			quote = *s++;
+			continue;
+		} else if (quote && *s == quote) {
+			quote = 0;
+			s++;
+			continue;
+		} else {
+			s++;
+		}
+		if (word && !(*word = talloc_strndup_append_buffer(*word, c, 1)))
+			return -1;
+	}
+	*p = *end = s;
+	return quote ? -1 : 1;
+}
+
+char **
+util_split_words(void *ctx, const char *line, int *argc, char **error)
+{
+	char **argv = talloc_array(ctx, char *, 1);
+	int n = 0, r = 1;
+	const char *p = line, *start, *end;
+
+	*error = NULL;
+	while (argv) {
+		char *word = NULL;
+
+		r = util_scan_word(argv, &p, &word, &start, &end);
+		if (r <= 0)
+			break;
+		argv = talloc_realloc(ctx, argv, char *, (size_t)n + 2);
+		if (argv)
+			argv[n++] = word;
+	}
+	if (argv && r < 0) {
+		*error = talloc_strdup(ctx, "unterminated quote");
+		TALLOC_FREE(argv);
+	}
+	if (!argv)
+		return NULL;
+	argv[n] = NULL;
+	*argc = n;
+	return argv;
+}
+
+char *
+util_rest_words(void *ctx, const char *line, int from, char **error)
+{
+	const char *p = line, *start, *end, *first = NULL, *last = NULL;
+	int r, n = 0;
+
+	*error = NULL;
+	while ((r = util_scan_word(NULL, &p, NULL, &start, &end)) > 0) {
+		if (n++ == from)
+			first = start;
+		last = end;
+	}
+	if (r < 0) {
+		*error = talloc_strdup(ctx, "unterminated quote");
+		return NULL;
+	}
+	return first ? talloc_strndup(ctx, first, (size_t)(last - first)) : talloc_strdup(ctx, "");
+}
+
+char *
+util_quote_word(void *ctx, const char *word)
+{
+	char *s;
+
+	/* A word of plain characters (but for a leading '#') reads back as it is. */
+	if (*word && *word != '#' && !strpbrk(word, " \t\n\r\"'\\"))
+		return talloc_strdup(ctx, word);
+	s = talloc_strdup(ctx, "\"");
+	for (const char *p = word; s && *p; p++)
+		s = *p == '"' || *p == '\\' ? talloc_asprintf_append_buffer(s, "\\%c", *p)
+					   : talloc_strndup_append_buffer(s, p, 1);
+	return s ? talloc_strdup_append_buffer(s, "\"") : NULL;
+}

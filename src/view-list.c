@@ -98,8 +98,7 @@ listview_poll(struct app *app)
 
 		lv->review_serial = app->review->serial;
 		if (job && job->thread_id && job->ops && job->done == job->n &&
-		    threadlist_apply_committed(lv->tl, job->thread_id, job->n, job->ops,
-					       index_reviewed_tag(app->idx)))
+		    threadlist_apply_committed(lv->tl, job->thread_id, job->n, job->ops))
 			changed = 1;
 	}
 	if (changed && lv->cursor_thread) {

@@ -364,7 +364,7 @@ statsview_section(struct app *app, int dir)
 }
 
 int
-people_narrow(struct app *app)
+people_narrow(struct app *app, TALLOC_CTX *ctx, char **term)
 {
 	struct statsview *sv = app->stats;
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -379,10 +379,7 @@ people_narrow(struct app *app)
 		sv->expanded ^= 1u << lay.rows[cur].list;
 		done = 1;
 	} else if (cur >= 0) {
-		char *term =
-			talloc_strdup(tmp, sv->st->items[lay.rows[cur].list][lay.rows[cur].item].query);
-
-		view_narrow(app, term);
+		*term = talloc_strdup(ctx, sv->st->items[lay.rows[cur].list][lay.rows[cur].item].query);
 		done = 1;
 	}
 	talloc_free(tmp);

@@ -116,11 +116,13 @@ statsview_poll(struct app *app)
 }
 
 int
-statsview_narrow(struct app *app)
+statsview_narrow(struct app *app, TALLOC_CTX *ctx, char **term)
 {
+	*term = NULL;
 	if (!app->stats)
 		return 0;
-	return app->stats->pane == STATSVIEW_TIMELINE ? timeline_narrow(app) : people_narrow(app);
+	return app->stats->pane == STATSVIEW_TIMELINE ? timeline_narrow(app, ctx, term)
+						       : people_narrow(app, ctx, term);
 }
 
 void

@@ -11,7 +11,7 @@
 void statsview_title(struct app *app, int x, int y, int w, const char *what);
 
 /* Enter in each pane. */
-int timeline_narrow(struct app *app);
-int people_narrow(struct app *app);
+int timeline_narrow(struct app *app, TALLOC_CTX *ctx, char **term);
+int people_narrow(struct app *app, TALLOC_CTX *ctx, char **term);
 
 #endif

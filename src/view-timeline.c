@@ -344,7 +344,7 @@ timeline_height(const struct app *app)
 }
 
 int
-timeline_narrow(struct app *app)
+timeline_narrow(struct app *app, TALLOC_CTX *ctx, char **term)
 {
 	struct statsview *sv = app->stats;
 	TALLOC_CTX *tmp = talloc_new(NULL);
@@ -358,7 +358,7 @@ timeline_narrow(struct app *app)
 	by = sv->last_by >= 0 && sv->by < 0 ? (enum stats_by)sv->last_by : timeline_unit(sv, &g);
 	v = stats_periods(tmp, sv->st, by, &n, &peak);
 	if (v && n) {
-		view_narrow(app, stats_period_query(tmp, by, v[timeline_cursor(sv, v, n, peak)].first));
+		*term = stats_period_query(ctx, by, v[timeline_cursor(sv, v, n, peak)].first);
 		done = 1;
 	}
 	talloc_free(tmp);

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "trawl/feed.h"
-#include "trawl/prefs.h"
 #include "trawl/prompt.h"
 #include "trawl/review.h"
 #include "trawl/util.h"
@@ -45,7 +44,7 @@ view_start(struct app *app, const char *query)
 {
 	feed_subscribe(app->feed, app->scr, view_on_commit, app);
 	query = query && *query ? query : "*";
-	app->list = listview_new(app, query, view_order_for(app, query));
+	app->list = listview_new(app, query, app_order_for(app, query));
 	app->sidebar = sidebar_new(app);
 	if (!app->list || !app->sidebar)
 		abort();
@@ -57,202 +56,10 @@ view_query(const struct app *app)
 	return app->list->tl->query;
 }
 
-/* Runs query in the list in order; keep_cursor puts the cursor back on its thread.  0 on success. */
-static int
-view_run(struct app *app, const char *query, int keep_cursor, int order)
-{
-	struct listview *lv;
-	const struct index_thread *cur = keep_cursor ? listview_current(app) : NULL;
-
-	/* Check the syntax first, so a typo keeps the previous results on screen. */
-	if (index_check_query(app->idx, query) != TRAWL_OK) {
-		app_message(app, 1, "%s", index_last_error(app->idx));
-		return -1;
-	}
-	lv = listview_new(app, query, order);
-	if (!lv) {
-		app_message(app, 1, "out of memory");
-		return -1;
-	}
-	if (cur)
-		lv->want_thread = talloc_strdup(lv, cur->thread_id);
-	threadview_close(app);
-	/* Marks are rows of this list: another query has other rows. */
-	if (app->n_marks && strcmp(query, app->list->tl->query) != 0) {
-		app_message(app, 0, "%zu marks removed with the query they were made in",
-			    app->n_marks);
-		app_marks_clear(app);
-	}
-	talloc_free(app->list);
-	app->list = lv;
-	/* The timeline and the correspondents follow the query: they stay in front. */
-	if (!(app->focus == APP_FOCUS_STATS && app->stats))
-		app->focus = APP_FOCUS_LIST;
-	return 0;
-}
-
-void
-view_search(struct app *app, const char *query)
-{
-	if (view_run(app, query, 0, view_order_for(app, query)) == 0) {
-		TALLOC_FREE(app->limits);
-		app->n_limits = 0;
-	}
-}
-
-void
-view_rerun(struct app *app)
-{
-	char *q = talloc_strdup(NULL, view_query(app));
-
-	if (q)
-		view_run(app, q, 1, app->list->order);
-	talloc_free(q);
-}
-
-void
-view_limit(struct app *app, const char *terms)
-{
-	char *old = talloc_strdup(app, view_query(app));
-	char *q = old ? index_query_and(app, old, terms) : NULL;
-	char **limits;
-
-	if (!q || !strcmp(q, old) || view_run(app, q, 1, app->list->order) != 0) {
-		talloc_free(old);
-		talloc_free(q);
-		return;
-	}
-	limits = talloc_realloc(app, app->limits, char *, app->n_limits + 1);
-	if (!limits)
-		abort();
-	app->limits = limits;
-	app->limits[app->n_limits++] = talloc_steal(limits, old);
-	talloc_free(q);
-}
-
-/*
- * The timeline's and the correspondents' Enter: a limit of the list by
- * term, so that U (or the panes' BSpace) steps back out, as from any limit.
- */
-void
-view_narrow(struct app *app, const char *term)
-{
-	view_limit(app, term);
-}
-
-int
-view_widen(struct app *app)
-{
-	return view_unlimit(app);
-}
-
-int
-view_unlimit(struct app *app)
-{
-	char *q;
-
-	if (!app->n_limits)
-		return 0;
-	/* Popped even if it no longer runs (a saved search deleted): the next step goes further. */
-	q = app->limits[--app->n_limits];
-	view_run(app, q, 1, app->list->order);
-	talloc_free(q);
-	if (!app->n_limits)
-		TALLOC_FREE(app->limits);
-	return 1;
-}
-
 const char *
 view_base_query(const struct app *app)
 {
 	return app->n_limits ? app->limits[0] : view_query(app);
-}
-
-/*
- * The name of the saved search query is, when it is exactly one
- * (query:NAME, or query:"NAME" with quotes doubled, as the filters pane
- * and --search make it); NULL otherwise.
- */
-static char *
-view_saved_search_name(TALLOC_CTX *ctx, const char *query)
-{
-	const char *p = query;
-	char *name;
-
-	if (strncmp(p, "query:", 6) != 0)
-		return NULL;
-	p += 6;
-	if (*p != '"')
-		return *p && !strpbrk(p, " \t()\"") ? talloc_strdup(ctx, p) : NULL;
-	name = talloc_strdup(ctx, "");
-	for (p++; name && *p; p++) {
-		if (*p == '"' && p[1] != '"')
-			break; /* the closing quote */
-		if (*p == '"')
-			p++;
-		name = talloc_strndup_append_buffer(name, p, 1);
-	}
-	/* Only a closing quote that ends the query makes it exactly a saved search. */
-	if (name && *p == '"' && !p[1])
-		return name;
-	talloc_free(name);
-	return NULL;
-}
-
-/* The prefs key of a saved search's order. */
-static char *
-view_order_key(TALLOC_CTX *ctx, const char *name)
-{
-	return talloc_asprintf(ctx, "sort %s", name);
-}
-
-int
-view_order_for(const struct app *app, const char *query)
-{
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *name = view_saved_search_name(tmp, query), *v = NULL;
-	int order = app->cfg->sort;
-
-	if (name)
-		v = prefs_get(tmp, prefs_path_for(tmp, index_db_path(app->idx)),
-			      view_order_key(tmp, name));
-	if (v && config_sort_parse(v) >= 0)
-		order = config_sort_parse(v);
-	talloc_free(tmp);
-	return order;
-}
-
-void
-view_order_moved(struct app *app, const char *old_name, const char *new_name)
-{
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *path = prefs_path_for(tmp, index_db_path(app->idx));
-	char *v = prefs_get(tmp, path, view_order_key(tmp, old_name));
-
-	if (v) {
-		if (new_name)
-			prefs_set(path, view_order_key(tmp, new_name), v);
-		prefs_set(path, view_order_key(tmp, old_name), NULL);
-	}
-	talloc_free(tmp);
-}
-
-void
-view_set_order(struct app *app, int order, TALLOC_CTX *ctx, char **saved_search)
-{
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	char *name = view_saved_search_name(tmp, view_base_query(app));
-
-	if (saved_search)
-		*saved_search = NULL;
-	if (!name || prefs_set(prefs_path_for(tmp, index_db_path(app->idx)),
-			       view_order_key(tmp, name), config_sort_name(order)) != 0)
-		app->cfg->sort = order;
-	else if (saved_search)
-		*saved_search = talloc_steal(ctx, name);
-	app->list->order = order;
-	view_rerun(app);
-	talloc_free(tmp);
 }
 
 /* One part of the status line; parts of lower priority go first when the line is too narrow. */

@@ -13,7 +13,7 @@
  * Message-ID do not change, so an entry never goes stale (a message
  * removed from the database leaves an entry nobody asks for).
  *
- * The file (journal_cache_path(".recipients"), beside the journal) is
+ * The file (paths_for(PATHS_RECIPIENTS), beside the journal) is
  * binary, in the writer's byte order, mapped read-only and checked on
  * every access, so a damaged or foreign file reads as partly or wholly
  * empty, never out of bounds.  It belongs to one database (its UUID): a

@@ -76,7 +76,7 @@ struct app {
 	struct listview *list;
 	struct threadview *thread; /* NULL unless a thread is open */
 	/*
-	 * The limits (view_limit): limits[i] is the list's query before
+	 * The limits (cmd_query_limit): limits[i] is the list's query before
 	 * limit i was applied, so stepping back out restores them in turn.
 	 */
 	char **limits;
@@ -194,5 +194,23 @@ void app_confirm(struct app *app, const char *question, const char *detail, app_
 
 /* Resizes the screen. */
 void app_resize(struct app *app, int w, int h);
+
+/*
+ * The order (enum config_sort) a new list of query is shown in: the one
+ * kept for its saved search when query is exactly one (query:NAME), in
+ * the case's prefs file (prefs.h), else the session's (app->cfg->sort,
+ * from "set sort").
+ */
+int app_order_for(const struct app *app, const char *query);
+
+/*
+ * Keeps order for the saved search query is, when it is one and the prefs
+ * file takes it: returns the search's name (child of ctx); else for the
+ * session (app->cfg->sort): returns NULL.
+ */
+char *app_keep_order(struct app *app, const char *query, int order, TALLOC_CTX *ctx);
+
+/* The order kept for saved search old_name goes to new_name (NULL: is forgotten). */
+void app_order_moved(struct app *app, const char *old_name, const char *new_name);
 
 #endif

@@ -16,6 +16,28 @@ void cmd_key(struct app *app, const char *key);
 /* Runs a command string as a key binding or the ':' line would. */
 void cmd_run(struct app *app, const char *command);
 
+/*
+ * The thread list's query (cmd-query.c).  Each checks the query first:
+ * an invalid one is said on the message line and the list stays.
+ *
+ * cmd_query_search: runs query as a new search; the limits are forgotten.
+ * cmd_query_rerun: runs the list's query again, keeping its order, its
+ * limits and the cursor's thread.
+ * cmd_query_limit: narrows the list by terms: its query becomes
+ * "(QUERY) and (TERMS)" and the old one is kept, to step back to.
+ * cmd_query_unlimit: steps back out of the last limit (the cursor stays
+ * on its thread); 0 if there is none.
+ * cmd_query_set_order: shows the list in order (enum config_sort),
+ * keeping the cursor's thread, and keeps it (app_keep_order()): for the
+ * saved search the list's limits start from, else for the session;
+ * *saved_search (may be NULL) gets that search's name (child of ctx) or NULL.
+ */
+void cmd_query_search(struct app *app, const char *query);
+void cmd_query_rerun(struct app *app);
+void cmd_query_limit(struct app *app, const char *terms);
+int cmd_query_unlimit(struct app *app);
+void cmd_query_set_order(struct app *app, int order, TALLOC_CTX *ctx, char **saved_search);
+
 /* Contexts a command applies to, as a mask of (1 << enum config_context); 0 for all. */
 struct cmd_entry {
 	const char *name;

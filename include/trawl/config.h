@@ -51,8 +51,24 @@ enum config_sort {
 	CONFIG_SORT_COUNT_OF
 };
 
+/*
+ * The eight named colours, numbered as the terminal numbers them (the
+ * ANSI/ECMA-48 order, which curses' COLOR_* follow: ui-curses.c checks
+ * that they agree), so that the colour table needs no curses header.
+ */
+enum config_colour_number {
+	CONFIG_BLACK,
+	CONFIG_RED,
+	CONFIG_GREEN,
+	CONFIG_YELLOW,
+	CONFIG_BLUE,
+	CONFIG_MAGENTA,
+	CONFIG_CYAN,
+	CONFIG_WHITE,
+};
+
 struct config_colour {
-	short fg, bg; /* curses colour numbers, -1 default */
+	short fg, bg; /* terminal colour numbers (CONFIG_BLACK...), -1 default */
 	int bold, underline, reverse, dim;
 };
 
@@ -108,24 +124,5 @@ const char *config_context_name(enum config_context ctx);
 /* "newest", "oldest", "count"; and back (-1 for an unknown name). */
 const char *config_sort_name(enum config_sort sort);
 int config_sort_parse(const char *name);
-
-/*
- * Splits a command or directive line into words (quotes and backslashes
- * honoured).  Returns a NULL-terminated talloc array, or NULL with *error
- * set on an unterminated quote.
- */
-char **config_split(TALLOC_CTX *ctx, const char *line, int *argc, char **error);
-
-/*
- * The words of line from word number from (0 is the first) to the last,
- * as written: quotes and backslashes kept, the blanks around them and a
- * comment after them left out, so that config_split() of the result gives
- * those words.  "" when there are fewer words; NULL with *error set on an
- * unterminated quote.
- */
-char *config_rest(TALLOC_CTX *ctx, const char *line, int from, char **error);
-
-/* word written so that config_split() reads it back as that one word. */
-char *config_quote(TALLOC_CTX *ctx, const char *word);
 
 #endif

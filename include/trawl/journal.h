@@ -5,14 +5,9 @@
  * tags each message had before, what the change did to it, and which
  * batches were committed.
  *
- * Where: beside the database, in <database>/.notmuch/trawl/ (journal.log,
- * and the hints and head cache of hints.h and headcache.h), so that a case
- * copied or moved keeps its audit trail and no text of the evidence goes
- * to the user's home.  Only when that directory cannot be written are the
- * XDG directories used ($XDG_STATE_HOME/trawl/journal/,
- * $XDG_CACHE_HOME/trawl/heads/), and journal_take_notice() says so once.
- * A journal found at the old XDG place is moved beside the database on
- * first use.
+ * Where: paths_for(PATHS_JOURNAL) (paths.h) says, beside the database in
+ * <database>/.notmuch/trawl/journal.log; every function here takes that
+ * path.
  *
  * File format: UTF-8 lines of tab-separated fields; fields are
  * percent-escaped ('%', control characters such as tab, newline, CR and
@@ -103,24 +98,6 @@ struct journal_batch {
 	char **note_old, **note_new; /* NULL where the line changed no note */
 	size_t n;
 };
-
-/* The journal file for a database (see above for where). */
-char *journal_path_for(TALLOC_CTX *ctx, const char *db_path);
-
-/* Another per-database state file beside the journal: "hints" for ext ".hints". */
-char *journal_state_path(TALLOC_CTX *ctx, const char *db_path, const char *ext);
-
-/* A per-database cache file (data to remake), beside the journal too: "heads" for ".heads". */
-char *journal_cache_path(TALLOC_CTX *ctx, const char *db_path, const char *ext);
-
-/*
- * Records the database's UUID beside the journal at path (the first time),
- * or, when another one is recorded there, says so once (the notice).
- */
-void journal_note_uuid(const char *path, const char *uuid);
-
-/* A line to show once about where the state went (a fallback, a migration), or NULL. */
-const char *journal_take_notice(void);
 
 /*
  * This process's session token; the first call also takes the session's

@@ -1,7 +1,7 @@
 /*
  * prefs: the reader's choices kept with a case, such as the order each
  * saved search was last shown in, in a small file beside the journal
- * (<database>/.notmuch/trawl/prefs; see journal_state_path()), so that a
+ * (<database>/.notmuch/trawl/prefs; see paths.h), so that a
  * copied or moved case keeps them and nothing about the evidence goes to
  * the home directory.  Unlike the hints (hints.h), a pref is what the user
  * chose: it is never dropped to make room.

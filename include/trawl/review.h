@@ -150,7 +150,7 @@ void review_hold(struct review *rv, const char *why);
 /*
  * The database moved: db_now is where it is now (its case directory, and
  * the journal in it, moved along), or NULL when it is gone (the journal
- * goes where journal_path_for() says then: the XDG state directory).
+ * goes where paths_for() says then: the XDG state directory).
  * db_now equal to the database's path: it is back at its place.
  */
 void review_relocate(struct review *rv, const char *db_now);

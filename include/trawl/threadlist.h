@@ -182,12 +182,12 @@ void threadlist_wait(struct threadlist *tl);
 /*
  * Trawl's own writer committed ops to all n_messages messages of
  * thread_id: the row shows it at once (its tags, and its unreviewed count
- * when ops touch reviewed_tag), without waiting for the updater, which
- * reads the same again.  Applied only when n_messages is the row's whole
+ * when ops touch the index's reviewed tag, the one the rows were read
+ * with), without waiting for the updater, which reads the same again.  Applied only when n_messages is the row's whole
  * thread (returns 1); 0 otherwise.
  */
 int threadlist_apply_committed(struct threadlist *tl, const char *thread_id, size_t n_messages,
-			       const struct tagops *ops, const char *reviewed_tag);
+			       const struct tagops *ops);
 
 /* Finds the logical row of thread_id; -1 when absent. */
 long threadlist_find(const struct threadlist *tl, const char *thread_id);

@@ -55,4 +55,23 @@ char *util_disk_full(void *ctx, const char *path);
 /* Removes path and everything below it (as rm -rf); 0, or -1 with errno set. */
 int util_remove_tree(const char *path);
 
+/*
+ * Splits a command or directive line into words (quotes and backslashes
+ * honoured).  Returns a NULL-terminated talloc array, or NULL with *error
+ * set on an unterminated quote.
+ */
+char **util_split_words(void *ctx, const char *line, int *argc, char **error);
+
+/*
+ * The words of line from word number from (0 is the first) to the last,
+ * as written: quotes and backslashes kept, the blanks around them and a
+ * comment after them left out, so that util_split_words() of the result gives
+ * those words.  "" when there are fewer words; NULL with *error set on an
+ * unterminated quote.
+ */
+char *util_rest_words(void *ctx, const char *line, int from, char **error);
+
+/* word written so that util_split_words() reads it back as that one word. */
+char *util_quote_word(void *ctx, const char *word);
+
 #endif

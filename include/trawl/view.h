@@ -82,43 +82,6 @@ void view_start(struct app *app, const char *query);
 /* The query of the thread list on screen. */
 const char *view_query(const struct app *app);
 
-/*
- * Runs query in the thread list, a new search: the limits are forgotten
- * (keeps the previous list, and its limits, if query is invalid).
- */
-void view_search(struct app *app, const char *query);
-
-/* Runs the list's query again, keeping its order, its limits and the cursor's thread. */
-void view_rerun(struct app *app);
-
-/*
- * The order a new list of query is shown in: the one remembered for its
- * saved search when query is one (query:NAME), else the session's
- * (app->cfg->sort, from "set sort").
- */
-int view_order_for(const struct app *app, const char *query);
-
-/*
- * Shows the list in order (enum config_sort), keeping the cursor's thread,
- * and remembers it: for the saved search the list's limits start from
- * (in the case's prefs file, prefs.h), else for the session.  *saved_search
- * (may be NULL) gets that search's name (child of ctx) or NULL.
- */
-void view_set_order(struct app *app, int order, TALLOC_CTX *ctx, char **saved_search);
-
-/* The order remembered for saved search old_name goes to new_name (NULL: is forgotten). */
-void view_order_moved(struct app *app, const char *old_name, const char *new_name);
-
-/*
- * Narrows the list by terms: its query becomes "(QUERY) and (TERMS)" and
- * the old one is kept, to step back to.  Nothing changes if the result is
- * invalid.
- */
-void view_limit(struct app *app, const char *terms);
-
-/* Steps back out of the last limit (the cursor stays on its thread); 0 if there is none. */
-int view_unlimit(struct app *app);
-
 /* The query the limits were applied to (the list's own when there is none). */
 const char *view_base_query(const struct app *app);
 
@@ -131,11 +94,6 @@ int view_message_rows(const struct app *app);
 /* Rows left for the panes above the status line and the message area. */
 int view_pane_height(const struct app *app);
 
-/* The timeline's and correspondents' narrowing: a limit by term (view_limit). */
-void view_narrow(struct app *app, const char *term);
-
-/* Steps back out of the last limit (view_unlimit); 0 when there is none. */
-int view_widen(struct app *app);
 
 /* Draws every visible pane and the status line into app->scr. */
 void view_draw(struct app *app);
@@ -250,8 +208,14 @@ void statsview_toggle(struct app *app, enum statsview_pane pane);
 void statsview_close(struct app *app);
 /* The context of the pane shown (CONFIG_TIMELINE or CONFIG_PEOPLE). */
 enum config_context statsview_context(const struct app *app);
-/* Narrows the query to what is under the cursor (or expands a section); 0 if nothing is. */
-int statsview_narrow(struct app *app);
+/*
+ * Enter in the pane: *term (child of ctx) becomes the query term of what
+ * is under the cursor, for the command to narrow the list by
+ * (cmd_query_limit(), so that U or BSpace steps back out as from any
+ * limit), or NULL when Enter expanded a section instead.  0 if nothing
+ * is under the cursor.
+ */
+int statsview_narrow(struct app *app, TALLOC_CTX *ctx, char **term);
 /* The timeline's unit: "day", "week", "month", "year", "auto", or NULL for the next one. */
 void statsview_set_by(struct app *app, const char *by);
 /* The correspondents pane: the cursor to the first entry of the next (dir 1) or previous section. */

@@ -24,6 +24,7 @@
 #include "trawl/journal.h"
 #include "trawl/prompt.h"
 #include "trawl/tagops.h"
+#include "trawl/util.h"
 
 /*
  * A bound command keeps its quoted words: bind used to join the words with
@@ -41,7 +42,7 @@ test_config_bind_keeps_quoted_words(void **state)
 	assert_int_equal(config_apply_line(cfg, "bind list x tag +\"a b\" -inbox # c", ctx, &err),
 			 TRAWL_OK);
 	assert_string_equal(config_lookup(cfg, CONFIG_LIST, "x"), "tag +\"a b\" -inbox");
-	argv = config_split(ctx, config_lookup(cfg, CONFIG_LIST, "x"), &argc, &err);
+	argv = util_split_words(ctx, config_lookup(cfg, CONFIG_LIST, "x"), &argc, &err);
 	assert_int_equal(argc, 3);
 	assert_string_equal(argv[1], "+a b");
 	assert_int_equal(config_apply_line(cfg, "bind list I search tag:\"under review\"", ctx,
@@ -50,7 +51,7 @@ test_config_bind_keeps_quoted_words(void **state)
 	assert_string_equal(config_lookup(cfg, CONFIG_LIST, "I"), "search tag:\"under review\"");
 	/* A word starting with '#' in quotes is a word, not a comment. */
 	assert_int_equal(config_apply_line(cfg, "bind list y search '#x' y", ctx, &err), TRAWL_OK);
-	argv = config_split(ctx, config_lookup(cfg, CONFIG_LIST, "y"), &argc, &err);
+	argv = util_split_words(ctx, config_lookup(cfg, CONFIG_LIST, "y"), &argc, &err);
 	assert_int_equal(argc, 3);
 	assert_string_equal(argv[1], "#x");
 	talloc_free(ctx);
@@ -145,9 +146,9 @@ test_tag_must_be_utf8(void **state)
 	talloc_free(ctx);
 }
 
-/* config_quote() and config_rest() give back what config_split() reads. */
+/* util_quote_word() and util_rest_words() give back what util_split_words() reads. */
 static void
-test_config_quote_and_rest(void **state)
+test_util_quote_and_rest(void **state)
 {
 	TALLOC_CTX *ctx = talloc_new(NULL);
 	const char *words[] = {"", "plain", "a b", "#x", "x#", "\"", "'", "\\", "tab\there",
@@ -157,14 +158,14 @@ test_config_quote_and_rest(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		argv = config_split(ctx, config_quote(ctx, words[i]), &argc, &err);
+		argv = util_split_words(ctx, util_quote_word(ctx, words[i]), &argc, &err);
 		assert_non_null(argv);
 		assert_int_equal(argc, 1);
 		assert_string_equal(argv[0], words[i]);
 	}
-	assert_string_equal(config_rest(ctx, "  a 'b c'\t\"d\"  # e\n", 1, &err), "'b c'\t\"d\"");
-	assert_string_equal(config_rest(ctx, "a", 1, &err), "");
-	assert_null(config_rest(ctx, "a 'b", 1, &err));
+	assert_string_equal(util_rest_words(ctx, "  a 'b c'\t\"d\"  # e\n", 1, &err), "'b c'\t\"d\"");
+	assert_string_equal(util_rest_words(ctx, "a", 1, &err), "");
+	assert_null(util_rest_words(ctx, "a 'b", 1, &err));
 	assert_non_null(err);
 	talloc_free(ctx);
 }
@@ -508,7 +509,7 @@ main(void)
 		cmocka_unit_test(test_config_unbind_global_key_in_context),
 		cmocka_unit_test(test_reviewed_tag_change_list),
 		cmocka_unit_test(test_tag_must_be_utf8),
-		cmocka_unit_test(test_config_quote_and_rest),
+		cmocka_unit_test(test_util_quote_and_rest),
 		cmocka_unit_test(test_cmd_query_as_written),
 		cmocka_unit_test(test_prompt_completion_stops_at_a_character),
 		cmocka_unit_test(test_query_and_keeps_operands_apart),

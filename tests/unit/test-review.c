@@ -24,6 +24,7 @@
 #include "fixture.h"
 #include "trawl/bg.h"
 #include "trawl/note.h"
+#include "trawl/paths.h"
 #include "trawl/review.h"
 
 struct ctx {
@@ -396,7 +397,7 @@ test_journal_beside_database(void **state)
 	struct journal_entry *e;
 	size_t n;
 
-	assert_string_equal(journal_path_for(c, db), beside);
+	assert_string_equal(paths_for(c, db, PATHS_JOURNAL), beside);
 	/* The case says which database it belongs to. */
 	{
 		const char *uuid = NULL;
@@ -405,30 +406,30 @@ test_journal_beside_database(void **state)
 		assert_int_equal(fixture_sh(c->f, "grep -qx '%s' '%s/.notmuch/trawl/uuid'", uuid, db),
 				 0);
 	}
-	assert_non_null(strstr(journal_state_path(c, db, ".hints"), "/.notmuch/trawl/hints"));
-	assert_non_null(strstr(journal_cache_path(c, db, ".heads"), "/.notmuch/trawl/heads"));
+	assert_non_null(strstr(paths_for(c, db, PATHS_HINTS), "/.notmuch/trawl/hints"));
+	assert_non_null(strstr(paths_for(c, db, PATHS_HEADS), "/.notmuch/trawl/heads"));
 	/* The case directory cannot be made: the XDG state directory, said once. */
 	assert_int_equal(fixture_sh(c->f, "mv '%s/.notmuch/trawl' '%s/trawl.aside' && "
 					  "touch '%s/.notmuch/trawl'",
 				    db, c->f->dir, db),
 			 0);
-	journal_take_notice();
-	old = journal_path_for(c, db);
+	paths_take_notice();
+	old = paths_for(c, db, PATHS_JOURNAL);
 	assert_non_null(strstr(old, "/.state/trawl/journal/"));
-	assert_non_null(journal_take_notice());
+	assert_non_null(paths_take_notice());
 	assert_int_equal(journal_begin(old, &x), 0);
 	/* Writable again: the journal moves beside the database, whole. */
 	assert_int_equal(fixture_sh(c->f, "rm '%s/.notmuch/trawl' && mv '%s/trawl.aside' "
 					  "'%s/.notmuch/trawl' && mv '%s' '%s.kept'",
 				    db, c->f->dir, db, beside, beside),
 			 0);
-	path = journal_path_for(c, db);
+	path = paths_for(c, db, PATHS_JOURNAL);
 	assert_string_equal(path, beside);
 	assert_int_equal(access(old, F_OK), -1);
 	assert_int_equal(journal_read(c, path, &e, &n), TRAWL_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(e[0].ops, "+o");
-	assert_non_null(strstr(journal_take_notice(), "moved beside the database"));
+	assert_non_null(strstr(paths_take_notice(), "moved beside the database"));
 	assert_int_equal(fixture_sh(c->f, "mv '%s.kept' '%s'", beside, beside), 0);
 }
 

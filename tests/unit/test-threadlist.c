@@ -14,7 +14,7 @@
 #include "trawl/demo.h"
 #include "trawl/headcache.h"
 #include "trawl/hints.h"
-#include "trawl/journal.h"
+#include "trawl/paths.h"
 #include "trawl/threadlist.h"
 
 struct ctx {
@@ -278,7 +278,7 @@ test_head_window_is_exact(void **state)
 	struct threadlist *tl;
 	FILE *f;
 
-	hints = journal_state_path(c, index_db_path(idx), ".hints");
+	hints = paths_for(c, index_db_path(idx), PATHS_HINTS);
 	unlink(hints);
 	/* The demo cache is small: every query would be sorted whole. */
 	setenv("TRAWL_TEST_WINDOW_MIN", "1", 1);
@@ -751,14 +751,14 @@ test_apply_committed(void **state)
 	assert_int_equal(row->unreviewed, 2);
 	assert_int_equal(tagops_parse(tl, "+reviewed +aaa -inbox", &ops, &err), TRAWL_OK);
 	/* Not every message of the thread: the row waits for the updater. */
-	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 2, ops, "reviewed"), 0);
+	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 2, ops), 0);
 	assert_int_equal(row->unreviewed, 2);
-	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 3, ops, "reviewed"), 1);
+	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 3, ops), 1);
 	row = &tl->rows[3];
 	assert_int_equal(row->unreviewed, 0);
 	assert_string_equal(row->tags, "aaa reviewed unread");
 	assert_int_equal(tagops_parse(tl, "-reviewed", &ops, &err), TRAWL_OK);
-	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 3, ops, "reviewed"), 1);
+	assert_int_equal(threadlist_apply_committed(tl, row->thread_id, 3, ops), 1);
 	assert_int_equal(tl->rows[3].unreviewed, 3);
 	assert_string_equal(tl->rows[3].tags, "aaa unread");
 	talloc_free(tl);

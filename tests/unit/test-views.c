@@ -189,7 +189,7 @@ test_bad_query_keeps_results(void **state)
 	struct ctx *c = *state;
 	size_t rows = c->app->list->tl->n_rows;
 
-	view_search(c->app, "from:alice and (");
+	cmd_query_search(c->app, "from:alice and (");
 	assert_true(c->app->message_is_error);
 	assert_int_equal(c->app->list->tl->n_rows, rows);
 	assert_string_equal(view_query(c->app), "*");
@@ -209,7 +209,7 @@ test_sidebar_select_tag(void **state)
 	assert_int_equal(c->app->focus, APP_FOCUS_LIST);
 	wait_loaded(c->app);
 	assert_int_equal(c->app->list->tl->n_rows, 4);
-	view_search(c->app, "*");
+	cmd_query_search(c->app, "*");
 	wait_loaded(c->app);
 }
 
@@ -259,7 +259,7 @@ test_commit_keeps_cursor(void **state)
 	struct listview *lv;
 	char *above, *here;
 
-	view_search(c->app, "not tag:hidden");
+	cmd_query_search(c->app, "not tag:hidden");
 	wait_loaded(c->app);
 	lv = c->app->list;
 	assert_int_equal(lv->tl->n_rows, 4);
@@ -284,7 +284,7 @@ test_commit_keeps_cursor(void **state)
 	wait_followed(c->app);
 	assert_int_equal(lv->tl->n_rows, 4);
 	assert_string_equal(lv->tl->rows[lv->cursor].thread_id, here);
-	view_search(c->app, "*");
+	cmd_query_search(c->app, "*");
 	wait_loaded(c->app);
 }
 
@@ -509,7 +509,7 @@ test_status_fits_80(void **state)
 	if (!strstr(row, "2,990 threads") || !strstr(row, "reviewed 1,234/12,345") ||
 	    strstr(row, "2990") || strstr(row, "12345"))
 		fail_msg("digits not grouped: %s", row);
-	view_search(c->app, q);
+	cmd_query_search(c->app, q);
 	wait_loaded(c->app);
 	row = status_with_counts(c, 80, 2990, 123456, 12345);
 	if (!strstr(row, "reviewed 12,345/123,456") || !strstr(row, "2,990 threads"))
@@ -517,7 +517,7 @@ test_status_fits_80(void **state)
 	row = status_with_counts(c, 200, 2990, 123456, 12345);
 	if (!strstr(row, q) || !strstr(row, "123,456 messages  reviewed 12,345/123,456 (9%)"))
 		fail_msg("a wide status line lacks something: %s", row);
-	view_search(c->app, "*");
+	cmd_query_search(c->app, "*");
 	wait_loaded(c->app);
 }
 
@@ -533,7 +533,7 @@ test_limit_and_step_back(void **state)
 	struct ctx *c = *state;
 	char *row;
 
-	view_search(c->app, "tag:inbox");
+	cmd_query_search(c->app, "tag:inbox");
 	wait_loaded(c->app);
 	assert_int_equal(c->app->list->tl->n_rows, 4);
 	cmd_key(c->app, "L");
@@ -570,7 +570,7 @@ test_limit_and_step_back(void **state)
 	assert_true(c->app->message_is_error);
 	assert_string_equal(view_query(c->app), "tag:inbox");
 	cmd_run(c->app, "limit from:alice");
-	view_search(c->app, "*");
+	cmd_query_search(c->app, "*");
 	wait_loaded(c->app);
 	assert_int_equal(c->app->n_limits, 0);
 	cmd_key(c->app, "U");
@@ -599,7 +599,7 @@ test_sort_orders_remembered(void **state)
 	FILE *f;
 	char line[256] = "";
 
-	view_search(c->app, "*");
+	cmd_query_search(c->app, "*");
 	wait_loaded(c->app);
 	row = drawn_row(c, 3);
 	if (!strstr(row, "Apr 04") || !strstr(row, "Quarterly budget"))
@@ -624,16 +624,16 @@ test_sort_orders_remembered(void **state)
 
 	/* A saved search keeps its own order; the session's stays. */
 	assert_int_equal(index_save_search(c->idx, "work", "tag:inbox"), TRAWL_OK);
-	view_search(c->app, "query:\"work\"");
+	cmd_query_search(c->app, "query:\"work\"");
 	wait_loaded(c->app);
 	cmd_run(c->app, "sort oldest");
 	wait_loaded(c->app);
 	assert_non_null(strstr(c->app->message, "kept for the saved search work"));
 	assert_int_equal(c->cfg->sort, CONFIG_SORT_NEWEST);
-	view_search(c->app, "*");
+	cmd_query_search(c->app, "*");
 	wait_loaded(c->app);
 	assert_int_equal(c->app->list->order, CONFIG_SORT_NEWEST);
-	view_search(c->app, "query:\"work\"");
+	cmd_query_search(c->app, "query:\"work\"");
 	wait_loaded(c->app);
 	assert_int_equal(c->app->list->order, CONFIG_SORT_OLDEST);
 	/* Inside a limit of it, the order is the saved search's too. */
@@ -646,14 +646,14 @@ test_sort_orders_remembered(void **state)
 	wait_loaded(c->app);
 	assert_int_equal(c->app->list->order, CONFIG_SORT_COUNT);
 	/* Kept with the case, for the next session. */
-	assert_int_equal(view_order_for(c->app, "query:work"), CONFIG_SORT_COUNT);
+	assert_int_equal(app_order_for(c->app, "query:work"), CONFIG_SORT_COUNT);
 	f = fopen(prefs, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(line, sizeof(line), f));
 	fclose(f);
 	assert_string_equal(line, "sort work\tcount\n");
 	assert_int_equal(index_save_search(c->idx, "work", NULL), TRAWL_OK);
-	view_search(c->app, "*");
+	cmd_query_search(c->app, "*");
 	wait_loaded(c->app);
 }
 
