@@ -24,6 +24,7 @@
 #include "trawl/app.h"
 #include "trawl/cmd.h"
 #include "trawl/demo.h"
+#include "trawl/derive.h"
 #include "trawl/exporter.h"
 #include "trawl/importer.h"
 #include "trawl/index.h"
@@ -49,6 +50,7 @@ static const char usage_text[] =
 	"       trawl stats [--json] [--by day|week|month|year] [--top N] [--cache DIR] QUERY...\n"
 	"       trawl import [--into DIR] SOURCE...\n"
 	"       trawl export [--cache DIR] QUERY... (--mbox FILE | --dir DIR) [--csv FILE] [--force]\n"
+	"       trawl extract [--cache DIR] [QUERY...]\n"
 	"       trawl --help | --version\n"
 	"\n"
 	"Opens the notmuch database named by NOTMUCH_CONFIG (or the default notmuch\n"
@@ -65,6 +67,12 @@ static const char usage_text[] =
 	"trawl show prints the messages as the reader renders them; --attachments\n"
 	"adds the text of each attachment (PDF, office documents, text), read in a\n"
 	"child process with limits, or a line saying what it is.\n"
+	"\n"
+	"trawl extract makes that text searchable by any notmuch client: for each\n"
+	"message of QUERY (default: all) with attachments it writes a derived file\n"
+	"(same Message-ID, the text as its body) under MAIL_ROOT/.trawl-derived/ and\n"
+	"indexes it into the message; mail files are never changed, and a second run\n"
+	"does nothing (see trawl extract --help).\n"
 	"\n"
 	"In the reader, ? lists every key binding.\n";
 
@@ -1117,10 +1125,11 @@ main(int argc, char **argv)
 	main_locale();
 	ctx = talloc_new(NULL);
 	if (argc > 1 && (!strcmp(argv[1], "import") || !strcmp(argv[1], "export") ||
-			 !strcmp(argv[1], "stats"))) {
-		rc = !strcmp(argv[1], "import")	  ? importer_main(ctx, argc - 1, argv + 1)
-		     : !strcmp(argv[1], "export") ? exporter_main(ctx, argc - 1, argv + 1)
-						  : stats_cli_main(ctx, argc - 1, argv + 1);
+			 !strcmp(argv[1], "stats") || !strcmp(argv[1], "extract"))) {
+		rc = !strcmp(argv[1], "import")	   ? importer_main(ctx, argc - 1, argv + 1)
+		     : !strcmp(argv[1], "export")  ? exporter_main(ctx, argc - 1, argv + 1)
+		     : !strcmp(argv[1], "extract") ? derive_main(ctx, argc - 1, argv + 1)
+						   : stats_cli_main(ctx, argc - 1, argv + 1);
 		talloc_free(ctx);
 		return rc;
 	}
