@@ -27,12 +27,12 @@
 
 /* The original header fields copied into a derived file, so its terms are the message's. */
 static const char *const derive_copied[] = {
-	"From", "To", "Cc", "Date", "Subject", "Message-ID", "In-Reply-To", "References",
+        "From", "To", "Cc", "Date", "Subject", "Message-ID", "In-Reply-To", "References",
 };
 
 struct derive {
 	index_build_t *b;
-	const char *root;      /* the mail root */
+	const char *root; /* the mail root */
 	FILE *log;
 	struct derive_result *res;
 	bool progress;
@@ -130,7 +130,7 @@ derive_read_head(TALLOC_CTX *ctx, const char *path, size_t max, size_t *len)
  * the final line break); stops at the blank line ending the block.
  */
 typedef void (*derive_field_fn)(void *ud, const char *name, size_t name_len, const char *field,
-				size_t field_len);
+                                size_t field_len);
 
 static void
 derive_fields(const char *buf, size_t len, derive_field_fn fn, void *ud)
@@ -162,7 +162,7 @@ derive_fields(const char *buf, size_t len, derive_field_fn fn, void *ud)
 
 struct derive_copy {
 	TALLOC_CTX *ctx;
-	char *out;      /* the copied fields, each ending in "\n" */
+	char *out; /* the copied fields, each ending in "\n" */
 	int have_id;
 };
 
@@ -177,7 +177,8 @@ derive_copy_field(void *ud, const char *name, size_t name_len, const char *field
 			continue;
 		if (i == 5 && c->have_id++)
 			return; /* one Message-ID only: the one notmuch read */
-		/* Byte for byte but for CR, NUL and a bare line break, which would end the block. */
+		/* Byte for byte but for CR, NUL and a bare line break, which would end the block.
+		 */
 		char *line = talloc_array(c->ctx, char, field_len + 1);
 		size_t o = 0;
 
@@ -190,8 +191,8 @@ derive_copy_field(void *ud, const char *name, size_t name_len, const char *field
 
 			if (ch == '\r' || ch == '\0')
 				continue;
-			if (ch == '\n' && (k + 1 >= field_len || (field[k + 1] != ' ' &&
-								  field[k + 1] != '\t')))
+			if (ch == '\n' &&
+			    (k + 1 >= field_len || (field[k + 1] != ' ' && field[k + 1] != '\t')))
 				continue;
 			line[o++] = ch;
 		}
@@ -246,8 +247,8 @@ derive_tsv(FILE *f, const char *s, int last)
 }
 
 static void
-derive_log(struct derive *d, const char *status, const char *id, char **rels, char **sums,
-	   size_t n, const char *derived_rel, const char *derived_sum, const char *names)
+derive_log(struct derive *d, const char *status, const char *id, char **rels, char **sums, size_t n,
+           const char *derived_rel, const char *derived_sum, const char *names)
 {
 	char when[32];
 	time_t now = time(NULL);
@@ -279,12 +280,13 @@ derive_progress(struct derive *d, int last)
 	if (!d->progress)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!last && (now.tv_sec - d->shown.tv_sec) * 1000 +
-			     (now.tv_nsec - d->shown.tv_nsec) / 1000000 < 200)
+	if (!last &&
+	    (now.tv_sec - d->shown.tv_sec) * 1000 + (now.tv_nsec - d->shown.tv_nsec) / 1000000 <
+	            200)
 		return;
 	d->shown = now;
 	fprintf(stderr, "\rtrawl extract: %zu/%zu messages, %u extracted, %u attachments%s",
-		d->done, d->total, d->res->extracted, d->res->attachments, last ? "\n" : "");
+	        d->done, d->total, d->res->extracted, d->res->attachments, last ? "\n" : "");
 	fflush(stderr);
 }
 
@@ -295,8 +297,8 @@ derive_progress(struct derive *d, int last)
  * read.
  */
 static int
-derive_attachments(struct derive *d, TALLOC_CTX *ctx, const char *path, char **body,
-		   char **names, char **seen, char **headers)
+derive_attachments(struct derive *d, TALLOC_CTX *ctx, const char *path, char **body, char **names,
+                   char **seen, char **headers)
 {
 	struct render_message *r;
 	int added = 0;
@@ -312,7 +314,7 @@ derive_attachments(struct derive *d, TALLOC_CTX *ctx, const char *path, char **b
 		trawl_status_t ts;
 
 		ts = render_attachment_bytes(tmp, path, at->index, EXTRACT_MAX_ATTACHMENT, &data,
-					     &len);
+		                             &len);
 		sum = ts == TRAWL_OK ? sha256_hex(tmp, data, len) : NULL;
 		if (sum && strstr(*seen, sum)) {
 			talloc_free(tmp);
@@ -321,35 +323,35 @@ derive_attachments(struct derive *d, TALLOC_CTX *ctx, const char *path, char **b
 		if (sum)
 			*seen = talloc_asprintf_append(*seen, "%s\n", sum);
 		name = *at->filename ? text_sanitize(tmp, at->filename, strlen(at->filename))
-				     : talloc_strdup(tmp, at->safe_name);
+		                     : talloc_strdup(tmp, at->safe_name);
 		if (name && strlen(name) > 200)
 			name[200] = '\0'; /* may cut a character: it is a search term, not a name */
 		if (name && !util_utf8_valid(name))
 			name = talloc_strdup(tmp, at->safe_name);
 		*body = talloc_asprintf_append_buffer(
-			*body, "%s\u2014 attachment: %s (%s, %zu bytes, SHA-256 %s) \u2014\n",
-			**body ? "\n" : "", name ? name : "", at->mime_type, at->size,
-			sum ? sum : "unknown");
+		        *body, "%s\u2014 attachment: %s (%s, %zu bytes, SHA-256 %s) \u2014\n",
+		        **body ? "\n" : "", name ? name : "", at->mime_type, at->size,
+		        sum ? sum : "unknown");
 		*headers = talloc_asprintf_append_buffer(*headers, "X-Trawl-Attachment: %s\n",
-							 name ? name : "");
+		                                         name ? name : "");
 		*names = talloc_asprintf_append_buffer(*names, "%s%s", **names ? "/" : "",
-						       at->safe_name);
+		                                       at->safe_name);
 		if (ts == TRAWL_LIMIT)
-			*body = talloc_asprintf_append_buffer(
-				*body, "(not read: larger than %zu MiB)\n", EXTRACT_MAX_ATTACHMENT >> 20);
+			*body = talloc_asprintf_append_buffer(*body,
+			                                      "(not read: larger than %zu MiB)\n",
+			                                      EXTRACT_MAX_ATTACHMENT >> 20);
 		else if (ts != TRAWL_OK)
 			*body = talloc_asprintf_append_buffer(*body, "(not read: %s)\n",
-							      trawl_status_str(ts));
+			                                      trawl_status_str(ts));
 		else if (extract_in_child(tmp, data, len, at->mime_type, NULL, at->filename, &x) !=
-			 TRAWL_OK)
+		         TRAWL_OK)
 			*body = talloc_asprintf_append_buffer(
-				*body, "(not read: no process could be started)\n");
+			        *body, "(not read: no process could be started)\n");
 		else {
 			/* Neutralised already: only '\n' among the controls, valid UTF-8. */
-			*body = talloc_asprintf_append_buffer(*body, "%s%s", x->text,
-							      x->len && x->text[x->len - 1] != '\n'
-								      ? "\n"
-								      : "");
+			*body = talloc_asprintf_append_buffer(
+			        *body, "%s%s", x->text,
+			        x->len && x->text[x->len - 1] != '\n' ? "\n" : "");
 			if (x->reason)
 				*body = talloc_asprintf_append_buffer(*body, "(%s)\n", x->reason);
 			d->res->attachments++;
@@ -493,15 +495,15 @@ derive_one(struct derive *d, TALLOC_CTX *ctx, const char *id)
 		return TRAWL_OK;
 	}
 	content = talloc_asprintf(ctx,
-				  "%sMIME-Version: 1.0\n"
-				  "Content-Type: text/plain; charset=utf-8\n"
-				  "Content-Transfer-Encoding: 8bit\n"
-				  "X-Trawl-Derived: attachment-text\n"
-				  "X-Trawl-Extractor: %s\n",
-				  copy.out, DERIVE_EXTRACTOR);
+	                          "%sMIME-Version: 1.0\n"
+	                          "Content-Type: text/plain; charset=utf-8\n"
+	                          "Content-Transfer-Encoding: 8bit\n"
+	                          "X-Trawl-Derived: attachment-text\n"
+	                          "X-Trawl-Extractor: %s\n",
+	                          copy.out, DERIVE_EXTRACTOR);
 	for (size_t i = 0; content && i < n; i++)
 		content = talloc_asprintf_append_buffer(content, "X-Trawl-Source: %s %s\n", sums[i],
-							rels[i]);
+		                                        rels[i]);
 	if (content)
 		content = talloc_asprintf_append_buffer(content, "%s\n%s", headers, body);
 	if (!content)
@@ -511,7 +513,8 @@ derive_one(struct derive *d, TALLOC_CTX *ctx, const char *id)
 		text_warn("%s: cannot write: %s", dpath, strerror(errno));
 		derive_log(d, "failed: cannot write", id, rels, sums, n, drel, "", names);
 		d->res->failed++;
-		return was_indexed && index_build_reindex(d->b, id) != TRAWL_OK ? TRAWL_DB : TRAWL_OK;
+		return was_indexed && index_build_reindex(d->b, id) != TRAWL_OK ? TRAWL_DB
+		                                                                : TRAWL_OK;
 	}
 	ts = index_build_add_message(d->b, ctx, dpath, &info);
 	if (ts == TRAWL_OK && (!info.duplicate || strcmp(info.message_id, id))) {
@@ -520,13 +523,14 @@ derive_one(struct derive *d, TALLOC_CTX *ctx, const char *id)
 		 * of its own (or joined another).  Take it out again, whole.
 		 */
 		text_warn("id:%s: the derived file was read as id:%s; removed", id,
-			  info.message_id);
+		          info.message_id);
 		if (index_build_remove_file(d->b, dpath) != TRAWL_OK)
 			return TRAWL_DB;
 		unlink(dpath);
 		derive_log(d, "failed: Message-ID not kept", id, rels, sums, n, drel, "", names);
 		d->res->failed++;
-		return was_indexed && index_build_reindex(d->b, id) != TRAWL_OK ? TRAWL_DB : TRAWL_OK;
+		return was_indexed && index_build_reindex(d->b, id) != TRAWL_OK ? TRAWL_DB
+		                                                                : TRAWL_OK;
 	}
 	if (ts == TRAWL_PARSE || ts == TRAWL_IO) {
 		text_warn("%s", index_build_last_error(d->b));
@@ -573,7 +577,7 @@ derive_name_prefix(TALLOC_CTX *ctx, index_t *idx, index_build_t **b, char **erro
 
 trawl_status_t
 derive_run(index_t *idx, TALLOC_CTX *ctx, const struct derive_opts *o, struct derive_result *res,
-	   char **error)
+           char **error)
 {
 	struct derive d = {.res = res, .progress = o->progress};
 	char **ids = NULL, *query;
@@ -627,8 +631,9 @@ derive_run(index_t *idx, TALLOC_CTX *ctx, const struct derive_opts *o, struct de
 	if (ts == TRAWL_OK)
 		ts = index_build_close(d.b);
 	if (ts != TRAWL_OK && !*error)
-		*error = talloc_strdup(ctx, *index_build_last_error(d.b) ? index_build_last_error(d.b)
-									 : trawl_status_str(ts));
+		*error = talloc_strdup(ctx, *index_build_last_error(d.b)
+		                                    ? index_build_last_error(d.b)
+		                                    : trawl_status_str(ts));
 	derive_progress(&d, 1);
 	if (fclose(d.log) != 0 && ts == TRAWL_OK) {
 		*error = talloc_asprintf(ctx, "%s: %s", o->log_path, strerror(errno));
@@ -658,9 +663,9 @@ int
 derive_main(TALLOC_CTX *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"cache", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"cache", required_argument, NULL, 'c'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	struct derive_opts o = {.progress = isatty(STDERR_FILENO)};
 	struct derive_result res;
@@ -691,7 +696,7 @@ derive_main(TALLOC_CTX *ctx, int argc, char **argv)
 	} else if (env && *env && stat(env, &st) != 0) {
 		/* libnotmuch quietly falls back to defaults when the named file is missing. */
 		text_warn("%s: cannot read the notmuch config (NOTMUCH_CONFIG): %s", env,
-			  strerror(errno));
+		          strerror(errno));
 		return 1;
 	}
 	if (index_open(ctx, NULL, config, &idx, &err) != TRAWL_OK) {
@@ -703,8 +708,9 @@ derive_main(TALLOC_CTX *ctx, int argc, char **argv)
 		return 1;
 	}
 	o.query = query;
-	o.log_path = cache ? talloc_asprintf(ctx, "%s/derived.tsv", cache)
-			   : talloc_asprintf(ctx, "%s/.notmuch/trawl/derived.tsv", index_db_path(idx));
+	o.log_path =
+	        cache ? talloc_asprintf(ctx, "%s/derived.tsv", cache)
+	              : talloc_asprintf(ctx, "%s/.notmuch/trawl/derived.tsv", index_db_path(idx));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ts = derive_run(idx, ctx, &o, &res, &err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -67,11 +67,11 @@ struct derive_opts {
 };
 
 struct derive_result {
-	unsigned extracted;   /* derived files written (new or replacing an older one) */
-	unsigned up_to_date;  /* left alone */
-	unsigned failed;      /* no derived file could be written or indexed */
+	unsigned extracted;      /* derived files written (new or replacing an older one) */
+	unsigned up_to_date;     /* left alone */
+	unsigned failed;         /* no derived file could be written or indexed */
 	unsigned no_attachments; /* tagged attachment, yet no attachment found */
-	unsigned attachments; /* attachments extracted */
+	unsigned attachments;    /* attachments extracted */
 };
 
 /* The derived file of message_id under mail_root (a child of ctx). */
@@ -85,7 +85,7 @@ char *derive_path(TALLOC_CTX *ctx, const char *mail_root, const char *message_id
  * run could not go on (database, log), with *error (child of ctx).
  */
 trawl_status_t derive_run(index_t *idx, TALLOC_CTX *ctx, const struct derive_opts *o,
-			  struct derive_result *res, char **error);
+                          struct derive_result *res, char **error);
 
 /* trawl extract [--cache DIR] [QUERY...]: returns the exit status. */
 int derive_main(TALLOC_CTX *ctx, int argc, char **argv);
