@@ -674,6 +674,12 @@ main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *threa
 			talloc_free(tmp);
 			continue;
 		}
+		if (!*msgs[i].filename) {
+			/* Its files are gone but a derived one (index.h), which is not the message. */
+			text_warn("id:%s: no mail file indexed", msgs[i].message_id);
+			talloc_free(tmp);
+			continue;
+		}
 		if (opts->mode == RENDER_MODE_RAW) {
 			if (*shown)
 				printf("\f\n");

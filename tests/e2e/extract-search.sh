@@ -14,7 +14,7 @@
 . "$top_srcdir/tests/fixture.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
-tap_plan 21
+tap_plan 22
 fixture_init
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$FIXTURE_DIR/asan"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$FIXTURE_DIR/asan"
@@ -181,4 +181,14 @@ if [ "$(notmuch count obsoletezebra)" = 0 ] && [ "$(notmuch count 71450)" = 1 ] 
 	[ "$(sha256sum "$file" | cut -d' ' -f1)" = "$sum_before" ]; then
 	tap_ok "the old file's words are gone, the new ones found, the mail unchanged"; else
 	tap_not_ok "the old file's words are gone, the new ones found, the mail unchanged"; fi
+
+# 21: mail imported from a source folder named .trawl-derived is mail: the
+# importer gives it another name, or the reader would never show it.
+mkdir -p "$FIXTURE_DIR/leak/.trawl-derived/cur"
+printf 'From: a@example.org\nSubject: hidden\nMessage-ID: <hid@example.org>\nDate: Mon, 03 Apr 2017 09:15:00 +0200\n\nthe secret\n' \
+	>"$FIXTURE_DIR/leak/.trawl-derived/cur/1:2,"
+"$TRAWL" import --into "$FIXTURE_DIR/case" "$FIXTURE_DIR/leak/.trawl-derived" >"$out" 2>&1
+"$TRAWL" show --cache "$FIXTURE_DIR/case" id:hid@example.org >"$out" 2>"$err"
+if grep -q "the secret" "$out"; then tap_ok "a source named .trawl-derived is imported as mail"; else
+	tap_not_ok "a source named .trawl-derived is imported as mail"; tap_diag "$(cat "$out" "$err")"; fi
 check_sanitizer_logs
