@@ -584,6 +584,7 @@ derive_run(index_t *idx, TALLOC_CTX *ctx, const struct derive_opts *o, struct de
 	size_t n = 0;
 	trawl_status_t ts;
 	struct stat st;
+	int fd;
 
 	memset(res, 0, sizeof(*res));
 	*error = NULL;
@@ -599,8 +600,12 @@ derive_run(index_t *idx, TALLOC_CTX *ctx, const struct derive_opts *o, struct de
 		*error = talloc_asprintf(ctx, "%s: %s", o->log_path, strerror(errno));
 		return TRAWL_IO;
 	}
-	d.log = fopen(o->log_path, "ae");
+	/* Mode 0600: it names the evidence's files and attachments. */
+	fd = open(o->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	d.log = fd >= 0 ? fdopen(fd, "a") : NULL;
 	if (!d.log) {
+		if (fd >= 0)
+			close(fd);
 		*error = talloc_asprintf(ctx, "%s: %s", o->log_path, strerror(errno));
 		return TRAWL_IO;
 	}
