@@ -332,7 +332,12 @@ derive_attachments(struct derive *d, TALLOC_CTX *ctx, const char *path, char **b
 		        *body, "%s\u2014 attachment: %s (%s, %zu bytes, SHA-256 %s) \u2014\n",
 		        **body ? "\n" : "", name ? name : "", at->mime_type, at->size,
 		        sum ? sum : "unknown");
-		*headers = talloc_asprintf_append_buffer(*headers, "X-Trawl-Attachment: %s\n",
+		/*
+		 * One field for all names: notmuch indexes only the first field of
+		 * a name for index.header (GMime's get_header), so a second
+		 * X-Trawl-Attachment would not be searchable.
+		 */
+		*headers = talloc_asprintf_append_buffer(*headers, "%s%s", **headers ? "; " : "",
 		                                         name ? name : "");
 		*names = talloc_asprintf_append_buffer(*names, "%s%s", **names ? "/" : "",
 		                                       at->safe_name);
@@ -505,7 +510,8 @@ derive_one(struct derive *d, TALLOC_CTX *ctx, const char *id)
 		content = talloc_asprintf_append_buffer(content, "X-Trawl-Source: %s %s\n", sums[i],
 		                                        rels[i]);
 	if (content)
-		content = talloc_asprintf_append_buffer(content, "%s\n%s", headers, body);
+		content = talloc_asprintf_append_buffer(content, "X-Trawl-Attachment: %s\n\n%s",
+		                                        headers, body);
 	if (!content)
 		return TRAWL_NOMEM;
 	dsum = sha256_hex(ctx, content, strlen(content));

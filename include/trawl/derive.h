@@ -26,7 +26,8 @@
  *   X-Trawl-Extractor: DERIVE_EXTRACTOR
  *   X-Trawl-Source: SHA256 PATH      one per original file (PATH relative
  *                                    to the mail root)
- *   X-Trawl-Attachment: NAME         one per attachment
+ *   X-Trawl-Attachment: NAME; NAME   every attachment's name, in one field
+ *                                    (notmuch indexes the first field only)
  *
  * and the text of each attachment (each original file's attachments,
  * those with the same content once) after a line naming it.  A derived

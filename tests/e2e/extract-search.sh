@@ -40,6 +40,10 @@ m["Message-ID"] = "<att-1@example.org>"
 m.set_content("See the attached papers.\n")
 with open(f"{docs}/report.pdf", "rb") as f:
     m.add_attachment(f.read(), maintype="application", subtype="pdf", filename="report.pdf")
+with open(f"{docs}/letter.docx", "rb") as f:
+    m.add_attachment(f.read(), maintype="application",
+                     subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     filename="letter.docx")
 with open(out, "wb") as f:
     f.write(bytes(m))
 r = EmailMessage()
@@ -85,9 +89,11 @@ if [ "$(notmuch search --output=threads 71450)" = "$thread" ] &&
 	tap_not_ok "notmuch search finds the message by its PDF's words"
 	tap_diag "$(notmuch search --output=messages 71450)"; fi
 # 4: the attachment's name, through index.header.AttachmentText.
-if [ "$(notmuch search --output=messages AttachmentText:report)" = "id:att-1@example.org" ]; then
-	tap_ok "AttachmentText:report finds it by the attachment's name"; else
-	tap_not_ok "AttachmentText:report finds it by the attachment's name"; fi
+if [ "$(notmuch search --output=messages AttachmentText:report)" = "id:att-1@example.org" ] &&
+	[ "$(notmuch search --output=messages AttachmentText:letter)" = "id:att-1@example.org" ] &&
+	[ "$(notmuch search --output=messages INV-2291)" = "id:att-1@example.org" ]; then
+	tap_ok "AttachmentText: finds it by either attachment's name, the DOCX's text too"; else
+	tap_not_ok "AttachmentText: finds it by either attachment's name, the DOCX's text too"; fi
 # 5: the mail file is the same byte for byte.
 if [ "$(sha256sum "$file" | cut -d' ' -f1)" = "$sum_before" ]; then tap_ok "the mail file is unchanged"; else
 	tap_not_ok "the mail file is unchanged"; fi
@@ -99,7 +105,7 @@ if [ "$(notmuch count '*')" = "$count_before" ] &&
 derived=$(find "$FIXTURE_DIR/mail/.trawl-derived" -type f -name '*.eml')
 # 7: what the derived file says about itself.
 if [ "$(echo "$derived" | wc -l)" = 1 ] && grep -q "^X-Trawl-Derived: attachment-text" "$derived" &&
-	grep -q "^X-Trawl-Attachment: report.pdf" "$derived" &&
+	grep -q "^X-Trawl-Attachment: report.pdf; letter.docx\$" "$derived" &&
 	grep -q "^X-Trawl-Source: $sum_before cur/zz-att-1:2,\$" "$derived" &&
 	grep -q "^Message-ID: <att-1@example.org>" "$derived"; then
 	tap_ok "the derived file names itself, its source and its attachment"; else
@@ -110,7 +116,7 @@ log=$FIXTURE_DIR/mail/.notmuch/trawl/derived.tsv
 dsum=$(sha256sum "$derived" | cut -d' ' -f1)
 if awk -F'\t' -v s="$sum_before" -v d="$dsum" '$2 == "extracted" && $3 == "att-1@example.org" &&
 	$4 == "cur/zz-att-1:2," && $5 == s && $6 ~ /^\.trawl-derived\/..\/.*\.eml$/ && $7 == d &&
-	$8 == "report.pdf" { ok = 1 } END { exit !ok }' "$log"; then
+	$8 == "report.pdf/letter.docx" { ok = 1 } END { exit !ok }' "$log"; then
 	tap_ok "derived.tsv records original and derived file with their SHA-256"; else
 	tap_not_ok "derived.tsv records original and derived file with their SHA-256"
 	tap_diag "$(cat "$log")"; fi
@@ -149,7 +155,8 @@ if ! grep -q "att-1" "$out"; then tap_ok "versions does not count the derived fi
 	tap_not_ok "versions does not count the derived file"; sed 's/^/# /' "$out"; fi
 # 15: show --attachments reads the attachment of the original.
 "$TRAWL" show --attachments --width 100 id:att-1@example.org >"$out" 2>"$err"
-if grep -q "contract number 71450" "$out" && [ "$(grep -c "attachment 1:" "$out")" = 2 ]; then
+if grep -q "contract number 71450" "$out" && [ "$(grep -c "attachment 1:" "$out")" = 2 ] &&
+	[ "$(grep -c "attachment 2:" "$out")" = 2 ]; then
 	tap_ok "show --attachments reads the original's attachment"; else
 	tap_not_ok "show --attachments reads the original's attachment"; sed 's/^/# /' "$out"; fi
 
