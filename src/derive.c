@@ -175,8 +175,11 @@ derive_copy_field(void *ud, const char *name, size_t name_len, const char *field
 		if (strlen(derive_copied[i]) != name_len ||
 		    strncasecmp(derive_copied[i], name, name_len))
 			continue;
-		if (i == 5 && c->have_id++)
-			return; /* one Message-ID only: the one notmuch read */
+		/*
+		 * Every occurrence, in order: the copy then parses as the original
+		 * does, whichever occurrence GMime and notmuch take.
+		 */
+		c->have_id |= i == 5;
 		/* Byte for byte but for CR, NUL and a bare line break, which would end the block.
 		 */
 		char *line = talloc_array(c->ctx, char, field_len + 1);
