@@ -20,8 +20,15 @@
 #include "trawl/text.h"
 #include "trawl/util.h"
 
-/* Messages per commit: a crash loses at most these, which the next run redoes. */
+/*
+ * The write lock is taken only to index what was extracted, and let go
+ * after this many messages or milliseconds, whichever comes first: a
+ * reviewer's tag changes (queued by the reader while the lock is held)
+ * wait at most that long, and a crash loses at most that, which the next
+ * run redoes.
+ */
 #define DERIVE_COMMIT_EVERY 25
+#define DERIVE_COMMIT_MS 1000
 /* Bytes of an original's header block copied at most (a hostile one may have no end). */
 #define DERIVE_MAX_HEAD (256 << 10)
 
@@ -31,7 +38,10 @@ static const char *const derive_copied[] = {
 };
 
 struct derive {
-	index_build_t *b;
+	index_t *idx;     /* read-only: what to do is decided without the write lock */
+	index_build_t *b; /* read-write, open only while indexing (derive_builder) */
+	TALLOC_CTX *ctx;
+	char **error;     /* why the builder could not be opened or closed */
 	const char *root; /* the mail root */
 	FILE *log;
 	struct derive_result *res;
@@ -303,14 +313,17 @@ static int
 derive_attachments(struct derive *d, TALLOC_CTX *ctx, const char *path, char **body, char **names,
                    char **seen, char **headers)
 {
+	TALLOC_CTX *rctx = talloc_new(ctx);
 	struct render_message *r;
 	int added = 0;
 
-	if (render_file(ctx, path, NULL, &r) != TRAWL_OK)
+	if (!rctx || render_file(rctx, path, NULL, &r) != TRAWL_OK) {
+		talloc_free(rctx);
 		return -1;
+	}
 	for (size_t a = 0; a < r->n_attachments; a++) {
 		const struct render_attachment *at = &r->attachments[a];
-		TALLOC_CTX *tmp = talloc_new(ctx);
+		TALLOC_CTX *tmp = talloc_new(rctx);
 		struct extract_result *x = NULL;
 		char *data = NULL, *sum, *name;
 		size_t len = 0;
@@ -367,6 +380,7 @@ derive_attachments(struct derive *d, TALLOC_CTX *ctx, const char *path, char **b
 		added++;
 		talloc_free(tmp);
 	}
+	talloc_free(rctx);
 	return added;
 }
 
@@ -403,25 +417,99 @@ derive_write(TALLOC_CTX *ctx, const char *path, const char *content, size_t len)
 	return 0;
 }
 
-/* One message: up to date, or its derived file written and indexed.  TRAWL_DB stops the run. */
-static trawl_status_t
-derive_one(struct derive *d, TALLOC_CTX *ctx, const char *id)
+static long
+derive_ms_since(const struct timespec *t)
 {
-	char **paths = NULL, **sums, **rels, *dpath, *drel, *sources, *indexed = NULL;
-	char *body, *names, *seen, *headers, *content, *dsum, *head;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* The read-write handle, opened (waiting for the write lock) when there is none. */
+static trawl_status_t
+derive_builder(struct derive *d)
+{
+	trawl_status_t ts;
+
+	if (d->b)
+		return TRAWL_OK;
+	ts = index_build_open(d->ctx, index_db_path(d->idx), index_config_path(d->idx), &d->b,
+	                      d->error);
+	if (ts != TRAWL_OK)
+		return ts;
+	index_build_set_batch(d->b, 0);
+	return TRAWL_OK;
+}
+
+/* Commits, closes the read-write handle and so lets the write lock go. */
+static trawl_status_t
+derive_release(struct derive *d)
+{
+	trawl_status_t ts;
+
+	if (!d->b)
+		return TRAWL_OK;
+	ts = index_build_close(d->b);
+	if (ts != TRAWL_OK && !*d->error)
+		*d->error = talloc_strdup(d->ctx, index_build_last_error(d->b));
+	talloc_free(d->b);
+	d->b = NULL;
+	return ts;
+}
+
+/* What derive_prepare() found a message needs, for derive_apply(). */
+struct derive_prep {
+	const char *id;
+	char **rels, **sums; /* the originals, relative to the mail root, and their SHA-256 */
+	size_t n;
+	const char *dpath, *drel; /* the derived file, absolute and relative */
+	const char *names;        /* the attachments' safe names, for the log */
+	const char *status;       /* "extracted" or "replaced" */
+	const char *content;      /* the derived file; NULL when there is nothing to derive */
+	const char *dsum;
+	bool had_file; /* a derived file was there */
+	int found;     /* attachments found */
+};
+
+/*
+ * One message, without the write lock: *out NULL when its derived file is
+ * up to date (or it failed, counted and said), else what to write.  The
+ * text is extracted here, so the lock is never held while a document is
+ * parsed.
+ */
+static trawl_status_t
+derive_prepare(struct derive *d, TALLOC_CTX *ctx, const char *id, struct derive_prep **out)
+{
+	char **paths = NULL, **sums, **rels, *dpath, *drel, *sources, *indexed = NULL, *q;
+	struct index_files *mf = NULL;
+	size_t nm = 0;
+	bool had_file;
+	char *body, *names, *seen, *headers, *content = NULL, *dsum = NULL, *head;
+	struct derive_prep *p;
 	struct derive_copy copy = {.ctx = ctx};
 	struct derive_stamp stamp = {0};
-	struct index_build_message info;
 	const char *status = "extracted";
 	size_t n = 0, hlen;
-	bool was_indexed;
 	trawl_status_t ts;
 	int found = 0;
 
-	ts = index_build_message_files(d->b, ctx, id, &paths, &n);
-	if (ts == TRAWL_NOMEM || ts == TRAWL_USAGE || ts == TRAWL_DB)
-		return ts == TRAWL_USAGE ? TRAWL_DB : ts;
-	if (ts != TRAWL_OK || !n) {
+	*out = NULL;
+
+	q = index_quote_term(ctx, "id", id);
+	if (!q)
+		return TRAWL_NOMEM;
+	/* The originals only (index.h): a derived file is never a source. */
+	ts = index_messages_files(d->idx, ctx, q, 1, &mf, &nm);
+	if (ts != TRAWL_OK) {
+		text_warn("%s", index_last_error(d->idx));
+		return ts == TRAWL_NOMEM ? ts : TRAWL_DB;
+	}
+	if (nm) {
+		paths = mf[0].paths;
+		n = mf[0].n;
+	}
+	if (!n) {
 		text_warn("id:%s: no original file to extract from", id);
 		d->res->failed++;
 		return TRAWL_OK;
@@ -447,16 +535,16 @@ derive_one(struct derive *d, TALLOC_CTX *ctx, const char *id)
 		return TRAWL_NOMEM;
 
 	/* Up to date: made by this extractor from these very files, and indexed. */
-	ts = index_build_find_file(d->b, ctx, dpath, &indexed);
+	ts = index_file_message(d->idx, ctx, dpath, &indexed);
 	if (ts != TRAWL_OK && ts != TRAWL_NOT_FOUND)
 		return TRAWL_DB;
-	was_indexed = indexed != NULL;
 	head = derive_read_head(ctx, dpath, 1 << 16, &hlen);
+	had_file = head != NULL;
 	if (head) {
 		stamp.extractor = talloc_strdup(ctx, "");
 		stamp.sources = talloc_strdup(ctx, "");
 		derive_fields(head, hlen, derive_stamp_field, &stamp);
-		if (was_indexed && !strcmp(indexed, id) && stamp.extractor &&
+		if (indexed && !strcmp(indexed, id) && stamp.extractor &&
 		    !strcmp(stamp.extractor, DERIVE_EXTRACTOR) && stamp.sources &&
 		    !strcmp(stamp.sources, sources)) {
 			d->res->up_to_date++;
@@ -483,41 +571,82 @@ derive_one(struct derive *d, TALLOC_CTX *ctx, const char *id)
 	copy.out = talloc_strdup(ctx, "");
 	if (head)
 		derive_fields(head, hlen, derive_copy_field, &copy);
+	talloc_free(head);
 	if (!copy.out)
 		return TRAWL_NOMEM;
 	if (!copy.have_id)
 		copy.out = talloc_asprintf_append(copy.out, "Message-ID: <%s>\n", id);
 
+	if (found) {
+		content = talloc_asprintf(ctx,
+		                          "%sMIME-Version: 1.0\n"
+		                          "Content-Type: text/plain; charset=utf-8\n"
+		                          "Content-Transfer-Encoding: 8bit\n"
+		                          "X-Trawl-Derived: attachment-text\n"
+		                          "X-Trawl-Extractor: %s\n",
+		                          copy.out, DERIVE_EXTRACTOR);
+		for (size_t i = 0; content && i < n; i++)
+			content = talloc_asprintf_append_buffer(content, "X-Trawl-Source: %s %s\n",
+			                                        sums[i], rels[i]);
+		if (content)
+			content = talloc_asprintf_append_buffer(
+			        content, "X-Trawl-Attachment: %s\n\n%s", headers, body);
+		if (!content)
+			return TRAWL_NOMEM;
+		dsum = sha256_hex(ctx, content, strlen(content));
+	}
+	p = talloc_zero(ctx, struct derive_prep);
+	if (!p)
+		return TRAWL_NOMEM;
+	*p = (struct derive_prep){
+	        .id = id,
+	        .rels = rels,
+	        .sums = sums,
+	        .n = n,
+	        .dpath = dpath,
+	        .drel = drel,
+	        .names = names,
+	        .status = status,
+	        .content = content,
+	        .dsum = dsum,
+	        .had_file = had_file,
+	        .found = found,
+	};
+	*out = p;
+	return TRAWL_OK;
+}
+
+/* The writes of one message prepared, under the write lock.  TRAWL_DB stops the run. */
+static trawl_status_t
+derive_apply(struct derive *d, TALLOC_CTX *ctx, const struct derive_prep *p)
+{
+	const char *id = p->id, *dpath = p->dpath, *drel = p->drel, *names = p->names;
+	const char *content = p->content;
+	char **rels = p->rels, **sums = p->sums, *indexed = NULL;
+	struct index_build_message info;
+	size_t n = p->n;
+	bool was_indexed;
+	trawl_status_t ts;
+
+	/* The holder of the write lock says whether the file is indexed. */
+	ts = index_build_find_file(d->b, ctx, dpath, &indexed);
+	if (ts != TRAWL_OK && ts != TRAWL_NOT_FOUND)
+		return TRAWL_DB;
+	was_indexed = indexed != NULL;
 	if (was_indexed) {
 		/* Out of the message first: its terms go with the reindex below. */
 		if (index_build_remove_file(d->b, dpath) != TRAWL_OK)
 			return TRAWL_DB;
 	}
-	if (!found) {
+	if (!p->found) {
 		/* Nothing to derive (any more): no file, and none left from before. */
-		if (head && unlink(dpath) < 0 && errno != ENOENT)
+		if (p->had_file && unlink(dpath) < 0 && errno != ENOENT)
 			text_warn("%s: cannot remove: %s", dpath, strerror(errno));
 		if (was_indexed && index_build_reindex(d->b, id) != TRAWL_OK)
 			return TRAWL_DB;
 		d->res->no_attachments++;
 		return TRAWL_OK;
 	}
-	content = talloc_asprintf(ctx,
-	                          "%sMIME-Version: 1.0\n"
-	                          "Content-Type: text/plain; charset=utf-8\n"
-	                          "Content-Transfer-Encoding: 8bit\n"
-	                          "X-Trawl-Derived: attachment-text\n"
-	                          "X-Trawl-Extractor: %s\n",
-	                          copy.out, DERIVE_EXTRACTOR);
-	for (size_t i = 0; content && i < n; i++)
-		content = talloc_asprintf_append_buffer(content, "X-Trawl-Source: %s %s\n", sums[i],
-		                                        rels[i]);
-	if (content)
-		content = talloc_asprintf_append_buffer(content, "X-Trawl-Attachment: %s\n\n%s",
-		                                        headers, body);
-	if (!content)
-		return TRAWL_NOMEM;
-	dsum = sha256_hex(ctx, content, strlen(content));
 	if (derive_write(ctx, dpath, content, strlen(content)) < 0) {
 		text_warn("%s: cannot write: %s", dpath, strerror(errno));
 		derive_log(d, "failed: cannot write", id, rels, sums, n, drel, "", names);
@@ -552,7 +681,7 @@ derive_one(struct derive *d, TALLOC_CTX *ctx, const char *id)
 		return TRAWL_DB;
 	if (was_indexed && index_build_reindex(d->b, id) != TRAWL_OK)
 		return TRAWL_DB;
-	derive_log(d, status, id, rels, sums, n, drel, dsum ? dsum : "", names);
+	derive_log(d, p->status, id, rels, sums, n, drel, p->dsum ? p->dsum : "", names);
 	d->res->extracted++;
 	return TRAWL_OK;
 }
@@ -564,31 +693,31 @@ derive_one(struct derive *d, TALLOC_CTX *ctx, const char *id)
  * user headers when a handle opens, so the builder is reopened after.
  */
 static trawl_status_t
-derive_name_prefix(TALLOC_CTX *ctx, index_t *idx, index_build_t **b, char **error)
+derive_name_prefix(struct derive *d)
 {
 	char *value = NULL;
-	trawl_status_t ts;
+	trawl_status_t ts = derive_builder(d);
 
-	ts = index_build_get_config(*b, ctx, "index.header." DERIVE_NAME_PREFIX, &value);
-	if (ts != TRAWL_OK || *value)
-		return ts;
-	ts = index_build_set_config(*b, "index.header." DERIVE_NAME_PREFIX, "X-Trawl-Attachment");
 	if (ts == TRAWL_OK)
-		ts = index_build_close(*b);
-	if (ts != TRAWL_OK) {
-		*error = talloc_strdup(ctx, index_build_last_error(*b));
-		return ts;
-	}
-	talloc_free(*b);
-	*b = NULL;
-	return index_build_open(ctx, index_db_path(idx), index_config_path(idx), b, error);
+		ts = index_build_get_config(d->b, d->ctx, "index.header." DERIVE_NAME_PREFIX,
+		                            &value);
+	if (ts == TRAWL_OK && !*value)
+		ts = index_build_set_config(d->b, "index.header." DERIVE_NAME_PREFIX,
+		                            "X-Trawl-Attachment");
+	if (ts != TRAWL_OK && !*d->error && d->b)
+		*d->error = talloc_strdup(d->ctx, index_build_last_error(d->b));
+	if (ts == TRAWL_OK)
+		return derive_release(d);
+	derive_release(d);
+	return ts;
 }
 
 trawl_status_t
 derive_run(index_t *idx, TALLOC_CTX *ctx, const struct derive_opts *o, struct derive_result *res,
            char **error)
 {
-	struct derive d = {.res = res, .progress = o->progress};
+	struct derive d = {
+	        .idx = idx, .ctx = ctx, .error = error, .res = res, .progress = o->progress};
 	char **ids = NULL, *query;
 	size_t n = 0;
 	trawl_status_t ts;
@@ -622,32 +751,45 @@ derive_run(index_t *idx, TALLOC_CTX *ctx, const struct derive_opts *o, struct de
 		fputs("time\tstatus\tmessage_id\toriginal_path\toriginal_sha256\tderived_path\t"
 		      "derived_sha256\tattachments\textractor\n",
 		      d.log);
-	ts = index_build_open(ctx, index_db_path(idx), index_config_path(idx), &d.b, error);
-	if (ts == TRAWL_OK)
-		ts = derive_name_prefix(ctx, idx, &d.b, error);
+	ts = derive_name_prefix(&d);
 	if (ts != TRAWL_OK) {
 		fclose(d.log);
 		return ts;
 	}
-	index_build_set_batch(d.b, 0);
-	d.root = talloc_strdup(ctx, index_build_mail_root(d.b));
+	d.root = index_mail_root(idx);
 	d.total = n;
-	for (size_t i = 0; i < n && ts == TRAWL_OK; i++) {
-		TALLOC_CTX *tmp = talloc_new(ctx);
+	for (size_t i = 0; i < n && ts == TRAWL_OK;) {
+		TALLOC_CTX *batch = talloc_new(ctx);
+		struct derive_prep *preps[DERIVE_COMMIT_EVERY];
+		size_t np = 0;
+		struct timespec began;
 
-		ts = tmp ? derive_one(&d, tmp, ids[i]) : TRAWL_NOMEM;
-		talloc_free(tmp);
-		d.done = i + 1;
-		if (ts == TRAWL_OK && (i + 1) % DERIVE_COMMIT_EVERY == 0)
-			ts = index_build_commit(d.b);
-		derive_progress(&d, 0);
+		/* Extract a batch without the lock, then index it under the lock. */
+		clock_gettime(CLOCK_MONOTONIC, &began);
+		while (i < n && np < DERIVE_COMMIT_EVERY && ts == TRAWL_OK) {
+			struct derive_prep *p = NULL;
+
+			ts = batch ? derive_prepare(&d, batch, ids[i], &p) : TRAWL_NOMEM;
+			d.done = ++i;
+			if (p)
+				preps[np++] = p;
+			derive_progress(&d, 0);
+			if (np && derive_ms_since(&began) >= DERIVE_COMMIT_MS)
+				break;
+		}
+		if (ts == TRAWL_OK && np)
+			ts = derive_builder(&d);
+		for (size_t k = 0; k < np && ts == TRAWL_OK; k++)
+			ts = derive_apply(&d, batch, preps[k]);
+		if (d.b) {
+			trawl_status_t closed = derive_release(&d);
+
+			ts = ts == TRAWL_OK ? closed : ts;
+		}
+		talloc_free(batch);
 	}
-	if (ts == TRAWL_OK)
-		ts = index_build_close(d.b);
 	if (ts != TRAWL_OK && !*error)
-		*error = talloc_strdup(ctx, *index_build_last_error(d.b)
-		                                    ? index_build_last_error(d.b)
-		                                    : trawl_status_str(ts));
+		*error = talloc_strdup(ctx, trawl_status_str(ts));
 	derive_progress(&d, 1);
 	if (fclose(d.log) != 0 && ts == TRAWL_OK) {
 		*error = talloc_asprintf(ctx, "%s: %s", o->log_path, strerror(errno));

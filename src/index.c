@@ -2692,3 +2692,27 @@ index_message_file(index_t *idx, TALLOC_CTX *ctx, const char *message_id, char *
 {
 	return INDEX_READ(idx, index_message_file_once(idx, ctx, message_id, path));
 }
+
+static trawl_status_t
+index_file_message_once(index_t *idx, TALLOC_CTX *ctx, const char *path, char **message_id)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t st = notmuch_database_find_message_by_filename(idx->db, path, &m);
+
+	*message_id = NULL;
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return index_fail(idx, st, "looking up the file %s", path);
+	if (!m) {
+		index_set_error(idx, "%s: not indexed", path);
+		return TRAWL_NOT_FOUND;
+	}
+	*message_id = talloc_strdup(ctx, notmuch_message_get_message_id(m));
+	notmuch_message_destroy(m);
+	return *message_id ? TRAWL_OK : TRAWL_NOMEM;
+}
+
+trawl_status_t
+index_file_message(index_t *idx, TALLOC_CTX *ctx, const char *path, char **message_id)
+{
+	return INDEX_READ(idx, index_file_message_once(idx, ctx, path, message_id));
+}

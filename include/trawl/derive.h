@@ -79,11 +79,14 @@ struct derive_result {
 char *derive_path(TALLOC_CTX *ctx, const char *mail_root, const char *message_id);
 
 /*
- * Writes and indexes the derived files of the messages of o->query, on a
- * read-write handle of idx's database of its own (so it waits while
- * another process holds the write lock).  Failures of single messages are
- * counted and said on stderr; the return is not TRAWL_OK only when the
- * run could not go on (database, log), with *error (child of ctx).
+ * Writes and indexes the derived files of the messages of o->query.  What
+ * each message needs, and the text, are found on idx (read-only); the
+ * writes of a batch (at most 25 messages, or what a second of extraction
+ * gave) go through a read-write handle opened for that batch only, so the
+ * write lock is never held while documents are parsed, and a reviewer's
+ * tag changes wait at most one batch's indexing.  Failures of single
+ * messages are counted and said on stderr; the return is not TRAWL_OK only
+ * when the run could not go on (database, log), with *error (child of ctx).
  */
 trawl_status_t derive_run(index_t *idx, TALLOC_CTX *ctx, const struct derive_opts *o,
                           struct derive_result *res, char **error);

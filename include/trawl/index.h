@@ -416,6 +416,14 @@ trawl_status_t index_message_file(index_t *idx, TALLOC_CTX *ctx, const char *mes
 				  char **path);
 
 /*
+ * The id of the message one of whose files (derived ones included) is
+ * path, absolute, in *message_id (a child of ctx); TRAWL_NOT_FOUND if the
+ * file is not indexed.
+ */
+trawl_status_t index_file_message(index_t *idx, TALLOC_CTX *ctx, const char *path,
+				  char **message_id);
+
+/*
  * The folders the database holds messages in, as notmuch's folder: prefix
  * names them ("" for the top, "Sent" for DB/Sent/cur): every directory the
  * database knows except the cur/, new/ and tmp/ of a maildir, sorted, at
