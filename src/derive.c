@@ -481,9 +481,8 @@ struct derive_prep {
 static trawl_status_t
 derive_prepare(struct derive *d, TALLOC_CTX *ctx, const char *id, struct derive_prep **out)
 {
-	char **paths = NULL, **sums, **rels, *dpath, *drel, *sources, *indexed = NULL, *q;
-	struct index_files *mf = NULL;
-	size_t nm = 0;
+	char **paths = NULL, **sums, **rels, *dpath, *drel, *sources, *indexed = NULL;
+	struct index_message_info info;
 	bool had_file;
 	char *body, *names, *seen, *headers, *content = NULL, *dsum = NULL, *head;
 	struct derive_prep *p;
@@ -496,18 +495,18 @@ derive_prepare(struct derive *d, TALLOC_CTX *ctx, const char *id, struct derive_
 
 	*out = NULL;
 
-	q = index_quote_term(ctx, "id", id);
-	if (!q)
-		return TRAWL_NOMEM;
-	/* The originals only (index.h): a derived file is never a source. */
-	ts = index_messages_files(d->idx, ctx, q, 1, &mf, &nm);
-	if (ts != TRAWL_OK) {
+	/*
+	 * The originals only (index.h): a derived file is never a source.  By
+	 * id, so search.exclude_tags cannot hide a message asked for by name.
+	 */
+	ts = index_message_info(d->idx, ctx, id, NULL, &info);
+	if (ts != TRAWL_OK && ts != TRAWL_NOT_FOUND) {
 		text_warn("%s", index_last_error(d->idx));
 		return ts == TRAWL_NOMEM ? ts : TRAWL_DB;
 	}
-	if (nm) {
-		paths = mf[0].paths;
-		n = mf[0].n;
+	if (ts == TRAWL_OK) {
+		paths = info.filenames;
+		n = info.n_filenames;
 	}
 	if (!n) {
 		text_warn("id:%s: no original file to extract from", id);
