@@ -29,6 +29,13 @@
  */
 #define DERIVE_COMMIT_EVERY 25
 #define DERIVE_COMMIT_MS 1000
+/*
+ * Bytes of text in one derived file, then each attachment left is only
+ * named (a message with hundreds of attachments of EXTRACT_MAX_TEXT each);
+ * and bytes of derived files prepared before a batch is indexed.
+ */
+#define DERIVE_MAX_BODY (64 << 20)
+#define DERIVE_MAX_BATCH (128 << 20)
 /* Bytes of an original's header block copied at most (a hostile one may have no end). */
 #define DERIVE_MAX_HEAD (256 << 10)
 
@@ -357,7 +364,11 @@ derive_attachments(struct derive *d, TALLOC_CTX *ctx, const char *path, char **b
 		                                         name ? name : "");
 		*names = talloc_asprintf_append_buffer(*names, "%s%s", **names ? "/" : "",
 		                                       at->safe_name);
-		if (ts == TRAWL_LIMIT)
+		if (ts == TRAWL_OK && strlen(*body) > DERIVE_MAX_BODY)
+			*body = talloc_asprintf_append_buffer(
+			        *body, "(not read: the derived file has %d MiB of text already)\n",
+			        DERIVE_MAX_BODY >> 20);
+		else if (ts == TRAWL_LIMIT)
 			*body = talloc_asprintf_append_buffer(*body,
 			                                      "(not read: larger than %zu MiB)\n",
 			                                      EXTRACT_MAX_ATTACHMENT >> 20);
@@ -551,6 +562,7 @@ derive_prepare(struct derive *d, TALLOC_CTX *ctx, const char *id, struct derive_
 		}
 		status = "replaced";
 	}
+	talloc_free(head);
 
 	/* The text of every original's attachments, each content once. */
 	body = talloc_strdup(ctx, "");
@@ -575,6 +587,11 @@ derive_prepare(struct derive *d, TALLOC_CTX *ctx, const char *id, struct derive_
 		return TRAWL_NOMEM;
 	if (!copy.have_id)
 		copy.out = talloc_asprintf_append(copy.out, "Message-ID: <%s>\n", id);
+	if (!found && !had_file && !indexed) {
+		/* Nothing to derive and nothing from before: no need of the write lock. */
+		d->res->no_attachments++;
+		return TRAWL_OK;
+	}
 
 	if (found) {
 		content = talloc_asprintf(ctx,
@@ -760,7 +777,7 @@ derive_run(index_t *idx, TALLOC_CTX *ctx, const struct derive_opts *o, struct de
 	for (size_t i = 0; i < n && ts == TRAWL_OK;) {
 		TALLOC_CTX *batch = talloc_new(ctx);
 		struct derive_prep *preps[DERIVE_COMMIT_EVERY];
-		size_t np = 0;
+		size_t np = 0, bytes = 0;
 		struct timespec began;
 
 		/* Extract a batch without the lock, then index it under the lock. */
@@ -770,10 +787,13 @@ derive_run(index_t *idx, TALLOC_CTX *ctx, const struct derive_opts *o, struct de
 
 			ts = batch ? derive_prepare(&d, batch, ids[i], &p) : TRAWL_NOMEM;
 			d.done = ++i;
-			if (p)
+			if (p) {
 				preps[np++] = p;
+				bytes += p->content ? strlen(p->content) : 0;
+			}
 			derive_progress(&d, 0);
-			if (np && derive_ms_since(&began) >= DERIVE_COMMIT_MS)
+			if (np && (derive_ms_since(&began) >= DERIVE_COMMIT_MS ||
+			           bytes >= DERIVE_MAX_BATCH))
 				break;
 		}
 		if (ts == TRAWL_OK && np)
