@@ -85,6 +85,7 @@
 
 #include "trawl/importer.h"
 #include "trawl/index-build.h"
+#include "trawl/index.h"
 #include "trawl/sha256.h"
 #include "trawl/text.h"
 #include "trawl/util.h"
@@ -1612,11 +1613,17 @@ importer_map(const char *path, const char **data, size_t *len, const char **why)
 	return 0;
 }
 
-/* The folder of an entry name: ".notmuch" would clash with the database. */
+/*
+ * The folder of an entry name: ".notmuch" would clash with the database,
+ * and mail in a top folder named INDEX_DERIVED_DIR would be taken for
+ * derived files (index.h) and never shown.
+ */
 static char *
 importer_folder_join(TALLOC_CTX *ctx, const char *folder, const char *name)
 {
-	const char *n = !strcmp(name, ".notmuch") ? "_notmuch" : name;
+	const char *n = !strcmp(name, ".notmuch")                   ? "_notmuch"
+	                : !*folder && !strcmp(name, INDEX_DERIVED_DIR) ? "_trawl-derived"
+	                                                               : name;
 
 	return *folder ? talloc_asprintf(ctx, "%s/%s", folder, n) : talloc_strdup(ctx, n);
 }

@@ -631,7 +631,6 @@ index_build_message_files(index_build_t *b, TALLOC_CTX *ctx, const char *message
 			  char ***paths, size_t *n)
 {
 	notmuch_message_t *m = NULL;
-	notmuch_filenames_t *files;
 	notmuch_status_t st;
 	trawl_status_t ts = index_build_usable(b, message_id);
 	char **v = NULL;
@@ -646,20 +645,9 @@ index_build_message_files(index_build_t *b, TALLOC_CTX *ctx, const char *message
 		return index_build_fail(b, st, message_id);
 	if (!m)
 		return TRAWL_NOT_FOUND;
-	files = notmuch_message_get_filenames(m);
-	for (; files && notmuch_filenames_valid(files); notmuch_filenames_move_to_next(files)) {
-		char **nv = talloc_realloc(ctx, v, char *, len + 1);
-
-		if (!nv || !(nv[len] = talloc_strdup(nv, notmuch_filenames_get(files)))) {
-			ts = TRAWL_NOMEM;
-			v = nv ? nv : v;
-			break;
-		}
-		v = nv;
-		len++;
-	}
-	if (files)
-		notmuch_filenames_destroy(files);
+	/* Derived files are not the message's: the importer must never take one for a copy. */
+	if (index_message_originals(ctx, m, index_build_mail_root(b), &v, &len) < 0)
+		ts = TRAWL_NOMEM;
 	notmuch_message_destroy(m);
 	if (ts != TRAWL_OK) {
 		talloc_free(v);
@@ -668,6 +656,49 @@ index_build_message_files(index_build_t *b, TALLOC_CTX *ctx, const char *message
 	*paths = v;
 	*n = len;
 	return TRAWL_OK;
+}
+
+const char *
+index_build_mail_root(const index_build_t *b)
+{
+	const char *root = b->db ? notmuch_config_get(b->db, NOTMUCH_CONFIG_MAIL_ROOT) : NULL;
+
+	return root && *root ? root : b->db_path;
+}
+
+trawl_status_t
+index_build_remove_file(index_build_t *b, const char *path)
+{
+	notmuch_status_t st;
+	trawl_status_t ts = index_build_usable(b, path);
+
+	if (ts == TRAWL_OK)
+		ts = index_build_release(b);
+	if (ts == TRAWL_OK)
+		ts = index_build_begin(b);
+	if (ts != TRAWL_OK)
+		return ts;
+	/* DUPLICATE_MESSAGE_ID: the message keeps its other files, as wanted. */
+	st = notmuch_database_remove_message(b->db, path);
+	if (st == NOTMUCH_STATUS_SUCCESS || st == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID)
+		return TRAWL_OK;
+	return index_build_fail(b, st, path);
+}
+
+trawl_status_t
+index_build_reindex(index_build_t *b, const char *message_id)
+{
+	notmuch_message_t *m;
+	notmuch_status_t st;
+	trawl_status_t ts = index_build_release(b);
+
+	if (ts == TRAWL_OK)
+		ts = index_build_message_for_change(b, message_id, &m);
+	if (ts != TRAWL_OK)
+		return ts;
+	st = notmuch_message_reindex(m, notmuch_database_get_default_indexopts(b->db));
+	notmuch_message_destroy(m);
+	return st == NOTMUCH_STATUS_SUCCESS ? TRAWL_OK : index_build_fail(b, st, message_id);
 }
 
 trawl_status_t

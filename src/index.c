@@ -21,6 +21,7 @@
 struct index {
 	notmuch_database_t *db; /* read-only browsing handle */
 	char *db_path;
+	char *mail_root;        /* database.mail_root: derived files lie under it */
 	char *config_path;
 	char *last_error;
 	char *reviewed_tag;
@@ -289,6 +290,8 @@ index_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path, index_
 	free(msg);
 	path = notmuch_database_get_path(idx->db);
 	idx->db_path = talloc_strdup(idx, path ? path : "");
+	path = notmuch_config_get(idx->db, NOTMUCH_CONFIG_MAIL_ROOT);
+	idx->mail_root = talloc_strdup(idx, path && *path ? path : idx->db_path);
 	path = notmuch_config_path(idx->db);
 	idx->config_path = talloc_strdup(idx, path ? path : "");
 	idx->last_error = talloc_strdup(idx, "");
@@ -1583,7 +1586,7 @@ index_header(TALLOC_CTX *ctx, notmuch_message_t *m, const char *name)
 /* Appends m and, depth first, its replies to the array; an explicit stack bounds nothing but memory. */
 static trawl_status_t
 index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, const char *reviewed,
-		   struct index_message **arr, size_t *n, size_t *cap)
+		   const char *mail_root, struct index_message **arr, size_t *n, size_t *cap)
 {
 	struct frame {
 		notmuch_messages_t *msgs;
@@ -1603,7 +1606,6 @@ index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, const char *reviewe
 		notmuch_messages_t *msgs = stack[depth - 1].msgs;
 		notmuch_message_t *m;
 		struct index_message *im;
-		const char *s;
 
 		if (!msgs || !notmuch_messages_valid(msgs)) {
 			depth--;
@@ -1622,8 +1624,18 @@ index_walk_replies(TALLOC_CTX *ctx, notmuch_messages_t *top, const char *reviewe
 		im = &(*arr)[(*n)++];
 		memset(im, 0, sizeof(*im));
 		im->message_id = talloc_strdup(*arr, notmuch_message_get_message_id(m));
-		s = notmuch_message_get_filename(m);
-		im->filename = talloc_strdup(*arr, s ? s : "");
+		{
+			char **files = NULL;
+			size_t nf = 0;
+
+			/* The first file that is not derived: the one the reader shows. */
+			if (index_message_originals(*arr, m, mail_root, &files, &nf) < 0) {
+				ts = TRAWL_NOMEM;
+				break;
+			}
+			im->filename = nf ? talloc_steal(*arr, files[0]) : talloc_strdup(*arr, "");
+			talloc_free(files);
+		}
 		im->from = index_header(*arr, m, "from");
 		/* No To or Cc: they are not in the index, and reading them parses the file. */
 		im->subject = index_header(*arr, m, "subject");
@@ -1690,8 +1702,8 @@ index_thread_messages_once(index_t *idx, TALLOC_CTX *ctx, const char *thread_id,
 		index_set_error(idx, "thread %s: not found", thread_id);
 		return TRAWL_NOT_FOUND;
 	}
-	ts = index_walk_replies(ctx, notmuch_thread_get_toplevel_messages(t), idx->reviewed_tag, out,
-				n, &cap);
+	ts = index_walk_replies(ctx, notmuch_thread_get_toplevel_messages(t), idx->reviewed_tag,
+				idx->mail_root, out, n, &cap);
 	notmuch_query_destroy(q);
 	talloc_free(qs);
 	return ts;
@@ -2156,12 +2168,50 @@ index_push(TALLOC_CTX *ctx, char ***v, size_t *n, const char *s)
 	return 0;
 }
 
+int
+index_path_is_derived(const char *mail_root, const char *path)
+{
+	static const char dir[] = INDEX_DERIVED_DIR "/";
+	size_t len;
+
+	if (!mail_root || !path)
+		return 0;
+	len = strlen(mail_root);
+	while (len > 1 && mail_root[len - 1] == '/')
+		len--;
+	return !strncmp(path, mail_root, len) && path[len] == '/' &&
+	       !strncmp(path + len + 1, dir, sizeof(dir) - 1);
+}
+
+int
+index_message_originals(TALLOC_CTX *ctx, notmuch_message_t *m, const char *mail_root,
+			char ***paths, size_t *n)
+{
+	notmuch_filenames_t *files = notmuch_message_get_filenames(m);
+	int bad = !files;
+
+	for (; files && notmuch_filenames_valid(files); notmuch_filenames_move_to_next(files)) {
+		const char *f = notmuch_filenames_get(files);
+
+		if (!index_path_is_derived(mail_root, f))
+			bad |= index_push(ctx, paths, n, f);
+	}
+	if (files)
+		notmuch_filenames_destroy(files);
+	return bad ? -1 : 0;
+}
+
+const char *
+index_mail_root(const index_t *idx)
+{
+	return idx->mail_root;
+}
+
 static trawl_status_t
 index_message_info_once(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
 		   const char *property_prefix, struct index_message_info *out)
 {
 	notmuch_message_t *m = NULL;
-	notmuch_filenames_t *files;
 	notmuch_message_properties_t *props;
 	notmuch_status_t st;
 	const char *h;
@@ -2186,12 +2236,8 @@ index_message_info_once(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
 	h = notmuch_message_get_header(m, "subject");
 	out->subject = talloc_strdup(ctx, h ? h : "");
 	out->tags = index_join_tags(ctx, notmuch_message_get_tags(m));
-	files = notmuch_message_get_filenames(m);
-	for (; files && notmuch_filenames_valid(files); notmuch_filenames_move_to_next(files))
-		bad |= index_push(ctx, &out->filenames, &out->n_filenames,
-				  notmuch_filenames_get(files));
-	if (files)
-		notmuch_filenames_destroy(files);
+	bad |= index_message_originals(ctx, m, idx->mail_root, &out->filenames,
+				       &out->n_filenames);
 	props = property_prefix ? notmuch_message_get_properties(m, property_prefix, FALSE) : NULL;
 	for (; props && notmuch_message_properties_valid(props);
 	     notmuch_message_properties_move_to_next(props)) {
@@ -2469,7 +2515,6 @@ index_messages_files_once(index_t *idx, TALLOC_CTX *ctx, const char *query, size
 		return ts;
 	for (; !bad && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *m = notmuch_messages_get(msgs);
-		notmuch_filenames_t *files;
 		struct index_files f = {0};
 
 		if (!m) {
@@ -2478,11 +2523,8 @@ index_messages_files_once(index_t *idx, TALLOC_CTX *ctx, const char *query, size
 			index_set_error(idx, "query '%s': reading a message failed", query);
 			return TRAWL_DB;
 		}
-		files = notmuch_message_get_filenames(m);
-		for (; files && notmuch_filenames_valid(files); notmuch_filenames_move_to_next(files))
-			bad |= index_push(ctx, &f.paths, &f.n, notmuch_filenames_get(files));
-		if (files)
-			notmuch_filenames_destroy(files);
+		/* Derived files are not versions: min_files counts the originals. */
+		bad |= index_message_originals(ctx, m, idx->mail_root, &f.paths, &f.n);
 		if (!bad && f.n >= min_files) {
 			if (len == cap) {
 				struct index_files *nv;
@@ -2604,7 +2646,8 @@ index_folders_once(index_t *idx, TALLOC_CTX *ctx, size_t max, char ***out, size_
 		for (; kids && notmuch_filenames_valid(kids); notmuch_filenames_move_to_next(kids)) {
 			const char *name = notmuch_filenames_get(kids);
 
-			if (index_folder_skip(name) || len >= max)
+			if (index_folder_skip(name) || len >= max ||
+			    (!*v[at] && !strcmp(name, INDEX_DERIVED_DIR)))
 				continue;
 			v = talloc_realloc(ctx, v, char *, len + 1);
 			if (!v || !(v[len] = *v[at] ? talloc_asprintf(v, "%s/%s", v[at], name)
@@ -2639,7 +2682,8 @@ index_message_file_once(index_t *idx, TALLOC_CTX *ctx, const char *message_id, c
 {
 	notmuch_message_t *m = NULL;
 	notmuch_status_t st = notmuch_database_find_message(idx->db, message_id, &m);
-	const char *f;
+	char **files = NULL;
+	size_t n = 0;
 
 	*path = NULL;
 	if (st != NOTMUCH_STATUS_SUCCESS)
@@ -2648,14 +2692,47 @@ index_message_file_once(index_t *idx, TALLOC_CTX *ctx, const char *message_id, c
 		index_set_error(idx, "id:%s: no such message", message_id);
 		return TRAWL_NOT_FOUND;
 	}
-	f = notmuch_message_get_filename(m);
-	*path = f ? talloc_strdup(ctx, f) : NULL;
+	if (index_message_originals(ctx, m, idx->mail_root, &files, &n) < 0) {
+		notmuch_message_destroy(m);
+		return TRAWL_NOMEM;
+	}
 	notmuch_message_destroy(m);
-	return *path ? TRAWL_OK : TRAWL_NOT_FOUND;
+	if (!n) {
+		talloc_free(files);
+		index_set_error(idx, "id:%s: no file but derived ones", message_id);
+		return TRAWL_NOT_FOUND;
+	}
+	*path = talloc_steal(ctx, files[0]);
+	talloc_free(files);
+	return TRAWL_OK;
 }
 
 trawl_status_t
 index_message_file(index_t *idx, TALLOC_CTX *ctx, const char *message_id, char **path)
 {
 	return INDEX_READ(idx, index_message_file_once(idx, ctx, message_id, path));
+}
+
+static trawl_status_t
+index_file_message_once(index_t *idx, TALLOC_CTX *ctx, const char *path, char **message_id)
+{
+	notmuch_message_t *m = NULL;
+	notmuch_status_t st = notmuch_database_find_message_by_filename(idx->db, path, &m);
+
+	*message_id = NULL;
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return index_fail(idx, st, "looking up the file %s", path);
+	if (!m) {
+		index_set_error(idx, "%s: not indexed", path);
+		return TRAWL_NOT_FOUND;
+	}
+	*message_id = talloc_strdup(ctx, notmuch_message_get_message_id(m));
+	notmuch_message_destroy(m);
+	return *message_id ? TRAWL_OK : TRAWL_NOMEM;
+}
+
+trawl_status_t
+index_file_message(index_t *idx, TALLOC_CTX *ctx, const char *path, char **message_id)
+{
+	return INDEX_READ(idx, index_file_message_once(idx, ctx, path, message_id));
 }

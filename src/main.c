@@ -24,6 +24,7 @@
 #include "trawl/app.h"
 #include "trawl/cmd.h"
 #include "trawl/demo.h"
+#include "trawl/derive.h"
 #include "trawl/exporter.h"
 #include "trawl/importer.h"
 #include "trawl/index.h"
@@ -50,6 +51,7 @@ static const char usage_text[] =
 	"       trawl stats [--json] [--by day|week|month|year] [--top N] [--cache DIR] QUERY...\n"
 	"       trawl import [--into DIR] SOURCE...\n"
 	"       trawl export [--cache DIR] QUERY... (--mbox FILE | --dir DIR) [--csv FILE] [--force]\n"
+	"       trawl extract [--cache DIR] [QUERY...]\n"
 	"       trawl --help | --version\n"
 	"\n"
 	"Opens the notmuch database named by NOTMUCH_CONFIG (or the default notmuch\n"
@@ -66,6 +68,12 @@ static const char usage_text[] =
 	"trawl show prints the messages as the reader renders them; --attachments\n"
 	"adds the text of each attachment (PDF, office documents, text), read in a\n"
 	"child process with limits, or a line saying what it is.\n"
+	"\n"
+	"trawl extract makes that text searchable by any notmuch client: for each\n"
+	"message of QUERY (default: all) with attachments it writes a derived file\n"
+	"(same Message-ID, the text as its body) under MAIL_ROOT/.trawl-derived/ and\n"
+	"indexes it into the message; mail files are never changed, and a second run\n"
+	"does nothing (see trawl extract --help).\n"
 	"\n"
 	"In the reader, ? lists every key binding.\n";
 
@@ -667,6 +675,12 @@ main_show_thread(TALLOC_CTX *ctx, index_t *idx, const struct index_thread *threa
 			talloc_free(tmp);
 			continue;
 		}
+		if (!*msgs[i].filename) {
+			/* Its files are gone but a derived one (index.h), which is not the message. */
+			text_warn("id:%s: no mail file indexed", msgs[i].message_id);
+			talloc_free(tmp);
+			continue;
+		}
 		if (opts->mode == RENDER_MODE_RAW) {
 			if (*shown)
 				printf("\f\n");
@@ -1118,10 +1132,11 @@ main(int argc, char **argv)
 	main_locale();
 	ctx = talloc_new(NULL);
 	if (argc > 1 && (!strcmp(argv[1], "import") || !strcmp(argv[1], "export") ||
-			 !strcmp(argv[1], "stats"))) {
-		rc = !strcmp(argv[1], "import")	  ? importer_main(ctx, argc - 1, argv + 1)
-		     : !strcmp(argv[1], "export") ? exporter_main(ctx, argc - 1, argv + 1)
-						  : stats_cli_main(ctx, argc - 1, argv + 1);
+			 !strcmp(argv[1], "stats") || !strcmp(argv[1], "extract"))) {
+		rc = !strcmp(argv[1], "import")	   ? importer_main(ctx, argc - 1, argv + 1)
+		     : !strcmp(argv[1], "export")  ? exporter_main(ctx, argc - 1, argv + 1)
+		     : !strcmp(argv[1], "extract") ? derive_main(ctx, argc - 1, argv + 1)
+						   : stats_cli_main(ctx, argc - 1, argv + 1);
 		talloc_free(ctx);
 		return rc;
 	}

@@ -126,12 +126,33 @@ trawl_status_t index_build_add_property(index_build_t *b, const char *message_id
 trawl_status_t index_build_add_tag(index_build_t *b, const char *message_id, const char *tag);
 
 /*
- * The files of message_id, in notmuch's order (a talloc array of paths,
+ * The files of message_id but its derived ones (index.h), in notmuch's order (a talloc array of paths,
  * children of ctx); TRAWL_NOT_FOUND if there is no such message.  Sees
  * the batch in progress.
  */
 trawl_status_t index_build_message_files(index_build_t *b, TALLOC_CTX *ctx, const char *message_id,
 					 char ***paths, size_t *n);
+
+/*
+ * The database's mail root (database.mail_root): derived files
+ * (index.h) lie under MAIL_ROOT/INDEX_DERIVED_DIR.  Owned by the builder.
+ */
+const char *index_build_mail_root(const index_build_t *b);
+
+/*
+ * Removes the file path (absolute, or relative to the mail root) from its
+ * message, as part of the batch in progress; the message stays while it
+ * has other files.  libnotmuch 0.37 keeps the terms the file brought
+ * until the message is indexed again: call index_build_reindex() after.
+ * The file itself is not touched.
+ */
+trawl_status_t index_build_remove_file(index_build_t *b, const char *path);
+
+/*
+ * Indexes every file of message_id again (notmuch_message_reindex):
+ * terms of files removed go, tags and properties stay.
+ */
+trawl_status_t index_build_reindex(index_build_t *b, const char *message_id);
 
 /*
  * Gives message_id the tag (on) or takes it away (!on), as part of the

@@ -110,6 +110,31 @@ unsigned long index_revision(const index_t *idx, const char **uuid);
  */
 int index_gone(const index_t *idx, TALLOC_CTX *ctx, char **now);
 
+/*
+ * Derived files.  `trawl extract` (derive.h) writes, for a message with
+ * attachments, a second file carrying the message's Message-ID and the
+ * text of its attachments, so that notmuch indexes that text into the
+ * message.  Such a file is never the message: every function of this
+ * module that names a message's files (index_message.filename,
+ * index_message_info.filenames, index_files.paths, index_message_file(),
+ * index_build_message_files()) leaves derived files out, through one
+ * helper in index.c, so the reader, `trawl show`, export, versions and
+ * attachment saving always read the original.  A file is derived when it
+ * lies under MAIL_ROOT/INDEX_DERIVED_DIR/, MAIL_ROOT being the database's
+ * mail root (database.mail_root, by default its path).
+ */
+#define INDEX_DERIVED_DIR ".trawl-derived"
+
+/*
+ * Whether path (absolute, as notmuch gives it) is a derived file of the
+ * database whose mail root is mail_root (a trailing '/' allowed).  A
+ * folder of that name deeper in the tree is mail like any other.
+ */
+int index_path_is_derived(const char *mail_root, const char *path);
+
+/* The database's mail root (notmuch 0.37's database.mail_root). */
+const char *index_mail_root(const index_t *idx);
+
 /* The database path and the config path in use ("" when none). */
 const char *index_db_path(const index_t *idx);
 const char *index_config_path(const index_t *idx);
@@ -389,6 +414,14 @@ trawl_status_t index_scan(index_t *idx, const char *query, enum index_scan_value
 /* The first file of message_id (a child of ctx); TRAWL_NOT_FOUND if there is no such message. */
 trawl_status_t index_message_file(index_t *idx, TALLOC_CTX *ctx, const char *message_id,
 				  char **path);
+
+/*
+ * The id of the message one of whose files (derived ones included) is
+ * path, absolute, in *message_id (a child of ctx); TRAWL_NOT_FOUND if the
+ * file is not indexed.
+ */
+trawl_status_t index_file_message(index_t *idx, TALLOC_CTX *ctx, const char *path,
+				  char **message_id);
 
 /*
  * The folders the database holds messages in, as notmuch's folder: prefix

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "trawl/index-build.h"
 #include "trawl/index.h"
 
 struct ctx {
@@ -262,6 +263,117 @@ test_authors_from_mailman_headers(void **state)
 	setenv("HOME", c->f->dir, 1);
 }
 
+/* The helper alone: only MAIL_ROOT/.trawl-derived/... is derived. */
+static void
+test_path_is_derived(void **state)
+{
+	(void)state;
+	assert_true(index_path_is_derived("/m", "/m/.trawl-derived/ab/x.eml"));
+	assert_true(index_path_is_derived("/m/", "/m/.trawl-derived/ab/x.eml"));
+	assert_true(index_path_is_derived("/m//", "/m/.trawl-derived/x"));
+	assert_false(index_path_is_derived("/m", "/m/cur/x.eml"));
+	/* A folder of that name deeper in the mail is mail like any other. */
+	assert_false(index_path_is_derived("/m", "/m/cur/.trawl-derived/x"));
+	assert_false(index_path_is_derived("/m", "/m/Sent/.trawl-derived/ab/x.eml"));
+	assert_false(index_path_is_derived("/m", "/mx/.trawl-derived/ab/x.eml"));
+	assert_false(index_path_is_derived("/m", "/m/.trawl-derivedX/ab/x.eml"));
+	assert_false(index_path_is_derived("/m", "/m/.trawl-derived"));
+	assert_false(index_path_is_derived("/m", "/other/.trawl-derived/x"));
+	assert_false(index_path_is_derived(NULL, "/m/.trawl-derived/x"));
+}
+
+/*
+ * A message with a derived file: every function naming the message's files
+ * names the original only, even where notmuch lists the derived file first
+ * (indexed after twelve other messages, its directory's document id has
+ * two digits, and notmuch orders a message's files by that id as text).
+ */
+static void
+test_derived_file_is_never_the_message(void **state)
+{
+	struct ctx *c = *state;
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	char *src = talloc_asprintf(ctx, "%s/derived-src", c->f->dir), *path, *err = NULL;
+	char **ids, **folders, **paths;
+	struct fixture *f;
+	index_t *idx;
+	index_build_t *b;
+	struct index_message_info info;
+	struct index_message *msgs;
+	struct index_files *mf;
+	size_t n;
+	const char *orig_tail = "/cur/target:2,";
+	FILE *out;
+
+	assert_int_equal(fixture_sh(c->f, "mkdir -p '%s/cur'", src), 0);
+	for (int i = 0; i < 12; i++) {
+		out = fopen(talloc_asprintf(ctx, "%s/cur/filler-%d:2,", src, i), "w");
+		assert_non_null(out);
+		fprintf(out, "From: f@example.org\nSubject: filler %d\nMessage-ID: <filler-%d@example.org>\n\nx\n", i, i);
+		fclose(out);
+	}
+	out = fopen(talloc_asprintf(ctx, "%s/cur/target:2,", src), "w");
+	assert_non_null(out);
+	fputs("From: a@example.org\nSubject: target\nMessage-ID: <target@example.org>\n\nbody\n", out);
+	fclose(out);
+	idx = fixture_index(ctx, src, &f);
+	assert_int_equal(fixture_sh(f, "mkdir -p '%s/.trawl-derived/00' && "
+				       "printf 'Subject: target\\nMessage-ID: <target@example.org>\\n"
+				       "X-Trawl-Derived: attachment-text\\n\\nwordinpdf\\n' > "
+				       "'%s/.trawl-derived/00/d.eml' && notmuch new --quiet",
+			       f->mail, f->mail),
+			 0);
+	/* The precondition that makes this test mean something. */
+	assert_int_equal(fixture_sh(f, "notmuch search --output=files id:target@example.org | "
+				       "head -n 1 | grep -q /.trawl-derived/"),
+			 0);
+	assert_int_equal(index_reopen(idx), TRAWL_OK);
+	assert_true(index_path_is_derived(index_mail_root(idx),
+					  talloc_asprintf(ctx, "%s/.trawl-derived/00/d.eml", f->mail)));
+
+	assert_int_equal(index_message_file(idx, ctx, "target@example.org", &path), TRAWL_OK);
+	assert_string_equal(path, talloc_asprintf(ctx, "%s%s", f->mail, orig_tail));
+
+	assert_int_equal(index_message_info(idx, ctx, "target@example.org", NULL, &info), TRAWL_OK);
+	assert_int_equal(info.n_filenames, 1);
+	assert_string_equal(info.filenames[0], path);
+
+	assert_int_equal(index_thread_ids(idx, ctx, "id:target@example.org", &ids, &n), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(index_thread_messages(idx, ctx, ids[0], NULL, &msgs, &n), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(msgs[0].filename, path);
+
+	/* Not a second version, and not a folder of the facets. */
+	assert_int_equal(index_messages_files(idx, ctx, "id:target@example.org", 2, &mf, &n), TRAWL_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(index_messages_files(idx, ctx, "id:target@example.org", 1, &mf, &n), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(mf[0].n, 1);
+	assert_string_equal(mf[0].paths[0], path);
+	assert_int_equal(index_folders(idx, ctx, 100, &folders, &n), TRAWL_OK);
+	for (size_t i = 0; i < n; i++)
+		assert_null(strstr(folders[i], INDEX_DERIVED_DIR));
+
+	/* The write side (the importer's "another file of it"). */
+	assert_int_equal(index_build_open(ctx, f->mail, f->config_path, &b, &err), TRAWL_OK);
+	assert_int_equal(index_build_message_files(b, ctx, "target@example.org", &paths, &n), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(paths[0], path);
+	assert_int_equal(index_build_close(b), TRAWL_OK);
+
+	/* Still searchable by the derived file's words: that is what it is for. */
+	{
+		unsigned count;
+
+		assert_int_equal(index_count_messages(idx, "wordinpdf", &count), TRAWL_OK);
+		assert_int_equal(count, 1);
+	}
+	talloc_free(ctx);
+	setenv("NOTMUCH_CONFIG", c->f->config_path, 1);
+	setenv("HOME", c->f->dir, 1);
+}
+
 int
 main(void)
 {
@@ -276,6 +388,8 @@ main(void)
 		cmocka_unit_test(test_open_missing_database),
 		cmocka_unit_test(test_lock_is_asked_not_guessed),
 		cmocka_unit_test(test_authors_from_mailman_headers),
+		cmocka_unit_test(test_path_is_derived),
+		cmocka_unit_test(test_derived_file_is_never_the_message),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
