@@ -101,6 +101,7 @@ render_job_child(bg_writer_t *w, void *arg)
 	if (ts != TRAWL_OK) {
 		pack_int(&p, ts);
 		bg_write(w, 'X', p.buf, p.len);
+		talloc_free(p.buf);
 		return 0;
 	}
 	pack_int(&p, r->has_html);
@@ -162,6 +163,9 @@ render_job_child(bg_writer_t *w, void *arg)
 	}
 	pack_flush(w, &p, 'P', 1);
 	bg_write(w, 'E', "", 0);
+	/* The child ends with _exit(): what it made is freed here, or memcheck calls it lost. */
+	talloc_free(r);
+	talloc_free(p.buf);
 	return 0;
 }
 
