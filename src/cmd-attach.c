@@ -241,34 +241,14 @@ attach_read_add(struct attach_read *ar, const char *line)
 static void
 attach_read_wrapped(struct attach_read *ar, const char *s)
 {
-	TALLOC_CTX *tmp = talloc_new(NULL);
-	struct text_run *run;
-	size_t *breaks, nb, w = ar->app->scr->w > 2 ? (size_t)ar->app->scr->w - 1 : 1;
+	size_t w = ar->app->scr->w > 2 ? (size_t)ar->app->scr->w - 1 : 1, n;
+	char **lines;
 
-	if (!*s) {
-		attach_read_add(ar, "");
-	} else if (text_decode(tmp, s, strlen(s), 0, &run) == TRAWL_OK &&
-		   text_wrap(tmp, run, w, &breaks, &nb) == TRAWL_OK) {
-		for (size_t b = 0; b < nb; b++) {
-			size_t end = b + 1 < nb ? breaks[b + 1] : run->len;
-			char *line = talloc_strdup(tmp, ""), mb[MB_LEN_MAX + 1];
-			mbstate_t ps;
-
-			/* The glyphs back to UTF-8: the text was neutralised before. */
-			for (size_t g = breaks[b]; line && g < end; g++)
-				for (int k = 0; k <= TEXT_MAX_COMBINING && run->glyphs[g].wc[k]; k++) {
-					size_t n;
-
-					memset(&ps, 0, sizeof(ps));
-					n = wcrtomb(mb, run->glyphs[g].wc[k], &ps);
-					if (n != (size_t)-1)
-						line = talloc_strndup_append(line, mb, n);
-				}
-			if (line)
-				attach_read_add(ar, line);
-		}
-	}
-	talloc_free(tmp);
+	if (text_wrap_lines(NULL, s, w, &lines, &n) != TRAWL_OK)
+		return;
+	for (size_t i = 0; i < n; i++)
+		attach_read_add(ar, lines[i]);
+	talloc_free(lines);
 }
 
 /* The page is still ours: shown, and not replaced by the help or another page. */

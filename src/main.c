@@ -590,20 +590,14 @@ main_show_raw(TALLOC_CTX *ctx, const char *path, int tty)
 static void
 main_print_wrapped(TALLOC_CTX *ctx, const char *s, long width)
 {
-	struct text_run *run;
-	size_t *breaks, nb;
+	char **lines;
+	size_t n;
 
-	if (text_decode(ctx, s, strlen(s), 0, &run) != TRAWL_OK ||
-	    text_wrap(ctx, run, (size_t)width, &breaks, &nb) != TRAWL_OK)
+	if (text_wrap_lines(ctx, s, (size_t)width, &lines, &n) != TRAWL_OK)
 		return;
-	for (size_t b = 0; b < nb; b++) {
-		size_t end = b + 1 < nb ? breaks[b + 1] : run->len;
-
-		for (size_t g = breaks[b]; g < end; g++)
-			for (int k = 0; k <= TEXT_MAX_COMBINING && run->glyphs[g].wc[k]; k++)
-				printf("%lc", (wint_t)run->glyphs[g].wc[k]);
-		printf("\n");
-	}
+	for (size_t i = 0; i < n; i++)
+		printf("%s\n", lines[i]);
+	talloc_free(lines);
 }
 
 /*

@@ -8,10 +8,12 @@
  * is measured can never disagree.
  */
 #include <langinfo.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "trawl/text.h"
 
@@ -566,6 +568,49 @@ text_wrap(TALLOC_CTX *ctx, const struct text_run *run, size_t width, size_t **br
 	}
 	*breaks = b;
 	*n_lines = n;
+	return TRAWL_OK;
+}
+
+trawl_status_t
+text_wrap_lines(TALLOC_CTX *ctx, const char *s, size_t width, char ***lines, size_t *n_lines)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	struct text_run *run;
+	size_t *breaks, nb;
+	char **out;
+
+	*lines = NULL;
+	*n_lines = 0;
+	if (!tmp || text_decode(tmp, s ? s : "", s ? strlen(s) : 0, 0, &run) != TRAWL_OK ||
+	    text_wrap(tmp, run, width, &breaks, &nb) != TRAWL_OK ||
+	    !(out = talloc_array(ctx, char *, nb ? nb : 1))) {
+		talloc_free(tmp);
+		return TRAWL_NOMEM;
+	}
+	for (size_t b = 0; b < nb; b++) {
+		size_t end = b + 1 < nb ? breaks[b + 1] : run->len;
+		char *line = talloc_strdup(out, ""), mb[MB_LEN_MAX + 1];
+
+		for (size_t g = breaks[b]; line && g < end; g++)
+			for (int k = 0; k <= TEXT_MAX_COMBINING && run->glyphs[g].wc[k]; k++) {
+				mbstate_t ps;
+				size_t n;
+
+				memset(&ps, 0, sizeof(ps));
+				n = wcrtomb(mb, run->glyphs[g].wc[k], &ps);
+				if (n != (size_t)-1)
+					line = talloc_strndup_append(line, mb, n);
+			}
+		if (!line) {
+			talloc_free(out);
+			talloc_free(tmp);
+			return TRAWL_NOMEM;
+		}
+		out[b] = line;
+	}
+	talloc_free(tmp);
+	*lines = out;
+	*n_lines = nb;
 	return TRAWL_OK;
 }
 

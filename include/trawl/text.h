@@ -98,6 +98,16 @@ trawl_status_t text_wrap(TALLOC_CTX *ctx, const struct text_run *run, size_t wid
 			 size_t **breaks, size_t *n_lines);
 
 /*
+ * s (NUL-terminated, neutralised or not) decoded and wrapped to width
+ * columns as text_wrap() wraps, each line back in the locale's multibyte
+ * encoding: *out is a talloc array of *n_out strings, a child of ctx
+ * ("" gives one empty line).  For text printed or drawn as lines (trawl
+ * show, the attachment pages).  TRAWL_NOMEM on out-of-memory.
+ */
+trawl_status_t text_wrap_lines(TALLOC_CTX *ctx, const char *s, size_t width, char ***out,
+			       size_t *n_out);
+
+/*
  * Shortens s to at most width columns, ending in "…" when cut, for
  * fixed-width columns such as authors in the thread list.  s is a
  * NUL-terminated string (NULL counts as empty); the result is neutralised

@@ -662,6 +662,30 @@ test_five_megabyte_line(void **state)
 	assert_string_equal(out, "Lorem ipsum \xe6\x97\xa5\xe6\x9c\xac e\xcc\x81 " ELLIPSIS);
 }
 
+/* Wrapped lines in the locale's encoding, neutralised, none lost (trawl show, attachment pages). */
+static void
+test_wrap_lines(void **state)
+{
+	static const char in[] = "\xc3\xa9t\xc3\xa9 chaud \x1b[2J fin";
+	char **lines, *all = talloc_strdup(*state, "");
+	size_t n;
+
+	assert_int_equal(text_wrap_lines(*state, in, 8, &lines, &n), TRAWL_OK);
+	assert_true(n >= 3);
+	assert_string_equal(lines[0], "\xc3\xa9t\xc3\xa9 ");
+	assert_string_equal(lines[n - 1], "fin");
+	for (size_t i = 0; i < n; i++) {
+		assert_null(strchr(lines[i], '\x1b'));
+		assert_true(text_width(lines[i], strlen(lines[i])) <= 8);
+		all = talloc_strdup_append(all, lines[i]);
+	}
+	/* No glyph lost: the lines are the neutralised text. */
+	assert_string_equal(all, text_sanitize(*state, in, strlen(in)));
+	assert_int_equal(text_wrap_lines(*state, "", 80, &lines, &n), TRAWL_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(lines[0], "");
+}
+
 static void
 test_tab_flood_fails_cleanly(void **state)
 {
@@ -718,6 +742,7 @@ main(void)
 		cmocka_unit_test(test_non_utf8_locale),
 		cmocka_unit_test(test_five_megabyte_line),
 		cmocka_unit_test(test_tab_flood_fails_cleanly),
+		cmocka_unit_test(test_wrap_lines),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
