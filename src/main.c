@@ -1105,6 +1105,20 @@ main_locale(void)
 	}
 }
 
+/*
+ * The subcommands, as notmuch.c's table: each gets its own argv (argv[0]
+ * its name) and parses its options itself.  Without one, trawl opens the
+ * reader.
+ */
+static const struct main_command {
+	const char *name;
+	int (*run)(TALLOC_CTX *ctx, int argc, char **argv);
+} main_commands[] = {
+        {"show", main_show},         {"search", main_search},   {"log", main_log},
+        {"versions", main_versions}, {"stats", stats_cli_main}, {"import", importer_main},
+        {"export", exporter_main},   {"extract", derive_main},
+};
+
 int
 main(int argc, char **argv)
 {
@@ -1125,24 +1139,12 @@ main(int argc, char **argv)
 
 	main_locale();
 	ctx = talloc_new(NULL);
-	if (argc > 1 && (!strcmp(argv[1], "import") || !strcmp(argv[1], "export") ||
-			 !strcmp(argv[1], "stats") || !strcmp(argv[1], "extract"))) {
-		rc = !strcmp(argv[1], "import")	   ? importer_main(ctx, argc - 1, argv + 1)
-		     : !strcmp(argv[1], "export")  ? exporter_main(ctx, argc - 1, argv + 1)
-		     : !strcmp(argv[1], "extract") ? derive_main(ctx, argc - 1, argv + 1)
-						   : stats_cli_main(ctx, argc - 1, argv + 1);
-		talloc_free(ctx);
-		return rc;
-	}
-	if (argc > 1 && (!strcmp(argv[1], "show") || !strcmp(argv[1], "search") ||
-			 !strcmp(argv[1], "log") || !strcmp(argv[1], "versions"))) {
-		rc = !strcmp(argv[1], "show")	    ? main_show(ctx, argc - 1, argv + 1)
-		     : !strcmp(argv[1], "search")   ? main_search(ctx, argc - 1, argv + 1)
-		     : !strcmp(argv[1], "versions") ? main_versions(ctx, argc - 1, argv + 1)
-						    : main_log(ctx, argc - 1, argv + 1);
-		talloc_free(ctx);
-		return rc;
-	}
+	for (size_t i = 0; argc > 1 && i < sizeof(main_commands) / sizeof(*main_commands); i++)
+		if (!strcmp(argv[1], main_commands[i].name)) {
+			rc = main_commands[i].run(ctx, argc - 1, argv + 1);
+			talloc_free(ctx);
+			return rc;
+		}
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
