@@ -844,11 +844,10 @@ derive_main(TALLOC_CTX *ctx, int argc, char **argv)
 	};
 	struct derive_opts o = {.progress = isatty(STDERR_FILENO)};
 	struct derive_result res;
-	const char *cache = NULL, *env = getenv("NOTMUCH_CONFIG");
-	char *config = NULL, *err = NULL, *query;
+	const char *cache = NULL;
+	char *err = NULL, *query;
 	index_t *idx = NULL;
 	trawl_status_t ts;
-	struct stat st;
 	struct timespec t0, t1;
 	int c;
 
@@ -862,19 +861,7 @@ derive_main(TALLOC_CTX *ctx, int argc, char **argv)
 			return derive_usage(stderr, 2);
 	}
 	query = optind < argc ? util_join(ctx, argc, argv, optind) : talloc_strdup(ctx, "*");
-	if (cache) {
-		config = talloc_asprintf(ctx, "%s/notmuch-config", cache);
-		if (!config || stat(config, &st) != 0) {
-			text_warn("%s: not a trawl cache (no notmuch-config)", cache);
-			return 1;
-		}
-	} else if (env && *env && stat(env, &st) != 0) {
-		/* libnotmuch quietly falls back to defaults when the named file is missing. */
-		text_warn("%s: cannot read the notmuch config (NOTMUCH_CONFIG): %s", env,
-		          strerror(errno));
-		return 1;
-	}
-	if (index_open(ctx, NULL, config, &idx, &err) != TRAWL_OK) {
+	if (index_open_case(ctx, cache, &idx, &err) != TRAWL_OK) {
 		text_warn("%s", err ? err : "cannot open the notmuch database");
 		return 1;
 	}

@@ -609,11 +609,10 @@ exporter_main(TALLOC_CTX *ctx, int argc, char **argv)
 	struct exporter_opts o = {0};
 	struct exporter_result res;
 	struct exporter_cli cli = {0};
-	const char *cache = NULL, *env = getenv("NOTMUCH_CONFIG");
-	char *query, *config = NULL, *err = NULL;
+	const char *cache = NULL;
+	char *query, *err = NULL;
 	index_t *idx = NULL;
 	trawl_status_t ts;
-	struct stat st;
 	int c;
 
 	optind = 1;
@@ -655,19 +654,7 @@ exporter_main(TALLOC_CTX *ctx, int argc, char **argv)
 		exporter_say(NULL, "%s", err);
 		return ts == TRAWL_USAGE ? exporter_usage(stderr, 2) : 1;
 	}
-	if (cache) {
-		config = talloc_asprintf(ctx, "%s/notmuch-config", cache);
-		if (!config || stat(config, &st) != 0) {
-			exporter_say(NULL, "%s: not a trawl cache (no notmuch-config)", cache);
-			return 1;
-		}
-	} else if (env && *env && stat(env, &st) != 0) {
-		/* libnotmuch quietly falls back to defaults when the named file is missing. */
-		exporter_say(NULL, "%s: cannot read the notmuch config (NOTMUCH_CONFIG): %s", env,
-		             strerror(errno));
-		return 1;
-	}
-	if (index_open(ctx, NULL, config, &idx, &err) != TRAWL_OK) {
+	if (index_open_case(ctx, cache, &idx, &err) != TRAWL_OK) {
 		exporter_say(NULL, "%s", err ? err : "cannot open the notmuch database");
 		return 1;
 	}

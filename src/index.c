@@ -255,6 +255,34 @@ index_config_seen(index_t *idx)
 }
 
 trawl_status_t
+index_open_case(TALLOC_CTX *ctx, const char *cache, index_t **out, char **error)
+{
+	const char *env = getenv("NOTMUCH_CONFIG");
+	char *config = NULL;
+	struct stat st;
+
+	*out = NULL;
+	*error = NULL;
+	if (cache) {
+		config = talloc_asprintf(ctx, "%s/notmuch-config", cache);
+		if (!config)
+			return TRAWL_NOMEM;
+		if (stat(config, &st) != 0) {
+			*error = talloc_asprintf(ctx, "%s: not a trawl cache (no notmuch-config): %s",
+						 cache, strerror(errno));
+			talloc_free(config);
+			return TRAWL_USAGE;
+		}
+	} else if (env && *env && stat(env, &st) != 0) {
+		/* libnotmuch quietly falls back to defaults when the named file is missing. */
+		*error = talloc_asprintf(ctx, "%s: cannot read the notmuch config (NOTMUCH_CONFIG): %s",
+					 env, strerror(errno));
+		return TRAWL_USAGE;
+	}
+	return index_open(ctx, NULL, config, out, error);
+}
+
+trawl_status_t
 index_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path, index_t **out,
 	   char **error)
 {

@@ -107,42 +107,31 @@ static index_t *
 main_open_index(TALLOC_CTX *ctx, const struct options *o)
 {
 	index_t *idx = NULL;
-	char *err = NULL, *config_path = NULL;
-	struct stat st;
+	char *err = NULL;
+	const char *cache = o->cache;
+	trawl_status_t ts;
 
 	if (o->demo) {
 		char *dir = main_demo_dir(ctx);
+		struct stat st;
 
-		config_path = talloc_asprintf(ctx, "%s/notmuch-config", dir);
-		if (stat(config_path, &st) != 0)
+		if (stat(talloc_asprintf(ctx, "%s/notmuch-config", dir), &st) != 0)
 			fprintf(stderr, "trawl: making the demo cache in %s (once)…\n", dir);
 		if (demo_make_cache(ctx, dir, DEMO_DEFAULT_COUNT, &err) != TRAWL_OK) {
 			text_warn("%s", err ? err : "cannot make the demo cache");
 			return NULL;
 		}
-	} else if (o->cache) {
-		config_path = talloc_asprintf(ctx, "%s/notmuch-config", o->cache);
-		if (stat(config_path, &st) != 0) {
-			text_warn("%s: not a trawl cache (no notmuch-config): %s", o->cache,
-				   strerror(errno));
-			return NULL;
-		}
-	} else {
-		const char *env = getenv("NOTMUCH_CONFIG");
-
-		/* libnotmuch quietly falls back to defaults when the named file is missing. */
-		if (env && *env && stat(env, &st) != 0) {
-			text_warn("%s: cannot read the notmuch config (NOTMUCH_CONFIG): %s", env,
-				   strerror(errno));
-			return NULL;
-		}
+		cache = dir;
 	}
-	if (index_open(ctx, NULL, config_path, &idx, &err) != TRAWL_OK) {
+	ts = index_open_case(ctx, cache, &idx, &err);
+	if (ts == TRAWL_OK)
+		return idx;
+	if (ts == TRAWL_USAGE)
+		text_warn("%s", err);
+	else
 		text_warn("%s; run 'notmuch setup' and 'notmuch new', or use --cache DIR or --demo",
-			   err ? err : "cannot open the notmuch database");
-		return NULL;
-	}
-	return idx;
+			  err ? err : "cannot open the notmuch database");
+	return NULL;
 }
 
 /* The query to start with: the arguments, --search, the first saved search, or '*'. */

@@ -338,13 +338,12 @@ stats_cli_main(TALLOC_CTX *ctx, int argc, char **argv)
 		{"top", required_argument, NULL, 't'},  {"cache", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
-	const char *cache = NULL, *env = getenv("NOTMUCH_CONFIG");
-	char *query, *config = NULL, *err = NULL, *end;
+	const char *cache = NULL;
+	char *query, *err = NULL, *end;
 	int json = 0, by = STATS_BY_MONTH, c;
 	long top = 10;
 	index_t *idx;
 	struct stats *st;
-	struct stat sb;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -382,19 +381,7 @@ stats_cli_main(TALLOC_CTX *ctx, int argc, char **argv)
 	query = talloc_strdup(ctx, "");
 	for (int i = optind; query && i < argc; i++)
 		query = talloc_asprintf_append(query, "%s%s", i > optind ? " " : "", argv[i]);
-	if (cache) {
-		config = talloc_asprintf(ctx, "%s/notmuch-config", cache);
-		if (stat(config, &sb) != 0) {
-			text_warn("%s: not a trawl cache (no notmuch-config)", cache);
-			return 1;
-		}
-	} else if (env && *env && stat(env, &sb) != 0) {
-		/* libnotmuch quietly falls back to defaults when the named file is missing. */
-		text_warn("%s: cannot read the notmuch config (NOTMUCH_CONFIG): %s", env,
-			  strerror(errno));
-		return 1;
-	}
-	if (index_open(ctx, NULL, config, &idx, &err) != TRAWL_OK) {
+	if (index_open_case(ctx, cache, &idx, &err) != TRAWL_OK) {
 		text_warn("%s", err ? err : "cannot open the notmuch database");
 		return 1;
 	}

@@ -55,6 +55,16 @@ struct index_thread {
 trawl_status_t index_open(TALLOC_CTX *ctx, const char *db_path, const char *config_path,
 			  index_t **out, char **error);
 
+/*
+ * Opens the database of a trawl case (cache: a directory with its own
+ * notmuch-config, as `trawl import` makes) or, cache NULL, the one
+ * NOTMUCH_CONFIG or the default config names, as every subcommand's
+ * --cache does.  A missing config file is an error here (libnotmuch would
+ * quietly fall back to defaults): TRAWL_USAGE, with *error saying which
+ * file.  Otherwise as index_open().
+ */
+trawl_status_t index_open_case(TALLOC_CTX *ctx, const char *cache, index_t **out, char **error);
+
 /* Opens another handle on the same database and config as idx (for child processes). */
 trawl_status_t index_open_like(TALLOC_CTX *ctx, const index_t *idx, index_t **out, char **error);
 
