@@ -89,6 +89,7 @@
 #include "trawl/text.h"
 #include "trawl/util.h"
 #include "trawl/versions.h"
+#include "import-int.h"
 
 /*
  * Source messages per atomic batch (and per manifest append): a killed
@@ -110,12 +111,30 @@
 /* The database config key holding the number of the last committed batch. */
 #define IMPORTER_BATCH_KEY "trawl.import-batch"
 
+/*
+ * The database config key saying how far the manifest was looked at for
+ * versions (importer_versions()): "RULE OFFSET", the version rule and the
+ * manifest's length then.
+ */
+#define IMPORTER_VERSIONS_KEY "trawl.versions-refreshed"
+
 #define IMPORTER_PENDING_MAGIC "trawl-import-pending"
 
 static const char importer_manifest_header[] =
+        "source\toffset\tsize\tsha256\tcache_file\tmessage_id\tstatus\tdetail\tcontent\tmember"
+        "\tbytes\tsource_sha256\n";
+
+/* The header of the manifests written before the last three columns. */
+static const char importer_manifest_header_1[] =
         "source\toffset\tsize\tsha256\tcache_file\tmessage_id\tstatus\tdetail\tcontent\n";
 
-/* A 128-bit digest of a manifest key (source and offset); zero marks an empty slot. */
+/* Columns of a manifest row. */
+#define IMPORTER_COLUMNS 12
+
+/*
+ * A 128-bit digest of a manifest key (source, offset and member); zero
+ * marks an empty slot.
+ */
 struct importer_key {
 	uint64_t a, b;
 };
@@ -161,6 +180,9 @@ struct importer_item {
 	char *source, *source_esc;
 	long long offset; /* in the mbox, or -1 */
 	char *envelope;   /* the mbox "From " line's rest, or NULL */
+	char *member;     /* the path inside the archive(s), or NULL */
+	char *source_sha; /* of the whole source file, or NULL */
+	bool reconstructed;
 	size_t size;
 	char *sha, *rel, *abs; /* the cache file: hash, path in DIR, absolute path */
 	bool written;          /* this run wrote the cache file */
@@ -340,7 +362,7 @@ importer_progress_end(struct importer_progress *p)
 /* ------------------------------------------------------------ hashing */
 
 static struct importer_key
-importer_key(const char *source_esc, long long offset)
+importer_key(const char *source_esc, long long offset, const char *member_esc)
 {
 	sha256_t *cs = sha256_new(NULL);
 	unsigned char d[32];
@@ -354,6 +376,11 @@ importer_key(const char *source_esc, long long offset)
 	sha256_update(cs, source_esc, strlen(source_esc));
 	sha256_update(cs, "\t", 1);
 	sha256_update(cs, off, strlen(off));
+	/* Without a member, the key of the manifests written before members. */
+	if (member_esc && *member_esc) {
+		sha256_update(cs, "\t", 1);
+		sha256_update(cs, member_esc, strlen(member_esc));
+	}
 	sha256_digest(cs, d);
 	talloc_free(cs);
 	memcpy(&k.a, d, 8);
@@ -476,29 +503,31 @@ importer_fail(struct importer *im, const char *fmt, ...)
 }
 
 /*
- * Adds a manifest row to the batch in progress and counts it.  source_esc
- * is already escaped; offset is -1 outside mbox files.
+ * Adds a manifest row for the source message (or file) of it to the batch
+ * in progress and counts it; cache_rel is NULL when no copy was kept.
  */
 static void
-importer_row(struct importer *im, const char *source_esc, long long offset, size_t size,
-             const char *sha, const char *cache_rel, const char *id, const char *status,
-             const char *detail, const char *content)
+importer_row(struct importer *im, const struct importer_item *it, const char *cache_rel,
+             const char *id, const char *status, const char *detail, const char *content)
 {
 	TALLOC_CTX *tmp = talloc_new(im->ctx);
 	char off[32] = "";
 	char *cache_esc = importer_escape(tmp, cache_rel ? cache_rel : "");
 	char *id_esc = importer_escape(tmp, id ? id : "");
 	char *detail_esc = importer_escape(tmp, detail ? detail : "");
+	char *member_esc = importer_escape(tmp, it->member ? it->member : "");
+	const char *bytes = !cache_rel ? "" : it->reconstructed ? "reconstructed" : "copied";
 
-	if (offset >= 0)
-		snprintf(off, sizeof(off), "%lld", offset);
-	if (cache_esc && id_esc && detail_esc)
+	if (it->offset >= 0)
+		snprintf(off, sizeof(off), "%lld", it->offset);
+	if (cache_esc && id_esc && detail_esc && member_esc)
 		im->rows = talloc_asprintf_append_buffer(
-		        im->rows, "%s\t%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\n", source_esc, off, size,
-		        sha ? sha : "", cache_esc, id_esc, status, detail_esc,
-		        content ? content : "");
+		        im->rows, "%s\t%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		        it->source_esc, off, it->size, it->sha ? it->sha : "", cache_esc, id_esc,
+		        status, detail_esc, content ? content : "", member_esc, bytes,
+		        it->source_sha ? it->source_sha : "");
 	talloc_free(tmp);
-	if (!cache_esc || !id_esc || !detail_esc || !im->rows) {
+	if (!cache_esc || !id_esc || !detail_esc || !member_esc || !im->rows) {
 		importer_fail(im, "out of memory");
 		return;
 	}
@@ -550,9 +579,74 @@ importer_slurp(TALLOC_CTX *ctx, const char *path, size_t *len)
 }
 
 /*
+ * Gives a manifest of the first form (9 columns) the header of the
+ * current one, so that its new rows match their header; its old rows
+ * read as rows with the last columns empty.  The file is copied under
+ * the new header and renamed over the old one, and the offset that the
+ * versions pass reached (IMPORTER_VERSIONS_KEY) moves with the rows;
+ * should the run die between the two, the pass starts a few bytes early,
+ * on a line it does not use.
+ */
+static trawl_status_t
+importer_upgrade_manifest(struct importer *im)
+{
+	size_t old = strlen(importer_manifest_header_1), now = strlen(importer_manifest_header);
+	char head[sizeof(importer_manifest_header_1)], buf[65536], *tmp_path, *value = NULL;
+	int fd = -1;
+	ssize_t r;
+	int rule;
+	long long at;
+
+	if (pread(im->manifest_fd, head, old, 0) != (ssize_t)old || memcmp(head, importer_manifest_header_1, old))
+		return TRAWL_OK;
+	tmp_path = talloc_asprintf(im->ctx, "%s.new", im->manifest_path);
+	if (tmp_path)
+		fd = open(tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || util_write_all(fd, importer_manifest_header, now) != 0)
+		goto failed;
+	for (off_t at_old = (off_t)old; (r = pread(im->manifest_fd, buf, sizeof(buf), at_old)) > 0;
+	     at_old += r)
+		if (util_write_all(fd, buf, (size_t)r) != 0)
+			goto failed;
+	if (r < 0 || fsync(fd) != 0 || close(fd) != 0) {
+		fd = -1;
+		goto failed;
+	}
+	fd = -1;
+	if (rename(tmp_path, im->manifest_path) != 0)
+		goto failed;
+	close(im->manifest_fd);
+	im->manifest_fd = open(im->manifest_path, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (im->manifest_fd < 0)
+		goto failed;
+	if (index_build_get_config(im->b, im->ctx, IMPORTER_VERSIONS_KEY, &value) != TRAWL_OK)
+		goto db_failed;
+	if (sscanf(value, "%d %lld", &rule, &at) == 2 && at > 0) {
+		char moved[64];
+
+		snprintf(moved, sizeof(moved), "%d %lld", rule, at + (long long)(now - old));
+		if (index_build_set_config(im->b, IMPORTER_VERSIONS_KEY, moved) != TRAWL_OK ||
+		    index_build_commit(im->b) != TRAWL_OK)
+			goto db_failed;
+	}
+	return TRAWL_OK;
+
+failed:
+	importer_fail(im, "%s: %s", tmp_path ? tmp_path : im->manifest_path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (tmp_path)
+		unlink(tmp_path);
+	return TRAWL_IO;
+db_failed:
+	importer_fail(im, "%s: %s", im->mail, index_build_last_error(im->b));
+	return TRAWL_IO;
+}
+
+/*
  * Completes or drops the batch a killed run left in the pending file (see
  * the top of this file), then opens the manifest for appending, creating
- * it with its header row.
+ * it with its header row (or giving an old one the current header).
  */
 static trawl_status_t
 importer_recover(struct importer *im)
@@ -605,7 +699,7 @@ importer_recover(struct importer *im)
 		importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
 		return TRAWL_IO;
 	}
-	return TRAWL_OK;
+	return importer_upgrade_manifest(im);
 }
 
 /* Fills the set of settled source messages from the manifest. */
@@ -623,7 +717,7 @@ importer_load_manifest(struct importer *im)
 		return TRAWL_IO;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *fields[9];
+		char *fields[IMPORTER_COLUMNS];
 		int nf = 0;
 		char *p = line;
 
@@ -634,7 +728,7 @@ importer_load_manifest(struct importer *im)
 		first = false;
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		while (nf < 9) {
+		while (nf < IMPORTER_COLUMNS) {
 			fields[nf++] = p;
 			p = strchr(p, '\t');
 			if (!p)
@@ -643,11 +737,12 @@ importer_load_manifest(struct importer *im)
 		}
 		if (nf < 7 || !strcmp(fields[6], "error"))
 			continue;
+		/* Rows of the first form have 9 columns: no member. */
 		if (importer_set_add(im->ctx, &im->done,
 		                     importer_key(fields[0],
-		                                  *fields[1] ? strtoll(fields[1], NULL, 10) : -1)) <
-		            0 ||
-		    (nf == 9 && *fields[8] &&
+		                                  *fields[1] ? strtoll(fields[1], NULL, 10) : -1,
+		                                  nf >= 10 ? fields[9] : NULL)) < 0 ||
+		    (nf >= 9 && *fields[8] &&
 		     importer_set_add(im->ctx, &im->contents, importer_hex_key(fields[8])) < 0)) {
 			free(line);
 			fclose(f);
@@ -860,27 +955,32 @@ importer_walk_fail(struct importer *im, const char *fmt, ...)
  * or an error), with the reason also printed.
  */
 static void
-importer_walk_row(struct importer *im, const char *source, const char *source_esc, long long offset,
-                  size_t size, const char *sha, const char *status, const char *why, bool message)
+importer_walk_row(struct importer *im, const struct import_where *w, size_t size, const char *sha,
+                  const char *status, const char *why, bool message)
 {
 	struct importer_item *it = importer_item_new(im, IMPORTER_ITEM_ROW);
+	const char *bang = w->member ? "!" : "", *member = w->member ? w->member : "";
 
 	if (!it) {
 		importer_walk_fail(im, "out of memory");
 		return;
 	}
 	it->message = message;
-	it->source_esc = talloc_strdup(it, source_esc);
-	it->offset = offset;
+	it->source_esc = talloc_strdup(it, w->source_esc);
+	it->offset = w->offset;
+	it->member = w->member ? talloc_strdup(it, w->member) : NULL;
+	it->source_sha = w->source_sha ? talloc_strdup(it, w->source_sha) : NULL;
 	it->size = size;
 	it->sha = sha ? talloc_strdup(it, sha) : NULL;
 	it->status = status;
 	it->detail = talloc_strdup(it, why);
-	if (offset >= 0)
-		importer_item_say(it, "%s %s at %lld: %s", status, source, offset, why);
+	if (w->offset >= 0)
+		importer_item_say(it, "%s %s%s%s at %lld: %s", status, w->source, bang, member,
+		                  w->offset, why);
 	else
-		importer_item_say(it, "%s %s: %s", status, source, why);
-	if (!it->source_esc || !it->detail || !it->say) {
+		importer_item_say(it, "%s %s%s%s: %s", status, w->source, bang, member, why);
+	if (!it->source_esc || !it->detail || !it->say || (w->member && !it->member) ||
+	    (w->source_sha && !it->source_sha)) {
 		talloc_free(it);
 		importer_walk_fail(im, "out of memory");
 		return;
@@ -893,9 +993,17 @@ importer_walk_row(struct importer *im, const char *source, const char *source_es
  * manifest, or met already in this run (a source named twice).
  */
 static bool
-importer_walk_settled(struct importer *im, const char *source_esc, long long offset)
+importer_walk_settled(struct importer *im, const struct import_where *w)
 {
-	struct importer_key k = importer_key(source_esc, offset);
+	TALLOC_CTX *tmp = w->member ? talloc_new(im->wctx) : NULL;
+	char *member_esc = w->member ? importer_escape(tmp, w->member) : NULL;
+	struct importer_key k = importer_key(w->source_esc, w->offset, member_esc);
+
+	talloc_free(tmp);
+	if (w->member && !member_esc) {
+		importer_walk_fail(im, "out of memory");
+		return true;
+	}
 
 	if (importer_set_has(&im->done, k) || importer_set_has(&im->seen, k)) {
 		im->n_already++;
@@ -954,8 +1062,8 @@ importer_make_folder(struct importer *im, const char *folder)
 	}
 	talloc_free(im->folder_made);
 	im->folder_made = talloc_strdup(im->wctx, folder);
-	if (!importer_set_has(&im->folders, importer_key(folder, -1))) {
-		if (importer_set_add(im->wctx, &im->folders, importer_key(folder, -1)) < 0)
+	if (!importer_set_has(&im->folders, importer_key(folder, -1, NULL))) {
+		if (importer_set_add(im->wctx, &im->folders, importer_key(folder, -1, NULL)) < 0)
 			return -1;
 		importer_clean_tmp(im, folder);
 	}
@@ -1008,27 +1116,6 @@ importer_store(struct importer *im, const char *folder, const char *path, const 
 
 /* ------------------------------------------------------------ messages */
 
-/* The offset of the body: just after the first empty line, or len if there is none. */
-static size_t
-importer_body_start(const char *d, size_t len)
-{
-	size_t p = 0;
-
-	while (p < len) {
-		const char *nl;
-
-		if (d[p] == '\n')
-			return p + 1;
-		if (d[p] == '\r' && p + 1 < len && d[p + 1] == '\n')
-			return p + 2;
-		nl = memchr(d + p, '\n', len - p);
-		if (!nl)
-			break;
-		p = (size_t)(nl - d) + 1;
-	}
-	return len;
-}
-
 /*
  * The SHA-256 of the body (the bytes after the first empty line) with
  * every run of white space made one space and none at the ends, as 64 hex
@@ -1045,7 +1132,7 @@ importer_body_hash(TALLOC_CTX *ctx, const char *d, size_t len)
 	if (!cs)
 		return NULL;
 
-	for (size_t i = importer_body_start(d, len); i < len; i++) {
+	for (size_t i = import_body_start(d, len); i < len; i++) {
 		unsigned char c = (unsigned char)d[i];
 
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
@@ -1128,7 +1215,7 @@ importer_index(struct importer *im, TALLOC_CTX *tmp, const struct importer_item 
 	 * have found the copy before an earlier one's rejection removed it.
 	 * The same bytes get the same verdict.
 	 */
-	if (importer_set_has(&im->rejected, importer_key(it->abs, -1))) {
+	if (importer_set_has(&im->rejected, importer_key(it->abs, -1, NULL))) {
 		ts = TRAWL_PARSE;
 		goto rejected;
 	}
@@ -1137,7 +1224,7 @@ importer_index(struct importer *im, TALLOC_CTX *tmp, const struct importer_item 
 		/* The same bytes from the same folder: one file, one more source. */
 		if (importer_provenance(im, id, it) != TRAWL_OK)
 			goto db_failed;
-		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel, id,
+		importer_row(im, it, it->rel, id,
 		             "duplicate",
 		             "same bytes as a message already imported into this folder", NULL);
 		return;
@@ -1152,14 +1239,14 @@ rejected:
 
 		unlink(it->abs);
 		if (ts == TRAWL_PARSE &&
-		    importer_set_add(im->ctx, &im->rejected, importer_key(it->abs, -1)) < 0)
+		    importer_set_add(im->ctx, &im->rejected, importer_key(it->abs, -1, NULL)) < 0)
 			importer_fail(im, "out of memory");
 		if (it->offset >= 0)
 			importer_say(im->progress, "skipped %s at %lld: %s", it->source, it->offset,
 			             why);
 		else
 			importer_say(im->progress, "skipped %s: %s", it->source, why);
-		importer_row(im, it->source_esc, it->offset, it->size, it->sha, NULL, NULL,
+		importer_row(im, it, NULL, NULL,
 		             ts == TRAWL_PARSE ? "skipped" : "error", why, NULL);
 		return;
 	}
@@ -1168,7 +1255,7 @@ rejected:
 	if (importer_provenance(im, m.message_id, it) != TRAWL_OK)
 		goto db_failed;
 	if (m.duplicate) {
-		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel,
+		importer_row(im, it, it->rel,
 		             m.message_id, "duplicate",
 		             "same Message-ID as a message already imported: another file of it",
 		             NULL);
@@ -1189,7 +1276,7 @@ rejected:
 		            TRAWL_OK)
 			goto db_failed;
 		detail = talloc_asprintf(tmp, "same From, Date, Subject and body as <%s>", first);
-		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel,
+		importer_row(im, it, it->rel,
 		             m.message_id, "duplicate", detail ? detail : "same content", key);
 		return;
 	}
@@ -1197,7 +1284,7 @@ rejected:
 		goto db_failed;
 	if (index_build_add_property(im->b, m.message_id, "trawl.content", key) != TRAWL_OK)
 		goto db_failed;
-	importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel, m.message_id,
+	importer_row(im, it, it->rel, m.message_id,
 	             "imported", "", key);
 	return;
 
@@ -1224,8 +1311,7 @@ importer_consume(struct importer *im)
 				usleep(im->delay_us);
 			im->n_messages += it->message;
 			if (it->kind == IMPORTER_ITEM_ROW)
-				importer_row(im, it->source_esc, it->offset, it->size, it->sha,
-				             NULL, NULL, it->status, it->detail, NULL);
+				importer_row(im, it, NULL, NULL, it->status, it->detail, NULL);
 			else if (it->kind == IMPORTER_ITEM_INDEX)
 				importer_index(im, it, it);
 			if (!im->fatal && im->batch_n >= im->batch)
@@ -1242,18 +1328,18 @@ importer_consume(struct importer *im)
 }
 
 /*
- * Walks one source message: data[0..len) as it goes in the cache, offset
- * its place in an mbox (-1 for a file of its own).  Hashes it, copies it
- * into the cache and hands it to the indexer.
+ * Walks one source message: data[0..len) as it goes in the cache, from
+ * where w says.  Hashes it, copies it into the cache and hands it to the
+ * indexer.  A file of its own was checked against the manifest as a file.
  */
 static void
-importer_message(struct importer *im, const char *source, const char *source_esc, long long offset,
-                 const char *envelope, const char *folder, const char *data, size_t len)
+importer_message(struct importer *im, const struct import_where *w, const char *folder,
+                 const char *data, size_t len)
 {
 	struct importer_item *it;
 	int stored;
 
-	if (offset >= 0 && importer_walk_settled(im, source_esc, offset))
+	if ((w->offset >= 0 || w->member) && importer_walk_settled(im, w))
 		return;
 	it = importer_item_new(im, IMPORTER_ITEM_INDEX);
 	if (!it) {
@@ -1261,22 +1347,25 @@ importer_message(struct importer *im, const char *source, const char *source_esc
 		return;
 	}
 	it->message = true;
-	it->source = talloc_strdup(it, source);
-	it->source_esc = talloc_strdup(it, source_esc);
-	it->offset = offset;
-	it->envelope = envelope ? talloc_strdup(it, envelope) : NULL;
+	it->source = talloc_strdup(it, w->source);
+	it->source_esc = talloc_strdup(it, w->source_esc);
+	it->offset = w->offset;
+	it->envelope = w->envelope ? talloc_strdup(it, w->envelope) : NULL;
+	it->member = w->member ? talloc_strdup(it, w->member) : NULL;
+	it->source_sha = w->source_sha ? talloc_strdup(it, w->source_sha) : NULL;
+	it->reconstructed = w->reconstructed;
 	it->size = len;
 	it->sha = sha256_hex(it, data, len);
 	it->rel = it->sha ? talloc_asprintf(it, "mail/%s/cur/%s:2,", folder, it->sha) : NULL;
 	it->abs = it->rel ? talloc_asprintf(it, "%s/%s", im->dir, it->rel) : NULL;
-	if (!it->source || !it->source_esc || (envelope && !it->envelope) || !it->abs) {
+	if (!it->source || !it->source_esc || (w->envelope && !it->envelope) ||
+	    (w->member && !it->member) || (w->source_sha && !it->source_sha) || !it->abs) {
 		talloc_free(it);
 		importer_walk_fail(im, "out of memory");
 		return;
 	}
 	if (len == 0) {
-		importer_walk_row(im, source, source_esc, offset, 0, it->sha, "skipped",
-		                  "empty message", true);
+		importer_walk_row(im, w, 0, it->sha, "skipped", "empty message", true);
 		talloc_free(it);
 		return;
 	}
@@ -1295,207 +1384,13 @@ importer_message(struct importer *im, const char *source, const char *source_esc
 	importer_push(im, it);
 }
 
-/* ------------------------------------------------------------ mbox */
-
 /*
- * Whether the line at p is an mbox separator: "From ", a word, then
- * nothing or text holding a digit (see the top of this file).
- */
-static bool
-importer_is_from_line(const char *p, size_t n)
-{
-	size_t i = 5, e, word;
-	bool blank = true, digit = false;
-	const char *nl;
-
-	if (n < 6 || memcmp(p, "From ", 5) != 0)
-		return false;
-	nl = memchr(p, '\n', n);
-	e = nl ? (size_t)(nl - p) : n;
-	while (i < e && p[i] == ' ')
-		i++;
-	word = i;
-	while (i < e && p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
-		i++;
-	if (i == word)
-		return false;
-	for (; i < e; i++) {
-		if (!isspace((unsigned char)p[i]))
-			blank = false;
-		if (isdigit((unsigned char)p[i]))
-			digit = true;
-	}
-	return blank || digit;
-}
-
-/* The value of a Content-Length header in the header block h[0..n), or -1. */
-static long long
-importer_content_length(const char *h, size_t n)
-{
-	static const char name[] = "content-length:";
-	size_t p = 0;
-
-	while (p < n) {
-		const char *nl = memchr(h + p, '\n', n - p);
-		size_t e = nl ? (size_t)(nl - h) : n;
-
-		if (e - p > sizeof(name) - 1 && !strncasecmp(h + p, name, sizeof(name) - 1)) {
-			size_t i = p + sizeof(name) - 1;
-			long long v = 0;
-			bool any = false;
-
-			while (i < e && (h[i] == ' ' || h[i] == '\t'))
-				i++;
-			for (; i < e && isdigit((unsigned char)h[i]) && v < (1LL << 50);
-			     i++, any = true)
-				v = v * 10 + (h[i] - '0');
-			while (i < e && isspace((unsigned char)h[i]))
-				i++;
-			return any && i == e ? v : -1;
-		}
-		p = e + 1;
-	}
-	return -1;
-}
-
-static bool importer_starts_with_header(const char *d, size_t len);
-
-/*
- * Finds where the message starting at d[start] ends (*end, exclusive) and
- * where the next separator is (*next, or len).  The separators decide,
- * unless a consistent Content-Length reaches past the first of them: then
- * that "From " line is the body's, and the header is followed.
+ * Walks every message of an mbox at d[0..len) (a mapped file, or an
+ * archive member: w->member), whose folder in the cache is folder.
  */
 static void
-importer_mbox_extent(const char *d, size_t len, size_t start, size_t *end, size_t *next)
-{
-	size_t body = start + importer_body_start(d + start, len - start);
-	long long cl = importer_content_length(d + start, body - start);
-	size_t p = start, e;
-
-	while (p < len && !importer_is_from_line(d + p, len - p)) {
-		const char *nl = memchr(d + p, '\n', len - p);
-
-		p = nl ? (size_t)(nl - d) + 1 : len;
-	}
-	*next = p;
-	e = p;
-	/* The empty line before a separator belongs to the separator. */
-	if (e - start >= 2 && d[e - 1] == '\n' && d[e - 2] == '\n')
-		e--;
-	else if (e - start >= 4 && !memcmp(d + e - 4, "\r\n\r\n", 4))
-		e -= 2;
-	*end = e;
-	if (cl < 0 || (unsigned long long)cl > len - body || body + (size_t)cl <= *next)
-		return;
-	e = body + (size_t)cl;
-	/*
-	 * A separator followed by a header starts a message of its own: a
-	 * Content-Length (the sender's to write) never hides one.
-	 */
-	for (p = *next; p < e;) {
-		const char *nl = memchr(d + p, '\n', len - p);
-		size_t after = nl ? (size_t)(nl - d) + 1 : len;
-
-		if (importer_is_from_line(d + p, len - p) &&
-		    importer_starts_with_header(d + after, len - after))
-			return;
-		nl = memchr(d + p, '\n', e - p);
-		p = nl ? (size_t)(nl - d) + 1 : e;
-	}
-	p = e;
-	while (p < len) {
-		if (d[p] == '\n')
-			p++;
-		else if (d[p] == '\r' && p + 1 < len && d[p + 1] == '\n')
-			p += 2;
-		else
-			break;
-	}
-	/* Consistent only if it ends a line and lands on a separator or the end. */
-	if ((e == body || d[e - 1] == '\n') &&
-	    (p == len || importer_is_from_line(d + p, len - p))) {
-		*end = e;
-		*next = p;
-	}
-}
-
-/*
- * The message with one '>' taken off each ">From " line (any number of
- * '>'), as a child of ctx; NULL when there is none to unquote.
- */
-char *
-importer_mbox_unquote(TALLOC_CTX *ctx, const char *d, size_t len, size_t *out_len)
-{
-	char *out = NULL, *o = NULL;
-
-	for (int pass = 0; pass < 2; pass++) {
-		size_t p = 0;
-		bool any = false;
-
-		while (p < len) {
-			const char *nl = memchr(d + p, '\n', len - p);
-			size_t e = nl ? (size_t)(nl - d) + 1 : len, q = p;
-
-			while (q < e && d[q] == '>')
-				q++;
-			if (q > p && e - q >= 5 && !memcmp(d + q, "From ", 5)) {
-				any = true;
-				if (pass)
-					memcpy(o, d + p + 1, e - p - 1), o += e - p - 1;
-			} else if (pass) {
-				memcpy(o, d + p, e - p);
-				o += e - p;
-			}
-			p = e;
-		}
-		if (!pass && !any)
-			return NULL;
-		if (!pass) {
-			out = o = talloc_size(ctx, len ? len : 1);
-			if (!out)
-				return NULL;
-		}
-	}
-	*out_len = (size_t)(o - out);
-	return out;
-}
-
-bool
-importer_is_mbox(const char *d, size_t len)
-{
-	size_t bom = len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3) ? 3 : 0;
-
-	return importer_is_from_line(d + bom, len - bom);
-}
-
-int
-importer_mbox_next(const char *d, size_t len, size_t *pos, struct importer_mbox_message *m)
-{
-	size_t p = *pos, env_end;
-	const char *nl;
-
-	/* A UTF-8 BOM may come before the first separator. */
-	if (p == 0 && len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3))
-		p = 3;
-	if (p >= len || !importer_is_from_line(d + p, len - p))
-		return 0;
-	nl = memchr(d + p, '\n', len - p);
-	env_end = nl ? (size_t)(nl - d) : len;
-	m->offset = p;
-	m->envelope = p + 5;
-	m->envelope_len = env_end - m->envelope;
-	if (m->envelope_len && d[env_end - 1] == '\r')
-		m->envelope_len--;
-	m->start = nl ? env_end + 1 : len;
-	importer_mbox_extent(d, len, m->start, &m->end, pos);
-	return 1;
-}
-
-/* Walks every message of an mbox mapped at d[0..len). */
-static void
-importer_mbox(struct importer *im, const char *source, const char *source_esc, const char *folder,
-              const char *d, size_t len)
+importer_mbox(struct importer *im, const struct import_where *w, const char *folder, const char *d,
+              size_t len)
 {
 	unsigned long long base = im->bytes_done;
 	struct importer_mbox_message m;
@@ -1506,13 +1401,18 @@ importer_mbox(struct importer *im, const char *source, const char *source_esc, c
 		char *envelope = talloc_strndup(tmp, d + m.envelope, m.envelope_len);
 		size_t ulen = 0;
 		char *unquoted = importer_mbox_unquote(tmp, d + m.start, m.end - m.start, &ulen);
+		struct import_where mw = *w;
 
-		im->bytes_done = base + pos;
+		/* The progress meter counts the bytes of files. */
+		if (!w->member)
+			im->bytes_done = base + pos;
+		mw.offset = (long long)m.offset;
+		mw.envelope = envelope;
+		mw.reconstructed = unquoted != NULL;
 		if (!envelope)
 			importer_walk_fail(im, "out of memory");
 		else
-			importer_message(im, source, source_esc, (long long)m.offset, envelope, folder,
-			                 unquoted ? unquoted : d + m.start,
+			importer_message(im, &mw, folder, unquoted ? unquoted : d + m.start,
 			                 unquoted ? ulen : m.end - m.start);
 		talloc_free(tmp);
 	}
@@ -1520,62 +1420,6 @@ importer_mbox(struct importer *im, const char *source, const char *source_esc, c
 }
 
 /* ------------------------------------------------------------ files */
-
-/* Why a file that is neither a message nor an mbox is skipped. */
-static const char *
-importer_not_mail(const unsigned char *d, size_t len)
-{
-	static const struct {
-		const char *magic;
-		size_t n;
-		const char *why;
-	} kinds[] = {
-	        {"\x1f\x8b", 2, "not mail: a gzip file (decompress it first)"},
-	        {"PK\x03\x04", 4, "not mail: a zip archive (extract it first)"},
-	        {"BZh", 3, "not mail: a bzip2 file (decompress it first)"},
-	        {"\xfd"
-	         "7zXZ",
-	         5, "not mail: an xz file (decompress it first)"},
-	        {"7z\xbc\xaf", 4, "not mail: a 7-Zip archive (extract it first)"},
-	        {"%PDF", 4, "not mail: a PDF document"},
-	        {"\xd0\xcf\x11\xe0", 4, "not mail: an OLE file (an Outlook .msg is not RFC 822)"},
-	};
-
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (len >= kinds[i].n && !memcmp(d, kinds[i].magic, kinds[i].n))
-			return kinds[i].why;
-	return "not mail: no header field at the start";
-}
-
-/*
- * Whether d starts (after an optional UTF-8 BOM) with a header field
- * "Name:", or "Name :" as the obsolete syntax allows.
- */
-static bool
-importer_starts_with_header(const char *d, size_t len)
-{
-	size_t i = len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3) ? 3 : 0, start = i, end;
-
-	while (i < len && (unsigned char)d[i] > 32 && (unsigned char)d[i] < 127 && d[i] != ':')
-		i++;
-	end = i;
-	while (i < len && (d[i] == ' ' || d[i] == '\t'))
-		i++;
-	return end > start && i < len && d[i] == ':';
-}
-
-/*
- * Whether the file's name says it holds one message (.eml, .msg): such a
- * file is indexed as it is even when it starts with an envelope "From "
- * line, as the files `trawl export --dir` writes may.
- */
-static bool
-importer_named_message(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-
-	return dot && !strchr(dot, '/') && (!strcasecmp(dot, ".eml") || !strcasecmp(dot, ".msg"));
-}
 
 /* Maps a source file read-only, never following a link and never touching its atime. */
 static int
@@ -1621,50 +1465,72 @@ importer_folder_join(TALLOC_CTX *ctx, const char *folder, const char *name)
 	return *folder ? talloc_asprintf(ctx, "%s/%s", folder, n) : talloc_strdup(ctx, n);
 }
 
+/*
+ * Walks the bytes of a source file or of an archive member, whose last
+ * path element is name and whose folder in the cache is folder: one
+ * message, an mbox (a folder of its own), or not mail.  Returns why the
+ * bytes are not mail, or NULL when they were walked.
+ */
+static const char *
+importer_bytes(struct importer *im, const struct import_where *w, const char *folder,
+               const char *name, enum importer_kind kind, const char *data, size_t len)
+{
+	char *mbox_folder;
+
+	if (len == 0)
+		return "empty file";
+	if (kind == IMPORTER_IN_MAILDIR || import_named_message(name) ||
+	    import_starts_with_header(data, len)) {
+		importer_message(im, w, folder, data, len);
+		return NULL;
+	}
+	if (!importer_is_mbox(data, len))
+		return import_not_mail((const unsigned char *)data, len);
+	mbox_folder = importer_folder_join(im->wctx, folder, name);
+	if (mbox_folder)
+		importer_mbox(im, w, mbox_folder, data, len);
+	else
+		importer_walk_fail(im, "out of memory");
+	talloc_free(mbox_folder);
+	return NULL;
+}
+
 /* Walks one source file. */
 static void
 importer_file(struct importer *im, const char *path, const char *folder, enum importer_kind kind,
               size_t size)
 {
 	TALLOC_CTX *tmp = talloc_new(im->wctx);
-	char *esc = importer_escape(tmp, path);
-	const char *data = NULL, *why = NULL;
+	struct import_where w = {.source = path, .offset = -1};
+	const char *data = NULL, *why = NULL, *base = strrchr(path, '/');
 	size_t len = 0;
 
-	if (!esc) {
+	w.source_esc = importer_escape(tmp, path);
+	if (!w.source_esc) {
 		importer_walk_fail(im, "out of memory");
 		goto done;
 	}
-	if (importer_walk_settled(im, esc, -1))
+	if (importer_walk_settled(im, &w))
 		goto done;
 	if (kind == IMPORTER_MAILDIR_TMP) {
-		importer_walk_row(im, path, esc, -1, size, NULL, "skipped",
+		importer_walk_row(im, &w, size, NULL, "skipped",
 		                  "in a maildir's tmp/ (a delivery that never finished)", false);
 		goto done;
 	}
 	if (importer_map(path, &data, &len, &why) != 0) {
-		importer_walk_row(im, path, esc, -1, size, NULL, "error", why, false);
+		importer_walk_row(im, &w, size, NULL, "error", why, false);
 		goto done;
 	}
-	if (len == 0) {
-		why = "empty file";
-	} else if (kind == IMPORTER_IN_MAILDIR || importer_named_message(path) ||
-	           importer_starts_with_header(data, len)) {
-		importer_message(im, path, esc, -1, NULL, folder, data, len);
-	} else if (importer_is_mbox(data, len)) {
-		const char *base = strrchr(path, '/');
-		char *mbox_folder = importer_folder_join(tmp, folder, base ? base + 1 : path);
-
-		if (mbox_folder)
-			importer_mbox(im, path, esc, mbox_folder, data, len);
-		else
-			importer_walk_fail(im, "out of memory");
-	} else {
-		why = importer_not_mail((const unsigned char *)data, len);
+	/* The chain of custody: every row names the source file by its hash. */
+	w.source_sha = sha256_hex(tmp, data ? data : "", len);
+	if (!w.source_sha) {
+		importer_walk_fail(im, "out of memory");
+		goto unmap;
 	}
+	why = importer_bytes(im, &w, folder, base ? base + 1 : path, kind, data, len);
 	if (why)
-		importer_walk_row(im, path, esc, -1, len, sha256_hex(tmp, data, len),
-		                  "skipped", why, false);
+		importer_walk_row(im, &w, len, w.source_sha, "skipped", why, false);
+unmap:
 	if (data)
 		munmap((void *)data, len);
 done:
@@ -1685,12 +1551,13 @@ importer_entry(struct importer *im, const char *path, const char *folder, enum i
 		importer_file(im, path, folder, kind, (size_t)st->st_size);
 	} else {
 		TALLOC_CTX *tmp = talloc_new(im->wctx);
-		char *esc = importer_escape(tmp, path);
+		struct import_where w = {.source = path, .offset = -1};
 
-		if (!esc)
+		w.source_esc = importer_escape(tmp, path);
+		if (!w.source_esc)
 			importer_walk_fail(im, "out of memory");
-		else if (!importer_walk_settled(im, esc, -1))
-			importer_walk_row(im, path, esc, -1, 0, NULL, "skipped",
+		else if (!importer_walk_settled(im, &w))
+			importer_walk_row(im, &w, 0, NULL, "skipped",
 			                  S_ISLNK(st->st_mode) ? "a symbolic link (not followed)"
 			                                       : "not a regular file",
 			                  false);
@@ -1768,11 +1635,11 @@ importer_walk(struct importer *im, const char *path, const char *folder, enum im
 
 	if (!names) {
 		int err = errno;
-		char *esc = im->counting ? NULL : importer_escape(tmp, path);
+		struct import_where w = {.source = path, .offset = -1};
 
-		if (esc)
-			importer_walk_row(im, path, esc, -1, 0, NULL, "error", strerror(err),
-			                  false);
+		w.source_esc = im->counting ? NULL : importer_escape(tmp, path);
+		if (w.source_esc)
+			importer_walk_row(im, &w, 0, NULL, "error", strerror(err), false);
 		talloc_free(tmp);
 		return;
 	}
@@ -1972,13 +1839,8 @@ importer_open_cache(struct importer *im)
 
 /* ------------------------------------------------------------ versions */
 
-/*
- * The tag of messages whose files make several versions (versions.h), and
- * the database config key saying how far the manifest was looked at for
- * them: "RULE OFFSET", the version rule and the manifest's length then.
- */
+/* The tag of messages whose files make several versions (versions.h). */
 #define IMPORTER_VERSIONS_TAG "versions"
-#define IMPORTER_VERSIONS_KEY "trawl.versions-refreshed"
 
 /* Undoes importer_escape() in place. */
 static void
@@ -2037,12 +1899,12 @@ importer_duplicate_ids(struct importer *im, TALLOC_CTX *ctx, off_t offset, char 
 		return TRAWL_IO;
 	}
 	while (!nomem && (got = getline(&line, &cap, f)) > 0) {
-		char *fields[9], *p = line;
+		char *fields[IMPORTER_COLUMNS], *p = line;
 		int nf = 0;
 
 		if (line[got - 1] == '\n')
 			line[got - 1] = '\0';
-		while (nf < 9) {
+		while (nf < IMPORTER_COLUMNS) {
 			fields[nf++] = p;
 			p = strchr(p, '\t');
 			if (!p)

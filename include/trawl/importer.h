@@ -35,8 +35,16 @@
  * the "From " line, mbox only), size, sha256 (of the message's bytes as
  * stored in the cache: for an mbox, without the "From " line and with
  * ">From " unquoted), cache_file (relative to DIR), message_id, status
- * (imported, duplicate, skipped, error), detail (why) and content (the
- * content hash, for messages that were compared).  In fields, backslash,
+ * (imported, duplicate, skipped, error), detail (why), content (the
+ * content hash, for messages that were compared), then the chain of
+ * custody: member (the path inside an archive, nested archives joined by
+ * "!", empty outside archives), bytes ("copied" when the cache file is a
+ * byte range of the source or of its archive member, "reconstructed" when
+ * it is not, such as an mbox message whose ">From " lines were unquoted;
+ * empty when no copy was kept) and source_sha256 (of the whole source
+ * file).  A manifest of the first form (the first nine columns) is given
+ * the current header when an import resumes it; its rows keep nine
+ * columns.  A source message is known by (source, offset, member).  In fields, backslash,
  * tab, newline, carriage return and other control bytes are written as
  * \\, \t, \n, \r and \xHH.  The last row for a source message wins (an
  * error is retried by the next run).
