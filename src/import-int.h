@@ -53,4 +53,65 @@ bool import_named_message(const char *path);
 /* Why bytes that are neither a message nor an mbox are skipped (a static string). */
 const char *import_not_mail(const unsigned char *d, size_t len);
 
+/* ------------------------------------------------------------ import-archive.c */
+
+/* Archives inside archives deeper than this are not opened (the top one is 1). */
+#define IMPORT_ARCHIVE_MAX_DEPTH 4
+
+/*
+ * Members larger than this are not read: a member is held whole in
+ * memory (an mbox must be, to be split), so this bounds the memory of an
+ * import at about IMPORT_ARCHIVE_MAX_DEPTH + 1 members.
+ */
+#define IMPORT_ARCHIVE_MEMBER_MAX ((size_t)256 << 20)
+
+/*
+ * Whether d starts like what import_archive_walk() opens: zip, tar, 7z,
+ * rar, or a gzip, bzip2, xz or zstd stream (a compressed tar, or a single
+ * compressed file such as an .mbox.gz).
+ */
+bool import_archive_is(const char *d, size_t len);
+
+/*
+ * What an archive walk hands on, in the order of the archive.  member is
+ * the path inside the archive(s), nested archives joined by '!'
+ * ("x/inner.tar.gz!c/y.eml"); a member whose name could not be read is
+ * "#N", the Nth entry.
+ */
+struct import_archive_ops {
+	void *arg;
+	/*
+	 * A member that is not an archive to open: folder is its directory as
+	 * a folder of the cache ("" at the top; a nested archive is a folder;
+	 * "", "." and ".." elements dropped or made harmless), name its last
+	 * element, and whole is set when the member is the archive's only
+	 * stream (a compressed single file, such as an .mbox.gz).
+	 */
+	void (*member)(void *arg, const char *member, const char *folder, const char *name,
+	               bool whole, const char *data, size_t len);
+	/* A member not read, or the rest of a damaged archive: why ("damaged: ..."). */
+	void (*row)(void *arg, const char *member, const char *why, unsigned long long size);
+};
+
+/*
+ * Walks the archive d[0..len) (name is its file name) in this process:
+ * for fuzzing and for the child of import_archive_read().  Returns 0, or
+ * -1 when it cannot be opened at all, with why (a static string or one
+ * that lives as long as the call's archive: copy it) in *why.
+ */
+int import_archive_walk(const char *d, size_t len, const char *name, size_t member_max,
+                        const struct import_archive_ops *ops, char *why, size_t why_len);
+
+/*
+ * The same walk in a child process with limits (CPU, memory, no files,
+ * no core), so that libarchive never parses hostile bytes in the
+ * importer; the ops are called here, in order.  Returns 0, or -1 with why
+ * (into why[0..why_len)): the archive could not be opened, or the reader
+ * died (then the rows said so far stand, and why says after which member).
+ * stop is polled between records; when it returns true the child is killed.
+ */
+int import_archive_read(const char *d, size_t len, const char *name, size_t member_max,
+                        const struct import_archive_ops *ops, bool (*stop)(void *arg),
+                        char *why, size_t why_len);
+
 #endif

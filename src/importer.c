@@ -219,6 +219,7 @@ struct importer {
 	ino_t cache_ino;
 	struct importer_set done;  /* source messages the manifest settles; read-only */
 	unsigned delay_us;         /* TRAWL_TEST_IMPORT_DELAY_US: slows each message */
+	size_t member_max;         /* IMPORT_ARCHIVE_MEMBER_MAX, or TRAWL_TEST_IMPORT_MEMBER_MAX */
 	unsigned batch;            /* IMPORTER_BATCH, or TRAWL_TEST_IMPORT_BATCH */
 	unsigned long die_after;   /* TRAWL_TEST_IMPORT_KILL_AFTER: SIGKILL after that commit */
 	unsigned long files_total; /* from the counting walk */
@@ -1187,6 +1188,8 @@ importer_provenance(struct importer *im, const char *id, const struct importer_i
 {
 	trawl_status_t ts = index_build_add_property(im->b, id, "trawl.source", it->source);
 
+	if (ts == TRAWL_OK && it->member)
+		ts = index_build_add_property(im->b, id, "trawl.member", it->member);
 	if (ts == TRAWL_OK && it->offset >= 0) {
 		char num[32];
 
@@ -1465,6 +1468,9 @@ importer_folder_join(TALLOC_CTX *ctx, const char *folder, const char *name)
 	return *folder ? talloc_asprintf(ctx, "%s/%s", folder, n) : talloc_strdup(ctx, n);
 }
 
+static void importer_archive(struct importer *im, const struct import_where *w, const char *folder,
+                             const char *name, const char *data, size_t len);
+
 /*
  * Walks the bytes of a source file or of an archive member, whose last
  * path element is name and whose folder in the cache is folder: one
@@ -1484,6 +1490,11 @@ importer_bytes(struct importer *im, const struct import_where *w, const char *fo
 		importer_message(im, w, folder, data, len);
 		return NULL;
 	}
+	/* Archives inside archives are opened by the archive's reader. */
+	if (!w->member && import_archive_is(data, len)) {
+		importer_archive(im, w, folder, name, data, len);
+		return NULL;
+	}
 	if (!importer_is_mbox(data, len))
 		return import_not_mail((const unsigned char *)data, len);
 	mbox_folder = importer_folder_join(im->wctx, folder, name);
@@ -1493,6 +1504,111 @@ importer_bytes(struct importer *im, const struct import_where *w, const char *fo
 		importer_walk_fail(im, "out of memory");
 	talloc_free(mbox_folder);
 	return NULL;
+}
+
+/* ------------------------------------------------------------ archives */
+
+/* What the archive reader's callbacks need. */
+struct importer_archive {
+	struct importer *im;
+	const struct import_where *w; /* the archive file's */
+	const char *folder, *name;    /* of the archive file */
+	char *archive_folder;         /* folder/name: the archive as a folder */
+};
+
+static bool
+importer_archive_stop(void *arg)
+{
+	struct importer_archive *ar = arg;
+
+	return importer_halted(ar->im);
+}
+
+/* A member not read, or the rest of a damaged archive: a row, once. */
+static void
+importer_archive_row(void *arg, const char *member, const char *why, unsigned long long size)
+{
+	struct importer_archive *ar = arg;
+	struct import_where w = *ar->w;
+
+	w.member = member;
+	if (!importer_walk_settled(ar->im, &w))
+		importer_walk_row(ar->im, &w, (size_t)size, NULL, "skipped", why, false);
+}
+
+/*
+ * A member's bytes: a message, an mbox or not mail, as a file would be;
+ * its folder is the archive's folder and the member's directory, with a
+ * maildir's cur/ and new/ dropped.  A single compressed stream (.mbox.gz)
+ * stands where its file is: an mbox is the folder the file's name makes.
+ */
+static void
+importer_archive_member(void *arg, const char *member, const char *folder, const char *name,
+                        bool whole, const char *data, size_t len)
+{
+	struct importer_archive *ar = arg;
+	TALLOC_CTX *tmp = talloc_new(ar->im->wctx);
+	struct import_where w = *ar->w;
+	enum importer_kind kind = IMPORTER_LOOSE;
+	const char *last = strrchr(folder, '/');
+	char *dir = talloc_strdup(tmp, folder), *full;
+	const char *why;
+
+	w.member = member;
+	last = last ? last + 1 : folder;
+	if (dir && (!strcmp(last, "cur") || !strcmp(last, "new") || !strcmp(last, "tmp"))) {
+		kind = !strcmp(last, "tmp") ? IMPORTER_MAILDIR_TMP : IMPORTER_IN_MAILDIR;
+		dir[last - folder ? last - folder - 1 : 0] = '\0';
+	}
+	full = !dir ? NULL : *dir ? talloc_asprintf(tmp, "%s/%s", ar->archive_folder, dir)
+	                          : talloc_strdup(tmp, ar->archive_folder);
+	if (!full) {
+		importer_walk_fail(ar->im, "out of memory");
+		goto done;
+	}
+	if (kind == IMPORTER_MAILDIR_TMP) {
+		importer_archive_row(ar, member, "in a maildir's tmp/ (a delivery that never finished)",
+		                     len);
+		goto done;
+	}
+	why = whole ? importer_bytes(ar->im, &w, ar->folder, ar->name, kind, data, len)
+	            : importer_bytes(ar->im, &w, full, name, kind, data, len);
+	if (why && !importer_walk_settled(ar->im, &w))
+		importer_walk_row(ar->im, &w, len, sha256_hex(tmp, data, len), "skipped", why, false);
+done:
+	talloc_free(tmp);
+}
+
+/*
+ * Walks an archive file (or a compressed one) as a folder named by the
+ * file, through the archive reader in its child process.  Only the
+ * archive's own failure to open settles the file as a whole.
+ */
+static void
+importer_archive(struct importer *im, const struct import_where *w, const char *folder,
+                 const char *name, const char *data, size_t len)
+{
+	struct importer_archive ar = {im, w, folder, name, NULL};
+	struct import_archive_ops ops = {&ar, importer_archive_member, importer_archive_row};
+	char why[512];
+
+	ar.archive_folder = importer_folder_join(im->wctx, folder, name);
+	if (!ar.archive_folder) {
+		importer_walk_fail(im, "out of memory");
+		return;
+	}
+	if (import_archive_read(data, len, name, im->member_max, &ops, importer_archive_stop, why,
+	                        sizeof(why)) != 0) {
+		struct import_where rest = *w;
+
+		/* Opened but cut short: the rest has a row of its own, after what was read. */
+		if (!strstr(why, "cannot be opened"))
+			rest.member = "#rest";
+		if (!rest.member || !importer_walk_settled(im, &rest))
+			importer_walk_row(im, &rest, len, rest.member ? NULL : w->source_sha, "skipped",
+			                  why, false);
+	}
+	talloc_free(ar.archive_folder);
 }
 
 /* Walks one source file. */
@@ -2025,8 +2141,9 @@ importer_usage(FILE *f, int status)
 {
 	fputs("usage: trawl import [--into DIR] SOURCE...\n"
 	      "\n"
-	      "Copies every message of the SOURCEs (maildirs, mbox files, .eml files and\n"
-	      "folders mixing them) into the trawl cache DIR (default ./trawl-cache), indexes\n"
+	      "Copies every message of the SOURCEs (maildirs, mbox files, .eml files,\n"
+	      "archives (zip, tar, tar.gz..., 7z, .mbox.gz) and folders mixing them) into\n"
+	      "the trawl cache DIR (default ./trawl-cache), indexes\n"
 	      "them, and lists every source message in DIR/manifest.tsv.  The sources are\n"
 	      "only read.  Running it again adds only what is new, and finishes an\n"
 	      "interrupted import.  Open the cache with: trawl --cache DIR\n",
@@ -2083,6 +2200,8 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 	im->delay_us = env ? (unsigned)strtoul(env, NULL, 10) : 0;
 	env = getenv("TRAWL_TEST_IMPORT_BATCH");
 	im->batch = env && atoi(env) > 0 ? (unsigned)atoi(env) : IMPORTER_BATCH;
+	env = getenv("TRAWL_TEST_IMPORT_MEMBER_MAX");
+	im->member_max = env && atol(env) > 0 ? (size_t)atol(env) : IMPORT_ARCHIVE_MEMBER_MAX;
 	env = getenv("TRAWL_TEST_IMPORT_KILL_AFTER");
 	im->die_after = env ? strtoul(env, NULL, 10) : 0;
 	sources = talloc_array(im, char *, nsrc);

@@ -19,7 +19,8 @@
  *                        folders of origin
  *   DIR/manifest.tsv     one row per source message (see below)
  *
- * Each message carries the properties trawl.source=<source file> (and
+ * Each message carries the properties trawl.source=<source file>,
+ * trawl.member=<path inside the archive> for archive members (and
  * trawl.mbox-offset, trawl.mbox-from for messages taken from an mbox);
  * the first message of each content gets trawl.content=<content hash>,
  * and later messages with the same content but another Message-ID are
@@ -50,9 +51,19 @@
  * error is retried by the next run).
  *
  * What a file is: one message when it is in a maildir's cur/ or new/, is
- * named *.eml or *.msg, or starts with a header field; an mbox when it
- * starts with an envelope "From " line; otherwise not mail (skipped, with
- * the reason: empty, compressed, an Outlook OLE file, no header...).
+ * named *.eml or *.msg, or starts with a header field; an archive (zip,
+ * tar, compressed tar, 7z, rar) or a single compressed file (.mbox.gz,
+ * .xz, .bz2, .zst) when it starts like one; an mbox when it starts with
+ * an envelope "From " line; otherwise not mail (skipped, with the
+ * reason: empty, an Outlook OLE file, no header...).  An archive is read
+ * in place (import-archive.c, in a child process) as a folder named by
+ * the file: its members are files of that folder, by the same rules, and
+ * archives inside it are folders too, down to four archives deep.  A
+ * member larger than 256 MiB is not read (a row says so), nor is what a
+ * damaged archive makes unreadable: a corrupt member, or the rest of a
+ * truncated one (a row "#rest" or the member where it broke, with
+ * "damaged: why").  A single compressed file stands where its file is:
+ * leak.mbox.gz is the folder leak.mbox.gz, as leak.mbox would be.
  * notmuch has the last word: a message it cannot parse is skipped too.
  * Symbolic links are not followed, and a maildir's tmp/ is skipped.
  *
