@@ -50,6 +50,24 @@ bool import_starts_with_header(const char *d, size_t len);
  */
 bool import_named_message(const char *path);
 
+/*
+ * Whether a file's name says it is the index or state file of a mail
+ * client (Thunderbird's .msf, MH's .mh_sequences, Claws' .claws_cache
+ * and .claws_mark, Apple Mail's table_of_contents...): the reason it is
+ * passed over ("ignored: ..."), or NULL.
+ */
+const char *import_ignored(const char *name);
+
+/*
+ * Apple Mail's .emlx: a line with the byte count of the message, the
+ * message, then an XML property list.  Sets *start and *count to the
+ * message's bytes and returns 0, or returns -1 with why.
+ */
+int import_emlx(const char *d, size_t len, size_t *start, size_t *count, const char **why);
+
+/* Whether a file's name ends with .emlx (.partial.emlx included). */
+bool import_named_emlx(const char *name);
+
 /* Why bytes that are neither a message nor an mbox are skipped (a static string). */
 const char *import_not_mail(const unsigned char *d, size_t len);
 

@@ -85,3 +85,66 @@ import_named_message(const char *path)
 
 	return dot && !strchr(dot, '/') && (!strcasecmp(dot, ".eml") || !strcasecmp(dot, ".msg"));
 }
+
+const char *
+import_ignored(const char *name)
+{
+	static const struct {
+		const char *name; /* the whole name, or a suffix when it starts with '*' */
+		const char *why;
+	} kinds[] = {
+	        {"*.msf", "ignored: a Thunderbird summary file (.msf), an index of its mbox"},
+	        {".mh_sequences", "ignored: MH sequences (.mh_sequences), not mail"},
+	        {".xmhcache", "ignored: an MH folder cache (.xmhcache), not mail"},
+	        {".claws_cache", "ignored: a Claws Mail folder cache (.claws_cache), not mail"},
+	        {".claws_mark", "ignored: Claws Mail flags (.claws_mark), not mail"},
+	        {"table_of_contents", "ignored: an Apple Mail index (table_of_contents)"},
+	        {".mboxCache.plist", "ignored: an Apple Mail index (.mboxCache.plist)"},
+	};
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		const char *k = kinds[i].name;
+		size_t kn = strlen(k);
+
+		if (k[0] == '*' ? n >= kn && !strcasecmp(name + n - (kn - 1), k + 1)
+		                : !strcmp(name, k))
+			return kinds[i].why;
+	}
+	return NULL;
+}
+
+bool
+import_named_emlx(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 5 && !strcasecmp(name + n - 5, ".emlx");
+}
+
+int
+import_emlx(const char *d, size_t len, size_t *start, size_t *count, const char **why)
+{
+	size_t i = 0;
+	unsigned long long v = 0;
+	bool any = false;
+
+	while (i < len && (d[i] == ' ' || d[i] == '\t'))
+		i++;
+	for (; i < len && d[i] >= '0' && d[i] <= '9' && v < (1ULL << 50); i++, any = true)
+		v = v * 10 + (unsigned)(d[i] - '0');
+	while (i < len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r'))
+		i++;
+	if (!any || i >= len || d[i] != '\n') {
+		*why = "not mail: an .emlx file without its byte count line";
+		return -1;
+	}
+	i++;
+	if (v > len - i) {
+		*why = "damaged: an .emlx file shorter than its byte count says";
+		return -1;
+	}
+	*start = i;
+	*count = (size_t)v;
+	return 0;
+}

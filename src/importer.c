@@ -149,6 +149,7 @@ enum importer_kind {
 	IMPORTER_LOOSE,       /* a file anywhere: an mbox, a message, or not mail */
 	IMPORTER_IN_MAILDIR,  /* a file in a maildir's cur/ or new/: one message */
 	IMPORTER_MAILDIR_TMP, /* a file in a maildir's tmp/: a delivery in progress */
+	IMPORTER_MOZMSGS,     /* a file in Thunderbird's .mozmsgs/: a copy for desktop search */
 };
 
 struct importer_progress {
@@ -975,12 +976,16 @@ importer_walk_row(struct importer *im, const struct import_where *w, size_t size
 	it->sha = sha ? talloc_strdup(it, sha) : NULL;
 	it->status = status;
 	it->detail = talloc_strdup(it, why);
-	if (w->offset >= 0)
+	/* The index files of mail clients are listed, not shouted about. */
+	if (!strncmp(why, "ignored: ", 9))
+		it->say = NULL;
+	else if (w->offset >= 0)
 		importer_item_say(it, "%s %s%s%s at %lld: %s", status, w->source, bang, member,
 		                  w->offset, why);
 	else
 		importer_item_say(it, "%s %s%s%s: %s", status, w->source, bang, member, why);
-	if (!it->source_esc || !it->detail || !it->say || (w->member && !it->member) ||
+	if (!it->source_esc || !it->detail || (!it->say && strncmp(why, "ignored: ", 9)) ||
+	    (w->member && !it->member) ||
 	    (w->source_sha && !it->source_sha)) {
 		talloc_free(it);
 		importer_walk_fail(im, "out of memory");
@@ -1482,9 +1487,23 @@ importer_bytes(struct importer *im, const struct import_where *w, const char *fo
                const char *name, enum importer_kind kind, const char *data, size_t len)
 {
 	char *mbox_folder;
+	const char *why = import_ignored(name);
 
+	if (why)
+		return why;
+	if (kind == IMPORTER_MOZMSGS)
+		return "ignored: in Thunderbird's .mozmsgs/ (copies for desktop search)";
 	if (len == 0)
 		return "empty file";
+	/* Apple Mail: exactly the counted bytes, not the property list after them. */
+	if (import_named_emlx(name)) {
+		size_t start, count;
+
+		if (import_emlx(data, len, &start, &count, &why) != 0)
+			return why;
+		importer_message(im, w, folder, data + start, count);
+		return NULL;
+	}
 	if (kind == IMPORTER_IN_MAILDIR || import_named_message(name) ||
 	    import_starts_with_header(data, len)) {
 		importer_message(im, w, folder, data, len);
@@ -1784,10 +1803,20 @@ importer_walk(struct importer *im, const char *path, const char *folder, enum im
 		} else if (maildir && !strcmp(names[i], "tmp")) {
 			importer_walk(im, child, folder, IMPORTER_MAILDIR_TMP, depth + 1);
 		} else {
-			char *sub = importer_folder_join(tmp, folder, names[i]);
+			size_t nl = strlen(names[i]);
+			bool sbd = nl > 4 && !strcmp(names[i] + nl - 4, ".sbd");
+			bool mozmsgs = kind == IMPORTER_MOZMSGS ||
+			               (nl >= 8 && !strcmp(names[i] + nl - 8, ".mozmsgs"));
+			char *name = sbd ? talloc_strndup(tmp, names[i], nl - 4) : names[i];
+			/*
+			 * Thunderbird keeps the subfolders of the mbox "Inbox" in
+			 * "Inbox.sbd/": their folder is below Inbox's.
+			 */
+			char *sub = name ? importer_folder_join(tmp, folder, name) : NULL;
 
 			if (sub)
-				importer_walk(im, child, sub, IMPORTER_LOOSE, depth + 1);
+				importer_walk(im, child, sub,
+				              mozmsgs ? IMPORTER_MOZMSGS : IMPORTER_LOOSE, depth + 1);
 		}
 		talloc_free(child);
 	}

@@ -64,6 +64,14 @@
  * truncated one (a row "#rest" or the member where it broke, with
  * "damaged: why").  A single compressed file stands where its file is:
  * leak.mbox.gz is the folder leak.mbox.gz, as leak.mbox would be.
+ * Mail clients' files: an Apple Mail .emlx (or .partial.emlx) is the
+ * number of bytes its first line gives, without the property list after
+ * them; an MH or Claws folder's numbered files are messages; Thunderbird's
+ * "Inbox.sbd/" holds the subfolders of the mbox "Inbox", so its folder is
+ * Inbox's; the index and state files of clients (.msf, .mh_sequences,
+ * .xmhcache, .claws_cache, .claws_mark, table_of_contents,
+ * .mboxCache.plist) and the search copies in Thunderbird's .mozmsgs/ are
+ * listed as skipped, "ignored: what", without a line on stderr.
  * notmuch has the last word: a message it cannot parse is skipped too.
  * Symbolic links are not followed, and a maildir's tmp/ is skipped.
  *
