@@ -9,8 +9,8 @@
  *
  * Checks, beyond not crashing:
  *  - a walk that fails says why;
- *  - every member handed on has a name: its member path is not empty and
- *    names no more archives than the depth allows; its folder, which
+ *  - every member handed on has a name: its member path is not empty; its
+ *    folder, which
  *    becomes a directory of the cache, has no empty, ".", ".." or
  *    ".notmuch" element and does not start with '/'; its last element is
  *    not empty and holds no '/'; its bytes are within the member limit;
@@ -50,24 +50,14 @@ fuzz_folder_ok(const char *f)
 	}
 }
 
-static FUZZ_NOT_TRACED size_t
-fuzz_count(const char *s, char c)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += *s == c;
-	return n;
-}
-
 static void
 fuzz_member(void *arg, const char *member, const char *folder, const char *name, bool whole,
             const char *data, size_t len)
 {
 	(void)arg;
 	(void)whole;
+	/* Not a count of '!': a member's own name may hold one (regress-bang-in-name). */
 	fuzz_check(*member);
-	fuzz_check(fuzz_count(member, '!') < IMPORT_ARCHIVE_MAX_DEPTH);
 	fuzz_check(fuzz_folder_ok(folder));
 	fuzz_check(*name && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, ".."));
 	fuzz_check(len <= FUZZ_MEMBER_MAX);

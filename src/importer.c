@@ -1577,7 +1577,7 @@ importer_archive_member(void *arg, const char *member, const char *folder, const
 	last = last ? last + 1 : folder;
 	if (dir && (!strcmp(last, "cur") || !strcmp(last, "new") || !strcmp(last, "tmp"))) {
 		kind = !strcmp(last, "tmp") ? IMPORTER_MAILDIR_TMP : IMPORTER_IN_MAILDIR;
-		dir[last - folder ? last - folder - 1 : 0] = '\0';
+		dir[last > folder ? (size_t)(last - folder) - 1 : 0] = '\0';
 	}
 	full = !dir ? NULL : *dir ? talloc_asprintf(tmp, "%s/%s", ar->archive_folder, dir)
 	                          : talloc_strdup(tmp, ar->archive_folder);
