@@ -30,6 +30,7 @@ struct import_where {
 	const char *envelope;   /* the mbox "From " line's rest, or NULL */
 	bool reconstructed;     /* the bytes stored are not a byte range of the source
 	                           (or of an archive member): mboxrd-unquoted... */
+	const char *note;       /* added to the manifest row's detail, or NULL */
 };
 
 /* ------------------------------------------------------------ import-kind.c */
@@ -131,5 +132,31 @@ int import_archive_walk(const char *d, size_t len, const char *name, size_t memb
 int import_archive_read(const char *d, size_t len, const char *name, size_t member_max,
                         const struct import_archive_ops *ops, bool (*stop)(void *arg),
                         char *why, size_t why_len);
+
+/* ------------------------------------------------------------ import-pst.c */
+
+/* Whether d starts like an Outlook PST or OST store ("!BDN"). */
+bool import_pst_is(const char *d, size_t len);
+
+/*
+ * The first line of `readpst -V` (its version) as a child of ctx, or NULL
+ * when readpst cannot be run; scratch is a file it may write and removes.
+ */
+char *import_pst_version(void *ctx, const char *scratch);
+
+/*
+ * Converts the store pst into out_dir (which exists, empty) with readpst:
+ * one file per item, in folders as in the store; its output goes to
+ * log_path.  Returns 0, or -1 with why.  stop is polled while it runs;
+ * when it returns true readpst is killed.
+ */
+int import_pst_convert(const char *pst, const char *out_dir, const char *log_path,
+                       bool (*stop)(void *), void *arg, char *why, size_t why_len);
+
+/*
+ * Whether a line of readpst's log says a folder had items it skipped:
+ * then the folder's name into folder and the number into *skipped.
+ */
+int import_pst_skipped(const char *line, char *folder, size_t folder_len, unsigned long *skipped);
 
 #endif

@@ -184,6 +184,7 @@ struct importer_item {
 	char *member;     /* the path inside the archive(s), or NULL */
 	char *source_sha; /* of the whole source file, or NULL */
 	bool reconstructed;
+	char *note;       /* added to the row's detail (the converter that made it), or NULL */
 	size_t size;
 	char *sha, *rel, *abs; /* the cache file: hash, path in DIR, absolute path */
 	bool written;          /* this run wrote the cache file */
@@ -245,6 +246,7 @@ struct importer {
 	struct importer_set seen;    /* source messages met in this run */
 	struct importer_set folders; /* cache folders whose tmp/ was cleaned */
 	char *folder_made;           /* the folder whose cur/, new/ and tmp/ exist */
+	char *readpst_version;       /* `readpst -V`, once asked */
 	unsigned long files_done, n_already;
 	unsigned long long bytes_done;
 };
@@ -516,7 +518,10 @@ importer_row(struct importer *im, const struct importer_item *it, const char *ca
 	char off[32] = "";
 	char *cache_esc = importer_escape(tmp, cache_rel ? cache_rel : "");
 	char *id_esc = importer_escape(tmp, id ? id : "");
-	char *detail_esc = importer_escape(tmp, detail ? detail : "");
+	char *full = !it->note             ? (char *)(detail ? detail : "")
+	             : detail && *detail ? talloc_asprintf(tmp, "%s; %s", detail, it->note)
+	                                 : it->note;
+	char *detail_esc = full ? importer_escape(tmp, full) : NULL;
 	char *member_esc = importer_escape(tmp, it->member ? it->member : "");
 	const char *bytes = !cache_rel ? "" : it->reconstructed ? "reconstructed" : "copied";
 
@@ -972,6 +977,7 @@ importer_walk_row(struct importer *im, const struct import_where *w, size_t size
 	it->offset = w->offset;
 	it->member = w->member ? talloc_strdup(it, w->member) : NULL;
 	it->source_sha = w->source_sha ? talloc_strdup(it, w->source_sha) : NULL;
+	it->note = w->note ? talloc_strdup(it, w->note) : NULL;
 	it->size = size;
 	it->sha = sha ? talloc_strdup(it, sha) : NULL;
 	it->status = status;
@@ -1362,12 +1368,14 @@ importer_message(struct importer *im, const struct import_where *w, const char *
 	it->member = w->member ? talloc_strdup(it, w->member) : NULL;
 	it->source_sha = w->source_sha ? talloc_strdup(it, w->source_sha) : NULL;
 	it->reconstructed = w->reconstructed;
+	it->note = w->note ? talloc_strdup(it, w->note) : NULL;
 	it->size = len;
 	it->sha = sha256_hex(it, data, len);
 	it->rel = it->sha ? talloc_asprintf(it, "mail/%s/cur/%s:2,", folder, it->sha) : NULL;
 	it->abs = it->rel ? talloc_asprintf(it, "%s/%s", im->dir, it->rel) : NULL;
 	if (!it->source || !it->source_esc || (w->envelope && !it->envelope) ||
-	    (w->member && !it->member) || (w->source_sha && !it->source_sha) || !it->abs) {
+	    (w->member && !it->member) || (w->source_sha && !it->source_sha) ||
+	    (w->note && !it->note) || !it->abs) {
 		talloc_free(it);
 		importer_walk_fail(im, "out of memory");
 		return;
@@ -1475,6 +1483,8 @@ importer_folder_join(TALLOC_CTX *ctx, const char *folder, const char *name)
 
 static void importer_archive(struct importer *im, const struct import_where *w, const char *folder,
                              const char *name, const char *data, size_t len);
+static void importer_pst(struct importer *im, const struct import_where *w, const char *folder,
+                         const char *name);
 
 /*
  * Walks the bytes of a source file or of an archive member, whose last
@@ -1507,6 +1517,10 @@ importer_bytes(struct importer *im, const struct import_where *w, const char *fo
 	if (kind == IMPORTER_IN_MAILDIR || import_named_message(name) ||
 	    import_starts_with_header(data, len)) {
 		importer_message(im, w, folder, data, len);
+		return NULL;
+	}
+	if (!w->member && import_pst_is(data, len)) {
+		importer_pst(im, w, folder, name);
 		return NULL;
 	}
 	/* Archives inside archives are opened by the archive's reader. */
@@ -1628,6 +1642,188 @@ importer_archive(struct importer *im, const struct import_where *w, const char *
 			                  why, false);
 	}
 	talloc_free(ar.archive_folder);
+}
+
+/* ------------------------------------------------------------ Outlook */
+
+static char **importer_list(TALLOC_CTX *ctx, const char *path, size_t *n);
+
+/* What the walk of readpst's output counts, for the line it prints. */
+struct importer_pst_counts {
+	unsigned long messages, contacts, calendar, other;
+};
+
+/*
+ * Walks what readpst wrote for a store (dir, rel below the output's top),
+ * whose folder in the cache is folder: each .eml is a message
+ * (reconstructed: readpst wrote it from the store's properties), each
+ * other item a row saying what it is.
+ */
+static void
+importer_pst_walk(struct importer *im, const struct import_where *w, const char *dir,
+                  const char *rel, const char *folder, struct importer_pst_counts *n, int depth)
+{
+	TALLOC_CTX *tmp = talloc_new(im->wctx);
+	size_t count;
+	char **names = importer_list(tmp, dir, &count);
+
+	for (size_t i = 0; names && i < count && !importer_halted(im); i++) {
+		char *path = talloc_asprintf(tmp, "%s/%s", dir, names[i]);
+		char *member = *rel ? talloc_asprintf(tmp, "%s/%s", rel, names[i])
+		                    : talloc_strdup(tmp, names[i]);
+		const char *dot = strrchr(names[i], '.'), *why = NULL, *data = NULL;
+		struct import_where mw = *w;
+		struct stat st;
+		size_t len = 0;
+
+		if (!path || !member) {
+			importer_walk_fail(im, "out of memory");
+			break;
+		}
+		mw.member = member;
+		mw.reconstructed = true;
+		if (lstat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			char *sub = importer_folder_join(tmp, folder, names[i]);
+
+			if (sub && depth < IMPORTER_MAX_DEPTH)
+				importer_pst_walk(im, w, path, member, sub, n, depth + 1);
+			continue;
+		}
+		if (dot && !strcmp(dot, ".eml")) {
+			if (importer_map(path, &data, &len, &why) == 0) {
+				n->messages++;
+				importer_message(im, &mw, folder, data, len);
+				if (data)
+					munmap((void *)data, len);
+				continue;
+			}
+		} else if (dot && !strcmp(dot, ".vcf")) {
+			why = "not mail: contact";
+			n->contacts++;
+		} else if (dot && !strcmp(dot, ".ics")) {
+			why = "not mail: calendar item, task or journal entry";
+			n->calendar++;
+		} else {
+			why = "not mail: an item readpst wrote as neither a message, a contact nor a "
+			      "calendar item";
+			n->other++;
+		}
+		if (!importer_walk_settled(im, &mw))
+			importer_walk_row(im, &mw, (size_t)st.st_size, NULL, "skipped", why, false);
+	}
+	talloc_free(tmp);
+}
+
+/* Removes what a killed import left of its conversions in the cache. */
+static void
+importer_pst_clean(struct importer *im)
+{
+	DIR *d = opendir(im->dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		if (!strncmp(e->d_name, ".import-pst.", 12)) {
+			char *p = talloc_asprintf(im->ctx, "%s/%s", im->dir, e->d_name);
+
+			if (p)
+				util_remove_tree(p);
+			talloc_free(p);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+static bool
+importer_pst_stop(void *arg)
+{
+	return importer_halted(arg);
+}
+
+/*
+ * Walks an Outlook store as a folder named by its file: readpst converts
+ * it into a directory inside the cache (never beside the source), which
+ * is walked, then removed.  Each row's detail names readpst's version;
+ * the folders whose items readpst skipped get a row each.  A store that
+ * cannot be converted is an error, so the next run tries again.
+ */
+static void
+importer_pst(struct importer *im, const struct import_where *w, const char *folder,
+             const char *name)
+{
+	TALLOC_CTX *tmp = talloc_new(im->wctx);
+	char *base = talloc_asprintf(tmp, "%s/.import-pst.%ld", im->dir, (long)getpid());
+	char *out = base ? talloc_asprintf(tmp, "%s/out", base) : NULL;
+	char *log = base ? talloc_asprintf(tmp, "%s/log", base) : NULL;
+	char *pst_folder = importer_folder_join(tmp, folder, name), *version = NULL;
+	struct importer_pst_counts n = {0, 0, 0, 0};
+	struct import_where pw = *w;
+	char why[512], *line = NULL;
+	size_t cap = 0;
+	unsigned long seq = 0;
+	FILE *f;
+
+	if (!out || !log || !pst_folder) {
+		importer_walk_fail(im, "out of memory");
+		goto done;
+	}
+	util_remove_tree(base);
+	if (mkdir(base, 0700) != 0 || mkdir(out, 0700) != 0) {
+		importer_walk_fail(im, "%s: %s", out, strerror(errno));
+		goto done;
+	}
+	if (!im->readpst_version) {
+		char *scratch = talloc_asprintf(tmp, "%s/version", base);
+
+		version = scratch ? import_pst_version(im->wctx, scratch) : NULL;
+		im->readpst_version = version ? version : talloc_strdup(im->wctx, "");
+	}
+	pw.note = talloc_asprintf(tmp, "converted by %s (readpst -D -e)",
+	                          *im->readpst_version ? im->readpst_version : "readpst");
+	if (!pw.note) {
+		importer_walk_fail(im, "out of memory");
+		goto done;
+	}
+	if (import_pst_convert(w->source, out, log, importer_pst_stop, im, why, sizeof(why)) != 0) {
+		if (!importer_halted(im))
+			importer_walk_row(im, w, 0, w->source_sha, "error", why, false);
+		goto done;
+	}
+	importer_pst_walk(im, &pw, out, "", pst_folder, &n, 0);
+	/* readpst counts what it skipped per folder, without naming the items. */
+	f = fopen(log, "re");
+	while (f && getline(&line, &cap, f) > 0 && !importer_halted(im)) {
+		char name_buf[256], *member, *skipped;
+		unsigned long k;
+
+		if (!import_pst_skipped(line, name_buf, sizeof(name_buf), &k))
+			continue;
+		/* Its folder's name only: two folders may share it, the count tells them apart. */
+		member = talloc_asprintf(tmp, "#skipped/%lu/%s", ++seq, name_buf);
+		skipped = talloc_asprintf(tmp, "not read: readpst skipped %lu item%s of the folder "
+		                               "\"%s\" (it does not say which, nor why)",
+		                          k, k == 1 ? "" : "s", name_buf);
+		if (member && skipped) {
+			struct import_where sw = pw;
+
+			sw.member = member;
+			if (!importer_walk_settled(im, &sw))
+				importer_walk_row(im, &sw, 0, NULL, "skipped", skipped, false);
+		}
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	importer_walk_say(im, "%s: %lu message%s, %lu contact%s, %lu calendar item%s, %lu other",
+	                  w->source, n.messages, n.messages == 1 ? "" : "s", n.contacts,
+	                  n.contacts == 1 ? "" : "s", n.calendar, n.calendar == 1 ? "" : "s",
+	                  n.other);
+done:
+	if (base)
+		util_remove_tree(base);
+	talloc_free(tmp);
 }
 
 /* Walks one source file. */
@@ -2278,6 +2474,8 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 
 	if (importer_open_cache(im) == TRAWL_OK && importer_recover(im) == TRAWL_OK)
 		importer_load_manifest(im);
+	if (!im->fatal)
+		importer_pst_clean(im);
 	if (!im->fatal) {
 		im->counting = true;
 		for (int i = 0; i < nsrc && !im->fatal; i++)

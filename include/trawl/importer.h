@@ -64,6 +64,14 @@
  * truncated one (a row "#rest" or the member where it broke, with
  * "damaged: why").  A single compressed file stands where its file is:
  * leak.mbox.gz is the folder leak.mbox.gz, as leak.mbox would be.
+ * An Outlook PST or OST store (it starts with "!BDN") is converted by
+ * pst-utils' readpst, run with a fixed argv into a directory inside the
+ * cache that is removed afterwards (import-pst.c); the store is a folder
+ * named by its file, with the store's folders below it; each message is
+ * "reconstructed", each other item a row ("not mail: contact", "not
+ * mail: calendar item..."), the items readpst skipped a row per folder
+ * ("#skipped/N/Folder"), and every row's detail names readpst's version.
+ * Without readpst, a store is an error row, retried by the next run.
  * Mail clients' files: an Apple Mail .emlx (or .partial.emlx) is the
  * number of bytes its first line gives, without the property list after
  * them; an MH or Claws folder's numbered files are messages; Thunderbird's
