@@ -63,14 +63,16 @@ import_archive_is(const char *d, size_t len)
 		const char *magic;
 		size_t n;
 	} kinds[] = {
-	        {"PK\x03\x04", 4},                 /* zip */
-	        {"PK\x05\x06", 4},                 /* an empty zip */
-	        {"7z\xbc\xaf\x27\x1c", 6},         /* 7-Zip */
-	        {"Rar!\x1a\x07", 6},               /* rar */
-	        {"\x1f\x8b", 2},                   /* gzip */
-	        {"BZh", 3},                        /* bzip2 */
-	        {"\xfd" "7zXZ\x00", 6},            /* xz */
-	        {"\x28\xb5\x2f\xfd", 4},           /* zstd */
+	        {"PK\x03\x04", 4},         /* zip */
+	        {"PK\x05\x06", 4},         /* an empty zip */
+	        {"7z\xbc\xaf\x27\x1c", 6}, /* 7-Zip */
+	        {"Rar!\x1a\x07", 6},       /* rar */
+	        {"\x1f\x8b", 2},           /* gzip */
+	        {"BZh", 3},                /* bzip2 */
+	        {"\xfd"
+	         "7zXZ\x00",
+	         6},                     /* xz */
+	        {"\x28\xb5\x2f\xfd", 4}, /* zstd */
 	};
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -139,10 +141,9 @@ import_archive_inner_name(TALLOC_CTX *ctx, const char *name)
 	return talloc_strdup(ctx, name);
 }
 
-static void import_archive_walk_one(struct import_archive_walk *wk, TALLOC_CTX *ctx,
-                                    const char *d, size_t len, const char *name,
-                                    const char *member_prefix, const char *folder_prefix,
-                                    int depth);
+static void import_archive_walk_one(struct import_archive_walk *wk, TALLOC_CTX *ctx, const char *d,
+                                    size_t len, const char *name, const char *member_prefix,
+                                    const char *folder_prefix, int depth);
 
 /*
  * Reads the data of the current entry into a buffer (a child of ctx) of
@@ -150,8 +151,8 @@ static void import_archive_walk_one(struct import_archive_walk *wk, TALLOC_CTX *
  * (not read further), or the libarchive status of a failure.
  */
 static int
-import_archive_data(struct import_archive_walk *wk, struct archive *a, TALLOC_CTX *ctx,
-                    char **out, size_t *out_len)
+import_archive_data(struct import_archive_walk *wk, struct archive *a, TALLOC_CTX *ctx, char **out,
+                    size_t *out_len)
 {
 	size_t cap = 65536, n = 0;
 	char *buf = talloc_size(ctx, cap);
@@ -206,10 +207,11 @@ import_archive_entries(struct import_archive_walk *wk, TALLOC_CTX *ctx, struct a
 		}
 		if (r < ARCHIVE_WARN) {
 			char *m = talloc_asprintf(tmp, "%s#%lu", member_prefix, k);
-			char *why = talloc_asprintf(tmp, "damaged: %s%s",
-			                            archive_error_string(a) ? archive_error_string(a)
-			                                                    : "unreadable entry",
-			                            r == ARCHIVE_FATAL ? " (the rest is unreadable)" : "");
+			char *why = talloc_asprintf(
+			        tmp, "damaged: %s%s",
+			        archive_error_string(a) ? archive_error_string(a)
+			                                : "unreadable entry",
+			        r == ARCHIVE_FATAL ? " (the rest is unreadable)" : "");
 
 			if (m && why)
 				wk->ops->row(wk->ops->arg, m, why, 0);
@@ -244,7 +246,8 @@ import_archive_entries(struct import_archive_walk *wk, TALLOC_CTX *ctx, struct a
 			continue;
 		}
 		if (archive_entry_is_encrypted(e)) {
-			wk->ops->row(wk->ops->arg, member, "not read: encrypted (no password given)",
+			wk->ops->row(wk->ops->arg, member,
+			             "not read: encrypted (no password given)",
 			             (unsigned long long)archive_entry_size(e));
 			talloc_free(tmp);
 			continue;
@@ -256,8 +259,9 @@ import_archive_entries(struct import_archive_walk *wk, TALLOC_CTX *ctx, struct a
 			r = import_archive_data(wk, a, tmp, &data, &len);
 		if (r == 1) {
 			char *why = talloc_asprintf(
-			        tmp, "not read: larger than %zu bytes, the limit for a member held in "
-			             "memory (extract the archive to import it)",
+			        tmp,
+			        "not read: larger than %zu bytes, the limit for a member held in "
+			        "memory (extract the archive to import it)",
 			        wk->member_max);
 
 			wk->ops->row(wk->ops->arg, member, why ? why : "not read: too large",
@@ -267,7 +271,8 @@ import_archive_entries(struct import_archive_walk *wk, TALLOC_CTX *ctx, struct a
 		} else if (r != 0) {
 			char *why = talloc_asprintf(
 			        tmp, "damaged: %s%s",
-			        archive_error_string(a) ? archive_error_string(a) : "unreadable data",
+			        archive_error_string(a) ? archive_error_string(a)
+			                                : "unreadable data",
 			        r == ARCHIVE_FATAL ? " (the rest is unreadable)" : "");
 
 			wk->ops->row(wk->ops->arg, member, why ? why : "damaged",
@@ -284,7 +289,8 @@ import_archive_entries(struct import_archive_walk *wk, TALLOC_CTX *ctx, struct a
 			                   : talloc_strdup(tmp, leaf);
 
 			if (mp && fp)
-				import_archive_walk_one(wk, tmp, data, len, leaf, mp, fp, depth + 1);
+				import_archive_walk_one(wk, tmp, data, len, leaf, mp, fp,
+				                        depth + 1);
 		} else if (import_archive_is(data, len)) {
 			wk->ops->row(wk->ops->arg, member,
 			             "not read: an archive inside more archives than trawl opens "
@@ -304,9 +310,9 @@ import_archive_entries(struct import_archive_walk *wk, TALLOC_CTX *ctx, struct a
  * Returns what made it unopenable through a row, except at the top.
  */
 static int
-import_archive_open_walk(struct import_archive_walk *wk, TALLOC_CTX *ctx, const char *d,
-                         size_t len, const char *name, const char *member_prefix,
-                         const char *folder_prefix, int depth, char *why, size_t why_len)
+import_archive_open_walk(struct import_archive_walk *wk, TALLOC_CTX *ctx, const char *d, size_t len,
+                         const char *name, const char *member_prefix, const char *folder_prefix,
+                         int depth, char *why, size_t why_len)
 {
 	struct archive *a = archive_read_new();
 	int rc = 0;
@@ -342,14 +348,14 @@ import_archive_open_walk(struct import_archive_walk *wk, TALLOC_CTX *ctx, const 
 }
 
 static void
-import_archive_walk_one(struct import_archive_walk *wk, TALLOC_CTX *ctx, const char *d,
-                        size_t len, const char *name, const char *member_prefix,
-                        const char *folder_prefix, int depth)
+import_archive_walk_one(struct import_archive_walk *wk, TALLOC_CTX *ctx, const char *d, size_t len,
+                        const char *name, const char *member_prefix, const char *folder_prefix,
+                        int depth)
 {
 	char why[512];
 
-	if (import_archive_open_walk(wk, ctx, d, len, name, member_prefix, folder_prefix, depth, why,
-	                             sizeof(why)) != 0) {
+	if (import_archive_open_walk(wk, ctx, d, len, name, member_prefix, folder_prefix, depth,
+	                             why, sizeof(why)) != 0) {
 		/* The nested archive is its member: "x/inner.tar!" names "x/inner.tar". */
 		char *m = talloc_strndup(ctx, member_prefix, strlen(member_prefix) - 1);
 
@@ -389,8 +395,8 @@ struct import_archive_job {
 
 /* Writes a record of strings (each with its NUL) and then data. */
 static void
-import_archive_send(bg_writer_t *w, char type, const char *const *strs, size_t n,
-                    const void *data, size_t len)
+import_archive_send(bg_writer_t *w, char type, const char *const *strs, size_t n, const void *data,
+                    size_t len)
 {
 	size_t total = len;
 	char *buf, *o;
@@ -467,8 +473,9 @@ import_archive_child(bg_writer_t *w, void *arg)
 		unsigned long long vm = import_archive_vm_size();
 
 		if (vm) {
-			rlim_t as = (rlim_t)(vm + (IMPORT_ARCHIVE_MAX_DEPTH + 2) *
-			                                  (unsigned long long)job->member_max * 2 +
+			rlim_t as = (rlim_t)(vm +
+			                     (IMPORT_ARCHIVE_MAX_DEPTH + 2) *
+			                             (unsigned long long)job->member_max * 2 +
 			                     ((unsigned long long)512 << 20));
 			struct rlimit lim = {as, as};
 
@@ -563,8 +570,7 @@ import_archive_read(const char *d, size_t len, const char *name, size_t member_m
 	if (job.bad) {
 		rc = -1;
 	} else if (!job.ended && !(stop && stop(ops->arg))) {
-		snprintf(why, why_len,
-		         "damaged: the archive reader stopped (%s)%s%s%s",
+		snprintf(why, why_len, "damaged: the archive reader stopped (%s)%s%s%s",
 		         st == BG_DIED ? bg_how_died(bg) : "unexpectedly",
 		         job.last ? " after the member " : " before its first member",
 		         job.last ? job.last : "", job.last ? "; the rest is not read" : "");

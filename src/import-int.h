@@ -14,6 +14,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <talloc.h>
+
+#include "trawl/importer.h"
 
 /*
  * Where a source message (or a manifest row) came from: the manifest key
@@ -32,6 +38,53 @@ struct import_where {
 	                           (or of an archive member): mboxrd-unquoted... */
 	const char *note;       /* added to the manifest row's detail, or NULL */
 };
+
+/* ------------------------------------------------------------ import-manifest.c */
+
+/*
+ * A 128-bit digest of a manifest key (source, offset and member); zero
+ * marks an empty slot.
+ */
+struct import_key {
+	uint64_t a, b;
+};
+
+/* An open-addressing set of keys: 16 bytes a message, for millions of them. */
+struct import_set {
+	struct import_key *slots;
+	size_t cap, n;
+};
+
+/*
+ * The key of a source message: its source and offset (-1 outside mbox
+ * files) and its member (NULL or "" outside archives) as the manifest
+ * writes them (escaped).  Without a member, the key the manifests of
+ * the first form gave.
+ */
+struct import_key import_key(const char *source_esc, long long offset, const char *member_esc);
+
+/* The set key of a content hash (64 hex digits): its first 128 bits. */
+struct import_key import_hex_key(const char *hex);
+
+bool import_set_has(const struct import_set *s, struct import_key k);
+
+/* Adds k (its slots are children of ctx); -1 when out of memory. */
+int import_set_add(TALLOC_CTX *ctx, struct import_set *s, struct import_key k);
+
+/* A manifest field (a child of ctx): backslash, tab, newline and other controls escaped. */
+char *import_escape(TALLOC_CTX *ctx, const char *s);
+
+/* Undoes import_escape() in place. */
+void import_unescape(char *s);
+
+/* ------------------------------------------------------------ import-progress.c */
+
+/* Prints one line on stderr, neutralised (paths and reasons come from anywhere), over p. */
+void importer_say(struct importer_progress *p, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* Seconds from a to b. */
+double import_seconds(const struct timespec *a, const struct timespec *b);
 
 /* ------------------------------------------------------------ import-kind.c */
 
@@ -130,8 +183,8 @@ int import_archive_walk(const char *d, size_t len, const char *name, size_t memb
  * stop is polled between records; when it returns true the child is killed.
  */
 int import_archive_read(const char *d, size_t len, const char *name, size_t member_max,
-                        const struct import_archive_ops *ops, bool (*stop)(void *arg),
-                        char *why, size_t why_len);
+                        const struct import_archive_ops *ops, bool (*stop)(void *arg), char *why,
+                        size_t why_len);
 
 /* ------------------------------------------------------------ import-pst.c */
 

@@ -49,7 +49,8 @@ import_not_mail(const unsigned char *d, size_t len)
 	        {"%PDF", 4, "not mail: a PDF document"},
 	        {"\xd0\xcf\x11\xe0", 4, "not mail: an OLE file (an Outlook .msg is not RFC 822)"},
 	        /* Outside archives, Outlook stores are converted (import-pst.c). */
-	        {"!BDN", 4, "not mail: an Outlook PST/OST store inside an archive (extract it first)"},
+	        {"!BDN", 4,
+	         "not mail: an Outlook PST/OST store inside an archive (extract it first)"},
 	};
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)

@@ -109,10 +109,11 @@ import_pst_version(TALLOC_CTX *ctx, const char *scratch)
 }
 
 int
-import_pst_convert(const char *pst, const char *out_dir, const char *log_path,
-                   bool (*stop)(void *), void *arg, char *why, size_t why_len)
+import_pst_convert(const char *pst, const char *out_dir, const char *log_path, bool (*stop)(void *),
+                   void *arg, char *why, size_t why_len)
 {
-	char *const argv[] = {"readpst", "-D", "-e", "-o", (char *)out_dir, "--", (char *)pst, NULL};
+	char *const argv[] = {"readpst",       "-D", "-e",        "-o",
+	                      (char *)out_dir, "--", (char *)pst, NULL};
 	int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	int rc;
 
@@ -125,8 +126,9 @@ import_pst_convert(const char *pst, const char *out_dir, const char *log_path,
 	if (rc == 0)
 		return 0;
 	if (rc == 127)
-		snprintf(why, why_len, "an Outlook store; readpst (Debian package pst-utils) is "
-		                       "not installed, install it and import again");
+		snprintf(why, why_len,
+		         "an Outlook store; readpst (Debian package pst-utils) is "
+		         "not installed, install it and import again");
 	else if (rc < 0)
 		snprintf(why, why_len, "readpst could not be started: %s", strerror(errno));
 	else if (rc > 128)

@@ -131,33 +131,11 @@ static const char importer_manifest_header_1[] =
 /* Columns of a manifest row. */
 #define IMPORTER_COLUMNS 12
 
-/*
- * A 128-bit digest of a manifest key (source, offset and member); zero
- * marks an empty slot.
- */
-struct importer_key {
-	uint64_t a, b;
-};
-
-/* An open-addressing set of keys: 16 bytes a message, for millions of them. */
-struct importer_set {
-	struct importer_key *slots;
-	size_t cap, n;
-};
-
 enum importer_kind {
 	IMPORTER_LOOSE,       /* a file anywhere: an mbox, a message, or not mail */
 	IMPORTER_IN_MAILDIR,  /* a file in a maildir's cur/ or new/: one message */
 	IMPORTER_MAILDIR_TMP, /* a file in a maildir's tmp/: a delivery in progress */
 	IMPORTER_MOZMSGS,     /* a file in Thunderbird's .mozmsgs/: a copy for desktop search */
-};
-
-struct importer_progress {
-	char *what;
-	unsigned long total;
-	unsigned long long total_units;
-	struct timespec start, last;
-	int shown;
 };
 
 enum importer_item_kind {
@@ -219,7 +197,7 @@ struct importer {
 	char *pending_path;  /* dir/.import-pending */
 	dev_t cache_dev;
 	ino_t cache_ino;
-	struct importer_set done;  /* source messages the manifest settles; read-only */
+	struct import_set done;  /* source messages the manifest settles; read-only */
 	unsigned delay_us;         /* TRAWL_TEST_IMPORT_DELAY_US: slows each message */
 	size_t member_max;         /* IMPORT_ARCHIVE_MEMBER_MAX, or TRAWL_TEST_IMPORT_MEMBER_MAX */
 	unsigned batch;            /* IMPORTER_BATCH, or TRAWL_TEST_IMPORT_BATCH */
@@ -232,8 +210,8 @@ struct importer {
 	index_build_t *b;
 	int manifest_fd;
 	int mail_fd;                  /* for syncfs before each commit */
-	struct importer_set contents; /* content hashes known, to skip most database lookups */
-	struct importer_set rejected; /* cache files notmuch could not parse, in this run */
+	struct import_set contents; /* content hashes known, to skip most database lookups */
+	struct import_set rejected; /* cache files notmuch could not parse, in this run */
 	char *rows;                   /* manifest rows of the batch in progress */
 	unsigned batch_n;
 	unsigned long serial; /* the last committed batch */
@@ -243,8 +221,8 @@ struct importer {
 	char *fatal;              /* why the run must stop */
 	/* The walker's. */
 	TALLOC_CTX *wctx;
-	struct importer_set seen;    /* source messages met in this run */
-	struct importer_set folders; /* cache folders whose tmp/ was cleaned */
+	struct import_set seen;    /* source messages met in this run */
+	struct import_set folders; /* cache folders whose tmp/ was cleaned */
 	char *folder_made;           /* the folder whose cur/, new/ and tmp/ exist */
 	char *readpst_version;       /* `readpst -V`, once asked */
 	unsigned long files_done, n_already;
@@ -260,233 +238,7 @@ importer_on_signal(int sig)
 	importer_stop = 1;
 }
 
-/* Prints one line on stderr, neutralised: paths and reasons come from anywhere. */
-static void importer_say(struct importer_progress *p, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
-
-static void
-importer_say(struct importer_progress *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p && p->shown)
-		fputs("\r\033[K", stderr);
-	va_start(ap, fmt);
-	text_vwarn(fmt, ap);
-	va_end(ap);
-}
-
-/* ------------------------------------------------------------ progress */
-
-static double
-importer_seconds(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
-/* "2h05m", "3m07s", "12s". */
-static void
-importer_duration(char *buf, size_t n, double s)
-{
-	unsigned long t = s > 0 ? (unsigned long)(s + 0.5) : 0;
-
-	if (t >= 3600)
-		snprintf(buf, n, "%luh%02lum", t / 3600, t / 60 % 60);
-	else if (t >= 60)
-		snprintf(buf, n, "%lum%02lus", t / 60, t % 60);
-	else
-		snprintf(buf, n, "%lus", t);
-}
-
-struct importer_progress *
-importer_progress_new(TALLOC_CTX *ctx, const char *what, unsigned long total,
-                      unsigned long long total_units, int force)
-{
-	struct importer_progress *p;
-
-	if (!force && !isatty(STDERR_FILENO))
-		return NULL;
-	p = talloc_zero(ctx, struct importer_progress);
-	if (!p)
-		return NULL;
-	p->what = talloc_strdup(p, what);
-	p->total = total;
-	p->total_units = total_units;
-	clock_gettime(CLOCK_MONOTONIC, &p->start);
-	return p;
-}
-
-void
-importer_progress_update(struct importer_progress *p, unsigned long done,
-                         unsigned long long units_done, unsigned long messages)
-{
-	struct timespec now;
-	double elapsed, frac, rate;
-	char bar[21], left[32] = "";
-	size_t fill;
-
-	if (!p)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (p->shown && importer_seconds(&p->last, &now) < 0.1 && done < p->total)
-		return;
-	p->last = now;
-	elapsed = importer_seconds(&p->start, &now);
-	if (p->total_units)
-		frac = (double)units_done / (double)p->total_units;
-	else
-		frac = p->total ? (double)done / (double)p->total : 1.0;
-	if (frac > 1.0)
-		frac = 1.0;
-	fill = (size_t)(frac * 20.0);
-	memset(bar, '#', fill);
-	memset(bar + fill, '.', 20 - fill);
-	bar[20] = '\0';
-	rate = elapsed > 0 ? (double)messages / elapsed : 0.0;
-	if (frac > 0.0 && elapsed > 1.0) {
-		importer_duration(left, sizeof(left) - 6, elapsed * (1.0 - frac) / frac);
-		strcat(left, " left");
-	}
-	fprintf(stderr, "\r%s %lu/%lu [%s] %.0f messages/s %s\033[K", p->what, done, p->total, bar,
-	        rate, left);
-	fflush(stderr);
-	p->shown = 1;
-}
-
-void
-importer_progress_end(struct importer_progress *p)
-{
-	if (p && p->shown) {
-		fputs("\r\033[K", stderr);
-		fflush(stderr);
-		p->shown = 0;
-	}
-}
-
-/* ------------------------------------------------------------ hashing */
-
-static struct importer_key
-importer_key(const char *source_esc, long long offset, const char *member_esc)
-{
-	sha256_t *cs = sha256_new(NULL);
-	unsigned char d[32];
-	char off[32] = "";
-	struct importer_key k;
-
-	if (!cs)
-		abort(); /* as GLib itself does when it runs out of memory */
-	if (offset >= 0)
-		snprintf(off, sizeof(off), "%lld", offset);
-	sha256_update(cs, source_esc, strlen(source_esc));
-	sha256_update(cs, "\t", 1);
-	sha256_update(cs, off, strlen(off));
-	/* Without a member, the key of the manifests written before members. */
-	if (member_esc && *member_esc) {
-		sha256_update(cs, "\t", 1);
-		sha256_update(cs, member_esc, strlen(member_esc));
-	}
-	sha256_digest(cs, d);
-	talloc_free(cs);
-	memcpy(&k.a, d, 8);
-	memcpy(&k.b, d + 8, 8);
-	k.a |= 1; /* never the empty slot */
-	return k;
-}
-
-/* The set key of a content hash: its first 128 bits. */
-static struct importer_key
-importer_hex_key(const char *hex)
-{
-	struct importer_key k = {0, 0};
-
-	for (int i = 0; i < 32 && isxdigit((unsigned char)hex[i]); i++) {
-		unsigned v = isdigit((unsigned char)hex[i])
-		                     ? (unsigned)(hex[i] - '0')
-		                     : (unsigned)(tolower(hex[i]) - 'a' + 10);
-
-		if (i < 16)
-			k.a = k.a << 4 | v;
-		else
-			k.b = k.b << 4 | v;
-	}
-	k.a |= 1; /* never the empty slot */
-	return k;
-}
-
-static bool
-importer_set_has(const struct importer_set *s, struct importer_key k)
-{
-	if (!s->cap)
-		return false;
-	for (size_t i = (size_t)k.b & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		if (!s->slots[i].a)
-			return false;
-		if (s->slots[i].a == k.a && s->slots[i].b == k.b)
-			return true;
-	}
-}
-
-static int
-importer_set_add(TALLOC_CTX *ctx, struct importer_set *s, struct importer_key k)
-{
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 4096;
-		struct importer_key *old = s->slots;
-		size_t old_cap = s->cap;
-
-		s->slots = talloc_zero_array(ctx, struct importer_key, cap);
-		if (!s->slots) {
-			s->slots = old;
-			return -1;
-		}
-		s->cap = cap;
-		s->n = 0;
-		for (size_t i = 0; i < old_cap; i++)
-			if (old[i].a)
-				importer_set_add(ctx, s, old[i]);
-		talloc_free(old);
-	}
-	if (importer_set_has(s, k))
-		return 0;
-	for (size_t i = (size_t)k.b & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		if (!s->slots[i].a) {
-			s->slots[i] = k;
-			s->n++;
-			return 0;
-		}
-	}
-}
-
 /* ------------------------------------------------------------ manifest */
-
-/* A manifest field: backslash, tab, newline and other controls escaped. */
-static char *
-importer_escape(TALLOC_CTX *ctx, const char *s)
-{
-	size_t n = 0;
-	char *out, *o;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		n += *p == '\\' || *p == '\t' || *p == '\n' || *p == '\r' ? 2
-		     : *p < 0x20 || *p == 0x7f                            ? 4
-		                                                          : 1;
-	out = o = talloc_size(ctx, n + 1);
-	if (!out)
-		return NULL;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\\' || *p == '\t' || *p == '\n' || *p == '\r') {
-			*o++ = '\\';
-			*o++ = *p == '\\' ? '\\' : *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r';
-		} else if (*p < 0x20 || *p == 0x7f) {
-			snprintf(o, 5, "\\x%02x", *p);
-			o += 4;
-		} else {
-			*o++ = (char)*p;
-		}
-	}
-	*o = '\0';
-	return out;
-}
 
 static void importer_fail(struct importer *im, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
@@ -516,13 +268,13 @@ importer_row(struct importer *im, const struct importer_item *it, const char *ca
 {
 	TALLOC_CTX *tmp = talloc_new(im->ctx);
 	char off[32] = "";
-	char *cache_esc = importer_escape(tmp, cache_rel ? cache_rel : "");
-	char *id_esc = importer_escape(tmp, id ? id : "");
+	char *cache_esc = import_escape(tmp, cache_rel ? cache_rel : "");
+	char *id_esc = import_escape(tmp, id ? id : "");
 	char *full = !it->note             ? (char *)(detail ? detail : "")
 	             : detail && *detail ? talloc_asprintf(tmp, "%s; %s", detail, it->note)
 	                                 : it->note;
-	char *detail_esc = full ? importer_escape(tmp, full) : NULL;
-	char *member_esc = importer_escape(tmp, it->member ? it->member : "");
+	char *detail_esc = full ? import_escape(tmp, full) : NULL;
+	char *member_esc = import_escape(tmp, it->member ? it->member : "");
 	const char *bytes = !cache_rel ? "" : it->reconstructed ? "reconstructed" : "copied";
 
 	if (it->offset >= 0)
@@ -548,7 +300,7 @@ importer_row(struct importer *im, const struct importer_item *it, const char *ca
 	else
 		im->n_errors++;
 	if (content && *content &&
-	    importer_set_add(im->ctx, &im->contents, importer_hex_key(content)) < 0)
+	    import_set_add(im->ctx, &im->contents, import_hex_key(content)) < 0)
 		importer_fail(im, "out of memory");
 }
 
@@ -745,12 +497,12 @@ importer_load_manifest(struct importer *im)
 		if (nf < 7 || !strcmp(fields[6], "error"))
 			continue;
 		/* Rows of the first form have 9 columns: no member. */
-		if (importer_set_add(im->ctx, &im->done,
-		                     importer_key(fields[0],
+		if (import_set_add(im->ctx, &im->done,
+		                     import_key(fields[0],
 		                                  *fields[1] ? strtoll(fields[1], NULL, 10) : -1,
 		                                  nf >= 10 ? fields[9] : NULL)) < 0 ||
 		    (nf >= 9 && *fields[8] &&
-		     importer_set_add(im->ctx, &im->contents, importer_hex_key(fields[8])) < 0)) {
+		     import_set_add(im->ctx, &im->contents, import_hex_key(fields[8])) < 0)) {
 			free(line);
 			fclose(f);
 			importer_fail(im, "out of memory");
@@ -1008,8 +760,8 @@ static bool
 importer_walk_settled(struct importer *im, const struct import_where *w)
 {
 	TALLOC_CTX *tmp = w->member ? talloc_new(im->wctx) : NULL;
-	char *member_esc = w->member ? importer_escape(tmp, w->member) : NULL;
-	struct importer_key k = importer_key(w->source_esc, w->offset, member_esc);
+	char *member_esc = w->member ? import_escape(tmp, w->member) : NULL;
+	struct import_key k = import_key(w->source_esc, w->offset, member_esc);
 
 	talloc_free(tmp);
 	if (w->member && !member_esc) {
@@ -1017,11 +769,11 @@ importer_walk_settled(struct importer *im, const struct import_where *w)
 		return true;
 	}
 
-	if (importer_set_has(&im->done, k) || importer_set_has(&im->seen, k)) {
+	if (import_set_has(&im->done, k) || import_set_has(&im->seen, k)) {
 		im->n_already++;
 		return true;
 	}
-	if (importer_set_add(im->wctx, &im->seen, k) < 0)
+	if (import_set_add(im->wctx, &im->seen, k) < 0)
 		importer_walk_fail(im, "out of memory");
 	return false;
 }
@@ -1074,8 +826,8 @@ importer_make_folder(struct importer *im, const char *folder)
 	}
 	talloc_free(im->folder_made);
 	im->folder_made = talloc_strdup(im->wctx, folder);
-	if (!importer_set_has(&im->folders, importer_key(folder, -1, NULL))) {
-		if (importer_set_add(im->wctx, &im->folders, importer_key(folder, -1, NULL)) < 0)
+	if (!import_set_has(&im->folders, import_key(folder, -1, NULL))) {
+		if (import_set_add(im->wctx, &im->folders, import_key(folder, -1, NULL)) < 0)
 			return -1;
 		importer_clean_tmp(im, folder);
 	}
@@ -1229,7 +981,7 @@ importer_index(struct importer *im, TALLOC_CTX *tmp, const struct importer_item 
 	 * have found the copy before an earlier one's rejection removed it.
 	 * The same bytes get the same verdict.
 	 */
-	if (importer_set_has(&im->rejected, importer_key(it->abs, -1, NULL))) {
+	if (import_set_has(&im->rejected, import_key(it->abs, -1, NULL))) {
 		ts = TRAWL_PARSE;
 		goto rejected;
 	}
@@ -1253,7 +1005,7 @@ rejected:
 
 		unlink(it->abs);
 		if (ts == TRAWL_PARSE &&
-		    importer_set_add(im->ctx, &im->rejected, importer_key(it->abs, -1, NULL)) < 0)
+		    import_set_add(im->ctx, &im->rejected, import_key(it->abs, -1, NULL)) < 0)
 			importer_fail(im, "out of memory");
 		if (it->offset >= 0)
 			importer_say(im->progress, "skipped %s at %lld: %s", it->source, it->offset,
@@ -1281,7 +1033,7 @@ rejected:
 		return;
 	}
 	/* Most contents are new: the set of known hashes spares the database the question. */
-	ts = !importer_set_has(&im->contents, importer_hex_key(key))
+	ts = !import_set_has(&im->contents, import_hex_key(key))
 	             ? TRAWL_NOT_FOUND
 	             : index_build_find_property(im->b, tmp, "trawl.content", key, &first);
 	if (ts == TRAWL_OK && strcmp(first, m.message_id) != 0) {
@@ -1647,6 +1399,7 @@ importer_archive(struct importer *im, const struct import_where *w, const char *
 /* ------------------------------------------------------------ Outlook */
 
 static char **importer_list(TALLOC_CTX *ctx, const char *path, size_t *n);
+static int importer_strcmp(const void *a, const void *b);
 
 /* What the walk of readpst's output counts, for the line it prints. */
 struct importer_pst_counts {
@@ -1763,6 +1516,8 @@ importer_pst(struct importer *im, const struct import_where *w, const char *fold
 	char why[512], *line = NULL;
 	size_t cap = 0;
 	unsigned long seq = 0;
+	char **lines = NULL;
+	size_t n_lines = 0;
 	FILE *f;
 
 	if (!out || !log || !pst_folder) {
@@ -1792,19 +1547,42 @@ importer_pst(struct importer *im, const struct import_where *w, const char *fold
 		goto done;
 	}
 	importer_pst_walk(im, &pw, out, "", pst_folder, &n, 0);
-	/* readpst counts what it skipped per folder, without naming the items. */
+	/*
+	 * readpst counts what it skipped per folder, without naming the items
+	 * nor the folder's path, and in no fixed order: the lines are sorted,
+	 * and a folder name met again is numbered ("#skipped/Inbox#2").
+	 */
 	f = fopen(log, "re");
-	while (f && getline(&line, &cap, f) > 0 && !importer_halted(im)) {
-		char name_buf[256], *member, *skipped;
+	while (f && getline(&line, &cap, f) > 0) {
+		char name_buf[256], *entry;
 		unsigned long k;
 
 		if (!import_pst_skipped(line, name_buf, sizeof(name_buf), &k))
 			continue;
-		/* Its folder's name only: two folders may share it, the count tells them apart. */
-		member = talloc_asprintf(tmp, "#skipped/%lu/%s", ++seq, name_buf);
+		entry = talloc_asprintf(tmp, "%s\t%020lu", name_buf, k);
+		lines = entry ? talloc_realloc(tmp, lines, char *, n_lines + 1) : NULL;
+		if (!lines) {
+			importer_walk_fail(im, "out of memory");
+			break;
+		}
+		lines[n_lines++] = entry;
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	if (n_lines)
+		qsort(lines, n_lines, sizeof(*lines), importer_strcmp);
+	for (size_t i = 0; i < n_lines && !importer_halted(im); i++) {
+		char *tab = strrchr(lines[i], '\t'), *member, *skipped;
+		unsigned long k = strtoul(tab + 1, NULL, 10);
+
+		*tab = '\0';
+		seq = i && !strcmp(lines[i - 1], lines[i]) ? seq + 1 : 1;
+		member = seq > 1 ? talloc_asprintf(tmp, "#skipped/%s#%lu", lines[i], seq)
+		                 : talloc_asprintf(tmp, "#skipped/%s", lines[i]);
 		skipped = talloc_asprintf(tmp, "not read: readpst skipped %lu item%s of the folder "
 		                               "\"%s\" (it does not say which, nor why)",
-		                          k, k == 1 ? "" : "s", name_buf);
+		                          k, k == 1 ? "" : "s", lines[i]);
 		if (member && skipped) {
 			struct import_where sw = pw;
 
@@ -1813,9 +1591,6 @@ importer_pst(struct importer *im, const struct import_where *w, const char *fold
 				importer_walk_row(im, &sw, 0, NULL, "skipped", skipped, false);
 		}
 	}
-	free(line);
-	if (f)
-		fclose(f);
 	importer_walk_say(im, "%s: %lu message%s, %lu contact%s, %lu calendar item%s, %lu other",
 	                  w->source, n.messages, n.messages == 1 ? "" : "s", n.contacts,
 	                  n.contacts == 1 ? "" : "s", n.calendar, n.calendar == 1 ? "" : "s",
@@ -1836,7 +1611,7 @@ importer_file(struct importer *im, const char *path, const char *folder, enum im
 	const char *data = NULL, *why = NULL, *base = strrchr(path, '/');
 	size_t len = 0;
 
-	w.source_esc = importer_escape(tmp, path);
+	w.source_esc = import_escape(tmp, path);
 	if (!w.source_esc) {
 		importer_walk_fail(im, "out of memory");
 		goto done;
@@ -1884,7 +1659,7 @@ importer_entry(struct importer *im, const char *path, const char *folder, enum i
 		TALLOC_CTX *tmp = talloc_new(im->wctx);
 		struct import_where w = {.source = path, .offset = -1};
 
-		w.source_esc = importer_escape(tmp, path);
+		w.source_esc = import_escape(tmp, path);
 		if (!w.source_esc)
 			importer_walk_fail(im, "out of memory");
 		else if (!importer_walk_settled(im, &w))
@@ -1968,7 +1743,7 @@ importer_walk(struct importer *im, const char *path, const char *folder, enum im
 		int err = errno;
 		struct import_where w = {.source = path, .offset = -1};
 
-		w.source_esc = im->counting ? NULL : importer_escape(tmp, path);
+		w.source_esc = im->counting ? NULL : import_escape(tmp, path);
 		if (w.source_esc)
 			importer_walk_row(im, &w, 0, NULL, "error", strerror(err), false);
 		talloc_free(tmp);
@@ -2183,35 +1958,6 @@ importer_open_cache(struct importer *im)
 /* The tag of messages whose files make several versions (versions.h). */
 #define IMPORTER_VERSIONS_TAG "versions"
 
-/* Undoes importer_escape() in place. */
-static void
-importer_unescape(char *s)
-{
-	char *o = s;
-
-	for (const char *p = s; *p; p++) {
-		if (*p != '\\' || !p[1]) {
-			*o++ = *p;
-			continue;
-		}
-		p++;
-		if (*p == 't')
-			*o++ = '\t';
-		else if (*p == 'n')
-			*o++ = '\n';
-		else if (*p == 'r')
-			*o++ = '\r';
-		else if (*p == 'x' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
-			char hex[3] = {p[1], p[2], '\0'};
-
-			*o++ = (char)strtol(hex, NULL, 16);
-			p += 2;
-		} else
-			*o++ = *p;
-	}
-	*o = '\0';
-}
-
 static int
 importer_cmp_str(const void *a, const void *b)
 {
@@ -2262,7 +2008,7 @@ importer_duplicate_ids(struct importer *im, TALLOC_CTX *ctx, off_t offset, char 
 			room = nv ? (room ? room * 2 : 256) : room;
 		}
 		if (!nomem) {
-			importer_unescape(fields[5]);
+			import_unescape(fields[5]);
 			nomem = !(ids[len] = talloc_strdup(ids, fields[5]));
 			len += !nomem;
 		}
@@ -2513,7 +2259,7 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 	if (im->b && !im->fatal && index_build_close(im->b) != TRAWL_OK)
 		importer_fail(im, "%s: %s", im->mail, index_build_last_error(im->b));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = importer_seconds(&t0, &t1);
+	secs = import_seconds(&t0, &t1);
 	if (im->fatal) {
 		/* Xapian says "Error writing block 7": the reason comes first, and what to do. */
 		char *full = util_disk_full(im->ctx, im->dir);

@@ -70,7 +70,8 @@
  * named by its file, with the store's folders below it; each message is
  * "reconstructed", each other item a row ("not mail: contact", "not
  * mail: calendar item..."), the items readpst skipped a row per folder
- * ("#skipped/N/Folder"), and every row's detail names readpst's version.
+ * ("#skipped/Folder", "#skipped/Folder#2" for a second folder of
+ * that name), and every row's detail names readpst's version.
  * Without readpst, a store is an error row, retried by the next run.
  * Mail clients' files: an Apple Mail .emlx (or .partial.emlx) is the
  * number of bytes its first line gives, without the property list after
