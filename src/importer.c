@@ -1389,9 +1389,10 @@ importer_archive(struct importer *im, const struct import_where *w, const char *
 		/* Opened but cut short: the rest has a row of its own, after what was read. */
 		if (!strstr(why, "cannot be opened"))
 			rest.member = "#rest";
+		/* A reader that could not start is this run's failure: the next run retries. */
 		if (!rest.member || !importer_walk_settled(im, &rest))
-			importer_walk_row(im, &rest, len, rest.member ? NULL : w->source_sha, "skipped",
-			                  why, false);
+			importer_walk_row(im, &rest, len, rest.member ? NULL : w->source_sha,
+			                  strstr(why, "cannot start") ? "error" : "skipped", why, false);
 	}
 	talloc_free(ar.archive_folder);
 }
@@ -2112,9 +2113,10 @@ importer_usage(FILE *f, int status)
 {
 	fputs("usage: trawl import [--into DIR] SOURCE...\n"
 	      "\n"
-	      "Copies every message of the SOURCEs (maildirs, mbox files, .eml files,\n"
-	      "archives (zip, tar, tar.gz..., 7z, .mbox.gz) and folders mixing them) into\n"
-	      "the trawl cache DIR (default ./trawl-cache), indexes\n"
+	      "Copies every message of the SOURCEs (maildirs, MH and Thunderbird folders,\n"
+	      "mbox files, .eml and Apple Mail .emlx files, archives (zip, tar, tar.gz...,\n"
+	      "7z, .mbox.gz), Outlook PST/OST stores (with readpst, from pst-utils) and\n"
+	      "folders mixing them) into the trawl cache DIR (default ./trawl-cache), indexes\n"
 	      "them, and lists every source message in DIR/manifest.tsv.  The sources are\n"
 	      "only read.  Running it again adds only what is new, and finishes an\n"
 	      "interrupted import.  Open the cache with: trawl --cache DIR\n",
