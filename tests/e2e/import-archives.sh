@@ -207,8 +207,10 @@ fi
 
 python3 "$PY" columns "$C" "$SRC" 2>&1 | sed 's/^/# /'
 [ "$(python3 "$PY" columns "$C" "$SRC" 2>&1)" = "" ] &&
-	tap_ok "manifest: member (nested with !), bytes copied/reconstructed, source_sha256" ||
-	tap_not_ok "manifest: member (nested with !), bytes copied/reconstructed, source_sha256"
+	nm dump --include=properties id:m5@leak.example |
+	grep -q 'trawl.member=inner.tar.gz%21nested.zip%21five.eml' &&
+	tap_ok "manifest: member (nested with !), bytes copied/reconstructed, source_sha256; trawl.member" ||
+	tap_not_ok "manifest: member (nested with !), bytes copied/reconstructed, source_sha256; trawl.member"
 
 if python3 "$PY" row "$C" bad.zip z/m21.eml skipped "damaged: ZIP bad CRC" &&
 	[ "$(python3 "$PY" count "$C" bad.zip imported)" = 2 ]; then
