@@ -90,6 +90,7 @@
 #include "trawl/text.h"
 #include "trawl/util.h"
 #include "trawl/versions.h"
+#include "import-int.h"
 
 /*
  * Source messages per atomic batch (and per manifest append): a killed
@@ -111,34 +112,31 @@
 /* The database config key holding the number of the last committed batch. */
 #define IMPORTER_BATCH_KEY "trawl.import-batch"
 
+/*
+ * The database config key saying how far the manifest was looked at for
+ * versions (importer_versions()): "RULE OFFSET", the version rule and the
+ * manifest's length then.
+ */
+#define IMPORTER_VERSIONS_KEY "trawl.versions-refreshed"
+
 #define IMPORTER_PENDING_MAGIC "trawl-import-pending"
 
 static const char importer_manifest_header[] =
+        "source\toffset\tsize\tsha256\tcache_file\tmessage_id\tstatus\tdetail\tcontent\tmember"
+        "\tbytes\tsource_sha256\n";
+
+/* The header of the manifests written before the last three columns. */
+static const char importer_manifest_header_1[] =
         "source\toffset\tsize\tsha256\tcache_file\tmessage_id\tstatus\tdetail\tcontent\n";
 
-/* A 128-bit digest of a manifest key (source and offset); zero marks an empty slot. */
-struct importer_key {
-	uint64_t a, b;
-};
-
-/* An open-addressing set of keys: 16 bytes a message, for millions of them. */
-struct importer_set {
-	struct importer_key *slots;
-	size_t cap, n;
-};
+/* Columns of a manifest row. */
+#define IMPORTER_COLUMNS 12
 
 enum importer_kind {
 	IMPORTER_LOOSE,       /* a file anywhere: an mbox, a message, or not mail */
 	IMPORTER_IN_MAILDIR,  /* a file in a maildir's cur/ or new/: one message */
 	IMPORTER_MAILDIR_TMP, /* a file in a maildir's tmp/: a delivery in progress */
-};
-
-struct importer_progress {
-	char *what;
-	unsigned long total;
-	unsigned long long total_units;
-	struct timespec start, last;
-	int shown;
+	IMPORTER_MOZMSGS,     /* a file in Thunderbird's .mozmsgs/: a copy for desktop search */
 };
 
 enum importer_item_kind {
@@ -162,6 +160,10 @@ struct importer_item {
 	char *source, *source_esc;
 	long long offset; /* in the mbox, or -1 */
 	char *envelope;   /* the mbox "From " line's rest, or NULL */
+	char *member;     /* the path inside the archive(s), or NULL */
+	char *source_sha; /* of the whole source file, or NULL */
+	bool reconstructed;
+	char *note;       /* added to the row's detail (the converter that made it), or NULL */
 	size_t size;
 	char *sha, *rel, *abs; /* the cache file: hash, path in DIR, absolute path */
 	bool written;          /* this run wrote the cache file */
@@ -196,8 +198,9 @@ struct importer {
 	char *pending_path;  /* dir/.import-pending */
 	dev_t cache_dev;
 	ino_t cache_ino;
-	struct importer_set done;  /* source messages the manifest settles; read-only */
+	struct import_set done;  /* source messages the manifest settles; read-only */
 	unsigned delay_us;         /* TRAWL_TEST_IMPORT_DELAY_US: slows each message */
+	size_t member_max;         /* IMPORT_ARCHIVE_MEMBER_MAX, or TRAWL_TEST_IMPORT_MEMBER_MAX */
 	unsigned batch;            /* IMPORTER_BATCH, or TRAWL_TEST_IMPORT_BATCH */
 	unsigned long die_after;   /* TRAWL_TEST_IMPORT_KILL_AFTER: SIGKILL after that commit */
 	unsigned long files_total; /* from the counting walk */
@@ -208,8 +211,8 @@ struct importer {
 	index_build_t *b;
 	int manifest_fd;
 	int mail_fd;                  /* for syncfs before each commit */
-	struct importer_set contents; /* content hashes known, to skip most database lookups */
-	struct importer_set rejected; /* cache files notmuch could not parse, in this run */
+	struct import_set contents; /* content hashes known, to skip most database lookups */
+	struct import_set rejected; /* cache files notmuch could not parse, in this run */
 	char *rows;                   /* manifest rows of the batch in progress */
 	unsigned batch_n;
 	unsigned long serial; /* the last committed batch */
@@ -219,9 +222,10 @@ struct importer {
 	char *fatal;              /* why the run must stop */
 	/* The walker's. */
 	TALLOC_CTX *wctx;
-	struct importer_set seen;    /* source messages met in this run */
-	struct importer_set folders; /* cache folders whose tmp/ was cleaned */
+	struct import_set seen;    /* source messages met in this run */
+	struct import_set folders; /* cache folders whose tmp/ was cleaned */
 	char *folder_made;           /* the folder whose cur/, new/ and tmp/ exist */
+	char *readpst_version;       /* `readpst -V`, once asked */
 	unsigned long files_done, n_already;
 	unsigned long long bytes_done;
 };
@@ -235,228 +239,7 @@ importer_on_signal(int sig)
 	importer_stop = 1;
 }
 
-/* Prints one line on stderr, neutralised: paths and reasons come from anywhere. */
-static void importer_say(struct importer_progress *p, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
-
-static void
-importer_say(struct importer_progress *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p && p->shown)
-		fputs("\r\033[K", stderr);
-	va_start(ap, fmt);
-	text_vwarn(fmt, ap);
-	va_end(ap);
-}
-
-/* ------------------------------------------------------------ progress */
-
-static double
-importer_seconds(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
-/* "2h05m", "3m07s", "12s". */
-static void
-importer_duration(char *buf, size_t n, double s)
-{
-	unsigned long t = s > 0 ? (unsigned long)(s + 0.5) : 0;
-
-	if (t >= 3600)
-		snprintf(buf, n, "%luh%02lum", t / 3600, t / 60 % 60);
-	else if (t >= 60)
-		snprintf(buf, n, "%lum%02lus", t / 60, t % 60);
-	else
-		snprintf(buf, n, "%lus", t);
-}
-
-struct importer_progress *
-importer_progress_new(TALLOC_CTX *ctx, const char *what, unsigned long total,
-                      unsigned long long total_units, int force)
-{
-	struct importer_progress *p;
-
-	if (!force && !isatty(STDERR_FILENO))
-		return NULL;
-	p = talloc_zero(ctx, struct importer_progress);
-	if (!p)
-		return NULL;
-	p->what = talloc_strdup(p, what);
-	p->total = total;
-	p->total_units = total_units;
-	clock_gettime(CLOCK_MONOTONIC, &p->start);
-	return p;
-}
-
-void
-importer_progress_update(struct importer_progress *p, unsigned long done,
-                         unsigned long long units_done, unsigned long messages)
-{
-	struct timespec now;
-	double elapsed, frac, rate;
-	char bar[21], left[32] = "";
-	size_t fill;
-
-	if (!p)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (p->shown && importer_seconds(&p->last, &now) < 0.1 && done < p->total)
-		return;
-	p->last = now;
-	elapsed = importer_seconds(&p->start, &now);
-	if (p->total_units)
-		frac = (double)units_done / (double)p->total_units;
-	else
-		frac = p->total ? (double)done / (double)p->total : 1.0;
-	if (frac > 1.0)
-		frac = 1.0;
-	fill = (size_t)(frac * 20.0);
-	memset(bar, '#', fill);
-	memset(bar + fill, '.', 20 - fill);
-	bar[20] = '\0';
-	rate = elapsed > 0 ? (double)messages / elapsed : 0.0;
-	if (frac > 0.0 && elapsed > 1.0) {
-		importer_duration(left, sizeof(left) - 6, elapsed * (1.0 - frac) / frac);
-		strcat(left, " left");
-	}
-	fprintf(stderr, "\r%s %lu/%lu [%s] %.0f messages/s %s\033[K", p->what, done, p->total, bar,
-	        rate, left);
-	fflush(stderr);
-	p->shown = 1;
-}
-
-void
-importer_progress_end(struct importer_progress *p)
-{
-	if (p && p->shown) {
-		fputs("\r\033[K", stderr);
-		fflush(stderr);
-		p->shown = 0;
-	}
-}
-
-/* ------------------------------------------------------------ hashing */
-
-static struct importer_key
-importer_key(const char *source_esc, long long offset)
-{
-	sha256_t *cs = sha256_new(NULL);
-	unsigned char d[32];
-	char off[32] = "";
-	struct importer_key k;
-
-	if (!cs)
-		abort(); /* as GLib itself does when it runs out of memory */
-	if (offset >= 0)
-		snprintf(off, sizeof(off), "%lld", offset);
-	sha256_update(cs, source_esc, strlen(source_esc));
-	sha256_update(cs, "\t", 1);
-	sha256_update(cs, off, strlen(off));
-	sha256_digest(cs, d);
-	talloc_free(cs);
-	memcpy(&k.a, d, 8);
-	memcpy(&k.b, d + 8, 8);
-	k.a |= 1; /* never the empty slot */
-	return k;
-}
-
-/* The set key of a content hash: its first 128 bits. */
-static struct importer_key
-importer_hex_key(const char *hex)
-{
-	struct importer_key k = {0, 0};
-
-	for (int i = 0; i < 32 && isxdigit((unsigned char)hex[i]); i++) {
-		unsigned v = isdigit((unsigned char)hex[i])
-		                     ? (unsigned)(hex[i] - '0')
-		                     : (unsigned)(tolower(hex[i]) - 'a' + 10);
-
-		if (i < 16)
-			k.a = k.a << 4 | v;
-		else
-			k.b = k.b << 4 | v;
-	}
-	k.a |= 1; /* never the empty slot */
-	return k;
-}
-
-static bool
-importer_set_has(const struct importer_set *s, struct importer_key k)
-{
-	if (!s->cap)
-		return false;
-	for (size_t i = (size_t)k.b & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		if (!s->slots[i].a)
-			return false;
-		if (s->slots[i].a == k.a && s->slots[i].b == k.b)
-			return true;
-	}
-}
-
-static int
-importer_set_add(TALLOC_CTX *ctx, struct importer_set *s, struct importer_key k)
-{
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 4096;
-		struct importer_key *old = s->slots;
-		size_t old_cap = s->cap;
-
-		s->slots = talloc_zero_array(ctx, struct importer_key, cap);
-		if (!s->slots) {
-			s->slots = old;
-			return -1;
-		}
-		s->cap = cap;
-		s->n = 0;
-		for (size_t i = 0; i < old_cap; i++)
-			if (old[i].a)
-				importer_set_add(ctx, s, old[i]);
-		talloc_free(old);
-	}
-	if (importer_set_has(s, k))
-		return 0;
-	for (size_t i = (size_t)k.b & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		if (!s->slots[i].a) {
-			s->slots[i] = k;
-			s->n++;
-			return 0;
-		}
-	}
-}
-
 /* ------------------------------------------------------------ manifest */
-
-/* A manifest field: backslash, tab, newline and other controls escaped. */
-static char *
-importer_escape(TALLOC_CTX *ctx, const char *s)
-{
-	size_t n = 0;
-	char *out, *o;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		n += *p == '\\' || *p == '\t' || *p == '\n' || *p == '\r' ? 2
-		     : *p < 0x20 || *p == 0x7f                            ? 4
-		                                                          : 1;
-	out = o = talloc_size(ctx, n + 1);
-	if (!out)
-		return NULL;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\\' || *p == '\t' || *p == '\n' || *p == '\r') {
-			*o++ = '\\';
-			*o++ = *p == '\\' ? '\\' : *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r';
-		} else if (*p < 0x20 || *p == 0x7f) {
-			snprintf(o, 5, "\\x%02x", *p);
-			o += 4;
-		} else {
-			*o++ = (char)*p;
-		}
-	}
-	*o = '\0';
-	return out;
-}
 
 static void importer_fail(struct importer *im, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
@@ -477,29 +260,34 @@ importer_fail(struct importer *im, const char *fmt, ...)
 }
 
 /*
- * Adds a manifest row to the batch in progress and counts it.  source_esc
- * is already escaped; offset is -1 outside mbox files.
+ * Adds a manifest row for the source message (or file) of it to the batch
+ * in progress and counts it; cache_rel is NULL when no copy was kept.
  */
 static void
-importer_row(struct importer *im, const char *source_esc, long long offset, size_t size,
-             const char *sha, const char *cache_rel, const char *id, const char *status,
-             const char *detail, const char *content)
+importer_row(struct importer *im, const struct importer_item *it, const char *cache_rel,
+             const char *id, const char *status, const char *detail, const char *content)
 {
 	TALLOC_CTX *tmp = talloc_new(im->ctx);
 	char off[32] = "";
-	char *cache_esc = importer_escape(tmp, cache_rel ? cache_rel : "");
-	char *id_esc = importer_escape(tmp, id ? id : "");
-	char *detail_esc = importer_escape(tmp, detail ? detail : "");
+	char *cache_esc = import_escape(tmp, cache_rel ? cache_rel : "");
+	char *id_esc = import_escape(tmp, id ? id : "");
+	char *full = !it->note             ? (char *)(detail ? detail : "")
+	             : detail && *detail ? talloc_asprintf(tmp, "%s; %s", detail, it->note)
+	                                 : it->note;
+	char *detail_esc = full ? import_escape(tmp, full) : NULL;
+	char *member_esc = import_escape(tmp, it->member ? it->member : "");
+	const char *bytes = !cache_rel ? "" : it->reconstructed ? "reconstructed" : "copied";
 
-	if (offset >= 0)
-		snprintf(off, sizeof(off), "%lld", offset);
-	if (cache_esc && id_esc && detail_esc)
+	if (it->offset >= 0)
+		snprintf(off, sizeof(off), "%lld", it->offset);
+	if (cache_esc && id_esc && detail_esc && member_esc)
 		im->rows = talloc_asprintf_append_buffer(
-		        im->rows, "%s\t%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\n", source_esc, off, size,
-		        sha ? sha : "", cache_esc, id_esc, status, detail_esc,
-		        content ? content : "");
+		        im->rows, "%s\t%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		        it->source_esc, off, it->size, it->sha ? it->sha : "", cache_esc, id_esc,
+		        status, detail_esc, content ? content : "", member_esc, bytes,
+		        it->source_sha ? it->source_sha : "");
 	talloc_free(tmp);
-	if (!cache_esc || !id_esc || !detail_esc || !im->rows) {
+	if (!cache_esc || !id_esc || !detail_esc || !member_esc || !im->rows) {
 		importer_fail(im, "out of memory");
 		return;
 	}
@@ -513,7 +301,7 @@ importer_row(struct importer *im, const char *source_esc, long long offset, size
 	else
 		im->n_errors++;
 	if (content && *content &&
-	    importer_set_add(im->ctx, &im->contents, importer_hex_key(content)) < 0)
+	    import_set_add(im->ctx, &im->contents, import_hex_key(content)) < 0)
 		importer_fail(im, "out of memory");
 }
 
@@ -551,9 +339,74 @@ importer_slurp(TALLOC_CTX *ctx, const char *path, size_t *len)
 }
 
 /*
+ * Gives a manifest of the first form (9 columns) the header of the
+ * current one, so that its new rows match their header; its old rows
+ * read as rows with the last columns empty.  The file is copied under
+ * the new header and renamed over the old one, and the offset that the
+ * versions pass reached (IMPORTER_VERSIONS_KEY) moves with the rows;
+ * should the run die between the two, the pass starts a few bytes early,
+ * on a line it does not use.
+ */
+static trawl_status_t
+importer_upgrade_manifest(struct importer *im)
+{
+	size_t old = strlen(importer_manifest_header_1), now = strlen(importer_manifest_header);
+	char head[sizeof(importer_manifest_header_1)], buf[65536], *tmp_path, *value = NULL;
+	int fd = -1;
+	ssize_t r;
+	int rule;
+	long long at;
+
+	if (pread(im->manifest_fd, head, old, 0) != (ssize_t)old || memcmp(head, importer_manifest_header_1, old))
+		return TRAWL_OK;
+	tmp_path = talloc_asprintf(im->ctx, "%s.new", im->manifest_path);
+	if (tmp_path)
+		fd = open(tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || util_write_all(fd, importer_manifest_header, now) != 0)
+		goto failed;
+	for (off_t at_old = (off_t)old; (r = pread(im->manifest_fd, buf, sizeof(buf), at_old)) > 0;
+	     at_old += r)
+		if (util_write_all(fd, buf, (size_t)r) != 0)
+			goto failed;
+	if (r < 0 || fsync(fd) != 0 || close(fd) != 0) {
+		fd = -1;
+		goto failed;
+	}
+	fd = -1;
+	if (rename(tmp_path, im->manifest_path) != 0)
+		goto failed;
+	close(im->manifest_fd);
+	im->manifest_fd = open(im->manifest_path, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (im->manifest_fd < 0)
+		goto failed;
+	if (index_build_get_config(im->b, im->ctx, IMPORTER_VERSIONS_KEY, &value) != TRAWL_OK)
+		goto db_failed;
+	if (sscanf(value, "%d %lld", &rule, &at) == 2 && at > 0) {
+		char moved[64];
+
+		snprintf(moved, sizeof(moved), "%d %lld", rule, at + (long long)(now - old));
+		if (index_build_set_config(im->b, IMPORTER_VERSIONS_KEY, moved) != TRAWL_OK ||
+		    index_build_commit(im->b) != TRAWL_OK)
+			goto db_failed;
+	}
+	return TRAWL_OK;
+
+failed:
+	importer_fail(im, "%s: %s", tmp_path ? tmp_path : im->manifest_path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (tmp_path)
+		unlink(tmp_path);
+	return TRAWL_IO;
+db_failed:
+	importer_fail(im, "%s: %s", im->mail, index_build_last_error(im->b));
+	return TRAWL_IO;
+}
+
+/*
  * Completes or drops the batch a killed run left in the pending file (see
  * the top of this file), then opens the manifest for appending, creating
- * it with its header row.
+ * it with its header row (or giving an old one the current header).
  */
 static trawl_status_t
 importer_recover(struct importer *im)
@@ -606,7 +459,7 @@ importer_recover(struct importer *im)
 		importer_fail(im, "%s: %s", im->manifest_path, strerror(errno));
 		return TRAWL_IO;
 	}
-	return TRAWL_OK;
+	return importer_upgrade_manifest(im);
 }
 
 /* Fills the set of settled source messages from the manifest. */
@@ -624,7 +477,7 @@ importer_load_manifest(struct importer *im)
 		return TRAWL_IO;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		char *fields[9];
+		char *fields[IMPORTER_COLUMNS];
 		int nf = 0;
 		char *p = line;
 
@@ -635,7 +488,7 @@ importer_load_manifest(struct importer *im)
 		first = false;
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		while (nf < 9) {
+		while (nf < IMPORTER_COLUMNS) {
 			fields[nf++] = p;
 			p = strchr(p, '\t');
 			if (!p)
@@ -644,12 +497,13 @@ importer_load_manifest(struct importer *im)
 		}
 		if (nf < 7 || !strcmp(fields[6], "error"))
 			continue;
-		if (importer_set_add(im->ctx, &im->done,
-		                     importer_key(fields[0],
-		                                  *fields[1] ? strtoll(fields[1], NULL, 10) : -1)) <
-		            0 ||
-		    (nf == 9 && *fields[8] &&
-		     importer_set_add(im->ctx, &im->contents, importer_hex_key(fields[8])) < 0)) {
+		/* Rows of the first form have 9 columns: no member. */
+		if (import_set_add(im->ctx, &im->done,
+		                     import_key(fields[0],
+		                                  *fields[1] ? strtoll(fields[1], NULL, 10) : -1,
+		                                  nf >= 10 ? fields[9] : NULL)) < 0 ||
+		    (nf >= 9 && *fields[8] &&
+		     import_set_add(im->ctx, &im->contents, import_hex_key(fields[8])) < 0)) {
 			free(line);
 			fclose(f);
 			importer_fail(im, "out of memory");
@@ -861,27 +715,37 @@ importer_walk_fail(struct importer *im, const char *fmt, ...)
  * or an error), with the reason also printed.
  */
 static void
-importer_walk_row(struct importer *im, const char *source, const char *source_esc, long long offset,
-                  size_t size, const char *sha, const char *status, const char *why, bool message)
+importer_walk_row(struct importer *im, const struct import_where *w, size_t size, const char *sha,
+                  const char *status, const char *why, bool message)
 {
 	struct importer_item *it = importer_item_new(im, IMPORTER_ITEM_ROW);
+	const char *bang = w->member ? "!" : "", *member = w->member ? w->member : "";
 
 	if (!it) {
 		importer_walk_fail(im, "out of memory");
 		return;
 	}
 	it->message = message;
-	it->source_esc = talloc_strdup(it, source_esc);
-	it->offset = offset;
+	it->source_esc = talloc_strdup(it, w->source_esc);
+	it->offset = w->offset;
+	it->member = w->member ? talloc_strdup(it, w->member) : NULL;
+	it->source_sha = w->source_sha ? talloc_strdup(it, w->source_sha) : NULL;
+	it->note = w->note ? talloc_strdup(it, w->note) : NULL;
 	it->size = size;
 	it->sha = sha ? talloc_strdup(it, sha) : NULL;
 	it->status = status;
 	it->detail = talloc_strdup(it, why);
-	if (offset >= 0)
-		importer_item_say(it, "%s %s at %lld: %s", status, source, offset, why);
+	/* The index files of mail clients are listed, not shouted about. */
+	if (!strncmp(why, "ignored: ", 9))
+		it->say = NULL;
+	else if (w->offset >= 0)
+		importer_item_say(it, "%s %s%s%s at %lld: %s", status, w->source, bang, member,
+		                  w->offset, why);
 	else
-		importer_item_say(it, "%s %s: %s", status, source, why);
-	if (!it->source_esc || !it->detail || !it->say) {
+		importer_item_say(it, "%s %s%s%s: %s", status, w->source, bang, member, why);
+	if (!it->source_esc || !it->detail || (!it->say && strncmp(why, "ignored: ", 9)) ||
+	    (w->member && !it->member) ||
+	    (w->source_sha && !it->source_sha)) {
 		talloc_free(it);
 		importer_walk_fail(im, "out of memory");
 		return;
@@ -894,15 +758,23 @@ importer_walk_row(struct importer *im, const char *source, const char *source_es
  * manifest, or met already in this run (a source named twice).
  */
 static bool
-importer_walk_settled(struct importer *im, const char *source_esc, long long offset)
+importer_walk_settled(struct importer *im, const struct import_where *w)
 {
-	struct importer_key k = importer_key(source_esc, offset);
+	TALLOC_CTX *tmp = w->member ? talloc_new(im->wctx) : NULL;
+	char *member_esc = w->member ? import_escape(tmp, w->member) : NULL;
+	struct import_key k = import_key(w->source_esc, w->offset, member_esc);
 
-	if (importer_set_has(&im->done, k) || importer_set_has(&im->seen, k)) {
+	talloc_free(tmp);
+	if (w->member && !member_esc) {
+		importer_walk_fail(im, "out of memory");
+		return true;
+	}
+
+	if (import_set_has(&im->done, k) || import_set_has(&im->seen, k)) {
 		im->n_already++;
 		return true;
 	}
-	if (importer_set_add(im->wctx, &im->seen, k) < 0)
+	if (import_set_add(im->wctx, &im->seen, k) < 0)
 		importer_walk_fail(im, "out of memory");
 	return false;
 }
@@ -955,8 +827,8 @@ importer_make_folder(struct importer *im, const char *folder)
 	}
 	talloc_free(im->folder_made);
 	im->folder_made = talloc_strdup(im->wctx, folder);
-	if (!importer_set_has(&im->folders, importer_key(folder, -1))) {
-		if (importer_set_add(im->wctx, &im->folders, importer_key(folder, -1)) < 0)
+	if (!import_set_has(&im->folders, import_key(folder, -1, NULL))) {
+		if (import_set_add(im->wctx, &im->folders, import_key(folder, -1, NULL)) < 0)
 			return -1;
 		importer_clean_tmp(im, folder);
 	}
@@ -1009,27 +881,6 @@ importer_store(struct importer *im, const char *folder, const char *path, const 
 
 /* ------------------------------------------------------------ messages */
 
-/* The offset of the body: just after the first empty line, or len if there is none. */
-static size_t
-importer_body_start(const char *d, size_t len)
-{
-	size_t p = 0;
-
-	while (p < len) {
-		const char *nl;
-
-		if (d[p] == '\n')
-			return p + 1;
-		if (d[p] == '\r' && p + 1 < len && d[p + 1] == '\n')
-			return p + 2;
-		nl = memchr(d + p, '\n', len - p);
-		if (!nl)
-			break;
-		p = (size_t)(nl - d) + 1;
-	}
-	return len;
-}
-
 /*
  * The SHA-256 of the body (the bytes after the first empty line) with
  * every run of white space made one space and none at the ends, as 64 hex
@@ -1046,7 +897,7 @@ importer_body_hash(TALLOC_CTX *ctx, const char *d, size_t len)
 	if (!cs)
 		return NULL;
 
-	for (size_t i = importer_body_start(d, len); i < len; i++) {
+	for (size_t i = import_body_start(d, len); i < len; i++) {
 		unsigned char c = (unsigned char)d[i];
 
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
@@ -1101,6 +952,8 @@ importer_provenance(struct importer *im, const char *id, const struct importer_i
 {
 	trawl_status_t ts = index_build_add_property(im->b, id, "trawl.source", it->source);
 
+	if (ts == TRAWL_OK && it->member)
+		ts = index_build_add_property(im->b, id, "trawl.member", it->member);
 	if (ts == TRAWL_OK && it->offset >= 0) {
 		char num[32];
 
@@ -1129,7 +982,7 @@ importer_index(struct importer *im, TALLOC_CTX *tmp, const struct importer_item 
 	 * have found the copy before an earlier one's rejection removed it.
 	 * The same bytes get the same verdict.
 	 */
-	if (importer_set_has(&im->rejected, importer_key(it->abs, -1))) {
+	if (import_set_has(&im->rejected, import_key(it->abs, -1, NULL))) {
 		ts = TRAWL_PARSE;
 		goto rejected;
 	}
@@ -1138,7 +991,7 @@ importer_index(struct importer *im, TALLOC_CTX *tmp, const struct importer_item 
 		/* The same bytes from the same folder: one file, one more source. */
 		if (importer_provenance(im, id, it) != TRAWL_OK)
 			goto db_failed;
-		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel, id,
+		importer_row(im, it, it->rel, id,
 		             "duplicate",
 		             "same bytes as a message already imported into this folder", NULL);
 		return;
@@ -1153,14 +1006,14 @@ rejected:
 
 		unlink(it->abs);
 		if (ts == TRAWL_PARSE &&
-		    importer_set_add(im->ctx, &im->rejected, importer_key(it->abs, -1)) < 0)
+		    import_set_add(im->ctx, &im->rejected, import_key(it->abs, -1, NULL)) < 0)
 			importer_fail(im, "out of memory");
 		if (it->offset >= 0)
 			importer_say(im->progress, "skipped %s at %lld: %s", it->source, it->offset,
 			             why);
 		else
 			importer_say(im->progress, "skipped %s: %s", it->source, why);
-		importer_row(im, it->source_esc, it->offset, it->size, it->sha, NULL, NULL,
+		importer_row(im, it, NULL, NULL,
 		             ts == TRAWL_PARSE ? "skipped" : "error", why, NULL);
 		return;
 	}
@@ -1169,7 +1022,7 @@ rejected:
 	if (importer_provenance(im, m.message_id, it) != TRAWL_OK)
 		goto db_failed;
 	if (m.duplicate) {
-		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel,
+		importer_row(im, it, it->rel,
 		             m.message_id, "duplicate",
 		             "same Message-ID as a message already imported: another file of it",
 		             NULL);
@@ -1181,7 +1034,7 @@ rejected:
 		return;
 	}
 	/* Most contents are new: the set of known hashes spares the database the question. */
-	ts = !importer_set_has(&im->contents, importer_hex_key(key))
+	ts = !import_set_has(&im->contents, import_hex_key(key))
 	             ? TRAWL_NOT_FOUND
 	             : index_build_find_property(im->b, tmp, "trawl.content", key, &first);
 	if (ts == TRAWL_OK && strcmp(first, m.message_id) != 0) {
@@ -1190,7 +1043,7 @@ rejected:
 		            TRAWL_OK)
 			goto db_failed;
 		detail = talloc_asprintf(tmp, "same From, Date, Subject and body as <%s>", first);
-		importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel,
+		importer_row(im, it, it->rel,
 		             m.message_id, "duplicate", detail ? detail : "same content", key);
 		return;
 	}
@@ -1198,7 +1051,7 @@ rejected:
 		goto db_failed;
 	if (index_build_add_property(im->b, m.message_id, "trawl.content", key) != TRAWL_OK)
 		goto db_failed;
-	importer_row(im, it->source_esc, it->offset, it->size, it->sha, it->rel, m.message_id,
+	importer_row(im, it, it->rel, m.message_id,
 	             "imported", "", key);
 	return;
 
@@ -1225,8 +1078,7 @@ importer_consume(struct importer *im)
 				usleep(im->delay_us);
 			im->n_messages += it->message;
 			if (it->kind == IMPORTER_ITEM_ROW)
-				importer_row(im, it->source_esc, it->offset, it->size, it->sha,
-				             NULL, NULL, it->status, it->detail, NULL);
+				importer_row(im, it, NULL, NULL, it->status, it->detail, NULL);
 			else if (it->kind == IMPORTER_ITEM_INDEX)
 				importer_index(im, it, it);
 			if (!im->fatal && im->batch_n >= im->batch)
@@ -1243,18 +1095,18 @@ importer_consume(struct importer *im)
 }
 
 /*
- * Walks one source message: data[0..len) as it goes in the cache, offset
- * its place in an mbox (-1 for a file of its own).  Hashes it, copies it
- * into the cache and hands it to the indexer.
+ * Walks one source message: data[0..len) as it goes in the cache, from
+ * where w says.  Hashes it, copies it into the cache and hands it to the
+ * indexer.  A file of its own was checked against the manifest as a file.
  */
 static void
-importer_message(struct importer *im, const char *source, const char *source_esc, long long offset,
-                 const char *envelope, const char *folder, const char *data, size_t len)
+importer_message(struct importer *im, const struct import_where *w, const char *folder,
+                 const char *data, size_t len)
 {
 	struct importer_item *it;
 	int stored;
 
-	if (offset >= 0 && importer_walk_settled(im, source_esc, offset))
+	if ((w->offset >= 0 || w->member) && importer_walk_settled(im, w))
 		return;
 	it = importer_item_new(im, IMPORTER_ITEM_INDEX);
 	if (!it) {
@@ -1262,22 +1114,27 @@ importer_message(struct importer *im, const char *source, const char *source_esc
 		return;
 	}
 	it->message = true;
-	it->source = talloc_strdup(it, source);
-	it->source_esc = talloc_strdup(it, source_esc);
-	it->offset = offset;
-	it->envelope = envelope ? talloc_strdup(it, envelope) : NULL;
+	it->source = talloc_strdup(it, w->source);
+	it->source_esc = talloc_strdup(it, w->source_esc);
+	it->offset = w->offset;
+	it->envelope = w->envelope ? talloc_strdup(it, w->envelope) : NULL;
+	it->member = w->member ? talloc_strdup(it, w->member) : NULL;
+	it->source_sha = w->source_sha ? talloc_strdup(it, w->source_sha) : NULL;
+	it->reconstructed = w->reconstructed;
+	it->note = w->note ? talloc_strdup(it, w->note) : NULL;
 	it->size = len;
 	it->sha = sha256_hex(it, data, len);
 	it->rel = it->sha ? talloc_asprintf(it, "mail/%s/cur/%s:2,", folder, it->sha) : NULL;
 	it->abs = it->rel ? talloc_asprintf(it, "%s/%s", im->dir, it->rel) : NULL;
-	if (!it->source || !it->source_esc || (envelope && !it->envelope) || !it->abs) {
+	if (!it->source || !it->source_esc || (w->envelope && !it->envelope) ||
+	    (w->member && !it->member) || (w->source_sha && !it->source_sha) ||
+	    (w->note && !it->note) || !it->abs) {
 		talloc_free(it);
 		importer_walk_fail(im, "out of memory");
 		return;
 	}
 	if (len == 0) {
-		importer_walk_row(im, source, source_esc, offset, 0, it->sha, "skipped",
-		                  "empty message", true);
+		importer_walk_row(im, w, 0, it->sha, "skipped", "empty message", true);
 		talloc_free(it);
 		return;
 	}
@@ -1296,207 +1153,13 @@ importer_message(struct importer *im, const char *source, const char *source_esc
 	importer_push(im, it);
 }
 
-/* ------------------------------------------------------------ mbox */
-
 /*
- * Whether the line at p is an mbox separator: "From ", a word, then
- * nothing or text holding a digit (see the top of this file).
- */
-static bool
-importer_is_from_line(const char *p, size_t n)
-{
-	size_t i = 5, e, word;
-	bool blank = true, digit = false;
-	const char *nl;
-
-	if (n < 6 || memcmp(p, "From ", 5) != 0)
-		return false;
-	nl = memchr(p, '\n', n);
-	e = nl ? (size_t)(nl - p) : n;
-	while (i < e && p[i] == ' ')
-		i++;
-	word = i;
-	while (i < e && p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
-		i++;
-	if (i == word)
-		return false;
-	for (; i < e; i++) {
-		if (!isspace((unsigned char)p[i]))
-			blank = false;
-		if (isdigit((unsigned char)p[i]))
-			digit = true;
-	}
-	return blank || digit;
-}
-
-/* The value of a Content-Length header in the header block h[0..n), or -1. */
-static long long
-importer_content_length(const char *h, size_t n)
-{
-	static const char name[] = "content-length:";
-	size_t p = 0;
-
-	while (p < n) {
-		const char *nl = memchr(h + p, '\n', n - p);
-		size_t e = nl ? (size_t)(nl - h) : n;
-
-		if (e - p > sizeof(name) - 1 && !strncasecmp(h + p, name, sizeof(name) - 1)) {
-			size_t i = p + sizeof(name) - 1;
-			long long v = 0;
-			bool any = false;
-
-			while (i < e && (h[i] == ' ' || h[i] == '\t'))
-				i++;
-			for (; i < e && isdigit((unsigned char)h[i]) && v < (1LL << 50);
-			     i++, any = true)
-				v = v * 10 + (h[i] - '0');
-			while (i < e && isspace((unsigned char)h[i]))
-				i++;
-			return any && i == e ? v : -1;
-		}
-		p = e + 1;
-	}
-	return -1;
-}
-
-static bool importer_starts_with_header(const char *d, size_t len);
-
-/*
- * Finds where the message starting at d[start] ends (*end, exclusive) and
- * where the next separator is (*next, or len).  The separators decide,
- * unless a consistent Content-Length reaches past the first of them: then
- * that "From " line is the body's, and the header is followed.
+ * Walks every message of an mbox at d[0..len) (a mapped file, or an
+ * archive member: w->member), whose folder in the cache is folder.
  */
 static void
-importer_mbox_extent(const char *d, size_t len, size_t start, size_t *end, size_t *next)
-{
-	size_t body = start + importer_body_start(d + start, len - start);
-	long long cl = importer_content_length(d + start, body - start);
-	size_t p = start, e;
-
-	while (p < len && !importer_is_from_line(d + p, len - p)) {
-		const char *nl = memchr(d + p, '\n', len - p);
-
-		p = nl ? (size_t)(nl - d) + 1 : len;
-	}
-	*next = p;
-	e = p;
-	/* The empty line before a separator belongs to the separator. */
-	if (e - start >= 2 && d[e - 1] == '\n' && d[e - 2] == '\n')
-		e--;
-	else if (e - start >= 4 && !memcmp(d + e - 4, "\r\n\r\n", 4))
-		e -= 2;
-	*end = e;
-	if (cl < 0 || (unsigned long long)cl > len - body || body + (size_t)cl <= *next)
-		return;
-	e = body + (size_t)cl;
-	/*
-	 * A separator followed by a header starts a message of its own: a
-	 * Content-Length (the sender's to write) never hides one.
-	 */
-	for (p = *next; p < e;) {
-		const char *nl = memchr(d + p, '\n', len - p);
-		size_t after = nl ? (size_t)(nl - d) + 1 : len;
-
-		if (importer_is_from_line(d + p, len - p) &&
-		    importer_starts_with_header(d + after, len - after))
-			return;
-		nl = memchr(d + p, '\n', e - p);
-		p = nl ? (size_t)(nl - d) + 1 : e;
-	}
-	p = e;
-	while (p < len) {
-		if (d[p] == '\n')
-			p++;
-		else if (d[p] == '\r' && p + 1 < len && d[p + 1] == '\n')
-			p += 2;
-		else
-			break;
-	}
-	/* Consistent only if it ends a line and lands on a separator or the end. */
-	if ((e == body || d[e - 1] == '\n') &&
-	    (p == len || importer_is_from_line(d + p, len - p))) {
-		*end = e;
-		*next = p;
-	}
-}
-
-/*
- * The message with one '>' taken off each ">From " line (any number of
- * '>'), as a child of ctx; NULL when there is none to unquote.
- */
-char *
-importer_mbox_unquote(TALLOC_CTX *ctx, const char *d, size_t len, size_t *out_len)
-{
-	char *out = NULL, *o = NULL;
-
-	for (int pass = 0; pass < 2; pass++) {
-		size_t p = 0;
-		bool any = false;
-
-		while (p < len) {
-			const char *nl = memchr(d + p, '\n', len - p);
-			size_t e = nl ? (size_t)(nl - d) + 1 : len, q = p;
-
-			while (q < e && d[q] == '>')
-				q++;
-			if (q > p && e - q >= 5 && !memcmp(d + q, "From ", 5)) {
-				any = true;
-				if (pass)
-					memcpy(o, d + p + 1, e - p - 1), o += e - p - 1;
-			} else if (pass) {
-				memcpy(o, d + p, e - p);
-				o += e - p;
-			}
-			p = e;
-		}
-		if (!pass && !any)
-			return NULL;
-		if (!pass) {
-			out = o = talloc_size(ctx, len ? len : 1);
-			if (!out)
-				return NULL;
-		}
-	}
-	*out_len = (size_t)(o - out);
-	return out;
-}
-
-bool
-importer_is_mbox(const char *d, size_t len)
-{
-	size_t bom = len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3) ? 3 : 0;
-
-	return importer_is_from_line(d + bom, len - bom);
-}
-
-int
-importer_mbox_next(const char *d, size_t len, size_t *pos, struct importer_mbox_message *m)
-{
-	size_t p = *pos, env_end;
-	const char *nl;
-
-	/* A UTF-8 BOM may come before the first separator. */
-	if (p == 0 && len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3))
-		p = 3;
-	if (p >= len || !importer_is_from_line(d + p, len - p))
-		return 0;
-	nl = memchr(d + p, '\n', len - p);
-	env_end = nl ? (size_t)(nl - d) : len;
-	m->offset = p;
-	m->envelope = p + 5;
-	m->envelope_len = env_end - m->envelope;
-	if (m->envelope_len && d[env_end - 1] == '\r')
-		m->envelope_len--;
-	m->start = nl ? env_end + 1 : len;
-	importer_mbox_extent(d, len, m->start, &m->end, pos);
-	return 1;
-}
-
-/* Walks every message of an mbox mapped at d[0..len). */
-static void
-importer_mbox(struct importer *im, const char *source, const char *source_esc, const char *folder,
-              const char *d, size_t len)
+importer_mbox(struct importer *im, const struct import_where *w, const char *folder, const char *d,
+              size_t len)
 {
 	unsigned long long base = im->bytes_done;
 	struct importer_mbox_message m;
@@ -1507,13 +1170,18 @@ importer_mbox(struct importer *im, const char *source, const char *source_esc, c
 		char *envelope = talloc_strndup(tmp, d + m.envelope, m.envelope_len);
 		size_t ulen = 0;
 		char *unquoted = importer_mbox_unquote(tmp, d + m.start, m.end - m.start, &ulen);
+		struct import_where mw = *w;
 
-		im->bytes_done = base + pos;
+		/* The progress meter counts the bytes of files. */
+		if (!w->member)
+			im->bytes_done = base + pos;
+		mw.offset = (long long)m.offset;
+		mw.envelope = envelope;
+		mw.reconstructed = unquoted != NULL;
 		if (!envelope)
 			importer_walk_fail(im, "out of memory");
 		else
-			importer_message(im, source, source_esc, (long long)m.offset, envelope, folder,
-			                 unquoted ? unquoted : d + m.start,
+			importer_message(im, &mw, folder, unquoted ? unquoted : d + m.start,
 			                 unquoted ? ulen : m.end - m.start);
 		talloc_free(tmp);
 	}
@@ -1521,62 +1189,6 @@ importer_mbox(struct importer *im, const char *source, const char *source_esc, c
 }
 
 /* ------------------------------------------------------------ files */
-
-/* Why a file that is neither a message nor an mbox is skipped. */
-static const char *
-importer_not_mail(const unsigned char *d, size_t len)
-{
-	static const struct {
-		const char *magic;
-		size_t n;
-		const char *why;
-	} kinds[] = {
-	        {"\x1f\x8b", 2, "not mail: a gzip file (decompress it first)"},
-	        {"PK\x03\x04", 4, "not mail: a zip archive (extract it first)"},
-	        {"BZh", 3, "not mail: a bzip2 file (decompress it first)"},
-	        {"\xfd"
-	         "7zXZ",
-	         5, "not mail: an xz file (decompress it first)"},
-	        {"7z\xbc\xaf", 4, "not mail: a 7-Zip archive (extract it first)"},
-	        {"%PDF", 4, "not mail: a PDF document"},
-	        {"\xd0\xcf\x11\xe0", 4, "not mail: an OLE file (an Outlook .msg is not RFC 822)"},
-	};
-
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (len >= kinds[i].n && !memcmp(d, kinds[i].magic, kinds[i].n))
-			return kinds[i].why;
-	return "not mail: no header field at the start";
-}
-
-/*
- * Whether d starts (after an optional UTF-8 BOM) with a header field
- * "Name:", or "Name :" as the obsolete syntax allows.
- */
-static bool
-importer_starts_with_header(const char *d, size_t len)
-{
-	size_t i = len >= 3 && !memcmp(d, "\xef\xbb\xbf", 3) ? 3 : 0, start = i, end;
-
-	while (i < len && (unsigned char)d[i] > 32 && (unsigned char)d[i] < 127 && d[i] != ':')
-		i++;
-	end = i;
-	while (i < len && (d[i] == ' ' || d[i] == '\t'))
-		i++;
-	return end > start && i < len && d[i] == ':';
-}
-
-/*
- * Whether the file's name says it holds one message (.eml, .msg): such a
- * file is indexed as it is even when it starts with an envelope "From "
- * line, as the files `trawl export --dir` writes may.
- */
-static bool
-importer_named_message(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-
-	return dot && !strchr(dot, '/') && (!strcasecmp(dot, ".eml") || !strcasecmp(dot, ".msg"));
-}
 
 /* Maps a source file read-only, never following a link and never touching its atime. */
 static int
@@ -1628,50 +1240,411 @@ importer_folder_join(TALLOC_CTX *ctx, const char *folder, const char *name)
 	return *folder ? talloc_asprintf(ctx, "%s/%s", folder, n) : talloc_strdup(ctx, n);
 }
 
+static void importer_archive(struct importer *im, const struct import_where *w, const char *folder,
+                             const char *name, const char *data, size_t len);
+static void importer_pst(struct importer *im, const struct import_where *w, const char *folder,
+                         const char *name);
+
+/*
+ * Walks the bytes of a source file or of an archive member, whose last
+ * path element is name and whose folder in the cache is folder: one
+ * message, an mbox (a folder of its own), or not mail.  Returns why the
+ * bytes are not mail, or NULL when they were walked.
+ */
+static const char *
+importer_bytes(struct importer *im, const struct import_where *w, const char *folder,
+               const char *name, enum importer_kind kind, const char *data, size_t len)
+{
+	char *mbox_folder;
+	const char *why = import_ignored(name);
+
+	if (why)
+		return why;
+	if (kind == IMPORTER_MOZMSGS)
+		return "ignored: in Thunderbird's .mozmsgs/ (copies for desktop search)";
+	if (len == 0)
+		return "empty file";
+	/* Apple Mail: exactly the counted bytes, not the property list after them. */
+	if (import_named_emlx(name)) {
+		size_t start, count;
+
+		if (import_emlx(data, len, &start, &count, &why) != 0)
+			return why;
+		importer_message(im, w, folder, data + start, count);
+		return NULL;
+	}
+	if (kind == IMPORTER_IN_MAILDIR || import_named_message(name) ||
+	    import_starts_with_header(data, len)) {
+		importer_message(im, w, folder, data, len);
+		return NULL;
+	}
+	if (!w->member && import_pst_is(data, len)) {
+		importer_pst(im, w, folder, name);
+		return NULL;
+	}
+	/* Archives inside archives are opened by the archive's reader. */
+	if (!w->member && import_archive_is(data, len)) {
+		importer_archive(im, w, folder, name, data, len);
+		return NULL;
+	}
+	if (!importer_is_mbox(data, len))
+		return import_not_mail((const unsigned char *)data, len);
+	mbox_folder = importer_folder_join(im->wctx, folder, name);
+	if (mbox_folder)
+		importer_mbox(im, w, mbox_folder, data, len);
+	else
+		importer_walk_fail(im, "out of memory");
+	talloc_free(mbox_folder);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ archives */
+
+/* What the archive reader's callbacks need. */
+struct importer_archive {
+	struct importer *im;
+	const struct import_where *w; /* the archive file's */
+	const char *folder, *name;    /* of the archive file */
+	char *archive_folder;         /* folder/name: the archive as a folder */
+};
+
+static bool
+importer_archive_stop(void *arg)
+{
+	struct importer_archive *ar = arg;
+
+	return importer_halted(ar->im);
+}
+
+/* A member not read, or the rest of a damaged archive: a row, once. */
+static void
+importer_archive_row(void *arg, const char *member, const char *why, unsigned long long size)
+{
+	struct importer_archive *ar = arg;
+	struct import_where w = *ar->w;
+
+	w.member = member;
+	if (!importer_walk_settled(ar->im, &w))
+		importer_walk_row(ar->im, &w, (size_t)size, NULL, "skipped", why, false);
+}
+
+/*
+ * A member's bytes: a message, an mbox or not mail, as a file would be;
+ * its folder is the archive's folder and the member's directory, with a
+ * maildir's cur/ and new/ dropped.  A single compressed stream (.mbox.gz)
+ * stands where its file is: an mbox is the folder the file's name makes.
+ */
+static void
+importer_archive_member(void *arg, const char *member, const char *folder, const char *name,
+                        bool whole, const char *data, size_t len)
+{
+	struct importer_archive *ar = arg;
+	TALLOC_CTX *tmp = talloc_new(ar->im->wctx);
+	struct import_where w = *ar->w;
+	enum importer_kind kind = IMPORTER_LOOSE;
+	const char *last = strrchr(folder, '/');
+	char *dir = talloc_strdup(tmp, folder), *full;
+	const char *why;
+
+	w.member = member;
+	last = last ? last + 1 : folder;
+	if (dir && (!strcmp(last, "cur") || !strcmp(last, "new") || !strcmp(last, "tmp"))) {
+		kind = !strcmp(last, "tmp") ? IMPORTER_MAILDIR_TMP : IMPORTER_IN_MAILDIR;
+		dir[last > folder ? (size_t)(last - folder) - 1 : 0] = '\0';
+	}
+	full = !dir ? NULL : *dir ? talloc_asprintf(tmp, "%s/%s", ar->archive_folder, dir)
+	                          : talloc_strdup(tmp, ar->archive_folder);
+	if (!full) {
+		importer_walk_fail(ar->im, "out of memory");
+		goto done;
+	}
+	if (kind == IMPORTER_MAILDIR_TMP) {
+		importer_archive_row(ar, member, "in a maildir's tmp/ (a delivery that never finished)",
+		                     len);
+		goto done;
+	}
+	why = whole ? importer_bytes(ar->im, &w, ar->folder, ar->name, kind, data, len)
+	            : importer_bytes(ar->im, &w, full, name, kind, data, len);
+	if (why && !importer_walk_settled(ar->im, &w))
+		importer_walk_row(ar->im, &w, len, sha256_hex(tmp, data, len), "skipped", why, false);
+done:
+	talloc_free(tmp);
+}
+
+/*
+ * Walks an archive file (or a compressed one) as a folder named by the
+ * file, through the archive reader in its child process.  Only the
+ * archive's own failure to open settles the file as a whole.
+ */
+static void
+importer_archive(struct importer *im, const struct import_where *w, const char *folder,
+                 const char *name, const char *data, size_t len)
+{
+	struct importer_archive ar = {im, w, folder, name, NULL};
+	struct import_archive_ops ops = {&ar, importer_archive_member, importer_archive_row};
+	char why[512];
+
+	ar.archive_folder = importer_folder_join(im->wctx, folder, name);
+	if (!ar.archive_folder) {
+		importer_walk_fail(im, "out of memory");
+		return;
+	}
+	if (import_archive_read(data, len, name, im->member_max, &ops, importer_archive_stop, why,
+	                        sizeof(why)) != 0) {
+		struct import_where rest = *w;
+
+		/* Opened but cut short: the rest has a row of its own, after what was read. */
+		if (!strstr(why, "cannot be opened"))
+			rest.member = "#rest";
+		/* A reader that could not start is this run's failure: the next run retries. */
+		if (!rest.member || !importer_walk_settled(im, &rest))
+			importer_walk_row(im, &rest, len, rest.member ? NULL : w->source_sha,
+			                  strstr(why, "cannot start") ? "error" : "skipped", why, false);
+	}
+	talloc_free(ar.archive_folder);
+}
+
+/* ------------------------------------------------------------ Outlook */
+
+static char **importer_list(TALLOC_CTX *ctx, const char *path, size_t *n);
+static int importer_strcmp(const void *a, const void *b);
+
+/* What the walk of readpst's output counts, for the line it prints. */
+struct importer_pst_counts {
+	unsigned long messages, contacts, calendar, other;
+};
+
+/*
+ * Walks what readpst wrote for a store (dir, rel below the output's top),
+ * whose folder in the cache is folder: each .eml is a message
+ * (reconstructed: readpst wrote it from the store's properties), each
+ * other item a row saying what it is.
+ */
+static void
+importer_pst_walk(struct importer *im, const struct import_where *w, const char *dir,
+                  const char *rel, const char *folder, struct importer_pst_counts *n, int depth)
+{
+	TALLOC_CTX *tmp = talloc_new(im->wctx);
+	size_t count;
+	char **names = importer_list(tmp, dir, &count);
+
+	for (size_t i = 0; names && i < count && !importer_halted(im); i++) {
+		char *path = talloc_asprintf(tmp, "%s/%s", dir, names[i]);
+		char *member = *rel ? talloc_asprintf(tmp, "%s/%s", rel, names[i])
+		                    : talloc_strdup(tmp, names[i]);
+		const char *dot = strrchr(names[i], '.'), *why = NULL, *data = NULL;
+		struct import_where mw = *w;
+		struct stat st;
+		size_t len = 0;
+
+		if (!path || !member) {
+			importer_walk_fail(im, "out of memory");
+			break;
+		}
+		mw.member = member;
+		mw.reconstructed = true;
+		if (lstat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			char *sub = importer_folder_join(tmp, folder, names[i]);
+
+			if (sub && depth < IMPORTER_MAX_DEPTH)
+				importer_pst_walk(im, w, path, member, sub, n, depth + 1);
+			continue;
+		}
+		if (dot && !strcmp(dot, ".eml")) {
+			if (importer_map(path, &data, &len, &why) == 0) {
+				n->messages++;
+				importer_message(im, &mw, folder, data, len);
+				if (data)
+					munmap((void *)data, len);
+				continue;
+			}
+		} else if (dot && !strcmp(dot, ".vcf")) {
+			why = "not mail: contact";
+			n->contacts++;
+		} else if (dot && !strcmp(dot, ".ics")) {
+			why = "not mail: calendar item, task or journal entry";
+			n->calendar++;
+		} else {
+			why = "not mail: an item readpst wrote as neither a message, a contact nor a "
+			      "calendar item";
+			n->other++;
+		}
+		if (!importer_walk_settled(im, &mw))
+			importer_walk_row(im, &mw, (size_t)st.st_size, NULL, "skipped", why, false);
+	}
+	talloc_free(tmp);
+}
+
+/* Removes what a killed import left of its conversions in the cache. */
+static void
+importer_pst_clean(struct importer *im)
+{
+	DIR *d = opendir(im->dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		if (!strncmp(e->d_name, ".import-pst.", 12)) {
+			char *p = talloc_asprintf(im->ctx, "%s/%s", im->dir, e->d_name);
+
+			if (p)
+				util_remove_tree(p);
+			talloc_free(p);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+static bool
+importer_pst_stop(void *arg)
+{
+	return importer_halted(arg);
+}
+
+/*
+ * Walks an Outlook store as a folder named by its file: readpst converts
+ * it into a directory inside the cache (never beside the source), which
+ * is walked, then removed.  Each row's detail names readpst's version;
+ * the folders whose items readpst skipped get a row each.  A store that
+ * cannot be converted is an error, so the next run tries again.
+ */
+static void
+importer_pst(struct importer *im, const struct import_where *w, const char *folder,
+             const char *name)
+{
+	TALLOC_CTX *tmp = talloc_new(im->wctx);
+	char *base = talloc_asprintf(tmp, "%s/.import-pst.%ld", im->dir, (long)getpid());
+	char *out = base ? talloc_asprintf(tmp, "%s/out", base) : NULL;
+	char *log = base ? talloc_asprintf(tmp, "%s/log", base) : NULL;
+	char *pst_folder = importer_folder_join(tmp, folder, name), *version = NULL;
+	struct importer_pst_counts n = {0, 0, 0, 0};
+	struct import_where pw = *w;
+	char why[512], *line = NULL;
+	size_t cap = 0;
+	unsigned long seq = 0;
+	char **lines = NULL;
+	size_t n_lines = 0;
+	FILE *f;
+
+	if (!out || !log || !pst_folder) {
+		importer_walk_fail(im, "out of memory");
+		goto done;
+	}
+	util_remove_tree(base);
+	if (mkdir(base, 0700) != 0 || mkdir(out, 0700) != 0) {
+		importer_walk_fail(im, "%s: %s", out, strerror(errno));
+		goto done;
+	}
+	if (!im->readpst_version) {
+		char *scratch = talloc_asprintf(tmp, "%s/version", base);
+
+		version = scratch ? import_pst_version(im->wctx, scratch) : NULL;
+		im->readpst_version = version ? version : talloc_strdup(im->wctx, "");
+	}
+	pw.note = talloc_asprintf(tmp, "converted by %s (readpst -D -e)",
+	                          *im->readpst_version ? im->readpst_version : "readpst");
+	if (!pw.note) {
+		importer_walk_fail(im, "out of memory");
+		goto done;
+	}
+	if (import_pst_convert(w->source, out, log, importer_pst_stop, im, why, sizeof(why)) != 0) {
+		if (!importer_halted(im))
+			importer_walk_row(im, w, 0, w->source_sha, "error", why, false);
+		goto done;
+	}
+	importer_pst_walk(im, &pw, out, "", pst_folder, &n, 0);
+	/*
+	 * readpst counts what it skipped per folder, without naming the items
+	 * nor the folder's path, and in no fixed order: the lines are sorted,
+	 * and a folder name met again is numbered ("#skipped/Inbox#2").
+	 */
+	f = fopen(log, "re");
+	while (f && getline(&line, &cap, f) > 0) {
+		char name_buf[256], *entry;
+		unsigned long k;
+
+		if (!import_pst_skipped(line, name_buf, sizeof(name_buf), &k))
+			continue;
+		entry = talloc_asprintf(tmp, "%s\t%020lu", name_buf, k);
+		lines = entry ? talloc_realloc(tmp, lines, char *, n_lines + 1) : NULL;
+		if (!lines) {
+			importer_walk_fail(im, "out of memory");
+			break;
+		}
+		lines[n_lines++] = entry;
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	if (n_lines)
+		qsort(lines, n_lines, sizeof(*lines), importer_strcmp);
+	for (size_t i = 0; i < n_lines && !importer_halted(im); i++) {
+		char *tab = strrchr(lines[i], '\t'), *member, *skipped;
+		unsigned long k = strtoul(tab + 1, NULL, 10);
+
+		*tab = '\0';
+		seq = i && !strcmp(lines[i - 1], lines[i]) ? seq + 1 : 1;
+		member = seq > 1 ? talloc_asprintf(tmp, "#skipped/%s#%lu", lines[i], seq)
+		                 : talloc_asprintf(tmp, "#skipped/%s", lines[i]);
+		skipped = talloc_asprintf(tmp, "not read: readpst skipped %lu item%s of the folder "
+		                               "\"%s\" (it does not say which, nor why)",
+		                          k, k == 1 ? "" : "s", lines[i]);
+		if (member && skipped) {
+			struct import_where sw = pw;
+
+			sw.member = member;
+			if (!importer_walk_settled(im, &sw))
+				importer_walk_row(im, &sw, 0, NULL, "skipped", skipped, false);
+		}
+	}
+	importer_walk_say(im, "%s: %lu message%s, %lu contact%s, %lu calendar item%s, %lu other",
+	                  w->source, n.messages, n.messages == 1 ? "" : "s", n.contacts,
+	                  n.contacts == 1 ? "" : "s", n.calendar, n.calendar == 1 ? "" : "s",
+	                  n.other);
+done:
+	if (base)
+		util_remove_tree(base);
+	talloc_free(tmp);
+}
+
 /* Walks one source file. */
 static void
 importer_file(struct importer *im, const char *path, const char *folder, enum importer_kind kind,
               size_t size)
 {
 	TALLOC_CTX *tmp = talloc_new(im->wctx);
-	char *esc = importer_escape(tmp, path);
-	const char *data = NULL, *why = NULL;
+	struct import_where w = {.source = path, .offset = -1};
+	const char *data = NULL, *why = NULL, *base = strrchr(path, '/');
 	size_t len = 0;
 
-	if (!esc) {
+	w.source_esc = import_escape(tmp, path);
+	if (!w.source_esc) {
 		importer_walk_fail(im, "out of memory");
 		goto done;
 	}
-	if (importer_walk_settled(im, esc, -1))
+	if (importer_walk_settled(im, &w))
 		goto done;
 	if (kind == IMPORTER_MAILDIR_TMP) {
-		importer_walk_row(im, path, esc, -1, size, NULL, "skipped",
+		importer_walk_row(im, &w, size, NULL, "skipped",
 		                  "in a maildir's tmp/ (a delivery that never finished)", false);
 		goto done;
 	}
 	if (importer_map(path, &data, &len, &why) != 0) {
-		importer_walk_row(im, path, esc, -1, size, NULL, "error", why, false);
+		importer_walk_row(im, &w, size, NULL, "error", why, false);
 		goto done;
 	}
-	if (len == 0) {
-		why = "empty file";
-	} else if (kind == IMPORTER_IN_MAILDIR || importer_named_message(path) ||
-	           importer_starts_with_header(data, len)) {
-		importer_message(im, path, esc, -1, NULL, folder, data, len);
-	} else if (importer_is_mbox(data, len)) {
-		const char *base = strrchr(path, '/');
-		char *mbox_folder = importer_folder_join(tmp, folder, base ? base + 1 : path);
-
-		if (mbox_folder)
-			importer_mbox(im, path, esc, mbox_folder, data, len);
-		else
-			importer_walk_fail(im, "out of memory");
-	} else {
-		why = importer_not_mail((const unsigned char *)data, len);
+	/* The chain of custody: every row names the source file by its hash. */
+	w.source_sha = sha256_hex(tmp, data ? data : "", len);
+	if (!w.source_sha) {
+		importer_walk_fail(im, "out of memory");
+		goto unmap;
 	}
+	why = importer_bytes(im, &w, folder, base ? base + 1 : path, kind, data, len);
 	if (why)
-		importer_walk_row(im, path, esc, -1, len, sha256_hex(tmp, data, len),
-		                  "skipped", why, false);
+		importer_walk_row(im, &w, len, w.source_sha, "skipped", why, false);
+unmap:
 	if (data)
 		munmap((void *)data, len);
 done:
@@ -1692,12 +1665,13 @@ importer_entry(struct importer *im, const char *path, const char *folder, enum i
 		importer_file(im, path, folder, kind, (size_t)st->st_size);
 	} else {
 		TALLOC_CTX *tmp = talloc_new(im->wctx);
-		char *esc = importer_escape(tmp, path);
+		struct import_where w = {.source = path, .offset = -1};
 
-		if (!esc)
+		w.source_esc = import_escape(tmp, path);
+		if (!w.source_esc)
 			importer_walk_fail(im, "out of memory");
-		else if (!importer_walk_settled(im, esc, -1))
-			importer_walk_row(im, path, esc, -1, 0, NULL, "skipped",
+		else if (!importer_walk_settled(im, &w))
+			importer_walk_row(im, &w, 0, NULL, "skipped",
 			                  S_ISLNK(st->st_mode) ? "a symbolic link (not followed)"
 			                                       : "not a regular file",
 			                  false);
@@ -1775,11 +1749,11 @@ importer_walk(struct importer *im, const char *path, const char *folder, enum im
 
 	if (!names) {
 		int err = errno;
-		char *esc = im->counting ? NULL : importer_escape(tmp, path);
+		struct import_where w = {.source = path, .offset = -1};
 
-		if (esc)
-			importer_walk_row(im, path, esc, -1, 0, NULL, "error", strerror(err),
-			                  false);
+		w.source_esc = im->counting ? NULL : import_escape(tmp, path);
+		if (w.source_esc)
+			importer_walk_row(im, &w, 0, NULL, "error", strerror(err), false);
 		talloc_free(tmp);
 		return;
 	}
@@ -1808,10 +1782,20 @@ importer_walk(struct importer *im, const char *path, const char *folder, enum im
 		} else if (maildir && !strcmp(names[i], "tmp")) {
 			importer_walk(im, child, folder, IMPORTER_MAILDIR_TMP, depth + 1);
 		} else {
-			char *sub = importer_folder_join(tmp, folder, names[i]);
+			size_t nl = strlen(names[i]);
+			bool sbd = nl > 4 && !strcmp(names[i] + nl - 4, ".sbd");
+			bool mozmsgs = kind == IMPORTER_MOZMSGS ||
+			               (nl >= 8 && !strcmp(names[i] + nl - 8, ".mozmsgs"));
+			char *name = sbd ? talloc_strndup(tmp, names[i], nl - 4) : names[i];
+			/*
+			 * Thunderbird keeps the subfolders of the mbox "Inbox" in
+			 * "Inbox.sbd/": their folder is below Inbox's.
+			 */
+			char *sub = name ? importer_folder_join(tmp, folder, name) : NULL;
 
 			if (sub)
-				importer_walk(im, child, sub, IMPORTER_LOOSE, depth + 1);
+				importer_walk(im, child, sub,
+				              mozmsgs ? IMPORTER_MOZMSGS : IMPORTER_LOOSE, depth + 1);
 		}
 		talloc_free(child);
 	}
@@ -1979,42 +1963,8 @@ importer_open_cache(struct importer *im)
 
 /* ------------------------------------------------------------ versions */
 
-/*
- * The tag of messages whose files make several versions (versions.h), and
- * the database config key saying how far the manifest was looked at for
- * them: "RULE OFFSET", the version rule and the manifest's length then.
- */
+/* The tag of messages whose files make several versions (versions.h). */
 #define IMPORTER_VERSIONS_TAG "versions"
-#define IMPORTER_VERSIONS_KEY "trawl.versions-refreshed"
-
-/* Undoes importer_escape() in place. */
-static void
-importer_unescape(char *s)
-{
-	char *o = s;
-
-	for (const char *p = s; *p; p++) {
-		if (*p != '\\' || !p[1]) {
-			*o++ = *p;
-			continue;
-		}
-		p++;
-		if (*p == 't')
-			*o++ = '\t';
-		else if (*p == 'n')
-			*o++ = '\n';
-		else if (*p == 'r')
-			*o++ = '\r';
-		else if (*p == 'x' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
-			char hex[3] = {p[1], p[2], '\0'};
-
-			*o++ = (char)strtol(hex, NULL, 16);
-			p += 2;
-		} else
-			*o++ = *p;
-	}
-	*o = '\0';
-}
 
 static int
 importer_cmp_str(const void *a, const void *b)
@@ -2044,12 +1994,12 @@ importer_duplicate_ids(struct importer *im, TALLOC_CTX *ctx, off_t offset, char 
 		return TRAWL_IO;
 	}
 	while (!nomem && (got = getline(&line, &cap, f)) > 0) {
-		char *fields[9], *p = line;
+		char *fields[IMPORTER_COLUMNS], *p = line;
 		int nf = 0;
 
 		if (line[got - 1] == '\n')
 			line[got - 1] = '\0';
-		while (nf < 9) {
+		while (nf < IMPORTER_COLUMNS) {
 			fields[nf++] = p;
 			p = strchr(p, '\t');
 			if (!p)
@@ -2066,7 +2016,7 @@ importer_duplicate_ids(struct importer *im, TALLOC_CTX *ctx, off_t offset, char 
 			room = nv ? (room ? room * 2 : 256) : room;
 		}
 		if (!nomem) {
-			importer_unescape(fields[5]);
+			import_unescape(fields[5]);
 			nomem = !(ids[len] = talloc_strdup(ids, fields[5]));
 			len += !nomem;
 		}
@@ -2170,7 +2120,9 @@ importer_usage(FILE *f, int status)
 {
 	fputs("usage: trawl import [--into DIR] SOURCE...\n"
 	      "\n"
-	      "Copies every message of the SOURCEs (maildirs, mbox files, .eml files and\n"
+	      "Copies every message of the SOURCEs (maildirs, MH and Thunderbird folders,\n"
+	      "mbox files, .eml and Apple Mail .emlx files, archives (zip, tar, tar.gz...,\n"
+	      "7z, .mbox.gz), Outlook PST/OST stores (with readpst, from pst-utils) and\n"
 	      "folders mixing them) into the trawl cache DIR (default ./trawl-cache), indexes\n"
 	      "them, and lists every source message in DIR/manifest.tsv.  The sources are\n"
 	      "only read.  Running it again adds only what is new, and finishes an\n"
@@ -2228,6 +2180,8 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 	im->delay_us = env ? (unsigned)strtoul(env, NULL, 10) : 0;
 	env = getenv("TRAWL_TEST_IMPORT_BATCH");
 	im->batch = env && atoi(env) > 0 ? (unsigned)atoi(env) : IMPORTER_BATCH;
+	env = getenv("TRAWL_TEST_IMPORT_MEMBER_MAX");
+	im->member_max = env && atol(env) > 0 ? (size_t)atol(env) : IMPORT_ARCHIVE_MEMBER_MAX;
 	env = getenv("TRAWL_TEST_IMPORT_KILL_AFTER");
 	im->die_after = env ? strtoul(env, NULL, 10) : 0;
 	sources = talloc_array(im, char *, nsrc);
@@ -2275,6 +2229,8 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 
 	if (importer_open_cache(im) == TRAWL_OK && importer_recover(im) == TRAWL_OK)
 		importer_load_manifest(im);
+	if (!im->fatal)
+		importer_pst_clean(im);
 	if (!im->fatal) {
 		im->counting = true;
 		for (int i = 0; i < nsrc && !im->fatal; i++)
@@ -2312,7 +2268,7 @@ importer_main(TALLOC_CTX *ctx, int argc, char **argv)
 	if (im->b && !im->fatal && index_build_close(im->b) != TRAWL_OK)
 		importer_fail(im, "%s: %s", im->mail, index_build_last_error(im->b));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = importer_seconds(&t0, &t1);
+	secs = import_seconds(&t0, &t1);
 	if (im->fatal) {
 		/* Xapian says "Error writing block 7": the reason comes first, and what to do. */
 		char *full = util_disk_full(im->ctx, im->dir);

@@ -19,7 +19,8 @@
  *                        folders of origin
  *   DIR/manifest.tsv     one row per source message (see below)
  *
- * Each message carries the properties trawl.source=<source file> (and
+ * Each message carries the properties trawl.source=<source file>,
+ * trawl.member=<path inside the archive> for archive members (and
  * trawl.mbox-offset, trawl.mbox-from for messages taken from an mbox);
  * the first message of each content gets trawl.content=<content hash>,
  * and later messages with the same content but another Message-ID are
@@ -35,16 +36,51 @@
  * the "From " line, mbox only), size, sha256 (of the message's bytes as
  * stored in the cache: for an mbox, without the "From " line and with
  * ">From " unquoted), cache_file (relative to DIR), message_id, status
- * (imported, duplicate, skipped, error), detail (why) and content (the
- * content hash, for messages that were compared).  In fields, backslash,
+ * (imported, duplicate, skipped, error), detail (why), content (the
+ * content hash, for messages that were compared), then the chain of
+ * custody: member (the path inside an archive, nested archives joined by
+ * "!", empty outside archives), bytes ("copied" when the cache file is a
+ * byte range of the source or of its archive member, "reconstructed" when
+ * it is not, such as an mbox message whose ">From " lines were unquoted;
+ * empty when no copy was kept) and source_sha256 (of the whole source
+ * file).  A manifest of the first form (the first nine columns) is given
+ * the current header when an import resumes it; its rows keep nine
+ * columns.  A source message is known by (source, offset, member).  In fields, backslash,
  * tab, newline, carriage return and other control bytes are written as
  * \\, \t, \n, \r and \xHH.  The last row for a source message wins (an
  * error is retried by the next run).
  *
  * What a file is: one message when it is in a maildir's cur/ or new/, is
- * named *.eml or *.msg, or starts with a header field; an mbox when it
- * starts with an envelope "From " line; otherwise not mail (skipped, with
- * the reason: empty, compressed, an Outlook OLE file, no header...).
+ * named *.eml or *.msg, or starts with a header field; an archive (zip,
+ * tar, compressed tar, 7z, rar) or a single compressed file (.mbox.gz,
+ * .xz, .bz2, .zst) when it starts like one; an mbox when it starts with
+ * an envelope "From " line; otherwise not mail (skipped, with the
+ * reason: empty, an Outlook OLE file, no header...).  An archive is read
+ * in place (import-archive.c, in a child process) as a folder named by
+ * the file: its members are files of that folder, by the same rules, and
+ * archives inside it are folders too, down to four archives deep.  A
+ * member larger than 256 MiB is not read (a row says so), nor is what a
+ * damaged archive makes unreadable: a corrupt member, or the rest of a
+ * truncated one (a row "#rest" or the member where it broke, with
+ * "damaged: why").  A single compressed file stands where its file is:
+ * leak.mbox.gz is the folder leak.mbox.gz, as leak.mbox would be.
+ * An Outlook PST or OST store (it starts with "!BDN") is converted by
+ * pst-utils' readpst, run with a fixed argv into a directory inside the
+ * cache that is removed afterwards (import-pst.c); the store is a folder
+ * named by its file, with the store's folders below it; each message is
+ * "reconstructed", each other item a row ("not mail: contact", "not
+ * mail: calendar item..."), the items readpst skipped a row per folder
+ * ("#skipped/Folder", "#skipped/Folder#2" for a second folder of
+ * that name), and every row's detail names readpst's version.
+ * Without readpst, a store is an error row, retried by the next run.
+ * Mail clients' files: an Apple Mail .emlx (or .partial.emlx) is the
+ * number of bytes its first line gives, without the property list after
+ * them; an MH or Claws folder's numbered files are messages; Thunderbird's
+ * "Inbox.sbd/" holds the subfolders of the mbox "Inbox", so its folder is
+ * Inbox's; the index and state files of clients (.msf, .mh_sequences,
+ * .xmhcache, .claws_cache, .claws_mark, table_of_contents,
+ * .mboxCache.plist) and the search copies in Thunderbird's .mozmsgs/ are
+ * listed as skipped, "ignored: what", without a line on stderr.
  * notmuch has the last word: a message it cannot parse is skipped too.
  * Symbolic links are not followed, and a maildir's tmp/ is skipped.
  *

@@ -33,6 +33,7 @@
 #include "trawl/importer.h"
 #include "trawl/index-build.h"
 #include "trawl/index.h"
+#include "../../src/import-int.h"
 
 struct ctx {
 	struct fixture *f;
@@ -577,10 +578,114 @@ test_cmd_export(void **state)
 	talloc_free(t);
 }
 
+/* What the archive walk hands on, as text: "M member|folder|name|len" and "R member|why". */
+static void
+walk_member(void *arg, const char *member, const char *folder, const char *name, bool whole,
+            const char *data, size_t len)
+{
+	char **out = arg;
+
+	(void)whole;
+	(void)data;
+	*out = talloc_asprintf_append(*out, "M %s|%s|%s|%zu\n", member, folder, name, len);
+}
+
+static void
+walk_row(void *arg, const char *member, const char *why, unsigned long long size)
+{
+	char **out = arg;
+
+	(void)size;
+	*out = talloc_asprintf_append(*out, "R %s|%s\n", member, why);
+}
+
+/*
+ * Walks the archive seed fuzz/corpus/archive/NAME; what it handed on,
+ * then "X why" when it could not be opened.
+ */
+static char *
+walk_seed(TALLOC_CTX *ctx, const char *name, size_t member_max)
+{
+	char *path = talloc_asprintf(ctx, "%s/fuzz/corpus/archive/%s",
+	                             getenv("top_srcdir") ? getenv("top_srcdir") : "..", name);
+	size_t len = 0;
+	char *d = slurp(ctx, path, &len), *out = talloc_strdup(ctx, ""), why[256] = "";
+	struct import_archive_ops ops = {&out, walk_member, walk_row};
+
+	assert_non_null(d);
+	if (import_archive_walk(d, len, name, member_max, &ops, why, sizeof(why)) != 0)
+		out = talloc_asprintf_append(out, "X %s\n", why);
+	return out;
+}
+
+/*
+ * The readers' pieces: an .emlx's counted bytes, the index files of mail
+ * clients, archive magic, and the archive walk: members and folders of a
+ * zip, a tar.gz with a zip inside, hostile member names made harmless, a
+ * bad CRC and a truncated stream reported, a member over the limit not read.
+ */
+static void
+test_readers(void **state)
+{
+	TALLOC_CTX *t = talloc_new(NULL);
+	static const char emlx[] = "12   \nSubject: x\n\n<?xml?><plist/>";
+	size_t start = 0, count = 0;
+	const char *why = NULL;
+	char tar[600] = {0};
+	char *w;
+
+	(void)state;
+	assert_int_equal(import_emlx(emlx, sizeof(emlx) - 1, &start, &count, &why), 0);
+	assert_int_equal(start, 6);
+	assert_int_equal(count, 12);
+	assert_memory_equal(emlx + start, "Subject: x\n\n", 12);
+	assert_int_equal(import_emlx("99\nshort", 9, &start, &count, &why), -1);
+	assert_non_null(strstr(why, "damaged"));
+	assert_int_equal(import_emlx("Subject: x\n", 11, &start, &count, &why), -1);
+	assert_true(import_named_emlx("/a/102.partial.emlx"));
+	assert_false(import_named_emlx("/a/102.eml"));
+
+	assert_non_null(import_ignored("Inbox.msf"));
+	assert_non_null(import_ignored(".mh_sequences"));
+	assert_non_null(import_ignored(".claws_mark"));
+	assert_null(import_ignored("Inbox"));
+	assert_null(import_ignored("12"));
+
+	assert_true(import_archive_is("PK\x03\x04", 4));
+	assert_true(import_archive_is("\x1f\x8b\x08", 3));
+	assert_false(import_archive_is("From a@b Mon Jan  4 10:00:00 2016\n", 34));
+	memcpy(tar + 257, "ustar", 5);
+	assert_true(import_archive_is(tar, sizeof(tar)));
+	assert_true(import_pst_is("!BDN\x00", 5));
+
+	w = walk_seed(t, "zip-mbox-eml", 1 << 20);
+	assert_non_null(strstr(w, "M Inbox/2016.mbox|Inbox|2016.mbox|"));
+	assert_non_null(strstr(w, "M Sent/x.eml|Sent|x.eml|"));
+	w = walk_seed(t, "tar-gz-nested-zip", 1 << 20);
+	assert_non_null(strstr(w, "M deep/four.eml|deep|four.eml|"));
+	assert_non_null(strstr(w, "M nested.zip!five.eml|nested.zip|five.eml|"));
+	w = walk_seed(t, "tar-xz-dotdot", 1 << 20);
+	assert_non_null(strstr(w, "M ../../etc/evil.eml|_../_../etc|evil.eml|"));
+	assert_non_null(strstr(w, "M ./.notmuch/x.eml|_notmuch|x.eml|"));
+	assert_non_null(strstr(w, "M a//b/./c.eml|a/b|c.eml|"));
+	w = walk_seed(t, "zip-bad-crc", 1 << 20);
+	assert_non_null(strstr(w, "M m0.eml|"));
+	assert_non_null(strstr(w, "R m1.eml|damaged: "));
+	/* Cut within the first block libarchive inflates: not even opened. */
+	w = walk_seed(t, "tar-bz2-truncated", 1 << 20);
+	assert_non_null(strstr(w, "X damaged: cannot be opened as an archive: truncated bzip2 input"));
+	w = walk_seed(t, "zip-mbox-eml", 100);
+	assert_non_null(strstr(w, "R Inbox/2016.mbox|not read: larger than 100 bytes"));
+	w = walk_seed(t, "mbox-gz", 1 << 20);
+	assert_non_null(strstr(w, "M mbox-gz||mbox-gz|"));
+	talloc_free(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_readers),
 	        cmocka_unit_test(test_mbox_split),
 	        cmocka_unit_test(test_mbox_crlf_content_length),
 	        cmocka_unit_test(test_manifest_escaping_and_rerun),
