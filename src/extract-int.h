@@ -1,8 +1,8 @@
 /*
- * extract-int: what extract.c, extract-zip.c and extract-job.c share, and
- * nothing else includes.  The text is gathered raw (UTF-8 from the
- * libraries, not yet neutralised) in a bounded buffer; extract.c
- * neutralises it line by line at the end.
+ * extract-int: what extract.c, extract-zip.c, extract-tnef.c and
+ * extract-job.c share, and nothing else includes.  The text is gathered
+ * raw (UTF-8 from the libraries, not yet neutralised) in a bounded
+ * buffer; extract.c neutralises it line by line at the end.
  */
 #ifndef TRAWL_EXTRACT_INT_H
 #define TRAWL_EXTRACT_INT_H
@@ -19,7 +19,7 @@ struct extract_out {
 	int cut;          /* EXTRACT_MAX_TEXT was reached */
 	int failed;       /* out of memory */
 	char *reason;     /* the first reason to stop (raw), NULL if none */
-	int depth;        /* zip nesting of the document being read, 0 at the top */
+	int depth;        /* zip or TNEF nesting of the document being read, 0 at the top */
 	size_t inflated;  /* bytes inflated from zip members so far, at every depth */
 	size_t inflate_max;
 	const char *kind; /* of the top-level document */
@@ -52,6 +52,13 @@ void extract_any(struct extract_out *o, const char *data, size_t len, const char
 
 /* The zip readers (extract-zip.c): OOXML, ODF, or a listing of the members. */
 void extract_zip(struct extract_out *o, const char *data, size_t len);
+
+/*
+ * TNEF (extract-tnef.c, libytnef): whether the bytes start with the TNEF
+ * signature; the body and each attachment of the stream, extracted.
+ */
+int extract_is_tnef(const char *data, size_t len);
+void extract_tnef(struct extract_out *o, const char *data, size_t len);
 
 /*
  * The text neutralised line by line (text_sanitize()), '\r' before a

@@ -4,7 +4,8 @@
  * This file detects the type (libmagic), reads PDF (poppler-glib), text,
  * HTML and messages (through render.h), writes the one-line summary of
  * everything else, and neutralises the result.  The zip containers are
- * in extract-zip.c, the child process in extract-job.c.
+ * in extract-zip.c, TNEF (winmail.dat) in extract-tnef.c, the child
+ * process in extract-job.c.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -399,6 +400,9 @@ extract_any(struct extract_out *o, const char *data, size_t len, const char *dec
 	} else if (strcmp(detected, "application/pdf") == 0) {
 		kind = "pdf";
 		extract_pdf(o, data, len);
+	} else if (extract_is_tnef(data, len)) {
+		kind = "tnef";
+		extract_tnef(o, data, len);
 	} else if (extract_is_zip(data, len)) {
 		kind = "zip"; /* extract_zip() names the container it finds */
 		if (o->depth == 0)
