@@ -1,8 +1,8 @@
 /*
  * Unit tests of the extract module: the real documents of
- * tests/corpus/extract (made by make-corpus.py there, see SOURCES), a
- * zip bomb made here, hostile text, a type mismatch, and the child
- * process with its limits.
+ * tests/corpus/extract (made by make-corpus.py there, see SOURCES), real
+ * TNEF streams (winmail*.dat, see SOURCES), a zip bomb made here, hostile
+ * text, a type mismatch, and the child process with its limits.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -304,6 +304,121 @@ test_output_bound(void **state)
 	talloc_free(ctx);
 }
 
+/* ------------------------------------------------------------ TNEF */
+
+/* A zip holding one member name of n bytes, in memory (libarchive). */
+static struct membuf
+zip_of(TALLOC_CTX *ctx, const char *name, const char *data, size_t n)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	size_t cap = n + (1 << 16);
+	struct membuf m = {talloc_size(ctx, cap), 0};
+
+	assert_non_null(m.buf);
+	assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
+	assert_int_equal(archive_write_open_memory(a, m.buf, cap, &m.used), ARCHIVE_OK);
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)n);
+	assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+	assert_true(archive_write_data(a, data, n) == (la_ssize_t)n);
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_entry_free(e);
+	archive_write_free(a);
+	return m;
+}
+
+static void
+test_tnef(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct extract_result *r = extract_file(ctx, "winmail.dat", "application/ms-tnef");
+
+	assert_string_equal(r->kind, "tnef");
+	assert_null(r->reason);
+	assert_has(r, "Subject: test_\n");
+	/* Only compressed RTF: decompressed by libytnef, then one line for it. */
+	assert_has(r, "[RTF body, 443 bytes, not shown]");
+	/* Each attachment after a member line, extracted as a zip member would be. */
+	assert_has(r, "— member \"zappa_av1.jpg\" —\nimage/jpeg, 100 x 100 pixels, 2937 bytes");
+	assert_has(r, "— member \"bookmark.htm\" —\nBookmarks\n");
+	assert_has(r, "Astronomy Picture of the Day Archive");
+	talloc_free(ctx);
+}
+
+static void
+test_tnef_html_body(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct extract_result *r = extract_file(ctx, "winmail-html.dat", NULL);
+
+	/* MAPI sender and subject; the HTML body in its Internet code page (KOI8-R). */
+	assert_string_equal(r->kind, "tnef");
+	assert_has(r, "From: RR Tester 1 <rrtest1@xink.io>\nSubject: rr test 7\n\nшостий\n");
+	assert_has(r, "{EMAILSIGNATURE}");
+	assert_null(strstr(r->text, "<html"));
+	talloc_free(ctx);
+}
+
+static void
+test_tnef_damaged(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct extract_result *r;
+	size_t n;
+	char *buf = slurp(ctx, "winmail.dat", &n);
+
+	/* Cut inside the second attachment: what came before, and a reason. */
+	assert_int_equal(extract_buffer(ctx, buf, 60000, NULL, NULL, NULL, &r), TRAWL_OK);
+	assert_string_equal(r->kind, "tnef");
+	assert_neutral(r->text);
+	assert_non_null(r->reason);
+	assert_int_equal(strncmp(r->reason, "damaged TNEF: ", 14), 0);
+	assert_has(r, "— member \"zappa_av1.jpg\" —\nimage/jpeg");
+	/* Cut at every length up to the first attachment's end: never a crash. */
+	for (size_t len = 0; len < 6000; len += 7)
+		assert_int_equal(extract_buffer(ctx, buf, len, NULL, NULL, NULL, &r), TRAWL_OK);
+	/*
+	 * A huge declared length: the stream is the signature (4 bytes), the
+	 * key (2), then attributes, each a level byte, a 4-byte id and a
+	 * 4-byte little-endian length at offsets 11-14 for the first one
+	 * (attTnefVersion, length 4 here).  0x7FFFFFF0 points far past the end.
+	 */
+	assert_int_equal((unsigned char)buf[11], 4);
+	buf[11] = (char)0xF0, buf[12] = (char)0xFF, buf[13] = (char)0xFF, buf[14] = 0x7F;
+	assert_int_equal(extract_buffer(ctx, buf, n, NULL, NULL, NULL, &r), TRAWL_OK);
+	assert_string_equal(r->kind, "tnef");
+	assert_non_null(r->reason);
+	assert_int_equal(strncmp(r->reason, "damaged TNEF: ", 14), 0);
+	talloc_free(ctx);
+}
+
+static void
+test_tnef_nested(void **state)
+{
+	TALLOC_CTX *ctx = talloc_new(NULL);
+	struct extract_result *r;
+	struct membuf once, twice;
+	size_t n;
+	char *buf = slurp(ctx, "winmail.dat", &n);
+
+	/* winmail.dat in a zip: its attachments are read one level deeper. */
+	once = zip_of(ctx, "winmail.dat", buf, n);
+	assert_int_equal(extract_buffer(ctx, once.buf, once.used, NULL, NULL, NULL, &r), TRAWL_OK);
+	assert_string_equal(r->kind, "zip");
+	assert_has(r, "— member \"winmail.dat\" —\nSubject: test_");
+	assert_has(r, "— member \"bookmark.htm\" —\nBookmarks");
+	/* In a zip in a zip: the stream is read, its parts are past EXTRACT_MAX_DEPTH. */
+	twice = zip_of(ctx, "inner.zip", once.buf, once.used);
+	assert_int_equal(extract_buffer(ctx, twice.buf, twice.used, NULL, NULL, NULL, &r), TRAWL_OK);
+	assert_has(r, "— member \"winmail.dat\" —\nSubject: test_");
+	assert_has(r, "— member \"bookmark.htm\" —\n[not extracted: containers nested more than 3 deep]");
+	assert_null(strstr(r->text, "Bookmarks"));
+	talloc_free(ctx);
+}
+
 /* ------------------------------------------------------------ the child */
 
 static void
@@ -375,6 +490,10 @@ main(void)
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_zip_bomb),
 		cmocka_unit_test(test_output_bound),
+		cmocka_unit_test(test_tnef),
+		cmocka_unit_test(test_tnef_html_body),
+		cmocka_unit_test(test_tnef_damaged),
+		cmocka_unit_test(test_tnef_nested),
 		cmocka_unit_test(test_child),
 		cmocka_unit_test(test_child_cpu_limit),
 		cmocka_unit_test(test_child_memory_limit),
