@@ -10,6 +10,15 @@
  *   ODT, ODS, ODP             content.xml (sheets and slides marked as above)
  *   other zip archives        each member after "— member "NAME" —", extracted
  *                             in turn down to EXTRACT_MAX_DEPTH
+ *   TNEF (winmail.dat)        libytnef: "From:" and "Subject:" of its MAPI
+ *                             properties, the body (plain, else HTML), then
+ *                             each attachment after "— member "NAME" —",
+ *                             extracted like a zip member (same depth and
+ *                             size bounds).  A body only in compressed RTF
+ *                             is decompressed by libytnef and shown as one
+ *                             line "[RTF body, N bytes, not shown]": Debian
+ *                             has no RTF-to-text library and we write no
+ *                             RTF parser
  *   text/html                 the renderer's HTML to text
  *   message/rfc822            the renderer's text of the message
  *   other text types          GMime's charset conversion (render.h)
@@ -46,11 +55,11 @@
 #include "trawl/status.h"
 
 #define EXTRACT_MAX_TEXT (4 << 20)     /* bytes of text, then a line saying it was cut */
-#define EXTRACT_MAX_MEMBERS 10000      /* zip members looked at */
-#define EXTRACT_MAX_MEMBER (64 << 20)  /* uncompressed bytes of one zip member */
+#define EXTRACT_MAX_MEMBERS 10000      /* zip members (TNEF attachments) looked at */
+#define EXTRACT_MAX_MEMBER (64 << 20)  /* uncompressed bytes of one zip member or TNEF attachment */
 #define EXTRACT_MAX_INFLATE_FLOOR (16 << 20) /* inflated bytes always allowed, */
 #define EXTRACT_MAX_RATIO 200          /* then at most RATIO times the attachment's size */
-#define EXTRACT_MAX_DEPTH 3            /* zips in zips */
+#define EXTRACT_MAX_DEPTH 3            /* zips and TNEF streams in zips and TNEF streams */
 #define EXTRACT_MAX_CELLS 1000000      /* spreadsheet cells and shared strings */
 #define EXTRACT_MAX_PAGES 100000       /* PDF pages */
 #define EXTRACT_CPU_SECONDS 10         /* the child's RLIMIT_CPU */
@@ -62,7 +71,8 @@ struct extract_result {
 	char *text;     /* neutralised UTF-8, lines separated by '\n', "" if none */
 	size_t len;     /* strlen(text) */
 	char *kind;     /* what was extracted: "pdf", "docx", "xlsx", "pptx", "odt",
-			   "ods", "odp", "zip", "html", "message", "text" or "summary" */
+			   "ods", "odp", "zip", "tnef", "html", "message", "text" or
+			   "summary" */
 	char *detected; /* MIME type libmagic found in the bytes */
 	char *reason;   /* NULL, or one neutralised line: why extraction stopped
 			   ("stopped: zip bomb: ...", "damaged PDF: ...") */
