@@ -184,7 +184,7 @@ tnef_body(struct extract_out *o, TALLOC_CTX *tmp, TNEFStruct *t)
 		return;
 	}
 	if ((s = tnef_string(tmp, m, PR_BODY)) && *s) {
-		/* A PT_UNICODE body is UTF-8 by now (libytnef); a PT_STRING8 one is in the code page. */
+		/* PT_UNICODE is UTF-8 by now (libytnef); PT_STRING8 is in the code page. */
 		tnef_part(o, s, strlen(s), "text/plain",
 			  tnef_prop(m, PT_UNICODE, PR_BODY) ? "UTF-8" : charset);
 		return;
@@ -205,7 +205,8 @@ tnef_body(struct extract_out *o, TALLOC_CTX *tmp, TNEFStruct *t)
 		} else {
 			o->inflated += (size_t)n;
 			if (o->inflated > o->inflate_max)
-				extract_stop(o, "stopped: the RTF body inflates past %d times the attachment's size",
+				extract_stop(o, "stopped: the RTF body inflates past %d times "
+						"the attachment's size",
 					     EXTRACT_MAX_RATIO);
 			else
 				extract_note(o, "RTF body, %d bytes, not shown", n);

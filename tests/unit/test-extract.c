@@ -414,7 +414,8 @@ test_tnef_nested(void **state)
 	twice = zip_of(ctx, "inner.zip", once.buf, once.used);
 	assert_int_equal(extract_buffer(ctx, twice.buf, twice.used, NULL, NULL, NULL, &r), TRAWL_OK);
 	assert_has(r, "— member \"winmail.dat\" —\nSubject: test_");
-	assert_has(r, "— member \"bookmark.htm\" —\n[not extracted: containers nested more than 3 deep]");
+	assert_has(r, "— member \"bookmark.htm\" —\n"
+		      "[not extracted: containers nested more than 3 deep]");
 	assert_null(strstr(r->text, "Bookmarks"));
 	talloc_free(ctx);
 }
