@@ -334,7 +334,9 @@ static void
 test_tnef(void **state)
 {
 	TALLOC_CTX *ctx = talloc_new(NULL);
-	struct extract_result *r = extract_file(ctx, "winmail.dat", "application/ms-tnef");
+	struct extract_result *r = extract_file(ctx, "winmail.dat", "application/ms-tnef"), *c;
+	size_t n;
+	char *buf;
 
 	assert_string_equal(r->kind, "tnef");
 	assert_null(r->reason);
@@ -345,6 +347,11 @@ test_tnef(void **state)
 	assert_has(r, "— member \"zappa_av1.jpg\" —\nimage/jpeg, 100 x 100 pixels, 2937 bytes");
 	assert_has(r, "— member \"bookmark.htm\" —\nBookmarks\n");
 	assert_has(r, "Astronomy Picture of the Day Archive");
+	/* The same text from the child, where libytnef's messages go to /dev/null. */
+	buf = slurp(ctx, "winmail.dat", &n);
+	assert_int_equal(extract_in_child(ctx, buf, n, NULL, NULL, NULL, &c), TRAWL_OK);
+	assert_string_equal(c->kind, "tnef");
+	assert_string_equal(c->text, r->text);
 	talloc_free(ctx);
 }
 
