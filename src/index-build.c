@@ -15,6 +15,7 @@
 
 #include "trawl/index-build.h"
 #include "trawl/index.h"
+#include "trawl/render.h"
 #include "trawl/util.h"
 #include "index-int.h"
 
@@ -109,6 +110,8 @@ index_build_new(TALLOC_CTX *ctx, const char *db_path, const char *config_path)
 {
 	index_build_t *b = talloc_zero(ctx, index_build_t);
 
+	/* GMime without crypto before libnotmuch indexes: no gpgsm on S/MIME (render.h). */
+	render_init();
 	if (!b)
 		return NULL;
 	b->db_path = talloc_strdup(b, db_path);

@@ -15,7 +15,5 @@
  */
 char *render_utf8_sanitize(TALLOC_CTX *ctx, const char *s, size_t n, size_t *outlen);
 
-/* Initialises GMime (and libxml2) once per process, under pthread_once. */
-void render_init(void);
 
 #endif

@@ -206,10 +206,36 @@ render_log_handler(const gchar *domain, GLogLevelFlags level, const gchar *messa
 	__atomic_add_fetch(&render_warning_count, 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * No crypto: GMime registers gpgme-backed contexts for OpenPGP and S/MIME,
+ * and libnotmuch 0.37 verifies an S/MIME signed-data part while indexing
+ * it, so a planted message made `trawl import` run gpgsm, start a
+ * gpg-agent and a dirmngr (which fetches CRLs over the network) and leave
+ * both running.  trawl verifies and decrypts nothing: every protocol gets
+ * a context of none, which GMime and libnotmuch report as an unsupported
+ * protocol (the part's content is then not indexed; its headers are).
+ */
+static GMimeCryptoContext *
+render_no_crypto(void)
+{
+	return NULL;
+}
+
 static void
 render_init_once(void)
 {
+	static const char *const protocols[] = {
+	    "application/pgp-signature",   "application/x-pgp-signature",
+	    "application/pgp-encrypted",   "application/x-pgp-encrypted",
+	    "application/pgp-keys",	   "application/x-pgp-keys",
+	    "application/pkcs7-signature", "application/x-pkcs7-signature",
+	    "application/pkcs7-mime",	   "application/x-pkcs7-mime",
+	    "application/pkcs7-keys",	   "application/x-pkcs7-keys",
+	};
+
 	g_mime_init();
+	for (size_t i = 0; i < sizeof(protocols) / sizeof(*protocols); i++)
+		g_mime_crypto_context_register(protocols[i], render_no_crypto);
 	g_log_set_handler("gmime", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
 			  render_log_handler, NULL);
 	xmlInitParser();

@@ -116,6 +116,15 @@ struct render_opts {
 };
 
 /*
+ * Initialises GMime once per process, with every crypto protocol
+ * (OpenPGP, S/MIME) unsupported: nothing trawl parses, and nothing
+ * libnotmuch indexes in a process that called this, runs gpg, gpgsm or
+ * their daemons.  The functions below call it; index-build calls it
+ * before libnotmuch indexes anything.
+ */
+void render_init(void);
+
+/*
  * Parses and renders the message file at path (opened read-only; it must
  * be a regular file).  opts may be NULL (RENDER_MODE_TEXT).  Returns
  * TRAWL_IO if the file cannot be read; a file that is not a message still
