@@ -16,7 +16,12 @@
 tap_plan 6
 fixture_init
 W=$FIXTURE_DIR
-PST=$top_srcdir/../shared/corpora/pst
+# The two real stores are in ../shared (beside the checkout, not in a
+# distribution tarball): without them, their two points are skipped.
+shared=${TRAWL_SHARED:-$top_srcdir/../shared}
+PST=$shared/corpora/pst
+have_pst=
+[ -f "$PST/dist-list.pst" ] && [ -f "$PST/passworded.pst" ] && have_pst=1
 SRC=$W/src
 C=$W/cache
 mkdir -p "$SRC"
@@ -35,7 +40,9 @@ want=$(printf '%s\n' \
 	"skipped|not mail: calendar item, task or journal entry; converted by $version (readpst -D -e)|Personal Folders/Calendar/1.ics" \
 	"skipped|not mail: contact; converted by $version (readpst -D -e)|Personal Folders/Contacts/1.vcf" \
 	"skipped|not read: readpst skipped 1 item of the folder \"Contacts\" (it does not say which, nor why); converted by $version (readpst -D -e)|#skipped/Contacts" | sort)
-if [ $rc = 0 ] && [ -n "$version" ] && [ "$rows" = "$want" ]; then
+if [ -z "$have_pst" ]; then
+	tap_skip "no $PST/dist-list.pst and passworded.pst"
+elif [ $rc = 0 ] && [ -n "$version" ] && [ "$rows" = "$want" ]; then
 	tap_ok "dist-list.pst: a contact and a calendar item listed as not mail, readpst's version in each row"
 else
 	tap_not_ok "dist-list.pst: a contact and a calendar item listed as not mail (exit $rc, readpst '$version')"
@@ -43,10 +50,14 @@ else
 	sed 's/^/# /' "$W/err"
 fi
 
-awk -F'\t' '$1 ~ /passworded.pst$/ && $10 == "#skipped/Inbox" && $8 ~ /skipped 4 items/ {f=1} END {exit !f}' \
-	"$C/manifest.tsv" && grep -q 'passworded.pst: 0 messages, 1 contact' "$W/err" &&
-	tap_ok "passworded.pst: the 4 Inbox items readpst skipped are listed, and the counts said" ||
-	tap_not_ok "passworded.pst: the 4 Inbox items readpst skipped are listed, and the counts said"
+if [ -z "$have_pst" ]; then
+	tap_skip "no $PST/passworded.pst"
+else
+	awk -F'\t' '$1 ~ /passworded.pst$/ && $10 == "#skipped/Inbox" && $8 ~ /skipped 4 items/ {f=1} END {exit !f}' \
+		"$C/manifest.tsv" && grep -q 'passworded.pst: 0 messages, 1 contact' "$W/err" &&
+		tap_ok "passworded.pst: the 4 Inbox items readpst skipped are listed, and the counts said" ||
+		tap_not_ok "passworded.pst: the 4 Inbox items readpst skipped are listed, and the counts said"
+fi
 
 left=$(find "$C" -name '.import-pst.*' | head -3)
 cp "$C/manifest.tsv" "$W/m1"
