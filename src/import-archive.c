@@ -10,46 +10,23 @@
  * the walk goes on with the next when libarchive can; when it cannot
  * (the stream is cut), the rest is reported as one row.
  *
- * libarchive parses hostile bytes: import_archive_read() runs the walk in
- * a child (bg.h) with limits on CPU time, address space and files, which
- * sends, child to parent:
- *   'M' member \0 folder \0 name \0 whole(1 byte) data
- *   'R' member \0 why \0 size (decimal)
- *   'X' why: the archive cannot be opened
- *   'E' the end of the walk
- * and the parent checks the records' layout before it believes them.
+ * libarchive parses hostile bytes in the importer's process (see
+ * import_archive_read() for why not in a child): the walk's bounds on
+ * members, depth and sizes are what limits it.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <talloc.h>
 
-#include "trawl/bg.h"
 #include "import-int.h"
-
-/* CPU seconds for the reader of one archive: gigabytes inflate in minutes. */
-#define IMPORT_ARCHIVE_CPU_SECONDS 3600
-
-/* AddressSanitizer reserves terabytes of address space: RLIMIT_AS would stop it. */
-#if defined(__SANITIZE_ADDRESS__)
-#define IMPORT_ARCHIVE_LIMIT_AS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define IMPORT_ARCHIVE_LIMIT_AS 0
-#endif
-#endif
-#ifndef IMPORT_ARCHIVE_LIMIT_AS
-#define IMPORT_ARCHIVE_LIMIT_AS 1
-#endif
 
 struct import_archive_walk {
 	const struct import_archive_ops *ops;
@@ -377,206 +354,22 @@ import_archive_walk(const char *d, size_t len, const char *name, size_t member_m
 	return rc;
 }
 
-/* ------------------------------------------------------------ the child */
+/* ------------------------------------------------------------ the reader */
 
-struct import_archive_job {
-	const char *d; /* the parent's bytes: read by the child, never after the fork */
-	size_t len;
-	const char *name;
-	size_t member_max;
-	/* The parent's. */
-	const struct import_archive_ops *ops;
-	bool ended, bad;
-	char *last; /* the last member reported, for a reader that dies */
-	char *why;
-	size_t why_len;
-	TALLOC_CTX *ctx;
-};
-
-/* Writes a record of strings (each with its NUL) and then data. */
-static void
-import_archive_send(bg_writer_t *w, char type, const char *const *strs, size_t n, const void *data,
-                    size_t len)
-{
-	size_t total = len;
-	char *buf, *o;
-
-	for (size_t i = 0; i < n; i++)
-		total += strlen(strs[i]) + 1;
-	buf = o = malloc(total ? total : 1);
-	if (!buf)
-		_exit(4);
-	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(strs[i]) + 1;
-
-		memcpy(o, strs[i], l);
-		o += l;
-	}
-	if (len)
-		memcpy(o, data, len);
-	bg_write(w, type, buf, total);
-	free(buf);
-}
-
-static void
-import_archive_child_member(void *arg, const char *member, const char *folder, const char *name,
-                            bool whole, const char *data, size_t len)
-{
-	const char *strs[] = {member, folder, name, whole ? "1" : "0"};
-
-	/* "1" with its NUL stands for the byte whole. */
-	import_archive_send(arg, 'M', strs, 4, data, len);
-}
-
-static void
-import_archive_child_row(void *arg, const char *member, const char *why, unsigned long long size)
-{
-	char num[32];
-	const char *strs[] = {member, why, num};
-
-	snprintf(num, sizeof(num), "%llu", size);
-	import_archive_send(arg, 'R', strs, 3, NULL, 0);
-}
-
-/* The address space this process uses now, in bytes (0 if unknown). */
-static unsigned long long
-import_archive_vm_size(void)
-{
-	FILE *f = fopen("/proc/self/statm", "re");
-	unsigned long long pages = 0;
-
-	if (f) {
-		if (fscanf(f, "%llu", &pages) != 1)
-			pages = 0;
-		fclose(f);
-	}
-	return pages * (unsigned long long)sysconf(_SC_PAGESIZE);
-}
-
-static int
-import_archive_child(bg_writer_t *w, void *arg)
-{
-	struct import_archive_job *job = arg;
-	struct import_archive_ops ops = {w, import_archive_child_member, import_archive_child_row};
-	struct rlimit cpu = {IMPORT_ARCHIVE_CPU_SECONDS, IMPORT_ARCHIVE_CPU_SECONDS + 1};
-	struct rlimit zero = {0, 0};
-	char why[512];
-
-	setrlimit(RLIMIT_CPU, &cpu);
-	setrlimit(RLIMIT_CORE, &zero);
-	setrlimit(RLIMIT_FSIZE, &zero);
-	if (IMPORT_ARCHIVE_LIMIT_AS) {
-		/*
-		 * What the parent had (the archive is mapped in it), a member at
-		 * each depth, and room for libarchive's windows and buffers.
-		 */
-		unsigned long long vm = import_archive_vm_size();
-
-		if (vm) {
-			rlim_t as = (rlim_t)(vm +
-			                     (IMPORT_ARCHIVE_MAX_DEPTH + 2) *
-			                             (unsigned long long)job->member_max * 2 +
-			                     ((unsigned long long)512 << 20));
-			struct rlimit lim = {as, as};
-
-			setrlimit(RLIMIT_AS, &lim);
-		}
-	}
-	if (import_archive_walk(job->d, job->len, job->name, job->member_max, &ops, why,
-	                        sizeof(why)) != 0)
-		bg_write(w, 'X', why, strlen(why));
-	bg_write(w, 'E', "", 0);
-	return 0;
-}
-
-/* The NUL-terminated strings at the start of a payload; false if it has fewer than n. */
-static bool
-import_archive_split(const char *p, size_t len, const char **strs, size_t n, size_t *used)
-{
-	size_t off = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		const char *nul = memchr(p + off, '\0', len - off);
-
-		if (!nul)
-			return false;
-		strs[i] = p + off;
-		off = (size_t)(nul - p) + 1;
-	}
-	*used = off;
-	return true;
-}
-
-static void
-import_archive_record(void *ud, char type, const char *payload, size_t len)
-{
-	struct import_archive_job *job = ud;
-	const char *s[4];
-	size_t used;
-
-	if (job->ended || job->bad)
-		return;
-	if (type == 'M' && import_archive_split(payload, len, s, 4, &used)) {
-		talloc_free(job->last);
-		job->last = talloc_strdup(job->ctx, s[0]);
-		job->ops->member(job->ops->arg, s[0], s[1], s[2], s[3][0] == '1', payload + used,
-		                 len - used);
-	} else if (type == 'R' && import_archive_split(payload, len, s, 3, &used)) {
-		talloc_free(job->last);
-		job->last = talloc_strdup(job->ctx, s[0]);
-		job->ops->row(job->ops->arg, s[0], s[1], strtoull(s[2], NULL, 10));
-	} else if (type == 'X') {
-		snprintf(job->why, job->why_len, "%.*s", (int)(len < 400 ? len : 400), payload);
-		job->bad = true;
-	} else if (type == 'E') {
-		job->ended = true;
-	} else {
-		snprintf(job->why, job->why_len, "damaged: the archive reader sent a bad record");
-		job->bad = true;
-	}
-}
-
+/*
+ * In this process, on the importer's walker thread.  It ran in a forked
+ * child with limits, but the importer has two threads, and a fork while
+ * the indexer thread held a lock (ASan's allocator, glibc's tzset lock)
+ * left the child waiting for it for ever: the import hung (CI, ASan,
+ * import-archives.sh).  A fork needs an exec in a threaded process; until
+ * the reader is a program of its own, the member, depth and inflation
+ * bounds of the walk are the limits.
+ */
 int
 import_archive_read(const char *d, size_t len, const char *name, size_t member_max,
                     const struct import_archive_ops *ops, bool (*stop)(void *arg), char *why,
                     size_t why_len)
 {
-	struct import_archive_job job = {.d = d,
-	                                 .len = len,
-	                                 .name = name,
-	                                 .member_max = member_max,
-	                                 .ops = ops,
-	                                 .why = why,
-	                                 .why_len = why_len};
-	enum bg_state st = BG_RUNNING;
-	bg_job_t *bg;
-	int rc = 0;
-
-	job.ctx = talloc_new(NULL);
-	if (!job.ctx || bg_start(job.ctx, "archive", import_archive_child, &job, &bg) != TRAWL_OK) {
-		snprintf(why, why_len, "cannot start the archive reader: %s", strerror(errno));
-		talloc_free(job.ctx);
-		return -1;
-	}
-	while (st == BG_RUNNING && !job.bad) {
-		struct pollfd pfd = {.fd = bg_fd(bg), .events = POLLIN};
-
-		if (stop && stop(ops->arg))
-			break;
-		if (poll(&pfd, 1, 1000) < 0 && errno != EINTR)
-			break;
-		st = bg_poll(bg, (size_t)4 << 20, import_archive_record, &job);
-	}
-	if (job.bad) {
-		rc = -1;
-	} else if (!job.ended && !(stop && stop(ops->arg))) {
-		snprintf(why, why_len, "damaged: the archive reader stopped (%s)%s%s%s",
-		         st == BG_DIED ? bg_how_died(bg) : "unexpectedly",
-		         job.last ? " after the member " : " before its first member",
-		         job.last ? job.last : "", job.last ? "; the rest is not read" : "");
-		rc = -1;
-	}
-	/* Freeing the job kills and reaps a child still running. */
-	talloc_free(job.ctx);
-	return rc;
+	(void)stop;
+	return import_archive_walk(d, len, name, member_max, ops, why, why_len);
 }

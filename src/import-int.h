@@ -167,7 +167,7 @@ struct import_archive_ops {
 
 /*
  * Walks the archive d[0..len) (name is its file name) in this process:
- * for fuzzing and for the child of import_archive_read().  Returns 0, or
+ * for fuzzing and for import_archive_read().  Returns 0, or
  * -1 when it cannot be opened at all, with why (a static string or one
  * that lives as long as the call's archive: copy it) in *why.
  */
@@ -175,12 +175,10 @@ int import_archive_walk(const char *d, size_t len, const char *name, size_t memb
                         const struct import_archive_ops *ops, char *why, size_t why_len);
 
 /*
- * The same walk in a child process with limits (CPU, memory, no files,
- * no core), so that libarchive never parses hostile bytes in the
- * importer; the ops are called here, in order.  Returns 0, or -1 with why
- * (into why[0..why_len)): the archive could not be opened, or the reader
- * died (then the rows said so far stand, and why says after which member).
- * stop is polled between records; when it returns true the child is killed.
+ * The walk for the importer: today import_archive_walk() in this process
+ * (a fork of the threaded importer could deadlock: see import-archive.c);
+ * stop is not polled.  Returns 0, or -1 with why (into why[0..why_len)):
+ * the archive could not be opened.
  */
 int import_archive_read(const char *d, size_t len, const char *name, size_t member_max,
                         const struct import_archive_ops *ops, bool (*stop)(void *arg), char *why,
