@@ -875,9 +875,13 @@ index_empty_thread_term(const char *query)
 
 		if ((q != query && (isalnum((unsigned char)q[-1]) || q[-1] == '_')) || !n)
 			continue;
+		/*
+		 * Empty as Xapian 1.4 reads it: an ASCII quote closes at once
+		 * unless a second one follows ("""" is a quote); a curly one
+		 * opened may also close at a curly one (thread:""“, fuzz-query).
+		 */
 		m = index_double_quote(v + n);
-		/* "" alone is empty; """" is a quote. */
-		if (!v[n] || (m && !index_double_quote(v + n + m)))
+		if (!v[n] || (v[n] == '"' && v[n + 1] != '"') || (*v != '"' && v[n] != '"' && m))
 			return 1;
 	}
 	return 0;
